@@ -1,0 +1,131 @@
+"""Two-dimensional convolution (cross-correlation, as in PyTorch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from .base import Layer, ParamSpec, Shape, Symbols, indices, pair, positive_int, show_pair, window
+
+
+class Conv2D(Layer):
+    """``y[o, r, c] = b[o] + Σ_{i,u,v} W[o, i, u, v] x[i, s r + u - p, s c + v - p]``.
+
+    The weight has PyTorch's layout ``(out_channels, in_channels, kh, kw)``; the input is
+    zero outside its bounds (padding). With ``mean=True`` each output is divided by the
+    number of products summed (``in_channels * kh * kw``): the "match" score of filtering,
+    1 for a perfect match and -1 for a perfect mismatch.
+    """
+
+    kind = "conv"
+
+    def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, bias: bool = True,
+                 mean: bool = False, name: str | None = None):
+        owner = f"Conv2D({out_channels!r}, {kernel_size!r})"
+        self.out_channels = positive_int(out_channels, "out_channels", owner)
+        self.kernel = pair(kernel_size, "kernel_size", owner)
+        self.stride = pair(stride, "stride", owner)
+        self.padding = pair(padding, "padding", owner, minimum=0)
+        self.use_bias = bool(bias)
+        self.mean = bool(mean)
+        super().__init__(name)
+
+    def describe(self) -> str:
+        args = [str(self.out_channels), str(show_pair(self.kernel))]
+        for key, value, default in (("stride", self.stride, (1, 1)), ("padding", self.padding, (0, 0))):
+            if value != default:
+                args.append(f"{key}={show_pair(value)}")
+        if not self.use_bias:
+            args.append("bias=False")
+        if self.mean:
+            args.append("mean=True")
+        return f"Conv2D({', '.join(args)})"
+
+    def _output_shape(self, input_shape: Shape) -> Shape:
+        self.require_rank(input_shape, 3, "declare Input(channels, height, width) for pictures")
+        _, height, width = input_shape
+        padded = (height + 2 * self.padding[0], width + 2 * self.padding[1])
+        if self.kernel[0] > padded[0] or self.kernel[1] > padded[1]:
+            raise self.error(f"kernel {self.kernel[0]}x{self.kernel[1]} is larger than its "
+                             f"padded input {padded[0]}x{padded[1]}")
+        return (self.out_channels,
+                (padded[0] - self.kernel[0]) // self.stride[0] + 1,
+                (padded[1] - self.kernel[1]) // self.stride[1] + 1)
+
+    @property
+    def products(self) -> int:
+        """How many products each output sums: ``in_channels * kh * kw``."""
+        return self.input_shape[0] * self.kernel[0] * self.kernel[1]
+
+    def param_specs(self) -> list[ParamSpec]:
+        fan_in = self.products
+        fan_out = self.out_channels * self.kernel[0] * self.kernel[1]
+        specs = [ParamSpec(self.name, "weight", (self.out_channels, self.input_shape[0], *self.kernel),
+                           fan_in, fan_out)]
+        if self.use_bias:
+            specs.append(ParamSpec(self.name, "bias", (self.out_channels,), fan_in, fan_out))
+        return specs
+
+    def symbols(self) -> Symbols:
+        n, o, i, r, c, u, v = indices("n", "o", "i", "r", "c", "u", "v")
+        x, w, b, y = (sp.IndexedBase(s) for s in ("x", "W", "b", "y"))
+        (sh, sw), (ph, pw) = self.stride, self.padding
+        pixel = x[n, i, sh * r + u - ph, sw * c + v - pw]
+        term = w[o, i, u, v] * pixel
+        if self.mean:
+            term = term / self.products
+        reduction = ((i, 0, self.input_shape[0] - 1), (u, 0, self.kernel[0] - 1), (v, 0, self.kernel[1] - 1))
+        bias = b[o] if self.use_bias else None
+        forward = sp.Sum(term, *reduction) + (bias if bias is not None else 0)
+        partials = {pixel: sp.diff(term, pixel), w[o, i, u, v]: sp.diff(term, w[o, i, u, v])}
+        if bias is not None:
+            partials[bias] = sp.diff(forward, bias).doit()
+        notes = ()
+        if ph or pw:
+            notes = (f"x is 0 outside its {self.input_shape[1]}x{self.input_shape[2]} bounds (padding {ph}, {pw})",)
+        _, oh, ow = self.output_shape
+        return Symbols(
+            output=y[n, o, r, c], forward=forward, partials=partials,
+            ranges={o: self.out_channels, r: oh, c: ow, i: self.input_shape[0],
+                    u: self.kernel[0], v: self.kernel[1]},
+            term=term, reduction=reduction, bias=bias, notes=notes,
+        )
+
+    # NumPy mechanics: one tensordot per kernel offset (u, v), never a loop over pixels.
+    def _padded(self, x):
+        (ph, pw) = self.padding
+        return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
+
+    def _scale(self) -> float:
+        return 1.0 / self.products if self.mean else 1.0
+
+    def forward(self, x, params):
+        weight = params[f"{self.name}.weight"] * self._scale()
+        padded = self._padded(x)
+        out_hw = self.output_shape[1:]
+        y = np.zeros((len(x), *self.output_shape), dtype=x.dtype)
+        for u in range(self.kernel[0]):
+            for v in range(self.kernel[1]):
+                patch = padded[window(u, v, self.stride, out_hw)]          # (n, i, r, c)
+                y += np.einsum("nirc,oi->norc", patch, weight[:, :, u, v], optimize=True)
+        if self.use_bias:
+            y += params[f"{self.name}.bias"][None, :, None, None]
+        return y, padded
+
+    def backward(self, dy, padded, params):
+        scale = self._scale()
+        weight = params[f"{self.name}.weight"] * scale
+        out_hw = self.output_shape[1:]
+        d_padded = np.zeros_like(padded)
+        d_weight = np.zeros_like(params[f"{self.name}.weight"])
+        for u in range(self.kernel[0]):
+            for v in range(self.kernel[1]):
+                at = window(u, v, self.stride, out_hw)
+                d_weight[:, :, u, v] = np.einsum("norc,nirc->oi", dy, padded[at], optimize=True) * scale
+                d_padded[at] += np.einsum("norc,oi->nirc", dy, weight[:, :, u, v], optimize=True)
+        (ph, pw) = self.padding
+        height, width = self.input_shape[1:]
+        grads = {f"{self.name}.weight": d_weight}
+        if self.use_bias:
+            grads[f"{self.name}.bias"] = dy.sum(axis=(0, 2, 3))
+        return d_padded[:, :, ph:ph + height, pw:pw + width], grads

@@ -1,0 +1,195 @@
+"""Losses: the batch mean of a per-sample or per-element cost of the outputs."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import sympy as sp
+
+from ..symbolic import check_elementwise, differentiate, real_symbol
+from .activation import numpy_function
+from .base import DeclarationError, Shape, Symbols, indices
+
+BATCH = sp.Symbol("N", integer=True, positive=True)
+
+
+class LossFunction:
+    """Base of the losses: declaration, symbolic definition and NumPy mechanics."""
+
+    name = "loss"
+
+    def __init__(self):
+        self.output_shape: Shape | None = None
+
+    def describe(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def error(self, reason: str) -> DeclarationError:
+        return DeclarationError(f"loss ({self.describe()}): {reason}")
+
+    def build(self, output_shape: Shape) -> None:
+        """Check the model's output shape suits this loss."""
+        self.output_shape = tuple(output_shape)
+
+    def targets(self, t, count: int) -> np.ndarray:
+        """``t`` checked and converted for ``count`` samples, or a ValueError saying why."""
+        raise NotImplementedError
+
+    def symbols(self) -> Symbols:
+        raise NotImplementedError
+
+    def value(self, z: np.ndarray, t: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def gradient(self, z: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """``d loss / d z`` for the batch mean."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return self.describe()
+
+
+class Loss(LossFunction):
+    """A per-element cost ``fn(y, t)`` of output ``y`` and target ``t``; the loss is its mean.
+
+    ``Loss("squared", lambda y, t: (y - t)**2)`` equals :class:`MeanSquaredError`.
+    """
+
+    def __init__(self, name: str, fn: Callable):
+        super().__init__()
+        if not isinstance(name, str) or not name.isidentifier():
+            raise DeclarationError(f"Loss({name!r}): the name must be an identifier such as 'absolute'")
+        self.name = name
+        self.y, self.t = real_symbol("y"), real_symbol("t")
+        owner = f"Loss({name!r})"
+        try:
+            formula = fn(self.y, self.t)
+        except Exception as error:  # the user's callable failed on SymPy symbols
+            raise DeclarationError(f"{owner}: calling fn on SymPy symbols failed: {error}") from error
+        self.expr = check_elementwise(formula, (self.y, self.t), owner)
+        if not self.expr.has(self.y):
+            raise DeclarationError(f"{owner}: the cost {self.expr} does not depend on the output y")
+        self.derivative = differentiate(self.expr, self.y, owner)
+        self._cost = numpy_function(self.expr, self.y, self.t)
+        self._slope = numpy_function(self.derivative, self.y, self.t)
+
+    def describe(self) -> str:
+        return f"Loss({self.name!r}, {self.expr})"
+
+    def targets(self, t, count: int) -> np.ndarray:
+        t = np.asarray(t)
+        if t.dtype.kind not in "biuf":
+            raise ValueError(f"targets: expected numbers, got dtype {t.dtype}")
+        expected = (count, *self.output_shape)
+        if t.shape != expected and t.size == int(np.prod(expected)) and self.output_shape == (1,):
+            t = t.reshape(expected)  # one output per sample: (n,) is as good as (n, 1)
+        if t.shape != expected:
+            raise ValueError(f"targets: expected shape {expected} (like the outputs), got {t.shape}")
+        t = t.astype(np.float64)
+        if not np.isfinite(t).all():
+            raise ValueError("targets: contain NaN or infinity")
+        return t
+
+    def symbols(self) -> Symbols:
+        n, e = indices("n", "e")
+        z, t = sp.IndexedBase("z"), sp.IndexedBase("t")
+        count = BATCH * int(np.prod(self.output_shape))
+        at = {self.y: z[n, e], self.t: t[n, e]}
+        forward = sp.Sum(self.expr.subs(at), (n, 0, BATCH - 1), (e, 0, int(np.prod(self.output_shape)) - 1)) / count
+        return Symbols(
+            output=sp.Symbol("L"), forward=forward,
+            partials={z[n, e]: self.derivative.subs(at) / count},
+            ranges={e: int(np.prod(self.output_shape))},
+            notes=("z[n, e]: element e of sample n's outputs; the loss is the mean over all of them",),
+        )
+
+    def value(self, z, t) -> float:
+        return float(np.mean(self._cost(z, t)))
+
+    def gradient(self, z, t):
+        return self._slope(z, t) / z.size
+
+
+class MeanSquaredError(Loss):
+    """``mean((y - t)**2)`` over all elements, as ``torch.nn.MSELoss()``."""
+
+    def __init__(self):
+        super().__init__("mse", lambda y, t: (y - t) ** 2)
+
+    def describe(self) -> str:
+        return "MeanSquaredError()"
+
+    # The reference computes the mechanics directly rather than from the formula.
+    def value(self, z, t) -> float:
+        return float(np.mean((z - t) ** 2))
+
+    def gradient(self, z, t):
+        return 2.0 * (z - t) / z.size
+
+
+class SoftmaxCrossEntropy(LossFunction):
+    """Cross-entropy of the softmax of the outputs against integer class labels.
+
+    Equals ``torch.nn.CrossEntropyLoss()``: ``mean_n (log Σ_k exp z[n,k] - z[n, t[n]])``.
+    """
+
+    name = "softmax_cross_entropy"
+
+    def build(self, output_shape: Shape) -> None:
+        if len(output_shape) != 1 or output_shape[0] < 2:
+            raise self.error(f"needs one score per class (at least 2) per sample, got output shape "
+                             f"{tuple(output_shape)}; end the model with Dense(classes)")
+        super().build(output_shape)
+
+    @property
+    def classes(self) -> int:
+        return self.output_shape[0]
+
+    def targets(self, t, count: int) -> np.ndarray:
+        t = np.asarray(t)
+        if t.ndim != 1 or len(t) != count:
+            raise ValueError(f"labels: expected shape ({count},) (one class index per sample), got {t.shape}")
+        if t.dtype.kind == "f":
+            if not np.isfinite(t).all() or (t != np.round(t)).any():
+                raise ValueError("labels: must be whole class indices, got fractions or NaN")
+        elif t.dtype.kind not in "biu":
+            raise ValueError(f"labels: expected integer class indices, got dtype {t.dtype}")
+        if count and (t.min() < 0 or t.max() >= self.classes):
+            raise ValueError(f"labels: must lie in [0, {self.classes}), got values from {t.min()} to {t.max()}")
+        return t.astype(np.int64)
+
+    def symbols(self) -> Symbols:
+        n, k, j = indices("n", "k", "j")
+        z, t, p = sp.IndexedBase("z"), sp.IndexedBase("t"), sp.IndexedBase("p")
+        classes = (j, 0, self.classes - 1)
+        per_sample = sp.log(sp.Sum(sp.exp(z[n, j]), classes)) - z[n, t[n]]
+        # d/dz[n,k] leaves Σ_j exp(z[n,j]) [j = k]; doit() collapses that sum to exp(z[n,k])
+        # for k in range (SymPy adds a Piecewise for k outside it, which never happens here).
+        slope = sp.diff(per_sample, z[n, k]).replace(
+            lambda node: isinstance(node, sp.Sum) and node.has(sp.KroneckerDelta), lambda node: node.doit())
+        slope = slope.replace(lambda node: isinstance(node, sp.Piecewise), lambda node: node.args[0].expr)
+        softmax = sp.exp(z[n, k]) / sp.Sum(sp.exp(z[n, j]), classes)
+        slope = slope.subs(softmax, p[n, k])
+        return Symbols(
+            output=sp.Symbol("L"), forward=sp.Sum(per_sample, (n, 0, BATCH - 1)) / BATCH,
+            partials={z[n, k]: slope / BATCH},
+            ranges={k: self.classes},
+            notes=(f"p[n, k] = exp(z[n, k]) / Σ_j exp(z[n, j]), the softmax; t[n] is sample n's class",),
+        )
+
+    @staticmethod
+    def _softmax(z):
+        shifted = z - z.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        return e / e.sum(axis=1, keepdims=True), shifted, e
+
+    def value(self, z, t) -> float:
+        _, shifted, e = self._softmax(z)
+        log_p = shifted - np.log(e.sum(axis=1, keepdims=True))
+        return float(-np.mean(log_p[np.arange(len(t)), t]))
+
+    def gradient(self, z, t):
+        p = self._softmax(z)[0]
+        p[np.arange(len(t)), t] -= 1.0
+        return p / len(t)

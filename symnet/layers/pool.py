@@ -1,0 +1,135 @@
+"""Max and average pooling over windows of each channel."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from ..symbolic import WindowMax
+from .base import Layer, Shape, Symbols, indices, pair, show_pair, window
+
+
+class _Pool(Layer):
+    """Shared declaration of the pooling layers: a window walked across each channel."""
+
+    kind = "pool"
+    ceil_mode = False
+
+    def __init__(self, kernel_size, stride=None, name: str | None = None):
+        owner = f"{type(self).__name__}({kernel_size!r})"
+        self.kernel = pair(kernel_size, "kernel_size", owner)
+        self.stride = self.kernel if stride is None else pair(stride, "stride", owner)
+        super().__init__(name)
+
+    def _arguments(self) -> list[str]:
+        args = [str(show_pair(self.kernel))]
+        if self.stride != self.kernel:
+            args.append(f"stride={show_pair(self.stride)}")
+        return args
+
+    def describe(self) -> str:
+        return f"{type(self).__name__}({', '.join(self._arguments())})"
+
+    def _extent(self, size: int, kernel: int, stride: int) -> int:
+        if self.ceil_mode:
+            # Keep the windows that hang over the far edge, as long as they start inside.
+            out = math.ceil((size - kernel) / stride) + 1
+            return out - 1 if (out - 1) * stride >= size else out
+        return (size - kernel) // stride + 1
+
+    def _output_shape(self, input_shape: Shape) -> Shape:
+        self.require_rank(input_shape, 3, "pooling works on (channels, height, width)")
+        channels, height, width = input_shape
+        if self.kernel[0] > height or self.kernel[1] > width:
+            raise self.error(f"window {self.kernel[0]}x{self.kernel[1]} is larger than its input {height}x{width}")
+        return (channels, self._extent(height, self.kernel[0], self.stride[0]),
+                self._extent(width, self.kernel[1], self.stride[1]))
+
+    def _pixel(self):
+        n, c, r, q, u, v = indices("n", "c", "r", "q", "u", "v")
+        (sh, sw) = self.stride
+        ranges = {c: self.output_shape[0], r: self.output_shape[1], q: self.output_shape[2],
+                  u: self.kernel[0], v: self.kernel[1]}
+        window_limits = ((u, 0, self.kernel[0] - 1), (v, 0, self.kernel[1] - 1))
+        return (n, c, r, q, u, v), sp.IndexedBase("x")[n, c, sh * r + u, sw * q + v], window_limits, ranges
+
+    def _offsets(self):
+        for u in range(self.kernel[0]):
+            for v in range(self.kernel[1]):
+                yield u, v
+
+
+class MaxPool(_Pool):
+    """Keeps the largest value of each window; its gradient goes to that value's position.
+
+    With ``ceil_mode=True`` the windows hanging over the right and bottom edge are kept
+    (a 7x7 picture pools to 4x4 with window 2, stride 2).
+    """
+
+    kind = "maxpool"
+
+    def __init__(self, kernel_size, stride=None, ceil_mode: bool = False, name: str | None = None):
+        self.ceil_mode = bool(ceil_mode)
+        super().__init__(kernel_size, stride, name)
+
+    def _arguments(self) -> list[str]:
+        return super()._arguments() + (["ceil_mode=True"] if self.ceil_mode else [])
+
+    def symbols(self) -> Symbols:
+        (n, c, r, q, u, v), pixel, limits, ranges = self._pixel()
+        position = sp.IndexedBase("argmax")[n, c, r, q]
+        return Symbols(
+            output=sp.IndexedBase("y")[n, c, r, q], forward=WindowMax(pixel, *limits),
+            partials={pixel: sp.KroneckerDelta(u * self.kernel[1] + v, position)},
+            ranges=ranges,
+            notes=(f"argmax[n, c, r, q] = u*{self.kernel[1]} + v of the first largest value in the window",),
+        )
+
+    def forward(self, x, params):
+        channels, height, width = self.input_shape
+        out_hw = self.output_shape[1:]
+        # Pad the overhanging windows of ceil mode with -inf, which never wins.
+        full = ((out_hw[0] - 1) * self.stride[0] + self.kernel[0], (out_hw[1] - 1) * self.stride[1] + self.kernel[1])
+        padded = np.full((len(x), channels, max(full[0], height), max(full[1], width)), -np.inf, dtype=x.dtype)
+        padded[:, :, :height, :width] = x
+        candidates = np.stack([padded[window(u, v, self.stride, out_hw)] for u, v in self._offsets()])
+        position = candidates.argmax(axis=0)   # the first largest, as PyTorch picks it
+        y = np.take_along_axis(candidates, position[None], axis=0)[0]
+        return y, (padded.shape, position)
+
+    def backward(self, dy, saved, params):
+        padded_shape, position = saved
+        d_padded = np.zeros(padded_shape, dtype=dy.dtype)
+        out_hw = self.output_shape[1:]
+        for k, (u, v) in enumerate(self._offsets()):
+            d_padded[window(u, v, self.stride, out_hw)] += np.where(position == k, dy, 0.0)
+        height, width = self.input_shape[1:]
+        return d_padded[:, :, :height, :width], {}
+
+
+class AvgPool(_Pool):
+    """The mean of each window; each input of a window gets 1/(kh*kw) of its gradient."""
+
+    kind = "avgpool"
+
+    def symbols(self) -> Symbols:
+        (n, c, r, q, u, v), pixel, limits, ranges = self._pixel()
+        term = pixel / (self.kernel[0] * self.kernel[1])
+        return Symbols(
+            output=sp.IndexedBase("y")[n, c, r, q], forward=sp.Sum(term, *limits),
+            partials={pixel: sp.diff(term, pixel)}, ranges=ranges, term=term, reduction=limits,
+        )
+
+    def forward(self, x, params):
+        out_hw = self.output_shape[1:]
+        y = sum(x[window(u, v, self.stride, out_hw)] for u, v in self._offsets())
+        return y / (self.kernel[0] * self.kernel[1]), x.shape
+
+    def backward(self, dy, shape, params):
+        dx = np.zeros(shape, dtype=dy.dtype)
+        share = dy / (self.kernel[0] * self.kernel[1])
+        for u, v in self._offsets():
+            dx[window(u, v, self.stride, self.output_shape[1:])] += share
+        return dx, {}

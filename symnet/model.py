@@ -1,0 +1,167 @@
+"""Declare: a model is an Input, an ordered list of layers, and a loss.
+
+Building a :class:`Sequential` names every layer, infers every shape and lays out the
+parameters, so a model that cannot work fails here, with the layer named, before
+anything is derived or compiled.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from .derive import Derivation, derive
+from .layers import DeclarationError, Input, Layer, LossFunction, ParamSpec, is_rectifier
+
+
+class Sequential:
+    """Layers applied in order to one input, ending in a loss.
+
+    >>> model = Sequential(Input(784), Dense(10), loss=SoftmaxCrossEntropy())  # doctest: +SKIP
+
+    Layers are copied, so one layer object can be used in several models. Layers without
+    a ``name`` are named by kind and position among their kind: ``conv1``, ``relu2``, ...
+    """
+
+    def __init__(self, *layers: Layer, loss: LossFunction | None = None, name: str = "model"):
+        if not layers or not isinstance(layers[0], Input):
+            first = layers[0].label if layers and isinstance(layers[0], Layer) else repr(layers[:1])
+            raise DeclarationError(f"{first}: comes before any Input; start the model with sn.Input(...)")
+        for position, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise DeclarationError(f"Sequential: item {position} is {layer!r}, not a layer")
+            if position and isinstance(layer, Input):
+                raise DeclarationError(f"{layer.label}: a model has one Input, and it comes first")
+        if not isinstance(loss, LossFunction):
+            raise DeclarationError(f"Sequential: loss must be a loss such as sn.SoftmaxCrossEntropy(), got {loss!r}")
+        if len(layers) < 2:
+            raise DeclarationError("Sequential: declare at least one layer after the Input")
+        self.name = name
+        self.input = copy.copy(layers[0])
+        self.layers: list[Layer] = [copy.copy(layer) for layer in layers[1:]]
+        self.loss = copy.copy(loss)
+        self._name_layers()
+        shape = self.input.build(self.input.shape)
+        for layer in self.layers:
+            shape = layer.build(shape)
+        self.loss.build(shape)
+        self._derivation = None
+
+    def _name_layers(self) -> None:
+        taken = {layer.name for layer in self.layers if layer.name}
+        counts: dict[str, int] = {}
+        for layer in self.layers:
+            if layer.name:
+                continue
+            while True:
+                counts[layer.kind] = counts.get(layer.kind, 0) + 1
+                candidate = f"{layer.kind}{counts[layer.kind]}"
+                if candidate not in taken:
+                    break
+            layer.name = candidate
+            taken.add(candidate)
+        names = [layer.name for layer in self.layers]
+        for name in names:
+            if names.count(name) > 1:
+                raise DeclarationError(f"{name}: two layers share this name")
+
+    # -- shapes and parameters -----------------------------------------------------
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return self.input.shape
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.layers[-1].output_shape
+
+    def param_specs(self) -> list[ParamSpec]:
+        """Every parameter in layer order, weight before bias."""
+        return [spec for layer in self.layers for spec in layer.param_specs()]
+
+    @property
+    def param_count(self) -> int:
+        return sum(spec.size for spec in self.param_specs())
+
+    def layer(self, name: str) -> Layer:
+        """The layer called ``name``."""
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise KeyError(f"no layer named {name!r}; the layers are {[layer.name for layer in self.layers]}")
+
+    def init_params(self, seed: int = 0) -> dict[str, np.ndarray]:
+        """Fresh float64 parameters: He normal for layers feeding a rectifier, Glorot uniform
+        otherwise, biases zero.
+
+        Each layer draws from its own stream (seed, position), so adding a layer does not
+        change the others' initial values.
+        """
+        params = {}
+        for position, layer in enumerate(self.layers):
+            following = self.layers[position + 1] if position + 1 < len(self.layers) else None
+            rng = np.random.default_rng([seed, position])
+            for spec in layer.param_specs():
+                if spec.role == "bias":
+                    params[spec.name] = np.zeros(spec.shape)
+                elif following is not None and is_rectifier(following):
+                    params[spec.name] = rng.normal(0.0, np.sqrt(2.0 / spec.fan_in), spec.shape)
+                else:
+                    limit = np.sqrt(6.0 / (spec.fan_in + spec.fan_out))
+                    params[spec.name] = rng.uniform(-limit, limit, spec.shape)
+        return params
+
+    def check_params(self, params: dict) -> dict[str, np.ndarray]:
+        """``params`` checked against the model's specs: every name, no extra, right shapes, finite."""
+        if not isinstance(params, dict):
+            raise TypeError(f"params: expected a dict of arrays, got {type(params).__name__}")
+        specs = self.param_specs()
+        expected = [spec.name for spec in specs]
+        missing = [name for name in expected if name not in params]
+        extra = [name for name in params if name not in expected]
+        if missing or extra:
+            raise ValueError(f"params: missing {missing}, unexpected {extra}; expected {expected}")
+        checked = {}
+        for spec in specs:
+            value = np.asarray(params[spec.name])
+            if value.dtype.kind not in "biuf":
+                raise ValueError(f"params: {spec.name} must hold numbers, got dtype {value.dtype}")
+            if value.shape != spec.shape:
+                raise ValueError(f"params: {spec.name} must have shape {spec.shape}, got {value.shape}")
+            if not np.isfinite(value).all():
+                raise ValueError(f"params: {spec.name} contains NaN or infinity")
+            checked[spec.name] = value
+        return checked
+
+    # -- reports -------------------------------------------------------------------
+    def summary_text(self) -> str:
+        """The table that :meth:`summary` prints."""
+        rows = [("layer", "declared as", "output shape", "parameters")]
+        rows.append(("input", self.input.describe(), str(self.input_shape), "0"))
+        for layer in self.layers:
+            count = sum(spec.size for spec in layer.param_specs())
+            rows.append((layer.name, layer.describe(), str(layer.output_shape), f"{count:,}"))
+        rows.append(("loss", self.loss.describe(), "()", "0"))
+        widths = [max(len(row[column]) for row in rows) for column in range(4)]
+        lines = []
+        for index, row in enumerate(rows):
+            cells = [cell.ljust(width) for cell, width in zip(row[:3], widths)] + [row[3].rjust(widths[3])]
+            lines.append("  ".join(cells).rstrip())
+            if index == 0:
+                lines.append("-" * len(lines[0]))
+        lines.append(f"total parameters: {self.param_count:,}")
+        return "\n".join(lines)
+
+    def summary(self) -> None:
+        """Print the layers, their output shapes and parameter counts."""
+        print(self.summary_text())
+
+    def derivation(self) -> Derivation:
+        """The model's :class:`~symnet.derive.Derivation` (computed once)."""
+        if self._derivation is None:
+            self._derivation = derive(self)
+        return self._derivation
+
+    def __repr__(self) -> str:
+        parts = [self.input.describe(), *(layer.describe() for layer in self.layers)]
+        return f"Sequential({', '.join(parts)}, loss={self.loss.describe()})"

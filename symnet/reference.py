@@ -1,0 +1,86 @@
+"""The NumPy reference interpreter: the living definition of what a model computes.
+
+It shares only the declaration with the compiler. Layer mechanics (convolution,
+pooling, dense, losses) are written directly in NumPy inside each layer kind;
+activations are evaluated from their SymPy formulas and their derived derivatives.
+Everything runs in float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .model import Sequential
+
+
+def as_samples(model: Sequential, x, argument: str = "x") -> np.ndarray:
+    """``x`` as a float64 batch of samples of the model's input shape, or a ValueError."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"{argument}: expected numbers, got dtype {x.dtype}")
+    if x.shape[1:] != model.input_shape:
+        raise ValueError(f"{argument}: expected shape (n, {', '.join(map(str, model.input_shape))}) "
+                         f"for input {model.input.describe()}, got {x.shape}")
+    x = x.astype(np.float64)
+    if not np.isfinite(x).all():
+        raise ValueError(f"{argument}: contains NaN or infinity")
+    return x
+
+
+class Reference:
+    """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``."""
+
+    def __init__(self, model: Sequential, params: dict | None = None):
+        if not isinstance(model, Sequential):
+            raise TypeError(f"model: expected a sn.Sequential, got {type(model).__name__}")
+        self.model = model
+        self.params = model.init_params() if params is None else params
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return self._params
+
+    @params.setter
+    def params(self, value: dict) -> None:
+        checked = self.model.check_params(value)
+        self._params = {name: array.astype(np.float64) for name, array in checked.items()}
+
+    def _run(self, x) -> tuple[list[np.ndarray], list]:
+        outputs, saved = [], []
+        value = as_samples(self.model, x)
+        for layer in self.model.layers:
+            value, keep = layer.forward(value, self._params)
+            outputs.append(value)
+            saved.append(keep)
+        return outputs, saved
+
+    def forward(self, x) -> np.ndarray:
+        """The outputs before the loss (logits), shape ``(n, *output_shape)``."""
+        return self._run(x)[0][-1]
+
+    def activations(self, x) -> list[np.ndarray]:
+        """The output of every layer after the Input, in order."""
+        return self._run(x)[0]
+
+    def loss(self, x, y) -> float:
+        """The batch-mean loss of inputs ``x`` against targets ``y``."""
+        z = self.forward(x)
+        return self.model.loss.value(z, self.model.loss.targets(y, len(z)))
+
+    def gradients(self, x, y) -> dict[str, np.ndarray]:
+        """``d loss / d parameter`` for every parameter, in the params' order."""
+        outputs, saved = self._run(x)
+        z = outputs[-1]
+        delta = self.model.loss.gradient(z, self.model.loss.targets(y, len(z)))
+        grads = {}
+        for layer, keep in zip(reversed(self.model.layers), reversed(saved)):
+            delta, own = layer.backward(delta, keep, self._params)
+            grads.update(own)
+        return {spec.name: grads[spec.name] for spec in self.model.param_specs()}
+
+    def step(self, x, y, lr: float = 0.01) -> float:
+        """One step of plain gradient descent; returns the loss before it."""
+        loss = self.loss(x, y)
+        for name, grad in self.gradients(x, y).items():
+            self._params[name] = self._params[name] - lr * grad
+        return loss

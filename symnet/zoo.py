@@ -1,0 +1,94 @@
+"""The built-in models, and finding a model by name or by ``path/to/file.py[:attribute]``."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from . import layers as sn
+from .model import Sequential
+
+# The three features of the X/O walk-through: a "\" diagonal, a small x, a "/" diagonal.
+XO_FEATURES = (
+    ((1, -1, -1), (-1, 1, -1), (-1, -1, 1)),
+    ((1, -1, 1), (-1, 1, -1), (1, -1, 1)),
+    ((-1, -1, 1), (-1, 1, -1), (1, -1, -1)),
+)
+
+
+def xo() -> Sequential:
+    """The toy convnet: 9x9 pictures, three 3x3 'match' filters, ReLU, 2x2 pooling that keeps
+    the edge windows (7x7 -> 4x4), and a fully connected vote for X or O."""
+    return Sequential(
+        sn.Input(1, 9, 9),
+        sn.Conv2D(3, 3, bias=False, mean=True), sn.ReLU(),
+        sn.MaxPool(2, ceil_mode=True),
+        sn.Flatten(),
+        sn.Dense(2),
+        loss=sn.SoftmaxCrossEntropy(), name="xo",
+    )
+
+
+def mlp() -> Sequential:
+    """784-128-10 with a sigmoid hidden layer, for MNIST."""
+    return Sequential(
+        sn.Input(784), sn.Dense(128), sn.Sigmoid(), sn.Dense(10),
+        loss=sn.SoftmaxCrossEntropy(), name="mlp",
+    )
+
+
+def lenet() -> Sequential:
+    """LeNet-5 for 28x28 digits, with ReLU and max pooling."""
+    return Sequential(
+        sn.Input(1, 28, 28),
+        sn.Conv2D(6, 5, padding=2), sn.ReLU(),
+        sn.MaxPool(2),
+        sn.Conv2D(16, 5), sn.ReLU(),
+        sn.MaxPool(2),
+        sn.Flatten(),
+        sn.Dense(120), sn.ReLU(),
+        sn.Dense(84), sn.ReLU(),
+        sn.Dense(10),
+        loss=sn.SoftmaxCrossEntropy(), name="lenet",
+    )
+
+
+def four_pixel() -> Sequential:
+    """The four-pixel camera: 2x2 pictures classed as solid, vertical, diagonal or horizontal."""
+    return Sequential(
+        sn.Input(1, 2, 2), sn.Flatten(),
+        sn.Dense(4), sn.Tanh(),
+        sn.Dense(8), sn.ReLU(),
+        sn.Dense(4),
+        loss=sn.SoftmaxCrossEntropy(), name="four_pixel",
+    )
+
+
+MODELS = {"xo": xo, "mlp": mlp, "lenet": lenet, "four_pixel": four_pixel}
+
+
+def load_model(spec: str) -> Sequential:
+    """A built-in model by name, or ``path/to/file.py[:attribute]`` (default attribute
+    ``model``), where the attribute is a Sequential or a function returning one."""
+    if spec in MODELS:
+        return MODELS[spec]()
+    path_text, _, attribute = spec.partition(":")
+    path = Path(path_text)
+    if path.suffix != ".py":
+        raise ValueError(f"unknown model {spec!r}: use one of {sorted(MODELS)} or path/to/file.py[:attribute]")
+    if not path.is_file():
+        raise ValueError(f"model file {path} does not exist")
+    module_spec = importlib.util.spec_from_file_location(f"symnet_user_{path.stem}", path)
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[module_spec.name] = module
+    module_spec.loader.exec_module(module)
+    attribute = attribute or "model"
+    if not hasattr(module, attribute):
+        raise ValueError(f"{path} has no attribute {attribute!r}")
+    value = getattr(module, attribute)
+    if callable(value) and not isinstance(value, Sequential):
+        value = value()
+    if not isinstance(value, Sequential):
+        raise ValueError(f"{path}:{attribute} is {type(value).__name__}, not a sn.Sequential")
+    return value
