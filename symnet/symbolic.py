@@ -195,6 +195,13 @@ class WindowMax(ExprWithLimits):
         limits = ", ".join(f"{printer._print(i)} < {printer._print(hi + 1)}" for i, lo, hi in self.limits)
         return rf"\max_{{{limits}}} {printer._print(self.function)}"
 
+    def doit(self, **hints):
+        """Expand the window into ``Max`` of its terms (the limits must be numbers)."""
+        terms = [self.function]
+        for symbol, low, high in self.limits:
+            terms = [term.subs(symbol, value) for term in terms for value in range(int(low), int(high) + 1)]
+        return sp.Max(*terms)
+
 
 class TextPrinter(StrPrinter):
     """Plain-text printing of derivations: sums as Σ, Kronecker deltas as [a = b]."""
