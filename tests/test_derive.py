@@ -32,6 +32,7 @@ def evaluate(expr, values: dict, at: dict):
     (sn.Dense(2, bias=False), (3,)),
     (sn.Conv2D(2, 3, padding=1), (2, 4, 4)),
     (sn.Conv2D(2, (2, 3), stride=(2, 1), mean=True, bias=False), (1, 5, 5)),
+    (sn.Conv2D(3, 2, mean=True), (2, 4, 4)),
     (sn.AvgPool(2), (2, 4, 4)),
     (sn.MaxPool(2, ceil_mode=True), (1, 5, 5)),
     (sn.MaxPool(3, stride=2), (1, 5, 5)),
@@ -74,7 +75,7 @@ def test_conv_partials_index_the_window():
     assert layer.factor("input") == x[n, i, 2 * r + u - 1, 2 * c + v - 1]
     assert layer.partial("input") == W[o, i, u, v] / 18
     assert layer.partial("weight") == x[n, i, 2 * r + u - 1, 2 * c + v - 1] / 18
-    assert layer.partial("bias") == 1
+    assert layer.partial("bias") == sp.Rational(1, 18)  # mean=True divides the whole output
 
 
 def test_pool_partials_route_the_gradient():

@@ -12,9 +12,9 @@ class Conv2D(Layer):
     """``y[o, r, c] = b[o] + Σ_{i,u,v} W[o, i, u, v] x[i, s r + u - p, s c + v - p]``.
 
     The weight has PyTorch's layout ``(out_channels, in_channels, kh, kw)``; the input is
-    zero outside its bounds (padding). With ``mean=True`` each output is divided by the
-    number of products summed (``in_channels * kh * kw``): the "match" score of filtering,
-    1 for a perfect match and -1 for a perfect mismatch.
+    zero outside its bounds (padding). With ``mean=True`` each output (sum of products
+    plus bias) is divided by the number of products summed (``in_channels * kh * kw``):
+    the "match" score of filtering, 1 for a perfect match and -1 for a perfect mismatch.
     """
 
     kind = "conv"
@@ -75,11 +75,13 @@ class Conv2D(Layer):
         if self.mean:
             term = term / self.products
         reduction = ((i, 0, self.input_shape[0] - 1), (u, 0, self.kernel[0] - 1), (v, 0, self.kernel[1] - 1))
-        bias = b[o] if self.use_bias else None
+        bias = None
+        if self.use_bias:
+            bias = b[o] / self.products if self.mean else b[o]
         forward = sp.Sum(term, *reduction) + (bias if bias is not None else 0)
         partials = {pixel: sp.diff(term, pixel), w[o, i, u, v]: sp.diff(term, w[o, i, u, v])}
         if bias is not None:
-            partials[bias] = sp.diff(forward, bias).doit()
+            partials[b[o]] = sp.diff(forward, b[o]).doit()
         notes = ()
         if ph or pw:
             notes = (f"x is 0 outside its {self.input_shape[1]}x{self.input_shape[2]} bounds (padding {ph}, {pw})",)
@@ -109,7 +111,7 @@ class Conv2D(Layer):
                 patch = padded[window(u, v, self.stride, out_hw)]          # (n, i, r, c)
                 y += np.einsum("nirc,oi->norc", patch, weight[:, :, u, v], optimize=True)
         if self.use_bias:
-            y += params[f"{self.name}.bias"][None, :, None, None]
+            y += params[f"{self.name}.bias"][None, :, None, None] * self._scale()
         return y, padded
 
     def backward(self, dy, padded, params):
@@ -127,5 +129,5 @@ class Conv2D(Layer):
         height, width = self.input_shape[1:]
         grads = {f"{self.name}.weight": d_weight}
         if self.use_bias:
-            grads[f"{self.name}.bias"] = dy.sum(axis=(0, 2, 3))
+            grads[f"{self.name}.bias"] = dy.sum(axis=(0, 2, 3)) * scale
         return d_padded[:, :, ph:ph + height, pw:pw + width], grads

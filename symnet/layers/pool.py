@@ -83,9 +83,9 @@ class MaxPool(_Pool):
         # In ceil mode the last windows hang over the edge: they cover only the pixels inside.
         (_, height, width), (_, out_h, out_w) = self.input_shape, self.output_shape
         if (out_h - 1) * self.stride[0] + self.kernel[0] > height:
-            limits = ((u, 0, sp.Min(self.kernel[0] - 1, height - 1 - self.stride[0] * r)), limits[1])
+            limits = ((u, 0, sp.Min(self.kernel[0], height - self.stride[0] * r) - 1), limits[1])
         if (out_w - 1) * self.stride[1] + self.kernel[1] > width:
-            limits = (limits[0], (v, 0, sp.Min(self.kernel[1] - 1, width - 1 - self.stride[1] * q)))
+            limits = (limits[0], (v, 0, sp.Min(self.kernel[1], width - self.stride[1] * q) - 1))
         return Symbols(
             output=sp.IndexedBase("y")[n, c, r, q], forward=WindowMax(pixel, *limits),
             partials={pixel: sp.KroneckerDelta(u * self.kernel[1] + v, position)},
