@@ -85,7 +85,7 @@ class Chain:
         return " · ".join(f"∂{f.numerator}/∂{f.denominator}" for f in self.factors)
 
     def formulas(self, fmt=text) -> str:
-        return " · ".join(f"({fmt(f.expr)})" for f in self.factors)
+        return " · ".join(_wrapped(fmt(f.expr)) for f in self.factors)
 
 
 class Derivation:
@@ -159,6 +159,13 @@ class Derivation:
 
     def _repr_latex_(self) -> str:
         return f"$$\n{self.latex()}\n$$"
+
+
+def _wrapped(formula: str) -> str:
+    """The formula in parentheses, unless the printer already put it in a pair of them."""
+    if formula.startswith("(") and formula.endswith(")") and formula.count("(") == 1:
+        return formula
+    return f"({formula})"
 
 
 def _tex_name(name: str) -> str:

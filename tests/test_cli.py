@@ -1,0 +1,72 @@
+"""The command line and the built-in models."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import symnet as sn
+from symnet.cli import main
+from symnet.zoo import MODELS, load_model
+
+
+def test_derive_prints_the_derivation(capsys):
+    assert main(["derive", "lenet"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Derivation of lenet")
+    assert "∂L/∂dense3.bias = ∂L/∂dense3 · ∂dense3/∂dense3.bias" in out
+
+
+def test_derive_latex(capsys):
+    assert main(["derive", "mlp", "--latex"]) == 0
+    assert capsys.readouterr().out.startswith("\\begin{aligned}")
+
+
+def test_summary(capsys):
+    assert main(["summary", "xo"]) == 0
+    assert "maxpool1  MaxPool(2, ceil_mode=True)" in capsys.readouterr().out
+
+
+def test_model_from_a_file(tmp_path, capsys):
+    path = tmp_path / "net.py"
+    path.write_text(textwrap.dedent("""
+        import sympy, symnet as sn
+        def tiny():
+            return sn.Sequential(sn.Input(3), sn.Dense(2),
+                                 sn.Activation("softplus", lambda x: sympy.log(1 + sympy.exp(x))),
+                                 loss=sn.MeanSquaredError(), name="tiny")
+        model = tiny()
+    """))
+    assert main(["derive", f"{path}:tiny"]) == 0
+    assert "∂y/∂x = 1 - exp(-y)   (in terms of the output y)" in capsys.readouterr().out
+    assert load_model(str(path)).name == "tiny"
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("nope", "unknown model 'nope'"),
+    ("missing.py", "does not exist"),
+])
+def test_bad_model_names_exit_with_a_message(spec, message, capsys):
+    assert main(["derive", spec]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bad_model_file_reports_the_layer(tmp_path, capsys):
+    path = tmp_path / "bad.py"
+    path.write_text("import symnet as sn\nmodel = sn.Sequential(sn.Input(1, 4, 4), sn.Conv2D(2, 7), loss=sn.MeanSquaredError())\n")
+    assert main(["derive", str(path)]) == 2
+    assert "conv1 (Conv2D(2, 7)): kernel 7x7 is larger than its padded input 4x4" in capsys.readouterr().err
+
+
+def test_console_script_runs():
+    result = subprocess.run([sys.executable, "-m", "symnet.cli", "summary", "four_pixel"],
+                            capture_output=True, text=True, check=True)
+    assert "total parameters" in result.stdout
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_built_in_models_declare_and_derive(name):
+    model = MODELS[name]()
+    assert isinstance(model, sn.Sequential) and model.name == name
+    assert len(model.derivation().chains) == len(model.param_specs())

@@ -1,0 +1,37 @@
+"""The examples run and show what they promise."""
+
+import re
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(name, capsys):
+    sys.argv = [name]
+    namespace = runpy.run_path(str(EXAMPLES / name), run_name="__main__")
+    return namespace, capsys.readouterr().out
+
+
+def test_xo_walk_through(capsys):
+    namespace, out = run("xo.py", capsys)
+    # The first filtered value: the "\" feature on the top-left patch, 7 of 9 products agree.
+    assert "Filtered with feature 1 (\\ diagonal), 1 = perfect match:\n   0.78 -0.11" in out
+    assert "Pooled, feature 1 (max of each 2x2 window, edges kept):\n   1.00  0.33  0.56  0.33" in out
+    assert out.count("ReLU'd, feature") == 3
+    filtered, pooled, rectified = namespace["walk_through"]()
+    assert filtered.shape == (1, 3, 7, 7) and pooled.shape == rectified.shape == (1, 3, 4, 4)
+    assert (rectified >= 0).all()
+
+
+def test_mms_costs(capsys):
+    namespace, out = run("mms.py", capsys)
+    assert re.search(r"exponential\s+10\*\*\(Abs\(d\) - 1\)\s+1\s+10\s+1000\s+1e\+07", out)
+    assert "g = Sum(c[i], (i, 1, n))/n" in out
+    counts = namespace["COUNTS"]
+    assert namespace["descend"]("squared") == pytest.approx(counts.mean(), abs=1e-6)
+    assert namespace["descend"]("absolute") == pytest.approx(np.median(counts), abs=0.05)
