@@ -15,11 +15,12 @@ from .layers import (
 )
 from .model import Sequential
 from .reference import Reference
+from .run import CompiledNet, compile
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Activation", "AvgPool", "Conv2D", "DeclarationError", "Dense", "Derivation", "Flatten", "Input",
     "Loss", "MaxPool", "MeanSquaredError", "ReLU", "Reference", "Sequential", "Sigmoid",
-    "SoftmaxCrossEntropy", "Tanh", "derive", "finite_difference_gradients", "relative_error",
+    "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "finite_difference_gradients", "relative_error",
 ]

@@ -133,6 +133,19 @@ class Sequential:
             checked[spec.name] = value
         return checked
 
+    def check_inputs(self, x, dtype=np.float64, argument: str = "x") -> np.ndarray:
+        """``x`` as a C-contiguous batch of ``dtype`` samples of the input shape, or a ValueError."""
+        x = np.asarray(x)
+        if x.dtype.kind not in "biuf":
+            raise ValueError(f"{argument}: expected numbers, got dtype {x.dtype}")
+        if x.shape[1:] != self.input_shape or x.ndim != len(self.input_shape) + 1:
+            raise ValueError(f"{argument}: expected shape (n, {', '.join(map(str, self.input_shape))}) "
+                             f"for {self.input.describe()}, got {x.shape}")
+        x = np.ascontiguousarray(x, dtype=dtype)
+        if not np.isfinite(x).all():
+            raise ValueError(f"{argument}: contains NaN or infinity")
+        return x
+
     # -- reports -------------------------------------------------------------------
     def summary_text(self) -> str:
         """The table that :meth:`summary` prints."""

@@ -13,20 +13,6 @@ import numpy as np
 from .model import Sequential
 
 
-def as_samples(model: Sequential, x, argument: str = "x") -> np.ndarray:
-    """``x`` as a float64 batch of samples of the model's input shape, or a ValueError."""
-    x = np.asarray(x)
-    if x.dtype.kind not in "biuf":
-        raise ValueError(f"{argument}: expected numbers, got dtype {x.dtype}")
-    if x.shape[1:] != model.input_shape:
-        raise ValueError(f"{argument}: expected shape (n, {', '.join(map(str, model.input_shape))}) "
-                         f"for input {model.input.describe()}, got {x.shape}")
-    x = x.astype(np.float64)
-    if not np.isfinite(x).all():
-        raise ValueError(f"{argument}: contains NaN or infinity")
-    return x
-
-
 class Reference:
     """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``."""
 
@@ -47,7 +33,7 @@ class Reference:
 
     def _run(self, x) -> tuple[list[np.ndarray], list]:
         outputs, saved = [], []
-        value = as_samples(self.model, x)
+        value = self.model.check_inputs(x)
         for layer in self.model.layers:
             value, keep = layer.forward(value, self._params)
             outputs.append(value)

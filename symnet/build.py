@@ -1,0 +1,190 @@
+"""Build: compile emitted C into a loaded cffi module, cached on disk.
+
+The cache key hashes everything that affects the binary: the C source and cdef, the
+compiler flags, the compiler and its version, symnet's version, cffi's version and
+Python's extension ABI. An entry is built in a private folder and published with one
+atomic rename, so processes compiling the same model at once all succeed and a killed
+compile leaves no entry behind; an entry whose module does not match its recorded hash
+is rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.machinery
+import importlib.util
+import io
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cffi
+
+from .emit import Emitted
+
+OPTIMIZED = ("-O3", "-march=native", "-fno-math-errno")
+SANITIZED = ("-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=all")
+COMMON = ("-std=gnu11", "-fPIC", "-shared", "-Wall", "-Wno-unused-variable")
+
+
+class BuildError(RuntimeError):
+    """The C could not be compiled: no compiler, or the compiler refused the source."""
+
+
+def cache_root() -> Path:
+    """``$SYMNET_CACHE``, else the user cache folder (``~/.cache/symnet``)."""
+    if os.environ.get("SYMNET_CACHE"):
+        return Path(os.environ["SYMNET_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "symnet"
+
+
+def compiler_command() -> list[str]:
+    """The C compiler: ``$CC``, else ``cc``."""
+    return shlex.split(os.environ.get("CC", "cc"))
+
+
+@functools.lru_cache(maxsize=8)
+def compiler_identity(command: tuple[str, ...]) -> str:
+    """The compiler's first line of ``--version``, part of the cache key."""
+    try:
+        result = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=30)
+    except FileNotFoundError:
+        raise BuildError(f"no C compiler found (tried {' '.join(command)!r}): install one, e.g. "
+                         f"'apt-get install gcc', or set CC to its path") from None
+    if result.returncode != 0:
+        raise BuildError(f"the C compiler {' '.join(command)!r} does not run: {result.stderr.strip()}")
+    return result.stdout.splitlines()[0].strip()
+
+
+@dataclass
+class Built:
+    """A compiled model: its cffi ``lib`` and ``ffi``, and where its files are."""
+
+    lib: object
+    ffi: object
+    key: str
+    folder: Path
+    flags: tuple[str, ...]
+    compiler: str
+    seconds: float  # time spent compiling now; 0 for a cache hit
+
+    @property
+    def source_path(self) -> Path:
+        return self.folder / "model.c"
+
+
+def _key(emitted: Emitted, command, flags) -> str:
+    from . import __version__
+
+    record = {
+        "source": emitted.source, "cdef": emitted.cdef, "flags": list(flags), "compiler": compiler_identity(command),
+        "symnet": __version__, "cffi": cffi.__version__, "abi": sysconfig.get_config_var("EXT_SUFFIX"),
+    }
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+
+
+def _module_name(key: str) -> str:
+    return f"_symnet_{key[:20]}"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _valid(entry: Path, key: str) -> bool:
+    """True if ``entry`` holds a module whose bytes match its manifest."""
+    try:
+        manifest = json.loads((entry / "manifest.json").read_text())
+        module = entry / manifest["module"]
+        return manifest["key"] == key and _digest(module) == manifest["sha256"]
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def _compile(emitted: Emitted, folder: Path, key: str, command, flags) -> None:
+    """Write the module's C into ``folder`` and compile it there."""
+    name = _module_name(key)
+    ffi = cffi.FFI()
+    ffi.cdef(emitted.cdef)
+    ffi.set_source(name, emitted.source)
+    (folder / "model.c").write_text(emitted.source)
+    wrapper = folder / f"{name}.c"
+    with contextlib.redirect_stdout(io.StringIO()):  # cffi announces the file it writes
+        ffi.emit_c_code(str(wrapper))
+    module = folder / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}"
+    include = sysconfig.get_paths()["include"]
+    arguments = [*command, *COMMON, *flags, f"-I{include}", str(wrapper), "-o", str(module), "-lm"]
+    result = subprocess.run(arguments, capture_output=True, text=True)
+    if result.returncode != 0:
+        saved = Path(tempfile.gettempdir()) / f"symnet-failed-{name}.c"
+        shutil.copyfile(folder / "model.c", saved)
+        raise BuildError(f"compiling the generated C failed ({saved}):\n{result.stderr.strip()[-4000:]}")
+    manifest = {"key": key, "module": module.name, "sha256": _digest(module), "flags": list(flags),
+                "compiler": compiler_identity(tuple(command))}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+
+
+def _load(entry: Path, name: str):
+    if name in sys.modules:
+        return sys.modules[name]
+    manifest = json.loads((entry / "manifest.json").read_text())
+    path = str(entry / manifest["module"])
+    loader = importlib.machinery.ExtensionFileLoader(name, path)
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    sys.modules[name] = module
+    return module
+
+
+def build(emitted: Emitted, sanitize: bool = False) -> Built:
+    """Compile ``emitted`` (or fetch it from the cache) and load it.
+
+    ``sanitize=True`` builds with AddressSanitizer and UndefinedBehaviorSanitizer; such a
+    module loads only in a process started with the sanitizer runtime preloaded.
+    """
+    command = tuple(compiler_command())
+    flags = SANITIZED if sanitize else OPTIMIZED
+    key = _key(emitted, command, flags)
+    name = _module_name(key)
+    root = cache_root()
+    entry = root / key[:2] / key
+    started = time.perf_counter()
+    seconds = 0.0
+    if not _valid(entry, key):
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        private = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=entry.parent))
+        try:
+            _compile(emitted, private, key, command, flags)
+            if entry.exists() and not _valid(entry, key):
+                # A damaged entry: move it aside (atomically) and remove it.
+                stale = entry.with_name(f".{key[:12]}-stale-{os.getpid()}-{time.monotonic_ns()}")
+                try:
+                    entry.rename(stale)
+                    shutil.rmtree(stale, ignore_errors=True)
+                except FileNotFoundError:
+                    pass
+            try:
+                private.rename(entry)   # publish: atomic, and refused if another process won
+                private = None
+            except OSError:
+                if not _valid(entry, key):
+                    raise
+        finally:
+            if private is not None:
+                shutil.rmtree(private, ignore_errors=True)
+        seconds = time.perf_counter() - started
+    module = _load(entry, name)
+    return Built(lib=module.lib, ffi=module.ffi, key=key, folder=entry, flags=(*COMMON, *flags),
+                 compiler=compiler_identity(command), seconds=seconds)

@@ -1,0 +1,231 @@
+"""Emit: one C translation unit per model, from the derivation and the templates.
+
+Every shape is a compile-time constant. The C of each layer kind lives in its own
+template (``templates/layers/<kind>.c.j2``); the partial derivatives it applies are the
+derivation's SymPy expressions, printed by :class:`CPrinter` after ``cse()`` and pow
+expansion, with the formula as a comment above the code that computes it. The output is
+byte-identical for the same model, dtype and batch.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import numpy as np
+import sympy as sp
+from sympy.codegen.ast import float32, float64, real
+from sympy.codegen.rewriting import create_expand_pow_optimization, optimize
+from sympy.printing.c import C99CodePrinter
+
+from .derive import LayerDerivation, role
+from .layers import Activation, AvgPool, Conv2D, Dense, Flatten, MaxPool, SoftmaxCrossEntropy
+from .layers.loss import BATCH
+from .symbolic import text
+
+DTYPES = {"float32": ("float", float32), "float64": ("double", float64)}
+_EXPAND_POWERS = create_expand_pow_optimization(4)  # x**2 -> x*x, up to the 4th power
+TEMPLATE_OF = {Conv2D: "conv2d", Dense: "dense", MaxPool: "maxpool", AvgPool: "avgpool",
+               Flatten: "flatten", Activation: "activation"}
+
+
+class CPrinter(C99CodePrinter):
+    """C99 for symnet's formulas: indexed tensors as flat arrays with constant strides,
+    Kronecker deltas as comparisons, piecewise functions as one-line conditionals."""
+
+    def __init__(self, dtype: str, arrays: dict | None = None, names: dict | None = None):
+        super().__init__({"type_aliases": {real: DTYPES[dtype][1]}, "math_macros": {}})
+        self.arrays = arrays or {}   # base label -> (C name, shape without the batch axis)
+        self.names = names or {}     # base label -> C name, for indexed symbols printed as scalars
+
+    def _print_Indexed(self, expr):
+        label = str(expr.base.label)
+        if label in self.names:
+            return self.names[label]
+        name, shape = self.arrays[label]
+        strides = np.cumprod((1,) + tuple(shape[::-1]))[::-1]  # row-major; first is the batch stride
+        # Written in the formula's own order, one index per term: 784*n + 28*(r + u - 2) + (c + v - 2).
+        terms = []
+        for index, stride in zip(expr.indices, strides[-len(expr.indices):]):
+            index_text = self._print(index)
+            if isinstance(index, sp.Add):
+                index_text = f"({index_text})"
+            terms.append(index_text if stride == 1 else f"{int(stride)}*{index_text}")
+        return f"{name}[{' + '.join(terms)}]"
+
+    def _print_KroneckerDelta(self, expr):
+        return f"({self._print(expr.args[0])} == {self._print(expr.args[1])})"
+
+    def _print_Piecewise(self, expr):
+        out = self._print(expr.args[-1].expr)
+        for value, cond in reversed(expr.args[:-1]):
+            out = f"(({self._print(cond)}) ? {self._print(value)} : {out})"
+        return out
+
+
+def elementwise(expr: sp.Expr, printer: CPrinter, result: str) -> list[str]:
+    """C statements computing ``result = expr``: common subexpressions first, small powers
+    expanded to products."""
+    replacements, (reduced,) = sp.cse([expr], symbols=sp.numbered_symbols("c"), optimizations="basic")
+    lines = [f"const real {symbol} = {printer.doprint(optimize(value, [_EXPAND_POWERS]))};"
+             for symbol, value in replacements]
+    lines.append(f"{result} = {printer.doprint(optimize(reduced, [_EXPAND_POWERS]))};")
+    return lines
+
+
+def comment(line: str) -> str:
+    """Text safe inside a C block comment."""
+    return line.replace("*/", "* /")
+
+
+@dataclass
+class Layout:
+    """Offsets (in elements) of every tensor in the parameter, work and index buffers."""
+
+    params: dict = field(default_factory=dict)   # param name -> (offset, shape)
+    outputs: dict = field(default_factory=dict)  # layer name -> offset of its output in work
+    deltas: dict = field(default_factory=dict)   # layer name -> offset of d loss / d output in work
+    index: dict = field(default_factory=dict)    # max-pool name -> offset of its argmax in index
+    param_size: int = 0
+    work_size: int = 0
+    index_size: int = 0
+
+
+def layout(model, batch: int) -> Layout:
+    """Where each parameter and each layer's output and gradient live."""
+    plan = Layout()
+    for spec in model.param_specs():
+        plan.params[spec.name] = (plan.param_size, spec.shape)
+        plan.param_size += spec.size
+    for layer in model.layers:
+        size = batch * int(np.prod(layer.output_shape))
+        plan.outputs[layer.name] = plan.work_size
+        plan.deltas[layer.name] = plan.work_size + size
+        plan.work_size += 2 * size
+        if isinstance(layer, MaxPool):
+            plan.index[layer.name] = plan.index_size
+            plan.index_size += size
+    return plan
+
+
+@dataclass
+class Emitted:
+    """The C of a model: its source, the cdef of its entry points, and its buffer layout."""
+
+    source: str
+    cdef: str
+    layout: Layout
+    dtype: str
+    batch: int
+
+
+def template_folder():
+    """The templates: inside the installed package, or beside it in a source checkout."""
+    try:
+        return importlib.resources.files("symnet.templates")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "templates"
+
+
+def _environment() -> jinja2.Environment:
+    folder = template_folder()
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: (folder / name).read_text(encoding="utf-8")),
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+def _layer_context(step: LayerDerivation, position: int, plan: Layout, dtype: str) -> dict:
+    """What a layer's template needs: shapes, offsets, and its formulas printed as C."""
+    layer, symbols = step.layer, step.symbols
+    context = {
+        "layer": layer, "name": layer.name, "need_dx": position > 0,
+        "in_size": int(np.prod(layer.input_shape)), "out_size": int(np.prod(layer.output_shape)),
+        "comments": [comment(f"{left} = {right}") for left, right in step.lines(text)]
+                    + [comment(note) for note in symbols.notes],
+        "offsets": {spec.role: plan.params[spec.name][0] for spec in layer.param_specs()},
+        "index_offset": plan.index.get(layer.name, 0),
+    }
+    if isinstance(layer, Activation):
+        context["forward"] = elementwise(layer.expr, CPrinter(dtype), "out[e]")
+        context["variable"] = "y" if layer.derivative_in_output else "x"
+        context["slope_of"] = context["variable"]
+        context["backward"] = elementwise(sp.Symbol("g") * layer.derivative, CPrinter(dtype), "dx[e]")
+        return context
+    shapes = {"x": layer.input_shape, "y": layer.output_shape, "argmax": layer.output_shape}
+    shapes.update({"W" if spec.role == "weight" else "b": spec.shape for spec in layer.param_specs()})
+    # Values print as x[...], W[...]; gradients as dx[...], dW[...]; argmax as index[...].
+    values = CPrinter(dtype, {label: ("index" if label == "argmax" else label, shape) for label, shape in shapes.items()})
+    grads = CPrinter(dtype, {label: ("d" + label, shape) for label, shape in shapes.items()})
+    context["output_at"] = values.doprint(symbols.output)
+    context["d_output_at"] = grads.doprint(symbols.output)
+    if isinstance(layer, MaxPool):
+        context["index_at"] = values.doprint(sp.IndexedBase("argmax")[symbols.output.indices])
+    if symbols.term is not None:
+        context["term"] = values.doprint(symbols.term)
+    if symbols.bias is not None:
+        context["bias"] = values.doprint(symbols.bias)
+    for factor, expr in symbols.partials.items():
+        kind = role(factor)
+        context[f"{kind}_partial"] = values.doprint(expr)
+        context[f"{kind}_at"] = grads.doprint(factor)
+        if kind == "input":
+            context["pixel"] = values.doprint(factor)
+    return context
+
+
+def _loss_context(model, derivation, dtype: str) -> dict:
+    loss = model.loss
+    gradient = derivation.loss_gradient()
+    # Inside the loss loops, z, t and p are scalars of the current element.
+    printer = CPrinter(dtype, names={"p": "p", "z": "z", "t": "t"})
+    total = sp.Symbol("total", positive=True)
+    if isinstance(loss, SoftmaxCrossEntropy):
+        t_n = sp.IndexedBase("t")[sp.Symbol("n", integer=True, nonnegative=True)]
+        gradient = gradient.subs({t_n: sp.Symbol("label", integer=True), BATCH: total})
+        return {"template": "loss_softmax_cross_entropy", "classes": loss.classes, "target_type": "int32_t",
+                "gradient": elementwise(gradient, printer, "dz[k]"), "comments": _loss_comments(derivation)}
+    cost = loss.expr.subs({loss.y: sp.Symbol("z", real=True), loss.t: sp.Symbol("t", real=True)})
+    gradient = gradient.subs(BATCH, total)
+    return {"template": "loss_elementwise", "size": int(np.prod(model.output_shape)), "target_type": "real",
+            "cost": elementwise(cost, CPrinter(dtype), "cost"), "gradient": elementwise(gradient, printer, "dz[e]"),
+            "comments": _loss_comments(derivation)}
+
+
+def _loss_comments(derivation) -> list[str]:
+    symbols = derivation.loss
+    lines = [f"L = {text(symbols.forward)}"]
+    lines += [f"∂L/∂{text(factor)} = {text(expr)}" for factor, expr in symbols.partials.items()]
+    return [comment(line) for line in lines + list(symbols.notes)]
+
+
+def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
+    """The C translation unit of ``model`` for ``dtype`` and a compiled batch of ``batch``."""
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype: expected one of {sorted(DTYPES)}, got {dtype!r}")
+    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
+        raise ValueError(f"batch: expected a positive integer, got {batch!r}")
+    from . import __version__
+
+    derivation = model.derivation()
+    plan = layout(model, int(batch))
+    env = _environment()
+    layers = []
+    for position, step in enumerate(derivation.layers):
+        context = _layer_context(step, position, plan, dtype)
+        kind = next(template for cls, template in TEMPLATE_OF.items() if isinstance(step.layer, cls))
+        layers.append({"name": step.layer.name, "code": env.get_template(f"layers/{kind}.c.j2").render(**context)})
+    loss = _loss_context(model, derivation, dtype)
+    loss["code"] = env.get_template(f"layers/{loss['template']}.c.j2").render(**loss, dtype=dtype)
+    context = {
+        "model": model, "version": __version__, "dtype": dtype, "ctype": DTYPES[dtype][0], "batch": int(batch),
+        "layout": plan, "layers": layers, "loss": loss,
+        "steps": [(layer, plan.outputs[layer.name], plan.deltas[layer.name], plan.index.get(layer.name, 0))
+                  for layer in model.layers],
+        "specs": model.param_specs(),
+    }
+    source = env.get_template("model.c.j2").render(**context)
+    cdef = env.get_template("model.cdef.j2").render(**context)
+    return Emitted(source=source, cdef=cdef, layout=plan, dtype=dtype, batch=int(batch))

@@ -1,0 +1,268 @@
+"""Run: a compiled model, with the reference's calls plus training.
+
+The C works on at most the compiled batch of samples at a time; every call here takes
+any number of samples and walks them in chunks, so a remainder is neither dropped nor
+padded into the gradient (the loss and gradients are those of the mean over all
+samples). Every array is checked before C sees it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+
+import numpy as np
+
+from .build import Built, build
+from .emit import DTYPES, Emitted, emit
+from .layers import SoftmaxCrossEntropy
+from .model import Sequential
+
+NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def _number(value, argument: str, low: float = 0.0, high: float = math.inf, open_low: bool = False) -> float:
+    """A finite float in [low, high) (or (low, high) with ``open_low``), or a ValueError."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{argument}: expected a number, got {value!r}") from None
+    if not math.isfinite(value) or value < low or value >= high or (open_low and value == low):
+        bounds = f"{'(' if open_low else '['}{low}, {high})"
+        raise ValueError(f"{argument}: must be in {bounds}, got {value}")
+    return value
+
+
+class CompiledNet:
+    """A model compiled to C for one dtype and batch size; see :func:`compile`."""
+
+    def __init__(self, model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
+                 sanitize: bool = False):
+        if not isinstance(model, Sequential):
+            raise TypeError(f"model: expected a sn.Sequential, got {type(model).__name__}")
+        self.model = model
+        self.dtype = dtype
+        self.emitted: Emitted = emit(model, dtype, batch)
+        self.built: Built = build(self.emitted, sanitize=sanitize)
+        self.batch = self.emitted.batch
+        self._np = NUMPY_DTYPES[dtype]
+        self._ctype = DTYPES[dtype][0]
+        plan = self.emitted.layout
+        self._flat = np.zeros(plan.param_size, self._np)
+        self._grads = np.zeros(plan.param_size, self._np)
+        self._velocity = np.zeros(plan.param_size, self._np)
+        self._work = np.zeros(plan.work_size, self._np)
+        self._index = np.zeros(max(plan.index_size, 1), np.int32)
+        self._lock = threading.Lock()  # the buffers belong to one call at a time
+        self.params = model.init_params() if params is None else params
+
+    # -- inspection -----------------------------------------------------------------
+    @property
+    def source_path(self):
+        """The emitted C file."""
+        return self.built.source_path
+
+    @property
+    def source(self) -> str:
+        return self.emitted.source
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self.built.flags
+
+    def derivation(self):
+        return self.model.derivation()
+
+    def __repr__(self) -> str:
+        return f"CompiledNet({self.model.name}, batch={self.batch}, dtype={self.dtype!r}, source={self.source_path})"
+
+    # -- parameters -----------------------------------------------------------------
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """A copy of every parameter, in PyTorch's layouts."""
+        return {name: self._flat[offset:offset + int(np.prod(shape))].reshape(shape).copy()
+                for name, (offset, shape) in self.emitted.layout.params.items()}
+
+    @params.setter
+    def params(self, value: dict) -> None:
+        checked = self.model.check_params(value)
+        for name, (offset, shape) in self.emitted.layout.params.items():
+            self._flat[offset:offset + int(np.prod(shape))] = checked[name].reshape(-1)
+        self._velocity[:] = 0
+
+    # -- the calls into C ------------------------------------------------------------
+    def _pointer(self, array: np.ndarray, ctype: str | None = None):
+        return self.built.ffi.from_buffer(f"{ctype or self._ctype}[]", array)
+
+    def _targets(self, y, count: int) -> np.ndarray:
+        targets = self.model.loss.targets(y, count)
+        if isinstance(self.model.loss, SoftmaxCrossEntropy):
+            return np.ascontiguousarray(targets, dtype=np.int32)
+        return np.ascontiguousarray(targets, dtype=self._np)
+
+    def _chunks(self, count: int):
+        for start in range(0, count, self.batch):
+            yield start, min(self.batch, count - start)
+
+    def _forward_chunk(self, x: np.ndarray, start: int, count: int) -> None:
+        self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), self._pointer(self._flat),
+                                  self._pointer(self._work), self._pointer(self._index, "int32_t"))
+
+    def _output(self, layer, count: int) -> np.ndarray:
+        offset = self.emitted.layout.outputs[layer.name]
+        size = count * int(np.prod(layer.output_shape))
+        return self._work[offset:offset + size].reshape(count, *layer.output_shape)
+
+    def _target_pointer(self, targets: np.ndarray, start: int, count: int):
+        ctype = "int32_t" if targets.dtype == np.int32 else self._ctype
+        return self._pointer(targets[start:start + count], ctype)
+
+    def _accumulate(self, x: np.ndarray, targets: np.ndarray) -> float:
+        """Zero the gradients, then add every chunk's; returns the loss of the mean."""
+        lib, total, loss = self.built.lib, len(x), 0.0
+        self._grads[:] = 0
+        for start, count in self._chunks(total):
+            self._forward_chunk(x, start, count)
+            t = self._target_pointer(targets, start, count)
+            loss += lib.sn_loss(count, total, self._pointer(self._work), t)
+            lib.sn_backward(count, total, self._pointer(x[start:start + count]), t, self._pointer(self._flat),
+                            self._pointer(self._work), self._pointer(self._index, "int32_t"),
+                            self._pointer(self._grads))
+        return loss
+
+    # -- the contract's calls --------------------------------------------------------
+    def forward(self, x) -> np.ndarray:
+        """The outputs before the loss (logits), shape ``(n, *output_shape)``."""
+        return self.activations(x)[-1]
+
+    def activations(self, x) -> list[np.ndarray]:
+        """The output of every layer after the Input, in order."""
+        x = self.model.check_inputs(x, self._np)
+        outputs = [np.empty((len(x), *layer.output_shape), self._np) for layer in self.model.layers]
+        with self._lock:
+            for start, count in self._chunks(len(x)):
+                self._forward_chunk(x, start, count)
+                for layer, out in zip(self.model.layers, outputs):
+                    out[start:start + count] = self._output(layer, count)
+        return outputs
+
+    def loss(self, x, y) -> float:
+        """The batch-mean loss of inputs ``x`` against targets ``y``."""
+        x = self.model.check_inputs(x, self._np)
+        targets = self._targets(y, len(x))
+        if not len(x):
+            raise ValueError("x: no samples")
+        total = 0.0
+        with self._lock:
+            for start, count in self._chunks(len(x)):
+                self._forward_chunk(x, start, count)
+                total += self.built.lib.sn_loss(count, len(x), self._pointer(self._work),
+                                                self._target_pointer(targets, start, count))
+        return float(total)
+
+    def gradients(self, x, y) -> dict[str, np.ndarray]:
+        """``d loss / d parameter`` for every parameter, over all samples."""
+        x = self.model.check_inputs(x, self._np)
+        targets = self._targets(y, len(x))
+        if not len(x):
+            raise ValueError("x: no samples")
+        with self._lock:
+            self._accumulate(x, targets)
+            grads = self._grads.copy()
+        return {name: grads[offset:offset + int(np.prod(shape))].reshape(shape)
+                for name, (offset, shape) in self.emitted.layout.params.items()}
+
+    def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
+        """One SGD step on the batch ``x, y``; returns the loss before the step."""
+        lr = _number(lr, "lr", open_low=True)
+        momentum = _number(momentum, "momentum", high=1.0)
+        weight_decay = _number(weight_decay, "weight_decay")
+        x = self.model.check_inputs(x, self._np)
+        targets = self._targets(y, len(x))
+        if not len(x):
+            raise ValueError("x: no samples")
+        return self._step(x, targets, lr, momentum, weight_decay)
+
+    def _step(self, x, targets, lr, momentum, weight_decay) -> float:
+        with self._lock:
+            loss = self._accumulate(x, targets)
+            self.built.lib.sn_sgd(self._pointer(self._flat), self._pointer(self._grads),
+                                  self._pointer(self._velocity), lr, momentum, weight_decay)
+        return loss
+
+    def predict(self, x) -> np.ndarray:
+        """Class indices for a classifier; the outputs themselves otherwise."""
+        outputs = self.forward(x)
+        if isinstance(self.model.loss, SoftmaxCrossEntropy):
+            return outputs.argmax(axis=1)
+        return outputs
+
+    def evaluate(self, x, y) -> dict[str, float]:
+        """``{"loss": ..., "accuracy": ...}`` (accuracy for classifiers only)."""
+        result = {"loss": self.loss(x, y)}
+        if isinstance(self.model.loss, SoftmaxCrossEntropy):
+            result["accuracy"] = float(np.mean(self.predict(x) == self.model.loss.targets(y, len(y))))
+        return result
+
+    def fit(self, x, y, epochs: int = 1, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0,
+            batch_size: int | None = None, shuffle: bool = True, seed: int = 0, validation=None,
+            progress: bool | None = None) -> dict[str, list[float]]:
+        """Train with minibatch SGD; returns the history of each epoch's losses (and accuracies).
+
+        Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
+        shuffled order seeded by ``seed``. ``validation=(x, y)`` is evaluated after each
+        epoch. A progress bar with the running loss is shown when ``progress`` is true,
+        or, by default, when standard error is a terminal.
+        """
+        from tqdm.auto import tqdm
+
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+            raise ValueError(f"epochs: expected a positive integer, got {epochs!r}")
+        batch_size = self.batch if batch_size is None else batch_size
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size: expected a positive integer, got {batch_size!r}")
+        lr = _number(lr, "lr", open_low=True)
+        momentum = _number(momentum, "momentum", high=1.0)
+        weight_decay = _number(weight_decay, "weight_decay")
+        x = self.model.check_inputs(x, self._np)
+        targets = self._targets(y, len(x))
+        if not len(x):
+            raise ValueError("x: no samples")
+        if validation is not None:
+            val_x, val_y = validation
+            val_x = self.model.check_inputs(val_x, self._np, "validation x")
+            self.model.loss.targets(val_y, len(val_x))
+        show = sys.stderr.isatty() if progress is None else bool(progress)
+        rng = np.random.default_rng(seed)
+        history: dict[str, list[float]] = {"loss": []}
+        for epoch in range(epochs):
+            order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
+            starts = range(0, len(x), batch_size)
+            bar = tqdm(starts, desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show, leave=True)
+            seen, running = 0, 0.0
+            for start in bar:
+                chosen = order[start:start + batch_size]
+                loss = self._step(np.ascontiguousarray(x[chosen]), np.ascontiguousarray(targets[chosen]),
+                                  lr, momentum, weight_decay)
+                running += loss * len(chosen)
+                seen += len(chosen)
+                bar.set_postfix(loss=f"{running / seen:.4f}", refresh=False)
+            history["loss"].append(running / seen)
+            if validation is not None:
+                for name, value in self.evaluate(val_x, val_y).items():
+                    history.setdefault(f"val_{name}", []).append(value)
+                if show:
+                    bar.write(f"epoch {epoch + 1}: " + ", ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()))
+        return history
+
+
+def compile(model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
+            sanitize: bool = False) -> CompiledNet:
+    """Emit, compile (or load from the cache) and return ``model`` as a :class:`CompiledNet`.
+
+    ``batch`` is how many samples the C handles per call (any number may be passed);
+    ``dtype`` is ``"float32"`` or ``"float64"``; ``params`` default to
+    ``model.init_params()``.
+    """
+    return CompiledNet(model, batch=batch, dtype=dtype, params=params, sanitize=sanitize)
