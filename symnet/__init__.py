@@ -7,7 +7,7 @@ train it with the C that symnet writes.
     ref = sn.Reference(model)
 """
 
-from .check import finite_difference_gradients, relative_error
+from .check import CheckReport, check, finite_difference_gradients, relative_error
 from .derive import Derivation, derive
 from .layers import (
     Activation, AvgPool, Conv2D, DeclarationError, Dense, Flatten, Input, Loss, MaxPool,
@@ -16,11 +16,12 @@ from .layers import (
 from .model import Sequential
 from .reference import Reference
 from .run import CompiledNet, compile
+from .saving import load
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "AvgPool", "Conv2D", "DeclarationError", "Dense", "Derivation", "Flatten", "Input",
+    "Activation", "AvgPool", "CheckReport", "check", "Conv2D", "DeclarationError", "Dense", "Derivation", "Flatten", "Input",
     "Loss", "MaxPool", "MeanSquaredError", "ReLU", "Reference", "Sequential", "Sigmoid",
-    "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "finite_difference_gradients", "relative_error",
+    "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "load", "finite_difference_gradients", "relative_error",
 ]

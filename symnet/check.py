@@ -1,10 +1,14 @@
-"""Check: hold derivatives to the math with central finite differences.
+"""Check: hold the compiled net to the reference, and both to the math.
 
-Finite differences depend on nothing but the forward pass, so they judge the
-reference's backward pass (and, through it, every derived partial) independently.
+:func:`check` runs a compiled net and the NumPy reference side by side and names the
+first layer that disagrees. Central finite differences depend on nothing but the
+forward pass, so they judge any backward pass (and through it every derived partial)
+independently.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,3 +47,122 @@ def finite_difference_gradients(net, x, y, eps: float = 1e-6, names=None) -> dic
     finally:
         net.params = params
     return grads
+
+
+TOLERANCE = {"float64": 1e-9, "float32": 1e-4}
+
+
+@dataclass
+class LayerReport:
+    """The largest relative differences found for one layer."""
+
+    name: str
+    output: float = 0.0      # its output (activations)
+    delta: float = 0.0       # d loss / d its output, which its backward receives
+    gradient: float = 0.0    # its parameters' gradients (largest over weight and bias)
+    stepped: float = 0.0     # its parameters after the SGD steps
+    has_params: bool = False
+
+    def worst(self) -> float:
+        return max(self.output, self.delta, self.gradient, self.stepped)
+
+
+@dataclass
+class CheckReport:
+    """Compiled net against reference: per-layer differences, the loss, and a verdict."""
+
+    model_name: str
+    dtype: str
+    tolerance: float
+    samples: int
+    batch: int
+    layers: list[LayerReport] = field(default_factory=list)
+    loss: float = 0.0
+
+    @property
+    def first_disagreement(self) -> str | None:
+        """The first layer, in forward order, whose outputs disagree. Else, walking backward
+        from the loss, the first step that turns agreeing values into disagreeing ones: the
+        loss if the last layer's delta is off, or a layer that receives a good delta but
+        passes on a bad one or computes bad gradients. Last, the first layer whose weights
+        drift apart over the SGD steps (the update itself)."""
+        tolerance = self.tolerance
+        for layer in self.layers:
+            if layer.output > tolerance:
+                return layer.name
+        if self.loss > tolerance or self.layers[-1].delta > tolerance:
+            return "loss"
+        for position in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[position]
+            passed_on = self.layers[position - 1].delta if position else 0.0
+            if max(layer.gradient, passed_on) > tolerance:
+                return layer.name
+        for layer in self.layers:
+            if layer.stepped > tolerance:
+                return layer.name
+        return None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_disagreement is None
+
+    def __str__(self) -> str:
+        lines = [f"check {self.model_name} ({self.dtype}, {self.samples} samples through a compiled batch of "
+                 f"{self.batch}); largest relative differences, tolerance {self.tolerance:g}:",
+                 f"  {'layer':12s} {'output':>10s} {'d output':>10s} {'gradient':>10s} {'after steps':>12s}"]
+        for layer in self.layers:
+            grads = f"{layer.gradient:10.2e}" if layer.has_params else f"{'-':>10s}"
+            stepped = f"{layer.stepped:12.2e}" if layer.has_params else f"{'-':>12s}"
+            lines.append(f"  {layer.name:12s} {layer.output:10.2e} {layer.delta:10.2e} {grads} {stepped}")
+        lines.append(f"  {'loss':12s} {self.loss:10.2e}")
+        culprit = self.first_disagreement
+        lines.append("OK: the compiled net agrees with the reference" if culprit is None
+                     else f"DISAGREES: first at {culprit}")
+        return "\n".join(lines)
+
+
+def check(model, dtype: str = "float64", batch: int = 8, seed: int = 0, steps: int = 3, lr: float = 0.05,
+          samples: int | None = None, net=None) -> CheckReport:
+    """Run the compiled net and the reference side by side on random inputs.
+
+    Compares every layer's outputs, the loss, every gradient, and the weights after
+    ``steps`` SGD steps, on ``samples`` inputs (by default 1.5 compiled batches, so the
+    remainder path is exercised). ``net`` reuses an already compiled net.
+    """
+    from .reference import Reference
+    from .run import compile
+
+    samples = samples or batch + batch // 2 + 1
+    params = model.init_params(seed)
+    rng = np.random.default_rng(seed)
+    for name in params:  # nonzero biases so that every path carries signal
+        params[name] = params[name] + rng.normal(0.0, 0.05, params[name].shape)
+    ref = Reference(model, params)
+    if net is None:
+        net = compile(model, batch=batch, dtype=dtype, params=params)
+    else:
+        net.params = params
+    x = rng.normal(size=(samples, *model.input_shape))
+    if type(model.loss).__name__ == "SoftmaxCrossEntropy":
+        y = rng.integers(0, model.output_shape[0], samples)
+    else:
+        y = rng.normal(size=(samples, *model.output_shape))
+    report = CheckReport(model.name, net.dtype, TOLERANCE[net.dtype], samples, net.batch)
+    by_name = {}
+    for layer, mine, theirs in zip(model.layers, net.activations(x), ref.activations(x)):
+        by_name[layer.name] = LayerReport(layer.name, output=relative_error(mine, theirs))
+        report.layers.append(by_name[layer.name])
+    for layer, mine, theirs in zip(model.layers, net.deltas(x, y), ref.deltas(x, y)):
+        by_name[layer.name].delta = relative_error(mine, theirs)
+    report.loss = abs(net.loss(x, y) - ref.loss(x, y)) / max(abs(ref.loss(x, y)), 1e-30)
+    mine, theirs = net.gradients(x, y), ref.gradients(x, y)
+    for _ in range(steps):
+        net.step(x, y, lr=lr)
+        ref.step(x, y, lr=lr)
+    after_mine, after_theirs = net.params, ref.params
+    for spec in model.param_specs():
+        layer = by_name[spec.layer]
+        layer.has_params = True
+        layer.gradient = max(layer.gradient, relative_error(mine[spec.name], theirs[spec.name]))
+        layer.stepped = max(layer.stepped, relative_error(after_mine[spec.name], after_theirs[spec.name]))
+    return report

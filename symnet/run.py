@@ -120,15 +120,17 @@ class CompiledNet:
 
     def _accumulate(self, x: np.ndarray, targets: np.ndarray) -> float:
         """Zero the gradients, then add every chunk's; returns the loss of the mean."""
-        lib, total, loss = self.built.lib, len(x), 0.0
         self._grads[:] = 0
-        for start, count in self._chunks(total):
-            self._forward_chunk(x, start, count)
-            t = self._target_pointer(targets, start, count)
-            loss += lib.sn_loss(count, total, self._pointer(self._work), t)
-            lib.sn_backward(count, total, self._pointer(x[start:start + count]), t, self._pointer(self._flat),
-                            self._pointer(self._work), self._pointer(self._index, "int32_t"),
-                            self._pointer(self._grads))
+        return sum(self._accumulate_chunk(x, targets, start, count, len(x)) for start, count in self._chunks(len(x)))
+
+    def _accumulate_chunk(self, x: np.ndarray, targets: np.ndarray, start: int, count: int, total: int) -> float:
+        """Forward and backward for one chunk of a mean over ``total``; returns its share of the loss."""
+        lib = self.built.lib
+        self._forward_chunk(x, start, count)
+        t = self._target_pointer(targets, start, count)
+        loss = lib.sn_loss(count, total, self._pointer(self._work), t)
+        lib.sn_backward(count, total, self._pointer(x[start:start + count]), t, self._pointer(self._flat),
+                        self._pointer(self._work), self._pointer(self._index, "int32_t"), self._pointer(self._grads))
         return loss
 
     # -- the contract's calls --------------------------------------------------------
@@ -173,6 +175,21 @@ class CompiledNet:
         return {name: grads[offset:offset + int(np.prod(shape))].reshape(shape)
                 for name, (offset, shape) in self.emitted.layout.params.items()}
 
+    def deltas(self, x, y) -> list[np.ndarray]:
+        """``d loss / d output`` of every layer, in order: what backward passes along."""
+        x = self.model.check_inputs(x, self._np)
+        targets = self._targets(y, len(x))
+        plan = self.emitted.layout
+        deltas = [np.empty((len(x), *layer.output_shape), self._np) for layer in self.model.layers]
+        with self._lock:
+            for start, count in self._chunks(len(x)):
+                self._accumulate_chunk(x, targets, start, count, len(x))
+                for layer, out in zip(self.model.layers, deltas):
+                    size = count * int(np.prod(layer.output_shape))
+                    offset = plan.deltas[layer.name]
+                    out[start:start + count] = self._work[offset:offset + size].reshape(count, *layer.output_shape)
+        return deltas
+
     def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
         """One SGD step on the batch ``x, y``; returns the loss before the step."""
         lr = _number(lr, "lr", open_low=True)
@@ -205,13 +222,20 @@ class CompiledNet:
             result["accuracy"] = float(np.mean(self.predict(x) == self.model.loss.targets(y, len(y))))
         return result
 
+    def save(self, path) -> None:
+        """Store the declaration and weights in ``path`` (.npz, written atomically); see :func:`symnet.load`."""
+        from .saving import save
+
+        save(self, path)
+
     def fit(self, x, y, epochs: int = 1, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0,
-            batch_size: int | None = None, shuffle: bool = True, seed: int = 0, validation=None,
-            progress: bool | None = None) -> dict[str, list[float]]:
+            lr_decay: float = 1.0, batch_size: int | None = None, shuffle: bool = True, seed: int = 0,
+            validation=None, progress: bool | None = None) -> dict[str, list[float]]:
         """Train with minibatch SGD; returns the history of each epoch's losses (and accuracies).
 
         Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
-        shuffled order seeded by ``seed``. ``validation=(x, y)`` is evaluated after each
+        shuffled order seeded by ``seed``; the learning rate is multiplied by
+        ``lr_decay`` after each epoch. ``validation=(x, y)`` is evaluated after each
         epoch. A progress bar with the running loss is shown when ``progress`` is true,
         or, by default, when standard error is a terminal.
         """
@@ -225,6 +249,7 @@ class CompiledNet:
         lr = _number(lr, "lr", open_low=True)
         momentum = _number(momentum, "momentum", high=1.0)
         weight_decay = _number(weight_decay, "weight_decay")
+        lr_decay = _number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
         x = self.model.check_inputs(x, self._np)
         targets = self._targets(y, len(x))
         if not len(x):
@@ -249,6 +274,7 @@ class CompiledNet:
                 seen += len(chosen)
                 bar.set_postfix(loss=f"{running / seen:.4f}", refresh=False)
             history["loss"].append(running / seen)
+            lr *= lr_decay
             if validation is not None:
                 for name, value in self.evaluate(val_x, val_y).items():
                     history.setdefault(f"val_{name}", []).append(value)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import layers as sn
+from .datasets import four_pixel as four_pixel_pictures
+from .datasets import load_mnist, xo_pictures
 from .model import Sequential
 
 # The three features of the X/O walk-through: a "\" diagonal, a small x, a "/" diagonal.
@@ -92,3 +96,36 @@ def load_model(spec: str) -> Sequential:
     if not isinstance(value, Sequential):
         raise ValueError(f"{path}:{attribute} is {type(value).__name__}, not a sn.Sequential")
     return value
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How ``symnet train`` trains a built-in model: its data and its SGD settings."""
+
+    data: Callable  # (folder) -> (x_train, y_train, x_test, y_test)
+    epochs: int
+    lr: float
+    momentum: float
+    batch: int
+
+
+def _mnist(folder, flat: bool = False):
+    x_train, y_train, x_test, y_test = load_mnist(folder)
+    if flat:
+        x_train, x_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
+    return x_train, y_train, x_test, y_test
+
+
+def _generated(make, train: int = 3000, test: int = 1000):
+    def data(folder):
+        return (*make(train, seed=0), *make(test, seed=1))
+
+    return data
+
+
+RECIPES = {
+    "xo": Recipe(_generated(xo_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32),
+    "four_pixel": Recipe(_generated(four_pixel_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32),
+    "mlp": Recipe(lambda folder: _mnist(folder, flat=True), epochs=15, lr=0.1, momentum=0.9, batch=64),
+    "lenet": Recipe(_mnist, epochs=15, lr=0.01, momentum=0.9, batch=16),
+}

@@ -66,6 +66,11 @@ class Activation(Layer):
             return f"Activation({self.function_name!r}, {self.expr})"
         return f"{type(self).__name__}()"
 
+    def config(self) -> dict:
+        if type(self) is not Activation:
+            return {"name": self.name}
+        return {"function": self.function_name, "formula": sp.srepr(self.expr), "name": self.name}
+
     def _output_shape(self, input_shape: Shape) -> Shape:
         return input_shape
 

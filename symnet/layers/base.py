@@ -128,6 +128,10 @@ class Layer:
         """The layer's parameters, weight before bias."""
         return []
 
+    def config(self) -> dict:
+        """The constructor's arguments, as JSON values: ``type(self)(**config)`` rebuilds it."""
+        return {"name": self.name}
+
     def require_rank(self, input_shape: Shape, rank: int, hint: str):
         if len(input_shape) != rank:
             raise self.error(f"expects a {rank}-D input per sample, got shape {input_shape}; {hint}")
@@ -156,6 +160,8 @@ class Input(Layer):
     kind = "input"
 
     def __init__(self, *shape: int, name: str | None = None):
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = tuple(shape[0])  # Input((1, 28, 28)) as well as Input(1, 28, 28)
         owner = f"Input{shape}"
         if not shape:
             raise DeclarationError(f"{owner}: give the shape of one sample, e.g. Input(1, 28, 28) or Input(784)")
@@ -164,6 +170,9 @@ class Input(Layer):
 
     def describe(self) -> str:
         return f"Input({', '.join(map(str, self.shape))})"
+
+    def config(self) -> dict:
+        return {"shape": list(self.shape), "name": self.name}
 
     def _output_shape(self, input_shape: Shape) -> Shape:
         return self.shape

@@ -41,6 +41,10 @@ class Conv2D(Layer):
             args.append("mean=True")
         return f"Conv2D({', '.join(args)})"
 
+    def config(self) -> dict:
+        return {"out_channels": self.out_channels, "kernel_size": list(self.kernel), "stride": list(self.stride),
+                "padding": list(self.padding), "bias": self.use_bias, "mean": self.mean, "name": self.name}
+
     def _output_shape(self, input_shape: Shape) -> Shape:
         self.require_rank(input_shape, 3, "declare Input(channels, height, width) for pictures")
         _, height, width = input_shape

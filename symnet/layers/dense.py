@@ -24,6 +24,9 @@ class Dense(Layer):
     def describe(self) -> str:
         return f"Dense({self.out_features}{'' if self.use_bias else ', bias=False'})"
 
+    def config(self) -> dict:
+        return {"out_features": self.out_features, "bias": self.use_bias, "name": self.name}
+
     def _output_shape(self, input_shape: Shape) -> Shape:
         self.require_rank(input_shape, 1, "add Flatten() before it")
         return (self.out_features,)

@@ -28,6 +28,10 @@ class LossFunction:
     def error(self, reason: str) -> DeclarationError:
         return DeclarationError(f"loss ({self.describe()}): {reason}")
 
+    def config(self) -> dict:
+        """The constructor's arguments, as JSON values."""
+        return {}
+
     def build(self, output_shape: Shape) -> None:
         """Check the model's output shape suits this loss."""
         self.output_shape = tuple(output_shape)
@@ -77,6 +81,9 @@ class Loss(LossFunction):
     def describe(self) -> str:
         return f"Loss({self.name!r}, {self.expr})"
 
+    def config(self) -> dict:
+        return {"name": self.name, "formula": sp.srepr(self.expr)}
+
     def targets(self, t, count: int) -> np.ndarray:
         t = np.asarray(t)
         if t.dtype.kind not in "biuf":
@@ -119,6 +126,9 @@ class MeanSquaredError(Loss):
 
     def describe(self) -> str:
         return "MeanSquaredError()"
+
+    def config(self) -> dict:
+        return {}
 
     # The reference computes the mechanics directly rather than from the formula.
     def value(self, z, t) -> float:

@@ -32,6 +32,9 @@ class _Pool(Layer):
     def describe(self) -> str:
         return f"{type(self).__name__}({', '.join(self._arguments())})"
 
+    def config(self) -> dict:
+        return {"kernel_size": list(self.kernel), "stride": list(self.stride), "name": self.name}
+
     def _extent(self, size: int, kernel: int, stride: int) -> int:
         if self.ceil_mode:
             # Keep the windows that hang over the far edge, as long as they start inside.
@@ -76,6 +79,9 @@ class MaxPool(_Pool):
 
     def _arguments(self) -> list[str]:
         return super()._arguments() + (["ceil_mode=True"] if self.ceil_mode else [])
+
+    def config(self) -> dict:
+        return {**super().config(), "ceil_mode": self.ceil_mode}
 
     def symbols(self) -> Symbols:
         (n, c, r, q, u, v), pixel, limits, ranges = self._pixel()
