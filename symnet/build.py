@@ -84,6 +84,11 @@ class Built:
         return self.folder / "model.c"
 
 
+def cache_key(emitted: Emitted, sanitize: bool = False) -> str:
+    """The hash that names ``emitted``'s cache entry with the current compiler and flags."""
+    return _key(emitted, tuple(compiler_command()), SANITIZED if sanitize else OPTIMIZED)
+
+
 def _key(emitted: Emitted, command, flags) -> str:
     from . import __version__
 
@@ -133,6 +138,21 @@ def _compile(emitted: Emitted, folder: Path, key: str, command, flags) -> None:
     manifest = {"key": key, "module": module.name, "sha256": _digest(module), "flags": list(flags),
                 "compiler": compiler_identity(tuple(command))}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+
+
+def sanitizer_runtime() -> str:
+    """The LD_PRELOAD value that lets a sanitized module load: the compiler's ASan and UBSan."""
+    command = compiler_command()
+    paths = [subprocess.run([*command, f"-print-file-name={name}"], capture_output=True, text=True).stdout.strip()
+             for name in ("libasan.so", "libubsan.so")]
+    return " ".join(paths)
+
+
+def _sanitizer_loaded() -> bool:
+    try:
+        return "libasan" in Path("/proc/self/maps").read_text()
+    except OSError:
+        return False
 
 
 def _load(entry: Path, name: str):
@@ -185,6 +205,10 @@ def build(emitted: Emitted, sanitize: bool = False) -> Built:
             if private is not None:
                 shutil.rmtree(private, ignore_errors=True)
         seconds = time.perf_counter() - started
+    if sanitize and not _sanitizer_loaded():
+        # Loading it here would abort the process: ASan must be the first library loaded.
+        raise BuildError(f"the sanitized module is built ({entry}) but loads only in a process started with "
+                         f"LD_PRELOAD='{sanitizer_runtime()}' ASAN_OPTIONS=detect_leaks=0")
     module = _load(entry, name)
     return Built(lib=module.lib, ffi=module.ffi, key=key, folder=entry, flags=(*COMMON, *flags),
                  compiler=compiler_identity(command), seconds=seconds)

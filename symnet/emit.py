@@ -17,7 +17,6 @@ import jinja2
 import numpy as np
 import sympy as sp
 from sympy.codegen.ast import float32, float64, real
-from sympy.codegen.rewriting import create_expand_pow_optimization, optimize
 from sympy.printing.c import C99CodePrinter
 
 from .derive import LayerDerivation, role
@@ -26,7 +25,6 @@ from .layers.loss import BATCH
 from .symbolic import text
 
 DTYPES = {"float32": ("float", float32), "float64": ("double", float64)}
-_EXPAND_POWERS = create_expand_pow_optimization(4)  # x**2 -> x*x, up to the 4th power
 TEMPLATE_OF = {Conv2D: "conv2d", Dense: "dense", MaxPool: "maxpool", AvgPool: "avgpool",
                Flatten: "flatten", Activation: "activation"}
 
@@ -65,13 +63,26 @@ class CPrinter(C99CodePrinter):
         return out
 
 
+def expand_powers(expr: sp.Expr, largest: int = 4) -> sp.Expr:
+    """Integer powers up to ``largest`` as products, which C computes faster than pow():
+    ``y**2`` becomes ``y*y`` and ``y**-2`` becomes ``1/(y*y)``."""
+    def small(node):
+        return node.is_Pow and node.exp.is_Integer and 2 <= abs(int(node.exp)) <= largest
+
+    def product(node):
+        # UnevaluatedExpr keeps SymPy from folding the product straight back into a power.
+        times = sp.UnevaluatedExpr(sp.Mul(*[node.base] * abs(int(node.exp)), evaluate=False))
+        return times if node.exp > 0 else 1 / times
+
+    return expr.replace(small, product)
+
+
 def elementwise(expr: sp.Expr, printer: CPrinter, result: str) -> list[str]:
     """C statements computing ``result = expr``: common subexpressions first, small powers
     expanded to products."""
-    replacements, (reduced,) = sp.cse([expr], symbols=sp.numbered_symbols("c"), optimizations="basic")
-    lines = [f"const real {symbol} = {printer.doprint(optimize(value, [_EXPAND_POWERS]))};"
-             for symbol, value in replacements]
-    lines.append(f"{result} = {printer.doprint(optimize(reduced, [_EXPAND_POWERS]))};")
+    replacements, (reduced,) = sp.cse([expr], symbols=sp.numbered_symbols("c"))
+    lines = [f"const real {symbol} = {printer.doprint(expand_powers(value))};" for symbol, value in replacements]
+    lines.append(f"{result} = {printer.doprint(expand_powers(reduced))};")
     return lines
 
 

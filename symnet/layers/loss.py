@@ -75,6 +75,8 @@ class Loss(LossFunction):
         if not self.expr.has(self.y):
             raise DeclarationError(f"{owner}: the cost {self.expr} does not depend on the output y")
         self.derivative = differentiate(self.expr, self.y, owner)
+        if sp.count_ops(self.derivative) < 80:  # small enough to simplify quickly: sinh/cosh -> tanh
+            self.derivative = sp.simplify(self.derivative)
         self._cost = numpy_function(self.expr, self.y, self.t)
         self._slope = numpy_function(self.derivative, self.y, self.t)
 
