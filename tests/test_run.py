@@ -1,0 +1,219 @@
+"""The compiled net against the reference: every layer kind, both dtypes, random
+architectures, remainders of the compiled batch, training, and bad inputs."""
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import symnet as sn
+from helpers import random_batch
+from symnet.zoo import four_pixel as four_pixel_model
+from symnet.zoo import xo
+from test_properties import architectures
+
+BODIES = {
+    "conv": [sn.Conv2D(2, 3)],
+    "conv-stride-padding": [sn.Conv2D(2, 3, stride=2, padding=1)],
+    "conv-rectangular": [sn.Conv2D(2, (3, 2), stride=(2, 1), padding=(0, 1), bias=False)],
+    "conv-mean": [sn.Conv2D(3, 3, mean=True)],
+    "maxpool": [sn.Conv2D(2, 2), sn.MaxPool(2)],
+    "maxpool-ceil": [sn.Conv2D(2, 2), sn.MaxPool(2, ceil_mode=True)],
+    "maxpool-overlapping": [sn.MaxPool(3, stride=2, ceil_mode=True)],
+    "avgpool": [sn.AvgPool(2)],
+    "avgpool-overlapping": [sn.AvgPool(3, stride=2)],
+    "relu": [sn.Conv2D(2, 3), sn.ReLU()],
+    "sigmoid": [sn.Sigmoid()],
+    "tanh": [sn.Tanh()],
+    "softplus": [sn.Activation("softplus", lambda x: sp.log(1 + sp.exp(x)))],
+    "swish": [sn.Activation("swish", lambda x: x / (1 + sp.exp(-x)))],
+    "elu": [sn.Activation("elu", lambda x: sp.Piecewise((x, x > 0), (sp.exp(x) - 1, True)))],
+}
+LOSSES = {
+    "cross-entropy": sn.SoftmaxCrossEntropy,
+    "mse": sn.MeanSquaredError,
+    "log-cosh": lambda: sn.Loss("log_cosh", lambda y, t: sp.log(sp.cosh(y - t))),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("body", BODIES)
+def test_every_layer_kind_agrees_with_the_reference(body, loss, dtype):
+    model = sn.Sequential(sn.Input(2, 7, 7), *BODIES[body], sn.Flatten(), sn.Dense(3), loss=LOSSES[loss]())
+    report = sn.check(model, dtype=dtype, batch=4)
+    assert report.ok, str(report)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(architectures(), st.sampled_from(["float64", "float32"]), st.integers(1, 5))
+def test_random_architectures_agree_with_the_reference(model, dtype, batch):
+    report = sn.check(model, dtype=dtype, batch=batch)
+    assert report.ok, str(report)
+
+
+@pytest.mark.parametrize("count", [1, 3, 4, 5, 11])
+def test_any_number_of_samples_through_a_batch_of_four(count):
+    model = sn.Sequential(sn.Input(1, 5, 5), sn.Conv2D(2, 3), sn.ReLU(), sn.Flatten(), sn.Dense(3),
+                          loss=sn.SoftmaxCrossEntropy())
+    ref = sn.Reference(model)
+    net = sn.compile(model, batch=4, dtype="float64", params=ref.params)
+    x, y = random_batch(model, count, seed=count)
+    assert np.allclose(net.forward(x), ref.forward(x), rtol=1e-12, atol=1e-14)
+    assert net.loss(x, y) == pytest.approx(ref.loss(x, y), rel=1e-12)
+    for name, grad in net.gradients(x, y).items():
+        assert np.allclose(grad, ref.gradients(x, y)[name], rtol=1e-10, atol=1e-14), name
+
+
+def test_inputs_are_converted_when_safe():
+    model = sn.Sequential(sn.Input(1, 4, 4), sn.Flatten(), sn.Dense(2), loss=sn.SoftmaxCrossEntropy())
+    net = sn.compile(model, batch=2, dtype="float32")
+    x = np.random.default_rng(0).normal(size=(3, 1, 4, 8))[..., ::2]          # not contiguous
+    assert np.allclose(net.forward(x), net.forward(np.ascontiguousarray(x, dtype=np.float32)))
+    assert net.forward(np.ones((2, 1, 4, 4), dtype=np.int64)).dtype == np.float32
+    assert net.loss(x, np.array([0.0, 1.0, 1.0])) == net.loss(x, np.array([0, 1, 1], dtype=np.uint8))
+
+
+def test_step_and_sgd_match_pytorch_with_momentum_and_weight_decay():
+    torch = pytest.importorskip("torch")
+    from test_torch import torch_model
+
+    model = sn.Sequential(sn.Input(1, 6, 6), sn.Conv2D(2, 3), sn.Tanh(), sn.Flatten(), sn.Dense(3),
+                          loss=sn.SoftmaxCrossEntropy())
+    params = model.init_params(1)
+    net = sn.compile(model, batch=4, dtype="float64", params=params)
+    twin = torch_model(model, params)
+    optimizer = torch.optim.SGD(twin.parameters(), lr=0.1, momentum=0.9, weight_decay=0.01)
+    x, y = random_batch(model, 7, seed=2)
+    for _ in range(4):
+        ours = net.step(x, y, lr=0.1, momentum=0.9, weight_decay=0.01)
+        optimizer.zero_grad()
+        loss = torch.nn.CrossEntropyLoss()(twin(torch.from_numpy(x)), torch.from_numpy(y))
+        loss.backward()
+        optimizer.step()
+        assert ours == pytest.approx(loss.item(), rel=1e-12)
+    for (name, value), theirs in zip(net.params.items(), twin.parameters()):
+        assert np.allclose(value, theirs.detach().numpy(), rtol=1e-10, atol=1e-12), name
+
+
+def test_fit_is_seeded_and_learns():
+    from symnet.datasets import four_pixel
+
+    x, y = four_pixel(600, seed=0)
+    val = four_pixel(200, seed=1)
+    histories, params = [], []
+    for _ in range(2):
+        net = sn.compile(four_pixel_model(), batch=16)
+        histories.append(net.fit(x, y, epochs=8, lr=0.1, momentum=0.9, validation=val, progress=False))
+        params.append(net.params)
+    assert histories[0] == histories[1]
+    assert all(np.array_equal(params[0][k], params[1][k]) for k in params[0])
+    assert set(histories[0]) == {"loss", "val_loss", "val_accuracy"} and len(histories[0]["loss"]) == 8
+    assert histories[0]["loss"][-1] < histories[0]["loss"][0] / 3
+    assert histories[0]["val_accuracy"][-1] > 0.9
+    assert net.evaluate(*val)["accuracy"] == histories[0]["val_accuracy"][-1]
+    assert net.predict(val[0]).shape == (200,) and net.predict(val[0]).dtype.kind == "i"
+
+
+def test_fit_shows_a_progress_bar_when_asked(capsys):
+    model = sn.Sequential(sn.Input(3), sn.Dense(2), loss=sn.MeanSquaredError())
+    net = sn.compile(model, batch=4)
+    x, y = random_batch(model, 10)
+    net.fit(x, y, epochs=1, progress=True)
+    assert "epoch 1/1" in capsys.readouterr().err
+    net.fit(x, y, epochs=1, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_regression_predict_returns_outputs():
+    model = sn.Sequential(sn.Input(3), sn.Dense(2), loss=sn.MeanSquaredError())
+    net = sn.compile(model, batch=4)
+    x, y = random_batch(model, 5)
+    assert net.predict(x).shape == (5, 2) and set(net.evaluate(x, y)) == {"loss"}
+
+
+def test_inspection():
+    net = sn.compile(xo(), batch=8)
+    assert net.source_path.read_text() == net.source
+    assert "-O3" in net.flags and "Derivation of xo" in str(net.derivation())
+    assert "CompiledNet(xo, batch=8, dtype='float32'" in repr(net)
+
+
+@pytest.fixture(scope="module")
+def net():
+    model = sn.Sequential(sn.Input(1, 4, 4), sn.Conv2D(2, 3), sn.ReLU(), sn.Flatten(), sn.Dense(3),
+                          loss=sn.SoftmaxCrossEntropy())
+    return sn.compile(model, batch=4)
+
+
+GOOD_X = np.zeros((2, 1, 4, 4))
+
+
+@pytest.mark.parametrize("call, args, message", [
+    ("forward", (np.zeros((2, 4, 4)),), r"x: expected shape \(n, 1, 4, 4\)"),
+    ("forward", (np.zeros((2, 1, 4, 5)),), r"x: expected shape"),
+    ("forward", (np.zeros(16),), r"x: expected shape"),
+    ("forward", (np.array([[["a"]]]),), "x: expected numbers"),
+    ("forward", (np.full((1, 1, 4, 4), np.nan),), "x: contains NaN"),
+    ("activations", (np.full((1, 1, 4, 4), np.inf),), "x: contains NaN or infinity"),
+    ("predict", (np.zeros((2, 1, 4, 4), dtype=complex),), "x: expected numbers"),
+    ("loss", (GOOD_X, [0, 3]), r"labels: must lie in \[0, 3\)"),
+    ("loss", (GOOD_X, [0]), r"labels: expected shape \(2,\)"),
+    ("gradients", (GOOD_X, [-1, 0]), r"labels: must lie in \[0, 3\)"),
+    ("gradients", (GOOD_X, [0.5, 1]), "labels: must be whole class indices"),
+    ("step", (GOOD_X, [0, 1]), None),
+    ("step", (GOOD_X, [0, 9]), r"labels: must lie"),
+    ("evaluate", (GOOD_X, [0, 1, 2]), r"labels: expected shape"),
+    ("loss", (np.zeros((0, 1, 4, 4)), []), "x: no samples"),
+])
+def test_bad_inputs_raise_before_c_runs(net, call, args, message):
+    if message is None:
+        getattr(net, call)(*args)
+        return
+    with pytest.raises(ValueError, match=message):
+        getattr(net, call)(*args)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"lr": -0.1}, r"lr: must be in \(0.0, inf\)"),
+    ({"lr": float("nan")}, "lr: must be in"),
+    ({"lr": "fast"}, "lr: expected a number"),
+    ({"momentum": 1.0}, r"momentum: must be in \[0.0, 1.0\)"),
+    ({"weight_decay": -1}, "weight_decay: must be in"),
+])
+def test_bad_hyperparameters(net, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        net.step(GOOD_X, [0, 1], **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"epochs": 0}, "epochs: expected a positive integer"),
+    ({"batch_size": 0}, "batch_size: expected a positive integer"),
+    ({"lr_decay": 0}, "lr_decay: must be in"),
+    ({"validation": (np.zeros((2, 3)), [0, 1])}, r"validation x: expected shape"),
+])
+def test_bad_fit_settings(net, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        net.fit(GOOD_X, [0, 1], progress=False, **kwargs)
+
+
+def test_bad_params_and_settings(net):
+    with pytest.raises(ValueError, match=r"conv1.weight must have shape \(2, 1, 3, 3\)"):
+        net.params = {**net.params, "conv1.weight": np.zeros((2, 3, 3))}
+    with pytest.raises(ValueError, match="contains NaN"):
+        net.params = {**net.params, "dense1.bias": np.array([np.nan, 0, 0])}
+    with pytest.raises(ValueError, match="batch: expected a positive integer"):
+        sn.compile(net.model, batch=0)
+    with pytest.raises(ValueError, match="dtype: expected one of"):
+        sn.compile(net.model, dtype="float16")
+    with pytest.raises(TypeError, match="model: expected a sn.Sequential"):
+        sn.compile("lenet")
+
+
+def test_params_round_trip_and_are_copies(net):
+    params = net.params
+    params["dense1.bias"][:] = 5.0
+    assert not (net.params["dense1.bias"] == 5.0).any()
+    net.params = params
+    assert (net.params["dense1.bias"] == 5.0).all()
