@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import sympy as sp
+from sympy.functions.elementary.piecewise import ExprCondPair
 
 from . import layers
 from .model import Sequential
@@ -26,11 +27,23 @@ LAYER_KINDS = {cls.__name__: cls for cls in (
 LOSS_KINDS = {cls.__name__: cls for cls in (layers.SoftmaxCrossEntropy, layers.MeanSquaredError, layers.Loss)}
 
 
+# What an ``srepr`` may name: SymPy's expression classes and constants, and nothing that
+# parses or evaluates strings (sympify, parse_expr, lambdify are functions, so left out).
+FORMULA_NAMES = {name: value for name, value in vars(sp).items()
+                 if isinstance(value, type) and issubclass(value, sp.Basic)}
+FORMULA_NAMES.update(true=sp.true, false=sp.false, pi=sp.pi, E=sp.E, oo=sp.oo, zoo=sp.zoo, nan=sp.nan,
+                     ExprCondPair=ExprCondPair)
+
+
 def read_formula(text: str) -> sp.Expr:
-    """A SymPy expression from its ``srepr``, evaluated with SymPy's names only (no builtins)."""
-    names = {name: getattr(sp, name) for name in dir(sp) if not name.startswith("_")}
+    """A SymPy expression from its ``srepr``, built from SymPy's expression classes only."""
+    if "__" in text:
+        raise ValueError(f"not a stored SymPy formula: {text[:80]!r}")
     try:
-        return eval(text, {"__builtins__": {}}, names)  # noqa: S307 - SymPy names only, no builtins
+        expr = eval(text, {"__builtins__": {}}, dict(FORMULA_NAMES))  # noqa: S307 - classes only, no builtins
+        if not isinstance(expr, sp.Basic):
+            raise TypeError(f"got {type(expr).__name__}")
+        return expr
     except Exception as error:
         raise ValueError(f"not a stored SymPy formula: {text[:80]!r} ({error})") from None
 

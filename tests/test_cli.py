@@ -3,11 +3,14 @@
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 import symnet as sn
+from symnet.cli import GENERATED as GENERATED_MODELS
 from symnet.cli import main
+from symnet.emit import emit
 from symnet.zoo import MODELS, load_model
 
 
@@ -70,3 +73,47 @@ def test_built_in_models_declare_and_derive(name):
     model = MODELS[name]()
     assert isinstance(model, sn.Sequential) and model.name == name
     assert len(model.derivation().chains) == len(model.param_specs())
+
+
+GENERATED = Path(__file__).resolve().parent.parent / "generated"
+
+
+@pytest.mark.parametrize("name", GENERATED_MODELS)
+def test_generated_c_is_current(name):
+    """generated/ holds what the compiler writes now; regenerate with `symnet generate`."""
+    committed = (GENERATED / f"{name}.c").read_text()
+    assert committed == emit(MODELS[name](), "float32", 64).source, "stale: run `symnet generate`"
+
+
+def test_generate_writes_every_example(tmp_path, capsys):
+    assert main(["generate", "--out", str(tmp_path)]) == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{name}.c" for name in GENERATED_MODELS)
+
+
+def test_compile_reports_and_copies(tmp_path, capsys):
+    assert main(["compile", "xo", "--batch", "8", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "xo: float32, compiled batch 8" in out and "-O3" in out and "C source" in out
+    assert (tmp_path / "xo.c").exists() and list(tmp_path.glob("_symnet_*.so"))
+
+
+def test_check_passes_on_a_built_in_model(capsys):
+    assert main(["check", "four_pixel"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("OK: the compiled net agrees with the reference") == 2
+
+
+def test_train_a_built_in_model(tmp_path, capsys):
+    saved = tmp_path / "xo.npz"
+    assert main(["train", "xo", "--epochs", "3", "--no-progress", "--save", str(saved)]) == 0
+    out = capsys.readouterr().out
+    accuracy = float(out.split("test accuracy ")[1].split(",")[0])
+    assert accuracy > 0.8
+    assert sn.load(saved).model.name == "xo"
+
+
+def test_train_needs_a_known_data_set(tmp_path, capsys):
+    path = tmp_path / "net.py"
+    path.write_text("import symnet as sn\nmodel = sn.Sequential(sn.Input(2), sn.Dense(2), loss=sn.MeanSquaredError())\n")
+    assert main(["train", str(path)]) == 2
+    assert "train knows the data of" in capsys.readouterr().err
