@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .layers import SoftmaxCrossEntropy
+from .reference import Reference
+from .run import compile
+
 
 def relative_error(a, b) -> float:
     """``|a - b| / max(|a|, |b|)`` in the Euclidean norm; 0 when both are 0."""
@@ -129,9 +133,6 @@ def check(model, dtype: str = "float64", batch: int = 8, seed: int = 0, steps: i
     ``steps`` SGD steps, on ``samples`` inputs (by default 1.5 compiled batches, so the
     remainder path is exercised). ``net`` reuses an already compiled net.
     """
-    from .reference import Reference
-    from .run import compile
-
     samples = samples or batch + batch // 2 + 1
     params = model.init_params(seed)
     rng = np.random.default_rng(seed)
@@ -143,7 +144,7 @@ def check(model, dtype: str = "float64", batch: int = 8, seed: int = 0, steps: i
     else:
         net.params = params
     x = rng.normal(size=(samples, *model.input_shape))
-    if type(model.loss).__name__ == "SoftmaxCrossEntropy":
+    if isinstance(model.loss, SoftmaxCrossEntropy):
         y = rng.integers(0, model.output_shape[0], samples)
     else:
         y = rng.normal(size=(samples, *model.output_shape))
