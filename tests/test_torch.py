@@ -64,12 +64,13 @@ def torch_loss(model: sn.Sequential):
     return (lambda z, t: torch.mean(torch.log(torch.cosh(z - t)))), torch.float64
 
 
-def compare(model: sn.Sequential, seed: int, count: int = 3):
+def compare(model: sn.Sequential, seed: int, count: int = 3, compiled: bool = False):
+    """Loss and gradients of the reference (or of the compiled net, float64) against PyTorch's."""
     params = model.init_params(seed)
     rng = np.random.default_rng(seed)
     for name in params:
         params[name] = params[name] + rng.normal(0, 0.1, params[name].shape)
-    ref = sn.Reference(model, params)
+    ref = sn.compile(model, batch=2, dtype="float64", params=params) if compiled else sn.Reference(model, params)
     x, y = random_batch(model, count, seed)
     net = torch_model(model, params)
     loss_fn, target_dtype = torch_loss(model)
@@ -90,10 +91,17 @@ def test_reference_matches_pytorch_on_random_networks(model, seed):
     compare(model, seed)
 
 
+@settings(max_examples=25, deadline=None)
+@given(architectures(), st.integers(0, 1000))
+def test_compiled_net_matches_pytorch_on_random_networks(model, seed):
+    compare(model, seed, count=5, compiled=True)
+
+
 def test_lenet_matches_pytorch():
     from symnet.zoo import lenet
 
     compare(lenet(), seed=0, count=4)
+    compare(lenet(), seed=0, count=5, compiled=True)
 
 
 def test_swish_activation_matches_silu():
