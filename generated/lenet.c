@@ -16,7 +16,7 @@
  *     dense3.weight    at   60856  (10, 84)
  *     dense3.bias      at   61696  (10,)
  *   grads   d loss / d params, laid out as params
- *   work    1920256 values: each layer's output y, then d loss / d y, for 64 samples:
+ *   work    2101648 values: each layer's output y, then d loss / d y, for 64 samples:
  *     conv1            y at        0, dy at   301056
  *     relu1            y at   602112, dy at   903168
  *     maxpool1         y at  1204224, dy at  1279488
@@ -29,6 +29,7 @@
  *     dense2           y at  1897472, dy at  1902848
  *     relu4            y at  1908224, dy at  1913600
  *     dense3           y at  1918976, dy at  1919616
+ *     scratch          at  1920256: the matrix multiply's packed blocks, one sample's im2col
  *   index   100864 argmax positions of the max pools
  */
 #include <math.h>
@@ -42,6 +43,127 @@ typedef float real;
 #define SN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SN_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/*
+ * Matrix multiply for the dense and convolution layers: C = alpha * A B (+ C).
+ *
+ * A(i, k) = a[i*ars + k*acs] and B(k, j) = b[k*brs + j*bcs], so a transposed operand is
+ * only a change of strides. Blocks of A and B are packed into contiguous panels (MR rows
+ * of A, NR columns of B, zero-padded at the edges) and a micro-kernel keeps an MR x NR
+ * tile of C in vector registers while it walks k: MR*NR/VL fused multiply-adds per two
+ * vector loads. The vector width follows the target the compiler was asked for.
+ */
+#if defined(__AVX512F__)
+#define SN_VBYTES 64
+#elif defined(__AVX__)
+#define SN_VBYTES 32
+#else
+#define SN_VBYTES 16
+#endif
+typedef real vreal __attribute__((vector_size(SN_VBYTES), aligned(sizeof(real))));
+#define SN_VL ((int)(SN_VBYTES / sizeof(real)))
+#define SN_MR 6
+#define SN_NR (2 * SN_VL)
+#define SN_KC 256
+#define SN_MC 120
+#define SN_NC 512
+
+/* panels of NR columns: packed[(p*kc + k)*NR + j] = B(k, p*NR + j), 0 past column nc */
+static void sn_pack_b(int kc, int nc, const real *restrict b, long brs, long bcs, real *restrict packed)
+{
+    for (int p = 0; p * SN_NR < nc; p++) {
+        const int width = SN_MIN(SN_NR, nc - p * SN_NR);
+        real *restrict panel = packed + (long)p * kc * SN_NR;
+        for (int k = 0; k < kc; k++) {
+            const real *restrict row = b + k * brs + (long)p * SN_NR * bcs;
+            int j = 0;
+            if (bcs == 1)
+                for (; j < width; j++)
+                    panel[k * SN_NR + j] = row[j];
+            else
+                for (; j < width; j++)
+                    panel[k * SN_NR + j] = row[j * bcs];
+            for (; j < SN_NR; j++)
+                panel[k * SN_NR + j] = 0;
+        }
+    }
+}
+
+/* panels of MR rows: packed[(p*kc + k)*MR + i] = A(p*MR + i, k), 0 past row mc */
+static void sn_pack_a(int mc, int kc, const real *restrict a, long ars, long acs, real *restrict packed)
+{
+    for (int p = 0; p * SN_MR < mc; p++) {
+        const int height = SN_MIN(SN_MR, mc - p * SN_MR);
+        real *restrict panel = packed + (long)p * kc * SN_MR;
+        for (int k = 0; k < kc; k++) {
+            int i = 0;
+            for (; i < height; i++)
+                panel[k * SN_MR + i] = a[(p * SN_MR + i) * ars + k * acs];
+            for (; i < SN_MR; i++)
+                panel[k * SN_MR + i] = 0;
+        }
+    }
+}
+
+/* C[0:m, 0:n] (+)= alpha * (MR x kc panel of A) (kc x NR panel of B), m <= MR, n <= NR */
+static inline void sn_micro(int kc, const real *restrict a, const real *restrict b, real *restrict c, long ldc,
+                            int m, int n, real alpha, int accumulate)
+{
+    vreal acc[SN_MR][2];
+    for (int i = 0; i < SN_MR; i++)
+        acc[i][0] = acc[i][1] = (vreal){0};
+    for (int k = 0; k < kc; k++) {
+        vreal b0, b1;
+        memcpy(&b0, b + k * SN_NR, sizeof b0);
+        memcpy(&b1, b + k * SN_NR + SN_VL, sizeof b1);
+        for (int i = 0; i < SN_MR; i++) {
+            const real ai = a[k * SN_MR + i];
+            acc[i][0] += ai * b0;
+            acc[i][1] += ai * b1;
+        }
+    }
+    if (m == SN_MR && n == SN_NR) {
+        for (int i = 0; i < SN_MR; i++)
+            for (int half = 0; half < 2; half++) {
+                vreal out = acc[i][half] * alpha;
+                if (accumulate) {
+                    vreal old;
+                    memcpy(&old, c + i * ldc + half * SN_VL, sizeof old);
+                    out += old;
+                }
+                memcpy(c + i * ldc + half * SN_VL, &out, sizeof out);
+            }
+        return;
+    }
+    real tile[SN_MR][SN_NR];
+    memcpy(tile, acc, sizeof tile);
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+            c[i * ldc + j] = alpha * tile[i][j] + (accumulate ? c[i * ldc + j] : 0);
+}
+
+/* C (m x n, row stride ldc) = alpha * A B, plus C when accumulate; A is m x k, B is k x n.
+ * pack_a holds SN_MC * SN_KC values and pack_b SN_KC * SN_NC. */
+static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs,
+                    long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b)
+{
+    for (int jc = 0; jc < n; jc += SN_NC) {
+        const int nc = SN_MIN(SN_NC, n - jc);
+        for (int pc = 0; pc < k; pc += SN_KC) {
+            const int kc = SN_MIN(SN_KC, k - pc);
+            const int add = accumulate || pc > 0;
+            sn_pack_b(kc, nc, b + pc * brs + jc * bcs, brs, bcs, pack_b);
+            for (int ic = 0; ic < m; ic += SN_MC) {
+                const int mc = SN_MIN(SN_MC, m - ic);
+                sn_pack_a(mc, kc, a + ic * ars + pc * acs, ars, acs, pack_a);
+                for (int jr = 0; jr < nc; jr += SN_NR)
+                    for (int ir = 0; ir < mc; ir += SN_MR)
+                        sn_micro(kc, pack_a + (long)ir * kc, pack_b + (long)jr * kc, c + (long)(ic + ir) * ldc + jc + jr,
+                                 ldc, SN_MIN(SN_MR, mc - ir), SN_MIN(SN_NR, nc - jr), alpha, add);
+            }
+        }
+    }
+}
+
 /* conv1: Conv2D(6, 5, padding=2), (1, 28, 28) -> (6, 28, 28) */
 /*
  *   y[n, o, r, c] = b[o] + Σ_{i<1, u<5, v<5} (W[o, i, u, v]*x[n, i, r + u - 2, c + v - 2])
@@ -51,50 +173,68 @@ typedef float real;
  *   ∂y/∂b[o] = 1
  *   x is 0 outside its 28x28 bounds (padding 2, 2)
  */
-static void conv1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+/* Per sample, as matrices: col[(i, u, v), (r, c)] = x[i, r + u - 2, c + v - 2] (0 in the padding),
+ * then y = W col + b with W as a 6 x 25 matrix. */
+static void conv1_im2col(const real *restrict x, real *restrict col)
 {
-    const real *restrict W = params + 0;
-    const real *restrict b = params + 150;
-    (void)index;
-    for (int n = 0; n < count; n++)
-    for (int o = 0; o < 6; o++)
-    for (int r = 0; r < 28; r++)
-        for (int c = 0; c < 28; c++) {
-            const int u0 = SN_MAX(0, 2 - r), u1 = SN_MIN(5, 30 - r);
-            const int v0 = SN_MAX(0, 2 - c), v1 = SN_MIN(5, 30 - c);
-            real acc = 0;
-            for (int i = 0; i < 1; i++)
-                for (int u = u0; u < u1; u++)
-                    for (int v = v0; v < v1; v++)
-                        acc += W[25*o + 25*i + 5*u + v]*x[784*n + 784*i + 28*(r + u - 2) + (c + v - 2)];
-            y[4704*n + 784*o + 28*r + c] = acc + b[o];
+    for (int i = 0; i < 1; i++)
+    for (int u = 0; u < 5; u++)
+    for (int v = 0; v < 5; v++) {
+        real *restrict row = col + ((i * 5 + u) * 5 + v) * 784;
+        for (int r = 0; r < 28; r++) {
+            const int h = r + u - 2;
+            for (int c = 0; c < 28; c++) {
+                const int w = c + v - 2;
+                row[r * 28 + c] = (h >= 0 && h < 28 && w >= 0 && w < 28) ? x[(i * 28 + h) * 28 + w] : 0;
+            }
         }
+    }
 }
 
+static void conv1_forward(
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
+{
+    const real *restrict W = params + 0;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict col = pack_b + SN_KC * SN_NC;
+    (void)index;
+    for (int n = 0; n < count; n++) {
+        conv1_im2col(x + n * 784, col);
+        real *restrict out = y + n * 4704;
+        sn_gemm(6, 784, 25, 1, W, 25, 1, col, 784, 1, out, 784, 0, pack_a, pack_b);
+        const real *restrict b = params + 150;
+        for (int o = 0; o < 6; o++)
+            for (int p = 0; p < 784; p++)
+                out[o * 784 + p] += b[o];
+    }
+}
+
+/* dW += dy col^T   (∂term/∂W[o, i, u, v] = x[n, i, r + u - 2, c + v - 2])
+ * dx  = col2im(W^T dy)   (∂term/∂x[...] = W[o, i, u, v])
+ * db += Σ dy   (∂y/∂b[o] = 1) */
 static void conv1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     const real *restrict W = params + 0;
     real *restrict dW = grads + 0;
-    real *restrict db = grads + 150;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict col = pack_b + SN_KC * SN_NC;
     (void)y; (void)index; (void)W;
     (void)dx;
-    for (int n = 0; n < count; n++)
-    for (int o = 0; o < 6; o++)
-    for (int r = 0; r < 28; r++)
-        for (int c = 0; c < 28; c++) {
-            const int u0 = SN_MAX(0, 2 - r), u1 = SN_MIN(5, 30 - r);
-            const int v0 = SN_MAX(0, 2 - c), v1 = SN_MIN(5, 30 - c);
-            const real g = dy[4704*n + 784*o + 28*r + c];
-            db[o] += g * 1;
-            for (int i = 0; i < 1; i++)
-                for (int u = u0; u < u1; u++)
-                    for (int v = v0; v < v1; v++) {
-                        dW[25*o + 25*i + 5*u + v] += g * x[784*n + 784*i + 28*(r + u - 2) + (c + v - 2)];
-                    }
+    for (int n = 0; n < count; n++) {
+        const real *restrict grad = dy + n * 4704;
+        conv1_im2col(x + n * 784, col);
+        sn_gemm(6, 25, 784, 1, grad, 784, 1, col, 1, 784, dW, 25, 1, pack_a, pack_b);
+        real *restrict db = grads + 150;
+        for (int o = 0; o < 6; o++) {
+            real sum = 0;
+            for (int p = 0; p < 784; p++)
+                sum += grad[o * 784 + p];
+            db[o] += 1 * sum;
         }
+    }
 }
 
 /* relu1: ReLU(), elementwise over (6, 28, 28) */
@@ -103,9 +243,10 @@ static void conv1_backward(
  *   ∂y/∂x = (1 if y > 0 else 0)   (in terms of the output y)
  */
 static void relu1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params; (void)index;
+    (void)params; (void)index; (void)scratch;
     const real *restrict in = x;
     real *restrict out = y;
     for (int e = 0; e < count * 4704; e++) {
@@ -116,9 +257,9 @@ static void relu1_forward(
 
 static void relu1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)params; (void)grads; (void)index; (void)x; (void)y;
+    (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
     const real *restrict source = y;
     for (int e = 0; e < count * 4704; e++) {
         const real g = dy[e];
@@ -134,9 +275,10 @@ static void relu1_backward(
  *   argmax[n, c, r, q] = u*2 + v of the first largest value in the window
  */
 static void maxpool1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params;
+    (void)params; (void)scratch;
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 6; c++)
     for (int r = 0; r < 14; r++)
@@ -160,9 +302,9 @@ static void maxpool1_forward(
 
 static void maxpool1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)x; (void)y; (void)params; (void)grads;
+    (void)x; (void)y; (void)params; (void)grads; (void)scratch;
     memset(dx, 0, sizeof(real) * (size_t)count * 4704);
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 6; c++)
@@ -184,51 +326,85 @@ static void maxpool1_backward(
  *   ∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v]
  *   ∂y/∂b[o] = 1
  */
-static void conv2_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+/* Per sample, as matrices: col[(i, u, v), (r, c)] = x[i, r + u - 0, c + v - 0] (0 in the padding),
+ * then y = W col + b with W as a 16 x 150 matrix. */
+static void conv2_im2col(const real *restrict x, real *restrict col)
 {
-    const real *restrict W = params + 156;
-    const real *restrict b = params + 2556;
-    (void)index;
-    for (int n = 0; n < count; n++)
-    for (int o = 0; o < 16; o++)
-    for (int r = 0; r < 10; r++)
-        for (int c = 0; c < 10; c++) {
-            const int u0 = 0, u1 = 5;
-            const int v0 = 0, v1 = 5;
-            real acc = 0;
-            for (int i = 0; i < 6; i++)
-                for (int u = u0; u < u1; u++)
-                    for (int v = v0; v < v1; v++)
-                        acc += W[150*o + 25*i + 5*u + v]*x[1176*n + 196*i + 14*(r + u) + (c + v)];
-            y[1600*n + 100*o + 10*r + c] = acc + b[o];
+    for (int i = 0; i < 6; i++)
+    for (int u = 0; u < 5; u++)
+    for (int v = 0; v < 5; v++) {
+        real *restrict row = col + ((i * 5 + u) * 5 + v) * 100;
+        for (int r = 0; r < 10; r++) {
+            const int h = r + u - 0;
+            for (int c = 0; c < 10; c++) {
+                const int w = c + v - 0;
+                row[r * 10 + c] = (h >= 0 && h < 14 && w >= 0 && w < 14) ? x[(i * 14 + h) * 14 + w] : 0;
+            }
         }
+    }
 }
 
+static void conv2_forward(
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
+{
+    const real *restrict W = params + 156;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict col = pack_b + SN_KC * SN_NC;
+    (void)index;
+    for (int n = 0; n < count; n++) {
+        conv2_im2col(x + n * 1176, col);
+        real *restrict out = y + n * 1600;
+        sn_gemm(16, 100, 150, 1, W, 150, 1, col, 100, 1, out, 100, 0, pack_a, pack_b);
+        const real *restrict b = params + 2556;
+        for (int o = 0; o < 16; o++)
+            for (int p = 0; p < 100; p++)
+                out[o * 100 + p] += b[o];
+    }
+}
+
+/* dW += dy col^T   (∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v])
+ * dx  = col2im(W^T dy)   (∂term/∂x[...] = W[o, i, u, v])
+ * db += Σ dy   (∂y/∂b[o] = 1) */
 static void conv2_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     const real *restrict W = params + 156;
     real *restrict dW = grads + 156;
-    real *restrict db = grads + 2556;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict col = pack_b + SN_KC * SN_NC;
     (void)y; (void)index; (void)W;
     memset(dx, 0, sizeof(real) * (size_t)count * 1176);
-    for (int n = 0; n < count; n++)
-    for (int o = 0; o < 16; o++)
-    for (int r = 0; r < 10; r++)
-        for (int c = 0; c < 10; c++) {
-            const int u0 = 0, u1 = 5;
-            const int v0 = 0, v1 = 5;
-            const real g = dy[1600*n + 100*o + 10*r + c];
-            db[o] += g * 1;
-            for (int i = 0; i < 6; i++)
-                for (int u = u0; u < u1; u++)
-                    for (int v = v0; v < v1; v++) {
-                        dx[1176*n + 196*i + 14*(r + u) + (c + v)] += g * W[150*o + 25*i + 5*u + v];
-                        dW[150*o + 25*i + 5*u + v] += g * x[1176*n + 196*i + 14*(r + u) + (c + v)];
-                    }
+    for (int n = 0; n < count; n++) {
+        const real *restrict grad = dy + n * 1600;
+        conv2_im2col(x + n * 1176, col);
+        sn_gemm(16, 150, 100, 1, grad, 100, 1, col, 1, 100, dW, 150, 1, pack_a, pack_b);
+        real *restrict db = grads + 2556;
+        for (int o = 0; o < 16; o++) {
+            real sum = 0;
+            for (int p = 0; p < 100; p++)
+                sum += grad[o * 100 + p];
+            db[o] += 1 * sum;
         }
+        sn_gemm(150, 100, 16, 1, W, 1, 150, grad, 100, 1, col, 100, 0, pack_a, pack_b);
+        real *restrict d_in = dx + n * 1176;
+        for (int i = 0; i < 6; i++)
+        for (int u = 0; u < 5; u++)
+        for (int v = 0; v < 5; v++) {
+            const real *restrict row = col + ((i * 5 + u) * 5 + v) * 100;
+            for (int r = 0; r < 10; r++) {
+                const int h = r + u - 0;
+                if (h < 0 || h >= 14)
+                    continue;
+                for (int c = 0; c < 10; c++) {
+                    const int w = c + v - 0;
+                    if (w >= 0 && w < 14)
+                        d_in[(i * 14 + h) * 14 + w] += row[r * 10 + c];
+                }
+            }
+        }
+    }
 }
 
 /* relu2: ReLU(), elementwise over (16, 10, 10) */
@@ -237,9 +413,10 @@ static void conv2_backward(
  *   ∂y/∂x = (1 if y > 0 else 0)   (in terms of the output y)
  */
 static void relu2_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params; (void)index;
+    (void)params; (void)index; (void)scratch;
     const real *restrict in = x;
     real *restrict out = y;
     for (int e = 0; e < count * 1600; e++) {
@@ -250,9 +427,9 @@ static void relu2_forward(
 
 static void relu2_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)params; (void)grads; (void)index; (void)x; (void)y;
+    (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
     const real *restrict source = y;
     for (int e = 0; e < count * 1600; e++) {
         const real g = dy[e];
@@ -268,9 +445,10 @@ static void relu2_backward(
  *   argmax[n, c, r, q] = u*2 + v of the first largest value in the window
  */
 static void maxpool2_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params;
+    (void)params; (void)scratch;
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 16; c++)
     for (int r = 0; r < 5; r++)
@@ -294,9 +472,9 @@ static void maxpool2_forward(
 
 static void maxpool2_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)x; (void)y; (void)params; (void)grads;
+    (void)x; (void)y; (void)params; (void)grads; (void)scratch;
     memset(dx, 0, sizeof(real) * (size_t)count * 1600);
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 16; c++)
@@ -317,17 +495,18 @@ static void maxpool2_backward(
  *   ∂y/∂x[n, i0, i1, i2] = 1
  */
 static void flatten1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params; (void)index;
+    (void)params; (void)index; (void)scratch;
     memcpy(y, x, sizeof(real) * (size_t)count * 400);
 }
 
 static void flatten1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)x; (void)y; (void)params; (void)grads; (void)index;
+    (void)x; (void)y; (void)params; (void)grads; (void)index; (void)scratch;
     memcpy(dx, dy, sizeof(real) * (size_t)count * 400);
 }
 
@@ -339,41 +518,38 @@ static void flatten1_backward(
  *   ∂term/∂W[o, i] = x[n, i]
  *   ∂y/∂b[o] = 1
  */
+/* As matrices, rows being samples: y = x W^T + b. */
 static void dense1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
     const real *restrict W = params + 2572;
-    const real *restrict b = params + 50572;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 120; o++) {
-            real acc = 0;
-            for (int i = 0; i < 400; i++)
-                acc += W[400*o + i]*x[400*n + i];
-            y[120*n + o] = acc + b[o];
-        }
-    }
+    sn_gemm(count, 120, 400, 1, x, 400, 1, W, 1, 400, y, 120, 0, pack_a, pack_b);
+    const real *restrict b = params + 50572;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 120; o++)
+            y[120*n + o] += b[o];
 }
 
+/* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
+ * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * db += Σ_n dy      (∂y/∂b[o] = 1) */
 static void dense1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     const real *restrict W = params + 2572;
     real *restrict dW = grads + 2572;
-    real *restrict db = grads + 50572;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
-    memset(dx, 0, sizeof(real) * (size_t)count * 400);
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 120; o++) {
-            const real g = dy[120*n + o];
-            db[o] += g * 1;
-            for (int i = 0; i < 400; i++) {
-                dx[400*n + i] += g * W[400*o + i];
-                dW[400*o + i] += g * x[400*n + i];
-            }
-        }
-    }
+    sn_gemm(120, 400, count, 1, dy, 1, 120, x, 400, 1, dW, 400, 1, pack_a, pack_b);
+    sn_gemm(count, 400, 120, 1, dy, 120, 1, W, 400, 1, dx, 400, 0, pack_a, pack_b);
+    real *restrict db = grads + 50572;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 120; o++)
+            db[o] += dy[120*n + o];
 }
 
 /* relu3: ReLU(), elementwise over (120,) */
@@ -382,9 +558,10 @@ static void dense1_backward(
  *   ∂y/∂x = (1 if y > 0 else 0)   (in terms of the output y)
  */
 static void relu3_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params; (void)index;
+    (void)params; (void)index; (void)scratch;
     const real *restrict in = x;
     real *restrict out = y;
     for (int e = 0; e < count * 120; e++) {
@@ -395,9 +572,9 @@ static void relu3_forward(
 
 static void relu3_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)params; (void)grads; (void)index; (void)x; (void)y;
+    (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
     const real *restrict source = y;
     for (int e = 0; e < count * 120; e++) {
         const real g = dy[e];
@@ -414,41 +591,38 @@ static void relu3_backward(
  *   ∂term/∂W[o, i] = x[n, i]
  *   ∂y/∂b[o] = 1
  */
+/* As matrices, rows being samples: y = x W^T + b. */
 static void dense2_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
     const real *restrict W = params + 50692;
-    const real *restrict b = params + 60772;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 84; o++) {
-            real acc = 0;
-            for (int i = 0; i < 120; i++)
-                acc += W[120*o + i]*x[120*n + i];
-            y[84*n + o] = acc + b[o];
-        }
-    }
+    sn_gemm(count, 84, 120, 1, x, 120, 1, W, 1, 120, y, 84, 0, pack_a, pack_b);
+    const real *restrict b = params + 60772;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 84; o++)
+            y[84*n + o] += b[o];
 }
 
+/* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
+ * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * db += Σ_n dy      (∂y/∂b[o] = 1) */
 static void dense2_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     const real *restrict W = params + 50692;
     real *restrict dW = grads + 50692;
-    real *restrict db = grads + 60772;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
-    memset(dx, 0, sizeof(real) * (size_t)count * 120);
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 84; o++) {
-            const real g = dy[84*n + o];
-            db[o] += g * 1;
-            for (int i = 0; i < 120; i++) {
-                dx[120*n + i] += g * W[120*o + i];
-                dW[120*o + i] += g * x[120*n + i];
-            }
-        }
-    }
+    sn_gemm(84, 120, count, 1, dy, 1, 84, x, 120, 1, dW, 120, 1, pack_a, pack_b);
+    sn_gemm(count, 120, 84, 1, dy, 84, 1, W, 120, 1, dx, 120, 0, pack_a, pack_b);
+    real *restrict db = grads + 60772;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 84; o++)
+            db[o] += dy[84*n + o];
 }
 
 /* relu4: ReLU(), elementwise over (84,) */
@@ -457,9 +631,10 @@ static void dense2_backward(
  *   ∂y/∂x = (1 if y > 0 else 0)   (in terms of the output y)
  */
 static void relu4_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params; (void)index;
+    (void)params; (void)index; (void)scratch;
     const real *restrict in = x;
     real *restrict out = y;
     for (int e = 0; e < count * 84; e++) {
@@ -470,9 +645,9 @@ static void relu4_forward(
 
 static void relu4_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)params; (void)grads; (void)index; (void)x; (void)y;
+    (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
     const real *restrict source = y;
     for (int e = 0; e < count * 84; e++) {
         const real g = dy[e];
@@ -489,41 +664,38 @@ static void relu4_backward(
  *   ∂term/∂W[o, i] = x[n, i]
  *   ∂y/∂b[o] = 1
  */
+/* As matrices, rows being samples: y = x W^T + b. */
 static void dense3_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
     const real *restrict W = params + 60856;
-    const real *restrict b = params + 61696;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 10; o++) {
-            real acc = 0;
-            for (int i = 0; i < 84; i++)
-                acc += W[84*o + i]*x[84*n + i];
-            y[10*n + o] = acc + b[o];
-        }
-    }
+    sn_gemm(count, 10, 84, 1, x, 84, 1, W, 1, 84, y, 10, 0, pack_a, pack_b);
+    const real *restrict b = params + 61696;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 10; o++)
+            y[10*n + o] += b[o];
 }
 
+/* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
+ * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * db += Σ_n dy      (∂y/∂b[o] = 1) */
 static void dense3_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     const real *restrict W = params + 60856;
     real *restrict dW = grads + 60856;
-    real *restrict db = grads + 61696;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
-    memset(dx, 0, sizeof(real) * (size_t)count * 84);
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 10; o++) {
-            const real g = dy[10*n + o];
-            db[o] += g * 1;
-            for (int i = 0; i < 84; i++) {
-                dx[84*n + i] += g * W[84*o + i];
-                dW[84*o + i] += g * x[84*n + i];
-            }
-        }
-    }
+    sn_gemm(10, 84, count, 1, dy, 1, 10, x, 84, 1, dW, 84, 1, pack_a, pack_b);
+    sn_gemm(count, 84, 10, 1, dy, 10, 1, W, 84, 1, dx, 84, 0, pack_a, pack_b);
+    real *restrict db = grads + 61696;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 10; o++)
+            db[o] += dy[10*n + o];
 }
 
 /* loss: SoftmaxCrossEntropy() of 10 class scores per sample */
@@ -572,18 +744,30 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 void sn_forward(int count, const real *restrict x, const real *restrict params,
                 real *restrict work, int32_t *restrict index)
 {
-    conv1_forward(count, x, work + 0, params, index + 0);
-    relu1_forward(count, work + 0, work + 602112, params, index + 0);
-    maxpool1_forward(count, work + 602112, work + 1204224, params, index + 0);
-    conv2_forward(count, work + 1204224, work + 1354752, params, index + 0);
-    relu2_forward(count, work + 1354752, work + 1559552, params, index + 0);
-    maxpool2_forward(count, work + 1559552, work + 1764352, params, index + 75264);
-    flatten1_forward(count, work + 1764352, work + 1815552, params, index + 0);
-    dense1_forward(count, work + 1815552, work + 1866752, params, index + 0);
-    relu3_forward(count, work + 1866752, work + 1882112, params, index + 0);
-    dense2_forward(count, work + 1882112, work + 1897472, params, index + 0);
-    relu4_forward(count, work + 1897472, work + 1908224, params, index + 0);
-    dense3_forward(count, work + 1908224, work + 1918976, params, index + 0);
+    conv1_forward(count, x, work + 0, params, index + 0,
+        work + 1920256);
+    relu1_forward(count, work + 0, work + 602112, params, index + 0,
+        work + 1920256);
+    maxpool1_forward(count, work + 602112, work + 1204224, params, index + 0,
+        work + 1920256);
+    conv2_forward(count, work + 1204224, work + 1354752, params, index + 0,
+        work + 1920256);
+    relu2_forward(count, work + 1354752, work + 1559552, params, index + 0,
+        work + 1920256);
+    maxpool2_forward(count, work + 1559552, work + 1764352, params, index + 75264,
+        work + 1920256);
+    flatten1_forward(count, work + 1764352, work + 1815552, params, index + 0,
+        work + 1920256);
+    dense1_forward(count, work + 1815552, work + 1866752, params, index + 0,
+        work + 1920256);
+    relu3_forward(count, work + 1866752, work + 1882112, params, index + 0,
+        work + 1920256);
+    dense2_forward(count, work + 1882112, work + 1897472, params, index + 0,
+        work + 1920256);
+    relu4_forward(count, work + 1897472, work + 1908224, params, index + 0,
+        work + 1920256);
+    dense3_forward(count, work + 1908224, work + 1918976, params, index + 0,
+        work + 1920256);
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
@@ -598,18 +782,30 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
                  real *restrict grads)
 {
     loss_backward(count, total, work + 1918976, targets, work + 1919616);
-    dense3_backward(count, work + 1908224, work + 1918976, work + 1919616, work + 1913600, params, grads, index + 0);
-    relu4_backward(count, work + 1897472, work + 1908224, work + 1913600, work + 1902848, params, grads, index + 0);
-    dense2_backward(count, work + 1882112, work + 1897472, work + 1902848, work + 1889792, params, grads, index + 0);
-    relu3_backward(count, work + 1866752, work + 1882112, work + 1889792, work + 1874432, params, grads, index + 0);
-    dense1_backward(count, work + 1815552, work + 1866752, work + 1874432, work + 1841152, params, grads, index + 0);
-    flatten1_backward(count, work + 1764352, work + 1815552, work + 1841152, work + 1789952, params, grads, index + 0);
-    maxpool2_backward(count, work + 1559552, work + 1764352, work + 1789952, work + 1661952, params, grads, index + 75264);
-    relu2_backward(count, work + 1354752, work + 1559552, work + 1661952, work + 1457152, params, grads, index + 0);
-    conv2_backward(count, work + 1204224, work + 1354752, work + 1457152, work + 1279488, params, grads, index + 0);
-    maxpool1_backward(count, work + 602112, work + 1204224, work + 1279488, work + 903168, params, grads, index + 0);
-    relu1_backward(count, work + 0, work + 602112, work + 903168, work + 301056, params, grads, index + 0);
-    conv1_backward(count, x, work + 0, work + 301056, NULL, params, grads, index + 0);
+    dense3_backward(count, work + 1908224, work + 1918976, work + 1919616,
+        work + 1913600, params, grads, index + 0, work + 1920256);
+    relu4_backward(count, work + 1897472, work + 1908224, work + 1913600,
+        work + 1902848, params, grads, index + 0, work + 1920256);
+    dense2_backward(count, work + 1882112, work + 1897472, work + 1902848,
+        work + 1889792, params, grads, index + 0, work + 1920256);
+    relu3_backward(count, work + 1866752, work + 1882112, work + 1889792,
+        work + 1874432, params, grads, index + 0, work + 1920256);
+    dense1_backward(count, work + 1815552, work + 1866752, work + 1874432,
+        work + 1841152, params, grads, index + 0, work + 1920256);
+    flatten1_backward(count, work + 1764352, work + 1815552, work + 1841152,
+        work + 1789952, params, grads, index + 0, work + 1920256);
+    maxpool2_backward(count, work + 1559552, work + 1764352, work + 1789952,
+        work + 1661952, params, grads, index + 75264, work + 1920256);
+    relu2_backward(count, work + 1354752, work + 1559552, work + 1661952,
+        work + 1457152, params, grads, index + 0, work + 1920256);
+    conv2_backward(count, work + 1204224, work + 1354752, work + 1457152,
+        work + 1279488, params, grads, index + 0, work + 1920256);
+    maxpool1_backward(count, work + 602112, work + 1204224, work + 1279488,
+        work + 903168, params, grads, index + 0, work + 1920256);
+    relu1_backward(count, work + 0, work + 602112, work + 903168,
+        work + 301056, params, grads, index + 0, work + 1920256);
+    conv1_backward(count, x, work + 0, work + 301056,
+        NULL, params, grads, index + 0, work + 1920256);
 }
 
 /* SGD as PyTorch's: g = grad + weight_decay * param; with momentum, v = momentum * v + g

@@ -10,10 +10,11 @@
  *     dense2.weight    at  100480  (10, 128)
  *     dense2.bias      at  101760  (10,)
  *   grads   d loss / d params, laid out as params
- *   work    34048 values: each layer's output y, then d loss / d y, for 64 samples:
+ *   work    195840 values: each layer's output y, then d loss / d y, for 64 samples:
  *     dense1           y at        0, dy at     8192
  *     sigmoid1         y at    16384, dy at    24576
  *     dense2           y at    32768, dy at    33408
+ *     scratch          at    34048: the matrix multiply's packed blocks, one sample's im2col
  *   index   0 argmax positions of the max pools
  */
 #include <math.h>
@@ -27,6 +28,127 @@ typedef float real;
 #define SN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SN_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/*
+ * Matrix multiply for the dense and convolution layers: C = alpha * A B (+ C).
+ *
+ * A(i, k) = a[i*ars + k*acs] and B(k, j) = b[k*brs + j*bcs], so a transposed operand is
+ * only a change of strides. Blocks of A and B are packed into contiguous panels (MR rows
+ * of A, NR columns of B, zero-padded at the edges) and a micro-kernel keeps an MR x NR
+ * tile of C in vector registers while it walks k: MR*NR/VL fused multiply-adds per two
+ * vector loads. The vector width follows the target the compiler was asked for.
+ */
+#if defined(__AVX512F__)
+#define SN_VBYTES 64
+#elif defined(__AVX__)
+#define SN_VBYTES 32
+#else
+#define SN_VBYTES 16
+#endif
+typedef real vreal __attribute__((vector_size(SN_VBYTES), aligned(sizeof(real))));
+#define SN_VL ((int)(SN_VBYTES / sizeof(real)))
+#define SN_MR 6
+#define SN_NR (2 * SN_VL)
+#define SN_KC 256
+#define SN_MC 120
+#define SN_NC 512
+
+/* panels of NR columns: packed[(p*kc + k)*NR + j] = B(k, p*NR + j), 0 past column nc */
+static void sn_pack_b(int kc, int nc, const real *restrict b, long brs, long bcs, real *restrict packed)
+{
+    for (int p = 0; p * SN_NR < nc; p++) {
+        const int width = SN_MIN(SN_NR, nc - p * SN_NR);
+        real *restrict panel = packed + (long)p * kc * SN_NR;
+        for (int k = 0; k < kc; k++) {
+            const real *restrict row = b + k * brs + (long)p * SN_NR * bcs;
+            int j = 0;
+            if (bcs == 1)
+                for (; j < width; j++)
+                    panel[k * SN_NR + j] = row[j];
+            else
+                for (; j < width; j++)
+                    panel[k * SN_NR + j] = row[j * bcs];
+            for (; j < SN_NR; j++)
+                panel[k * SN_NR + j] = 0;
+        }
+    }
+}
+
+/* panels of MR rows: packed[(p*kc + k)*MR + i] = A(p*MR + i, k), 0 past row mc */
+static void sn_pack_a(int mc, int kc, const real *restrict a, long ars, long acs, real *restrict packed)
+{
+    for (int p = 0; p * SN_MR < mc; p++) {
+        const int height = SN_MIN(SN_MR, mc - p * SN_MR);
+        real *restrict panel = packed + (long)p * kc * SN_MR;
+        for (int k = 0; k < kc; k++) {
+            int i = 0;
+            for (; i < height; i++)
+                panel[k * SN_MR + i] = a[(p * SN_MR + i) * ars + k * acs];
+            for (; i < SN_MR; i++)
+                panel[k * SN_MR + i] = 0;
+        }
+    }
+}
+
+/* C[0:m, 0:n] (+)= alpha * (MR x kc panel of A) (kc x NR panel of B), m <= MR, n <= NR */
+static inline void sn_micro(int kc, const real *restrict a, const real *restrict b, real *restrict c, long ldc,
+                            int m, int n, real alpha, int accumulate)
+{
+    vreal acc[SN_MR][2];
+    for (int i = 0; i < SN_MR; i++)
+        acc[i][0] = acc[i][1] = (vreal){0};
+    for (int k = 0; k < kc; k++) {
+        vreal b0, b1;
+        memcpy(&b0, b + k * SN_NR, sizeof b0);
+        memcpy(&b1, b + k * SN_NR + SN_VL, sizeof b1);
+        for (int i = 0; i < SN_MR; i++) {
+            const real ai = a[k * SN_MR + i];
+            acc[i][0] += ai * b0;
+            acc[i][1] += ai * b1;
+        }
+    }
+    if (m == SN_MR && n == SN_NR) {
+        for (int i = 0; i < SN_MR; i++)
+            for (int half = 0; half < 2; half++) {
+                vreal out = acc[i][half] * alpha;
+                if (accumulate) {
+                    vreal old;
+                    memcpy(&old, c + i * ldc + half * SN_VL, sizeof old);
+                    out += old;
+                }
+                memcpy(c + i * ldc + half * SN_VL, &out, sizeof out);
+            }
+        return;
+    }
+    real tile[SN_MR][SN_NR];
+    memcpy(tile, acc, sizeof tile);
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+            c[i * ldc + j] = alpha * tile[i][j] + (accumulate ? c[i * ldc + j] : 0);
+}
+
+/* C (m x n, row stride ldc) = alpha * A B, plus C when accumulate; A is m x k, B is k x n.
+ * pack_a holds SN_MC * SN_KC values and pack_b SN_KC * SN_NC. */
+static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs,
+                    long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b)
+{
+    for (int jc = 0; jc < n; jc += SN_NC) {
+        const int nc = SN_MIN(SN_NC, n - jc);
+        for (int pc = 0; pc < k; pc += SN_KC) {
+            const int kc = SN_MIN(SN_KC, k - pc);
+            const int add = accumulate || pc > 0;
+            sn_pack_b(kc, nc, b + pc * brs + jc * bcs, brs, bcs, pack_b);
+            for (int ic = 0; ic < m; ic += SN_MC) {
+                const int mc = SN_MIN(SN_MC, m - ic);
+                sn_pack_a(mc, kc, a + ic * ars + pc * acs, ars, acs, pack_a);
+                for (int jr = 0; jr < nc; jr += SN_NR)
+                    for (int ir = 0; ir < mc; ir += SN_MR)
+                        sn_micro(kc, pack_a + (long)ir * kc, pack_b + (long)jr * kc, c + (long)(ic + ir) * ldc + jc + jr,
+                                 ldc, SN_MIN(SN_MR, mc - ir), SN_MIN(SN_NR, nc - jr), alpha, add);
+            }
+        }
+    }
+}
+
 /* dense1: Dense(128), (784,) -> (128,) */
 /*
  *   y[n, o] = b[o] + Σ_{i<784} (W[o, i]*x[n, i])
@@ -35,40 +157,38 @@ typedef float real;
  *   ∂term/∂W[o, i] = x[n, i]
  *   ∂y/∂b[o] = 1
  */
+/* As matrices, rows being samples: y = x W^T + b. */
 static void dense1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
     const real *restrict W = params + 0;
-    const real *restrict b = params + 100352;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 128; o++) {
-            real acc = 0;
-            for (int i = 0; i < 784; i++)
-                acc += W[784*o + i]*x[784*n + i];
-            y[128*n + o] = acc + b[o];
-        }
-    }
+    sn_gemm(count, 128, 784, 1, x, 784, 1, W, 1, 784, y, 128, 0, pack_a, pack_b);
+    const real *restrict b = params + 100352;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 128; o++)
+            y[128*n + o] += b[o];
 }
 
+/* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
+ * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * db += Σ_n dy      (∂y/∂b[o] = 1) */
 static void dense1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     const real *restrict W = params + 0;
     real *restrict dW = grads + 0;
-    real *restrict db = grads + 100352;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    sn_gemm(128, 784, count, 1, dy, 1, 128, x, 784, 1, dW, 784, 1, pack_a, pack_b);
     (void)dx;
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 128; o++) {
-            const real g = dy[128*n + o];
-            db[o] += g * 1;
-            for (int i = 0; i < 784; i++) {
-                dW[784*o + i] += g * x[784*n + i];
-            }
-        }
-    }
+    real *restrict db = grads + 100352;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 128; o++)
+            db[o] += dy[128*n + o];
 }
 
 /* sigmoid1: Sigmoid(), elementwise over (128,) */
@@ -77,9 +197,10 @@ static void dense1_backward(
  *   ∂y/∂x = y*(1 - y)   (in terms of the output y)
  */
 static void sigmoid1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params; (void)index;
+    (void)params; (void)index; (void)scratch;
     const real *restrict in = x;
     real *restrict out = y;
     for (int e = 0; e < count * 128; e++) {
@@ -90,9 +211,9 @@ static void sigmoid1_forward(
 
 static void sigmoid1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)params; (void)grads; (void)index; (void)x; (void)y;
+    (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
     const real *restrict source = y;
     for (int e = 0; e < count * 128; e++) {
         const real g = dy[e];
@@ -109,41 +230,38 @@ static void sigmoid1_backward(
  *   ∂term/∂W[o, i] = x[n, i]
  *   ∂y/∂b[o] = 1
  */
+/* As matrices, rows being samples: y = x W^T + b. */
 static void dense2_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
     const real *restrict W = params + 100480;
-    const real *restrict b = params + 101760;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 10; o++) {
-            real acc = 0;
-            for (int i = 0; i < 128; i++)
-                acc += W[128*o + i]*x[128*n + i];
-            y[10*n + o] = acc + b[o];
-        }
-    }
+    sn_gemm(count, 10, 128, 1, x, 128, 1, W, 1, 128, y, 10, 0, pack_a, pack_b);
+    const real *restrict b = params + 101760;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 10; o++)
+            y[10*n + o] += b[o];
 }
 
+/* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
+ * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * db += Σ_n dy      (∂y/∂b[o] = 1) */
 static void dense2_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     const real *restrict W = params + 100480;
     real *restrict dW = grads + 100480;
-    real *restrict db = grads + 101760;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
-    memset(dx, 0, sizeof(real) * (size_t)count * 128);
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 10; o++) {
-            const real g = dy[10*n + o];
-            db[o] += g * 1;
-            for (int i = 0; i < 128; i++) {
-                dx[128*n + i] += g * W[128*o + i];
-                dW[128*o + i] += g * x[128*n + i];
-            }
-        }
-    }
+    sn_gemm(10, 128, count, 1, dy, 1, 10, x, 128, 1, dW, 128, 1, pack_a, pack_b);
+    sn_gemm(count, 128, 10, 1, dy, 10, 1, W, 128, 1, dx, 128, 0, pack_a, pack_b);
+    real *restrict db = grads + 101760;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 10; o++)
+            db[o] += dy[10*n + o];
 }
 
 /* loss: SoftmaxCrossEntropy() of 10 class scores per sample */
@@ -192,9 +310,12 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 void sn_forward(int count, const real *restrict x, const real *restrict params,
                 real *restrict work, int32_t *restrict index)
 {
-    dense1_forward(count, x, work + 0, params, index + 0);
-    sigmoid1_forward(count, work + 0, work + 16384, params, index + 0);
-    dense2_forward(count, work + 16384, work + 32768, params, index + 0);
+    dense1_forward(count, x, work + 0, params, index + 0,
+        work + 34048);
+    sigmoid1_forward(count, work + 0, work + 16384, params, index + 0,
+        work + 34048);
+    dense2_forward(count, work + 16384, work + 32768, params, index + 0,
+        work + 34048);
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
@@ -209,9 +330,12 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
                  real *restrict grads)
 {
     loss_backward(count, total, work + 32768, targets, work + 33408);
-    dense2_backward(count, work + 16384, work + 32768, work + 33408, work + 24576, params, grads, index + 0);
-    sigmoid1_backward(count, work + 0, work + 16384, work + 24576, work + 8192, params, grads, index + 0);
-    dense1_backward(count, x, work + 0, work + 8192, NULL, params, grads, index + 0);
+    dense2_backward(count, work + 16384, work + 32768, work + 33408,
+        work + 24576, params, grads, index + 0, work + 34048);
+    sigmoid1_backward(count, work + 0, work + 16384, work + 24576,
+        work + 8192, params, grads, index + 0, work + 34048);
+    dense1_backward(count, x, work + 0, work + 8192,
+        NULL, params, grads, index + 0, work + 34048);
 }
 
 /* SGD as PyTorch's: g = grad + weight_decay * param; with momentum, v = momentum * v + g

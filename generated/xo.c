@@ -9,12 +9,13 @@
  *     dense1.weight    at      27  (2, 48)
  *     dense1.bias      at     123  (2,)
  *   grads   d loss / d params, laid out as params
- *   work    50176 values: each layer's output y, then d loss / d y, for 64 samples:
+ *   work    212409 values: each layer's output y, then d loss / d y, for 64 samples:
  *     conv1            y at        0, dy at     9408
  *     relu1            y at    18816, dy at    28224
  *     maxpool1         y at    37632, dy at    40704
  *     flatten1         y at    43776, dy at    46848
  *     dense1           y at    49920, dy at    50048
+ *     scratch          at    50176: the matrix multiply's packed blocks, one sample's im2col
  *   index   3072 argmax positions of the max pools
  */
 #include <math.h>
@@ -28,6 +29,127 @@ typedef float real;
 #define SN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SN_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/*
+ * Matrix multiply for the dense and convolution layers: C = alpha * A B (+ C).
+ *
+ * A(i, k) = a[i*ars + k*acs] and B(k, j) = b[k*brs + j*bcs], so a transposed operand is
+ * only a change of strides. Blocks of A and B are packed into contiguous panels (MR rows
+ * of A, NR columns of B, zero-padded at the edges) and a micro-kernel keeps an MR x NR
+ * tile of C in vector registers while it walks k: MR*NR/VL fused multiply-adds per two
+ * vector loads. The vector width follows the target the compiler was asked for.
+ */
+#if defined(__AVX512F__)
+#define SN_VBYTES 64
+#elif defined(__AVX__)
+#define SN_VBYTES 32
+#else
+#define SN_VBYTES 16
+#endif
+typedef real vreal __attribute__((vector_size(SN_VBYTES), aligned(sizeof(real))));
+#define SN_VL ((int)(SN_VBYTES / sizeof(real)))
+#define SN_MR 6
+#define SN_NR (2 * SN_VL)
+#define SN_KC 256
+#define SN_MC 120
+#define SN_NC 512
+
+/* panels of NR columns: packed[(p*kc + k)*NR + j] = B(k, p*NR + j), 0 past column nc */
+static void sn_pack_b(int kc, int nc, const real *restrict b, long brs, long bcs, real *restrict packed)
+{
+    for (int p = 0; p * SN_NR < nc; p++) {
+        const int width = SN_MIN(SN_NR, nc - p * SN_NR);
+        real *restrict panel = packed + (long)p * kc * SN_NR;
+        for (int k = 0; k < kc; k++) {
+            const real *restrict row = b + k * brs + (long)p * SN_NR * bcs;
+            int j = 0;
+            if (bcs == 1)
+                for (; j < width; j++)
+                    panel[k * SN_NR + j] = row[j];
+            else
+                for (; j < width; j++)
+                    panel[k * SN_NR + j] = row[j * bcs];
+            for (; j < SN_NR; j++)
+                panel[k * SN_NR + j] = 0;
+        }
+    }
+}
+
+/* panels of MR rows: packed[(p*kc + k)*MR + i] = A(p*MR + i, k), 0 past row mc */
+static void sn_pack_a(int mc, int kc, const real *restrict a, long ars, long acs, real *restrict packed)
+{
+    for (int p = 0; p * SN_MR < mc; p++) {
+        const int height = SN_MIN(SN_MR, mc - p * SN_MR);
+        real *restrict panel = packed + (long)p * kc * SN_MR;
+        for (int k = 0; k < kc; k++) {
+            int i = 0;
+            for (; i < height; i++)
+                panel[k * SN_MR + i] = a[(p * SN_MR + i) * ars + k * acs];
+            for (; i < SN_MR; i++)
+                panel[k * SN_MR + i] = 0;
+        }
+    }
+}
+
+/* C[0:m, 0:n] (+)= alpha * (MR x kc panel of A) (kc x NR panel of B), m <= MR, n <= NR */
+static inline void sn_micro(int kc, const real *restrict a, const real *restrict b, real *restrict c, long ldc,
+                            int m, int n, real alpha, int accumulate)
+{
+    vreal acc[SN_MR][2];
+    for (int i = 0; i < SN_MR; i++)
+        acc[i][0] = acc[i][1] = (vreal){0};
+    for (int k = 0; k < kc; k++) {
+        vreal b0, b1;
+        memcpy(&b0, b + k * SN_NR, sizeof b0);
+        memcpy(&b1, b + k * SN_NR + SN_VL, sizeof b1);
+        for (int i = 0; i < SN_MR; i++) {
+            const real ai = a[k * SN_MR + i];
+            acc[i][0] += ai * b0;
+            acc[i][1] += ai * b1;
+        }
+    }
+    if (m == SN_MR && n == SN_NR) {
+        for (int i = 0; i < SN_MR; i++)
+            for (int half = 0; half < 2; half++) {
+                vreal out = acc[i][half] * alpha;
+                if (accumulate) {
+                    vreal old;
+                    memcpy(&old, c + i * ldc + half * SN_VL, sizeof old);
+                    out += old;
+                }
+                memcpy(c + i * ldc + half * SN_VL, &out, sizeof out);
+            }
+        return;
+    }
+    real tile[SN_MR][SN_NR];
+    memcpy(tile, acc, sizeof tile);
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+            c[i * ldc + j] = alpha * tile[i][j] + (accumulate ? c[i * ldc + j] : 0);
+}
+
+/* C (m x n, row stride ldc) = alpha * A B, plus C when accumulate; A is m x k, B is k x n.
+ * pack_a holds SN_MC * SN_KC values and pack_b SN_KC * SN_NC. */
+static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs,
+                    long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b)
+{
+    for (int jc = 0; jc < n; jc += SN_NC) {
+        const int nc = SN_MIN(SN_NC, n - jc);
+        for (int pc = 0; pc < k; pc += SN_KC) {
+            const int kc = SN_MIN(SN_KC, k - pc);
+            const int add = accumulate || pc > 0;
+            sn_pack_b(kc, nc, b + pc * brs + jc * bcs, brs, bcs, pack_b);
+            for (int ic = 0; ic < m; ic += SN_MC) {
+                const int mc = SN_MIN(SN_MC, m - ic);
+                sn_pack_a(mc, kc, a + ic * ars + pc * acs, ars, acs, pack_a);
+                for (int jr = 0; jr < nc; jr += SN_NR)
+                    for (int ir = 0; ir < mc; ir += SN_MR)
+                        sn_micro(kc, pack_a + (long)ir * kc, pack_b + (long)jr * kc, c + (long)(ic + ir) * ldc + jc + jr,
+                                 ldc, SN_MIN(SN_MR, mc - ir), SN_MIN(SN_NR, nc - jr), alpha, add);
+            }
+        }
+    }
+}
+
 /* conv1: Conv2D(3, 3, bias=False, mean=True), (1, 9, 9) -> (3, 7, 7) */
 /*
  *   y[n, o, r, c] = Σ_{i<1, u<3, v<3} (W[o, i, u, v]*x[n, i, r + u, c + v]/9)
@@ -35,47 +157,56 @@ typedef float real;
  *   ∂term/∂x[n, i, r + u, c + v] = W[o, i, u, v]/9
  *   ∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v]/9
  */
-static void conv1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+/* Per sample, as matrices: col[(i, u, v), (r, c)] = x[i, r + u - 0, c + v - 0] (0 in the padding),
+ * then y = 1/9 * W col + b with W as a 3 x 9 matrix. */
+static void conv1_im2col(const real *restrict x, real *restrict col)
 {
-    const real *restrict W = params + 0;
-    (void)index;
-    for (int n = 0; n < count; n++)
-    for (int o = 0; o < 3; o++)
-    for (int r = 0; r < 7; r++)
-        for (int c = 0; c < 7; c++) {
-            const int u0 = 0, u1 = 3;
-            const int v0 = 0, v1 = 3;
-            real acc = 0;
-            for (int i = 0; i < 1; i++)
-                for (int u = u0; u < u1; u++)
-                    for (int v = v0; v < v1; v++)
-                        acc += (1.0F/9.0F)*W[9*o + 9*i + 3*u + v]*x[81*n + 81*i + 9*(r + u) + (c + v)];
-            y[147*n + 49*o + 7*r + c] = acc;
+    for (int i = 0; i < 1; i++)
+    for (int u = 0; u < 3; u++)
+    for (int v = 0; v < 3; v++) {
+        real *restrict row = col + ((i * 3 + u) * 3 + v) * 49;
+        for (int r = 0; r < 7; r++) {
+            const int h = r + u - 0;
+            for (int c = 0; c < 7; c++) {
+                const int w = c + v - 0;
+                row[r * 7 + c] = (h >= 0 && h < 9 && w >= 0 && w < 9) ? x[(i * 9 + h) * 9 + w] : 0;
+            }
         }
+    }
 }
 
+static void conv1_forward(
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
+{
+    const real *restrict W = params + 0;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict col = pack_b + SN_KC * SN_NC;
+    (void)index;
+    for (int n = 0; n < count; n++) {
+        conv1_im2col(x + n * 81, col);
+        real *restrict out = y + n * 147;
+        sn_gemm(3, 49, 9, 1.0F/9.0F, W, 9, 1, col, 49, 1, out, 49, 0, pack_a, pack_b);
+    }
+}
+
+/* dW += 1/9 * dy col^T   (∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v]/9)
+ * dx  = col2im(1/9 * W^T dy)   (∂term/∂x[...] = W[o, i, u, v]/9) */
 static void conv1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     const real *restrict W = params + 0;
     real *restrict dW = grads + 0;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict col = pack_b + SN_KC * SN_NC;
     (void)y; (void)index; (void)W;
     (void)dx;
-    for (int n = 0; n < count; n++)
-    for (int o = 0; o < 3; o++)
-    for (int r = 0; r < 7; r++)
-        for (int c = 0; c < 7; c++) {
-            const int u0 = 0, u1 = 3;
-            const int v0 = 0, v1 = 3;
-            const real g = dy[147*n + 49*o + 7*r + c];
-            for (int i = 0; i < 1; i++)
-                for (int u = u0; u < u1; u++)
-                    for (int v = v0; v < v1; v++) {
-                        dW[9*o + 9*i + 3*u + v] += g * (1.0F/9.0F)*x[81*n + 81*i + 9*(r + u) + (c + v)];
-                    }
-        }
+    for (int n = 0; n < count; n++) {
+        const real *restrict grad = dy + n * 147;
+        conv1_im2col(x + n * 81, col);
+        sn_gemm(3, 9, 49, 1.0F/9.0F, grad, 49, 1, col, 1, 49, dW, 9, 1, pack_a, pack_b);
+    }
 }
 
 /* relu1: ReLU(), elementwise over (3, 7, 7) */
@@ -84,9 +215,10 @@ static void conv1_backward(
  *   ∂y/∂x = (1 if y > 0 else 0)   (in terms of the output y)
  */
 static void relu1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params; (void)index;
+    (void)params; (void)index; (void)scratch;
     const real *restrict in = x;
     real *restrict out = y;
     for (int e = 0; e < count * 147; e++) {
@@ -97,9 +229,9 @@ static void relu1_forward(
 
 static void relu1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)params; (void)grads; (void)index; (void)x; (void)y;
+    (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
     const real *restrict source = y;
     for (int e = 0; e < count * 147; e++) {
         const real g = dy[e];
@@ -115,9 +247,10 @@ static void relu1_backward(
  *   argmax[n, c, r, q] = u*2 + v of the first largest value in the window
  */
 static void maxpool1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params;
+    (void)params; (void)scratch;
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 3; c++)
     for (int r = 0; r < 4; r++)
@@ -141,9 +274,9 @@ static void maxpool1_forward(
 
 static void maxpool1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)x; (void)y; (void)params; (void)grads;
+    (void)x; (void)y; (void)params; (void)grads; (void)scratch;
     memset(dx, 0, sizeof(real) * (size_t)count * 147);
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 3; c++)
@@ -164,17 +297,18 @@ static void maxpool1_backward(
  *   ∂y/∂x[n, i0, i1, i2] = 1
  */
 static void flatten1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
-    (void)params; (void)index;
+    (void)params; (void)index; (void)scratch;
     memcpy(y, x, sizeof(real) * (size_t)count * 48);
 }
 
 static void flatten1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    (void)x; (void)y; (void)params; (void)grads; (void)index;
+    (void)x; (void)y; (void)params; (void)grads; (void)index; (void)scratch;
     memcpy(dx, dy, sizeof(real) * (size_t)count * 48);
 }
 
@@ -186,41 +320,38 @@ static void flatten1_backward(
  *   ∂term/∂W[o, i] = x[n, i]
  *   ∂y/∂b[o] = 1
  */
+/* As matrices, rows being samples: y = x W^T + b. */
 static void dense1_forward(
-    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index)
+    int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
+    real *restrict scratch)
 {
     const real *restrict W = params + 27;
-    const real *restrict b = params + 123;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 2; o++) {
-            real acc = 0;
-            for (int i = 0; i < 48; i++)
-                acc += W[48*o + i]*x[48*n + i];
-            y[2*n + o] = acc + b[o];
-        }
-    }
+    sn_gemm(count, 2, 48, 1, x, 48, 1, W, 1, 48, y, 2, 0, pack_a, pack_b);
+    const real *restrict b = params + 123;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 2; o++)
+            y[2*n + o] += b[o];
 }
 
+/* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
+ * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * db += Σ_n dy      (∂y/∂b[o] = 1) */
 static void dense1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
-    const real *restrict params, real *restrict grads, const int32_t *restrict index)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     const real *restrict W = params + 27;
     real *restrict dW = grads + 27;
-    real *restrict db = grads + 123;
+real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
-    memset(dx, 0, sizeof(real) * (size_t)count * 48);
-    for (int n = 0; n < count; n++) {
-        for (int o = 0; o < 2; o++) {
-            const real g = dy[2*n + o];
-            db[o] += g * 1;
-            for (int i = 0; i < 48; i++) {
-                dx[48*n + i] += g * W[48*o + i];
-                dW[48*o + i] += g * x[48*n + i];
-            }
-        }
-    }
+    sn_gemm(2, 48, count, 1, dy, 1, 2, x, 48, 1, dW, 48, 1, pack_a, pack_b);
+    sn_gemm(count, 48, 2, 1, dy, 2, 1, W, 48, 1, dx, 48, 0, pack_a, pack_b);
+    real *restrict db = grads + 123;
+    for (int n = 0; n < count; n++)
+        for (int o = 0; o < 2; o++)
+            db[o] += dy[2*n + o];
 }
 
 /* loss: SoftmaxCrossEntropy() of 2 class scores per sample */
@@ -269,11 +400,16 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 void sn_forward(int count, const real *restrict x, const real *restrict params,
                 real *restrict work, int32_t *restrict index)
 {
-    conv1_forward(count, x, work + 0, params, index + 0);
-    relu1_forward(count, work + 0, work + 18816, params, index + 0);
-    maxpool1_forward(count, work + 18816, work + 37632, params, index + 0);
-    flatten1_forward(count, work + 37632, work + 43776, params, index + 0);
-    dense1_forward(count, work + 43776, work + 49920, params, index + 0);
+    conv1_forward(count, x, work + 0, params, index + 0,
+        work + 50176);
+    relu1_forward(count, work + 0, work + 18816, params, index + 0,
+        work + 50176);
+    maxpool1_forward(count, work + 18816, work + 37632, params, index + 0,
+        work + 50176);
+    flatten1_forward(count, work + 37632, work + 43776, params, index + 0,
+        work + 50176);
+    dense1_forward(count, work + 43776, work + 49920, params, index + 0,
+        work + 50176);
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
@@ -288,11 +424,16 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
                  real *restrict grads)
 {
     loss_backward(count, total, work + 49920, targets, work + 50048);
-    dense1_backward(count, work + 43776, work + 49920, work + 50048, work + 46848, params, grads, index + 0);
-    flatten1_backward(count, work + 37632, work + 43776, work + 46848, work + 40704, params, grads, index + 0);
-    maxpool1_backward(count, work + 18816, work + 37632, work + 40704, work + 28224, params, grads, index + 0);
-    relu1_backward(count, work + 0, work + 18816, work + 28224, work + 9408, params, grads, index + 0);
-    conv1_backward(count, x, work + 0, work + 9408, NULL, params, grads, index + 0);
+    dense1_backward(count, work + 43776, work + 49920, work + 50048,
+        work + 46848, params, grads, index + 0, work + 50176);
+    flatten1_backward(count, work + 37632, work + 43776, work + 46848,
+        work + 40704, params, grads, index + 0, work + 50176);
+    maxpool1_backward(count, work + 18816, work + 37632, work + 40704,
+        work + 28224, params, grads, index + 0, work + 50176);
+    relu1_backward(count, work + 0, work + 18816, work + 28224,
+        work + 9408, params, grads, index + 0, work + 50176);
+    conv1_backward(count, x, work + 0, work + 9408,
+        NULL, params, grads, index + 0, work + 50176);
 }
 
 /* SGD as PyTorch's: g = grad + weight_decay * param; with momentum, v = momentum * v + g

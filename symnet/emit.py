@@ -25,6 +25,9 @@ from .layers.loss import BATCH
 from .symbolic import text
 
 DTYPES = {"float32": ("float", float32), "float64": ("double", float64)}
+# The matrix multiply's blocking: MR rows per micro-tile; KC, MC, NC the packed block sizes
+# (NC a multiple of every NR the vector widths give: 16 or 32 floats, 8 or 16 doubles).
+GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512}
 TEMPLATE_OF = {Conv2D: "conv2d", Dense: "dense", MaxPool: "maxpool", AvgPool: "avgpool",
                Flatten: "flatten", Activation: "activation"}
 
@@ -99,6 +102,7 @@ class Layout:
     outputs: dict = field(default_factory=dict)  # layer name -> offset of its output in work
     deltas: dict = field(default_factory=dict)   # layer name -> offset of d loss / d output in work
     index: dict = field(default_factory=dict)    # max-pool name -> offset of its argmax in index
+    scratch: int = 0                             # offset in work of the GEMM's packing and im2col room
     param_size: int = 0
     work_size: int = 0
     index_size: int = 0
@@ -118,6 +122,10 @@ def layout(model, batch: int) -> Layout:
         if isinstance(layer, MaxPool):
             plan.index[layer.name] = plan.index_size
             plan.index_size += size
+    columns = [int(np.prod(layer.kernel)) * layer.input_shape[0] * int(np.prod(layer.output_shape[1:]))
+               for layer in model.layers if isinstance(layer, Conv2D)]
+    plan.scratch = plan.work_size
+    plan.work_size += GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"] + max(columns, default=0)
     return plan
 
 
@@ -180,10 +188,37 @@ def _layer_context(step: LayerDerivation, position: int, plan: Layout, dtype: st
     for factor, expr in symbols.partials.items():
         kind = role(factor)
         context[f"{kind}_partial"] = values.doprint(expr)
+        context[f"{kind}_partial_text"] = comment(text(expr))
         context[f"{kind}_at"] = grads.doprint(factor)
         if kind == "input":
             context["pixel"] = values.doprint(factor)
+    if isinstance(layer, (Dense, Conv2D)):
+        context.update(_matrix_lowering(step, values))
     return context
+
+
+def _matrix_lowering(step: LayerDerivation, printer: CPrinter) -> dict:
+    """The scale factors of a dense or convolution layer lowered onto the matrix multiply.
+
+    The multiply computes every ``Σ W x`` at once, so it is only right if the derived
+    partials are those of ``term = s * W * x`` (``∂term/∂x = s W``, ``∂term/∂W = s x``,
+    ``∂y/∂b`` a constant): checked here, not assumed.
+    """
+    symbols = step.symbols
+    weight, pixel = step.factor("weight"), step.factor("input")
+    scale = sp.simplify(symbols.term / (weight * pixel))
+    if scale.free_symbols or sp.simplify(step.partial("input") - scale * weight) != 0 \
+            or sp.simplify(step.partial("weight") - scale * pixel) != 0:
+        raise AssertionError(f"{step.name}: derived partials do not match the matrix lowering")
+    lowering = {"scale": printer.doprint(scale), "scale_text": "" if scale == 1 else f"{scale} * "}
+    if symbols.bias is not None:
+        bias_scale = step.partial("bias")
+        if bias_scale.free_symbols:
+            raise AssertionError(f"{step.name}: the bias partial {bias_scale} is not a constant")
+        lowering["bias_scale_text"] = "" if bias_scale == 1 else f"{bias_scale} * "
+    else:
+        lowering["bias_scale_text"] = ""
+    return lowering
 
 
 def _loss_context(model, derivation, dtype: str) -> dict:
@@ -231,7 +266,7 @@ def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
     loss["code"] = env.get_template(f"layers/{loss['template']}.c.j2").render(**loss, dtype=dtype)
     context = {
         "model": model, "version": __version__, "dtype": dtype, "ctype": DTYPES[dtype][0], "batch": int(batch),
-        "layout": plan, "layers": layers, "loss": loss,
+        "layout": plan, "layers": layers, "loss": loss, "gemm": GEMM,
         "steps": [(layer, plan.outputs[layer.name], plan.deltas[layer.name], plan.index.get(layer.name, 0))
                   for layer in model.layers],
         "specs": model.param_specs(),

@@ -49,7 +49,8 @@ def test_formulas_sit_in_comments_above_their_code():
     code = source.index("dx[e] = g*y*(1 - y);")
     assert comment < code
     assert "∂term/∂W[o, i] = x[n, i]" in source
-    assert "dW[784*o + i] += g * x[784*n + i];" in source
+    dense_backward = source.index("/* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])")
+    assert dense_backward < source.index("sn_gemm(128, 784, count, 1, dy, 1, 128, x, 784, 1, dW, 784, 1, pack_a, pack_b);")
     assert "∂L/∂z[n, k] = (-[k = t[n]] + p[n, k])/N" in source
     assert "dz[k] = (-(k == label) + p)/total;" in source
 
@@ -67,8 +68,27 @@ def test_custom_activation_and_loss_need_no_hand_written_c():
 def test_shapes_are_compile_time_constants():
     source = emit(lenet(), "float64", 32).source
     assert "typedef double real;" in source and "#define SN_BATCH 32" in source
-    assert "for (int o = 0; o < 16; o++)" in source
-    assert "const int u0 = SN_MAX(0, 2 - r), u1 = SN_MIN(5, 30 - r);" in source
+    assert "sn_gemm(16, 100, 150, 1, W, 150, 1, col, 100, 1, out, 100, 0, pack_a, pack_b);" in source
+    assert "const int h = r + u - 2;" in source and "for (int n = 0; n < count; n++)" in source
+
+
+def test_mean_convolution_scales_the_matrix_multiply():
+    model = sn.Sequential(sn.Input(1, 9, 9), sn.Conv2D(3, 3, mean=True), sn.Flatten(), sn.Dense(2),
+                          loss=sn.SoftmaxCrossEntropy())
+    source = emit(model, "float32", 8).source
+    assert "sn_gemm(3, 49, 9, 1.0F/9.0F, W, 9, 1, col, 49, 1, out, 49, 0, pack_a, pack_b);" in source
+    assert "out[o * 49 + p] += (1.0F/9.0F)*b[o];" in source
+
+
+def test_the_matrix_lowering_is_checked_against_the_derivation():
+    from symnet.emit import _matrix_lowering
+
+    model = sn.Sequential(sn.Input(4), sn.Dense(3), loss=sn.MeanSquaredError())
+    step = model.derivation().layers[0]
+    assert _matrix_lowering(step, CPrinter("float32"))["scale"] == "1"
+    step.symbols.partials[step.factor("weight")] = 2 * step.partial("weight")   # a wrong partial
+    with pytest.raises(AssertionError, match="do not match the matrix lowering"):
+        _matrix_lowering(step, CPrinter("float32"))
 
 
 @pytest.mark.parametrize("kwargs, message", [
