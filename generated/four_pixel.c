@@ -406,22 +406,94 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 }
 
 
-/* Forward: every layer's output, for count <= SN_BATCH samples. */
-void sn_forward(int count, const real *restrict x, const real *restrict params,
-                real *restrict work, int32_t *restrict index)
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#define SN_SCRATCH 161792
+
+/* Samples [first, first + count) through every layer; each layer reads and writes only
+ * those samples' rows, so threads can run disjoint ranges side by side. */
+static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
+                          real *restrict work, int32_t *restrict index, real *restrict scratch)
 {
-    flatten1_forward(count, x, work + 0, params, index + 0,
-        work + 4096);
-    dense1_forward(count, work + 0, work + 512, params, index + 0,
-        work + 4096);
-    tanh1_forward(count, work + 512, work + 1024, params, index + 0,
-        work + 4096);
-    dense2_forward(count, work + 1024, work + 1536, params, index + 0,
-        work + 4096);
-    relu1_forward(count, work + 1536, work + 2560, params, index + 0,
-        work + 4096);
-    dense3_forward(count, work + 2560, work + 3584, params, index + 0,
-        work + 4096);
+    flatten1_forward(count, x + (long)first * 4,
+        work + 0 + (long)first * 4, params, index + 0 + (long)first * 4, scratch);
+    dense1_forward(count, work + 0 + (long)first * 4,
+        work + 512 + (long)first * 4, params, index + 0 + (long)first * 4, scratch);
+    tanh1_forward(count, work + 512 + (long)first * 4,
+        work + 1024 + (long)first * 4, params, index + 0 + (long)first * 4, scratch);
+    dense2_forward(count, work + 1024 + (long)first * 4,
+        work + 1536 + (long)first * 8, params, index + 0 + (long)first * 8, scratch);
+    relu1_forward(count, work + 1536 + (long)first * 8,
+        work + 2560 + (long)first * 8, params, index + 0 + (long)first * 8, scratch);
+    dense3_forward(count, work + 2560 + (long)first * 8,
+        work + 3584 + (long)first * 4, params, index + 0 + (long)first * 4, scratch);
+}
+
+static void backward_range(int first, int count, int total, const real *restrict x,
+                           const int32_t *restrict targets, const real *restrict params,
+                           real *restrict work, const int32_t *restrict index, real *restrict grads,
+                           real *restrict scratch)
+{
+    loss_backward(count, total, work + 3584 + (long)first * 4,
+                  targets + (long)first * 1, work + 3840 + (long)first * 4);
+    dense3_backward(count,
+        work + 2560 + (long)first * 8,
+        work + 3584 + (long)first * 4, work + 3840 + (long)first * 4,
+        work + 3072 + (long)first * 8,
+        params, grads, index + 0 + (long)first * 4, scratch);
+    relu1_backward(count,
+        work + 1536 + (long)first * 8,
+        work + 2560 + (long)first * 8, work + 3072 + (long)first * 8,
+        work + 2048 + (long)first * 8,
+        params, grads, index + 0 + (long)first * 8, scratch);
+    dense2_backward(count,
+        work + 1024 + (long)first * 4,
+        work + 1536 + (long)first * 8, work + 2048 + (long)first * 8,
+        work + 1280 + (long)first * 4,
+        params, grads, index + 0 + (long)first * 8, scratch);
+    tanh1_backward(count,
+        work + 512 + (long)first * 4,
+        work + 1024 + (long)first * 4, work + 1280 + (long)first * 4,
+        work + 768 + (long)first * 4,
+        params, grads, index + 0 + (long)first * 4, scratch);
+    dense1_backward(count,
+        work + 0 + (long)first * 4,
+        work + 512 + (long)first * 4, work + 768 + (long)first * 4,
+        work + 256 + (long)first * 4,
+        params, grads, index + 0 + (long)first * 4, scratch);
+    flatten1_backward(count,
+        x + (long)first * 4,
+        work + 0 + (long)first * 4, work + 256 + (long)first * 4,
+        NULL,
+        params, grads, index + 0 + (long)first * 4, scratch);
+}
+
+/* The share of count samples that thread t of threads takes: [*first, *first + return). */
+static int share(int count, int t, int threads, int *first)
+{
+    const int base = count / threads, extra = count % threads;
+    *first = t * base + (t < extra ? t : extra);
+    return base + (t < extra);
+}
+
+/* Forward: every layer's output, for count <= SN_BATCH samples, on up to threads threads. */
+void sn_forward(int count, const real *restrict x, const real *restrict params,
+                real *restrict work, int32_t *restrict index, int threads)
+{
+#ifdef _OPENMP
+    #pragma omp parallel num_threads(threads) if (threads > 1 && count > 1)
+#endif
+    {
+        int t = 0, used = 1, first;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        used = omp_get_num_threads();
+#endif
+        const int mine = share(count, t, used, &first);
+        if (mine > 0)
+            forward_range(first, mine, x, params, work, index, work + 4096 + (long)t * SN_SCRATCH);
+    }
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
@@ -430,24 +502,36 @@ double sn_loss(int count, int total, const real *restrict work, const int32_t *r
     return loss_value(count, total, work + 3584, targets);
 }
 
-/* Backward: adds d loss / d params for count samples (of a mean over total) to grads. */
+/* Backward: adds d loss / d params for count samples (of a mean over total) to grads.
+ * With several threads each adds into its own slice of thread_grads (threads x SN_PARAMS),
+ * summed into grads in thread order at the end, so results do not depend on timing. */
 void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
                  const real *restrict params, real *restrict work, const int32_t *restrict index,
-                 real *restrict grads)
+                 real *restrict grads, real *restrict thread_grads, int threads)
 {
-    loss_backward(count, total, work + 3584, targets, work + 3840);
-    dense3_backward(count, work + 2560, work + 3584, work + 3840,
-        work + 3072, params, grads, index + 0, work + 4096);
-    relu1_backward(count, work + 1536, work + 2560, work + 3072,
-        work + 2048, params, grads, index + 0, work + 4096);
-    dense2_backward(count, work + 1024, work + 1536, work + 2048,
-        work + 1280, params, grads, index + 0, work + 4096);
-    tanh1_backward(count, work + 512, work + 1024, work + 1280,
-        work + 768, params, grads, index + 0, work + 4096);
-    dense1_backward(count, work + 0, work + 512, work + 768,
-        work + 256, params, grads, index + 0, work + 4096);
-    flatten1_backward(count, x, work + 0, work + 256,
-        NULL, params, grads, index + 0, work + 4096);
+    int used = 1;
+#ifdef _OPENMP
+    #pragma omp parallel num_threads(threads) if (threads > 1 && count > 1)
+#endif
+    {
+        int t = 0, first;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        #pragma omp single
+        used = omp_get_num_threads();
+#endif
+        real *restrict own = used > 1 ? thread_grads + (long)t * SN_PARAMS : grads;
+        if (used > 1)
+            memset(own, 0, sizeof(real) * SN_PARAMS);
+        const int mine = share(count, t, used, &first);
+        if (mine > 0)
+            backward_range(first, mine, total, x, targets, params, work, index, own,
+                           work + 4096 + (long)t * SN_SCRATCH);
+    }
+    if (used > 1)
+        for (int t = 0; t < used; t++)
+            for (int k = 0; k < SN_PARAMS; k++)
+                grads[k] += thread_grads[(long)t * SN_PARAMS + k];
 }
 
 /* SGD as PyTorch's: g = grad + weight_decay * param; with momentum, v = momentum * v + g

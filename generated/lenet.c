@@ -740,34 +740,136 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 }
 
 
-/* Forward: every layer's output, for count <= SN_BATCH samples. */
-void sn_forward(int count, const real *restrict x, const real *restrict params,
-                real *restrict work, int32_t *restrict index)
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#define SN_SCRATCH 181392
+
+/* Samples [first, first + count) through every layer; each layer reads and writes only
+ * those samples' rows, so threads can run disjoint ranges side by side. */
+static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
+                          real *restrict work, int32_t *restrict index, real *restrict scratch)
 {
-    conv1_forward(count, x, work + 0, params, index + 0,
-        work + 1920256);
-    relu1_forward(count, work + 0, work + 602112, params, index + 0,
-        work + 1920256);
-    maxpool1_forward(count, work + 602112, work + 1204224, params, index + 0,
-        work + 1920256);
-    conv2_forward(count, work + 1204224, work + 1354752, params, index + 0,
-        work + 1920256);
-    relu2_forward(count, work + 1354752, work + 1559552, params, index + 0,
-        work + 1920256);
-    maxpool2_forward(count, work + 1559552, work + 1764352, params, index + 75264,
-        work + 1920256);
-    flatten1_forward(count, work + 1764352, work + 1815552, params, index + 0,
-        work + 1920256);
-    dense1_forward(count, work + 1815552, work + 1866752, params, index + 0,
-        work + 1920256);
-    relu3_forward(count, work + 1866752, work + 1882112, params, index + 0,
-        work + 1920256);
-    dense2_forward(count, work + 1882112, work + 1897472, params, index + 0,
-        work + 1920256);
-    relu4_forward(count, work + 1897472, work + 1908224, params, index + 0,
-        work + 1920256);
-    dense3_forward(count, work + 1908224, work + 1918976, params, index + 0,
-        work + 1920256);
+    conv1_forward(count, x + (long)first * 784,
+        work + 0 + (long)first * 4704, params, index + 0 + (long)first * 4704, scratch);
+    relu1_forward(count, work + 0 + (long)first * 4704,
+        work + 602112 + (long)first * 4704, params, index + 0 + (long)first * 4704, scratch);
+    maxpool1_forward(count, work + 602112 + (long)first * 4704,
+        work + 1204224 + (long)first * 1176, params, index + 0 + (long)first * 1176, scratch);
+    conv2_forward(count, work + 1204224 + (long)first * 1176,
+        work + 1354752 + (long)first * 1600, params, index + 0 + (long)first * 1600, scratch);
+    relu2_forward(count, work + 1354752 + (long)first * 1600,
+        work + 1559552 + (long)first * 1600, params, index + 0 + (long)first * 1600, scratch);
+    maxpool2_forward(count, work + 1559552 + (long)first * 1600,
+        work + 1764352 + (long)first * 400, params, index + 75264 + (long)first * 400, scratch);
+    flatten1_forward(count, work + 1764352 + (long)first * 400,
+        work + 1815552 + (long)first * 400, params, index + 0 + (long)first * 400, scratch);
+    dense1_forward(count, work + 1815552 + (long)first * 400,
+        work + 1866752 + (long)first * 120, params, index + 0 + (long)first * 120, scratch);
+    relu3_forward(count, work + 1866752 + (long)first * 120,
+        work + 1882112 + (long)first * 120, params, index + 0 + (long)first * 120, scratch);
+    dense2_forward(count, work + 1882112 + (long)first * 120,
+        work + 1897472 + (long)first * 84, params, index + 0 + (long)first * 84, scratch);
+    relu4_forward(count, work + 1897472 + (long)first * 84,
+        work + 1908224 + (long)first * 84, params, index + 0 + (long)first * 84, scratch);
+    dense3_forward(count, work + 1908224 + (long)first * 84,
+        work + 1918976 + (long)first * 10, params, index + 0 + (long)first * 10, scratch);
+}
+
+static void backward_range(int first, int count, int total, const real *restrict x,
+                           const int32_t *restrict targets, const real *restrict params,
+                           real *restrict work, const int32_t *restrict index, real *restrict grads,
+                           real *restrict scratch)
+{
+    loss_backward(count, total, work + 1918976 + (long)first * 10,
+                  targets + (long)first * 1, work + 1919616 + (long)first * 10);
+    dense3_backward(count,
+        work + 1908224 + (long)first * 84,
+        work + 1918976 + (long)first * 10, work + 1919616 + (long)first * 10,
+        work + 1913600 + (long)first * 84,
+        params, grads, index + 0 + (long)first * 10, scratch);
+    relu4_backward(count,
+        work + 1897472 + (long)first * 84,
+        work + 1908224 + (long)first * 84, work + 1913600 + (long)first * 84,
+        work + 1902848 + (long)first * 84,
+        params, grads, index + 0 + (long)first * 84, scratch);
+    dense2_backward(count,
+        work + 1882112 + (long)first * 120,
+        work + 1897472 + (long)first * 84, work + 1902848 + (long)first * 84,
+        work + 1889792 + (long)first * 120,
+        params, grads, index + 0 + (long)first * 84, scratch);
+    relu3_backward(count,
+        work + 1866752 + (long)first * 120,
+        work + 1882112 + (long)first * 120, work + 1889792 + (long)first * 120,
+        work + 1874432 + (long)first * 120,
+        params, grads, index + 0 + (long)first * 120, scratch);
+    dense1_backward(count,
+        work + 1815552 + (long)first * 400,
+        work + 1866752 + (long)first * 120, work + 1874432 + (long)first * 120,
+        work + 1841152 + (long)first * 400,
+        params, grads, index + 0 + (long)first * 120, scratch);
+    flatten1_backward(count,
+        work + 1764352 + (long)first * 400,
+        work + 1815552 + (long)first * 400, work + 1841152 + (long)first * 400,
+        work + 1789952 + (long)first * 400,
+        params, grads, index + 0 + (long)first * 400, scratch);
+    maxpool2_backward(count,
+        work + 1559552 + (long)first * 1600,
+        work + 1764352 + (long)first * 400, work + 1789952 + (long)first * 400,
+        work + 1661952 + (long)first * 1600,
+        params, grads, index + 75264 + (long)first * 400, scratch);
+    relu2_backward(count,
+        work + 1354752 + (long)first * 1600,
+        work + 1559552 + (long)first * 1600, work + 1661952 + (long)first * 1600,
+        work + 1457152 + (long)first * 1600,
+        params, grads, index + 0 + (long)first * 1600, scratch);
+    conv2_backward(count,
+        work + 1204224 + (long)first * 1176,
+        work + 1354752 + (long)first * 1600, work + 1457152 + (long)first * 1600,
+        work + 1279488 + (long)first * 1176,
+        params, grads, index + 0 + (long)first * 1600, scratch);
+    maxpool1_backward(count,
+        work + 602112 + (long)first * 4704,
+        work + 1204224 + (long)first * 1176, work + 1279488 + (long)first * 1176,
+        work + 903168 + (long)first * 4704,
+        params, grads, index + 0 + (long)first * 1176, scratch);
+    relu1_backward(count,
+        work + 0 + (long)first * 4704,
+        work + 602112 + (long)first * 4704, work + 903168 + (long)first * 4704,
+        work + 301056 + (long)first * 4704,
+        params, grads, index + 0 + (long)first * 4704, scratch);
+    conv1_backward(count,
+        x + (long)first * 784,
+        work + 0 + (long)first * 4704, work + 301056 + (long)first * 4704,
+        NULL,
+        params, grads, index + 0 + (long)first * 4704, scratch);
+}
+
+/* The share of count samples that thread t of threads takes: [*first, *first + return). */
+static int share(int count, int t, int threads, int *first)
+{
+    const int base = count / threads, extra = count % threads;
+    *first = t * base + (t < extra ? t : extra);
+    return base + (t < extra);
+}
+
+/* Forward: every layer's output, for count <= SN_BATCH samples, on up to threads threads. */
+void sn_forward(int count, const real *restrict x, const real *restrict params,
+                real *restrict work, int32_t *restrict index, int threads)
+{
+#ifdef _OPENMP
+    #pragma omp parallel num_threads(threads) if (threads > 1 && count > 1)
+#endif
+    {
+        int t = 0, used = 1, first;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        used = omp_get_num_threads();
+#endif
+        const int mine = share(count, t, used, &first);
+        if (mine > 0)
+            forward_range(first, mine, x, params, work, index, work + 1920256 + (long)t * SN_SCRATCH);
+    }
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
@@ -776,36 +878,36 @@ double sn_loss(int count, int total, const real *restrict work, const int32_t *r
     return loss_value(count, total, work + 1918976, targets);
 }
 
-/* Backward: adds d loss / d params for count samples (of a mean over total) to grads. */
+/* Backward: adds d loss / d params for count samples (of a mean over total) to grads.
+ * With several threads each adds into its own slice of thread_grads (threads x SN_PARAMS),
+ * summed into grads in thread order at the end, so results do not depend on timing. */
 void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
                  const real *restrict params, real *restrict work, const int32_t *restrict index,
-                 real *restrict grads)
+                 real *restrict grads, real *restrict thread_grads, int threads)
 {
-    loss_backward(count, total, work + 1918976, targets, work + 1919616);
-    dense3_backward(count, work + 1908224, work + 1918976, work + 1919616,
-        work + 1913600, params, grads, index + 0, work + 1920256);
-    relu4_backward(count, work + 1897472, work + 1908224, work + 1913600,
-        work + 1902848, params, grads, index + 0, work + 1920256);
-    dense2_backward(count, work + 1882112, work + 1897472, work + 1902848,
-        work + 1889792, params, grads, index + 0, work + 1920256);
-    relu3_backward(count, work + 1866752, work + 1882112, work + 1889792,
-        work + 1874432, params, grads, index + 0, work + 1920256);
-    dense1_backward(count, work + 1815552, work + 1866752, work + 1874432,
-        work + 1841152, params, grads, index + 0, work + 1920256);
-    flatten1_backward(count, work + 1764352, work + 1815552, work + 1841152,
-        work + 1789952, params, grads, index + 0, work + 1920256);
-    maxpool2_backward(count, work + 1559552, work + 1764352, work + 1789952,
-        work + 1661952, params, grads, index + 75264, work + 1920256);
-    relu2_backward(count, work + 1354752, work + 1559552, work + 1661952,
-        work + 1457152, params, grads, index + 0, work + 1920256);
-    conv2_backward(count, work + 1204224, work + 1354752, work + 1457152,
-        work + 1279488, params, grads, index + 0, work + 1920256);
-    maxpool1_backward(count, work + 602112, work + 1204224, work + 1279488,
-        work + 903168, params, grads, index + 0, work + 1920256);
-    relu1_backward(count, work + 0, work + 602112, work + 903168,
-        work + 301056, params, grads, index + 0, work + 1920256);
-    conv1_backward(count, x, work + 0, work + 301056,
-        NULL, params, grads, index + 0, work + 1920256);
+    int used = 1;
+#ifdef _OPENMP
+    #pragma omp parallel num_threads(threads) if (threads > 1 && count > 1)
+#endif
+    {
+        int t = 0, first;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        #pragma omp single
+        used = omp_get_num_threads();
+#endif
+        real *restrict own = used > 1 ? thread_grads + (long)t * SN_PARAMS : grads;
+        if (used > 1)
+            memset(own, 0, sizeof(real) * SN_PARAMS);
+        const int mine = share(count, t, used, &first);
+        if (mine > 0)
+            backward_range(first, mine, total, x, targets, params, work, index, own,
+                           work + 1920256 + (long)t * SN_SCRATCH);
+    }
+    if (used > 1)
+        for (int t = 0; t < used; t++)
+            for (int k = 0; k < SN_PARAMS; k++)
+                grads[k] += thread_grads[(long)t * SN_PARAMS + k];
 }
 
 /* SGD as PyTorch's: g = grad + weight_decay * param; with momentum, v = momentum * v + g

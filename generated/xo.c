@@ -396,20 +396,87 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 }
 
 
-/* Forward: every layer's output, for count <= SN_BATCH samples. */
-void sn_forward(int count, const real *restrict x, const real *restrict params,
-                real *restrict work, int32_t *restrict index)
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#define SN_SCRATCH 162233
+
+/* Samples [first, first + count) through every layer; each layer reads and writes only
+ * those samples' rows, so threads can run disjoint ranges side by side. */
+static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
+                          real *restrict work, int32_t *restrict index, real *restrict scratch)
 {
-    conv1_forward(count, x, work + 0, params, index + 0,
-        work + 50176);
-    relu1_forward(count, work + 0, work + 18816, params, index + 0,
-        work + 50176);
-    maxpool1_forward(count, work + 18816, work + 37632, params, index + 0,
-        work + 50176);
-    flatten1_forward(count, work + 37632, work + 43776, params, index + 0,
-        work + 50176);
-    dense1_forward(count, work + 43776, work + 49920, params, index + 0,
-        work + 50176);
+    conv1_forward(count, x + (long)first * 81,
+        work + 0 + (long)first * 147, params, index + 0 + (long)first * 147, scratch);
+    relu1_forward(count, work + 0 + (long)first * 147,
+        work + 18816 + (long)first * 147, params, index + 0 + (long)first * 147, scratch);
+    maxpool1_forward(count, work + 18816 + (long)first * 147,
+        work + 37632 + (long)first * 48, params, index + 0 + (long)first * 48, scratch);
+    flatten1_forward(count, work + 37632 + (long)first * 48,
+        work + 43776 + (long)first * 48, params, index + 0 + (long)first * 48, scratch);
+    dense1_forward(count, work + 43776 + (long)first * 48,
+        work + 49920 + (long)first * 2, params, index + 0 + (long)first * 2, scratch);
+}
+
+static void backward_range(int first, int count, int total, const real *restrict x,
+                           const int32_t *restrict targets, const real *restrict params,
+                           real *restrict work, const int32_t *restrict index, real *restrict grads,
+                           real *restrict scratch)
+{
+    loss_backward(count, total, work + 49920 + (long)first * 2,
+                  targets + (long)first * 1, work + 50048 + (long)first * 2);
+    dense1_backward(count,
+        work + 43776 + (long)first * 48,
+        work + 49920 + (long)first * 2, work + 50048 + (long)first * 2,
+        work + 46848 + (long)first * 48,
+        params, grads, index + 0 + (long)first * 2, scratch);
+    flatten1_backward(count,
+        work + 37632 + (long)first * 48,
+        work + 43776 + (long)first * 48, work + 46848 + (long)first * 48,
+        work + 40704 + (long)first * 48,
+        params, grads, index + 0 + (long)first * 48, scratch);
+    maxpool1_backward(count,
+        work + 18816 + (long)first * 147,
+        work + 37632 + (long)first * 48, work + 40704 + (long)first * 48,
+        work + 28224 + (long)first * 147,
+        params, grads, index + 0 + (long)first * 48, scratch);
+    relu1_backward(count,
+        work + 0 + (long)first * 147,
+        work + 18816 + (long)first * 147, work + 28224 + (long)first * 147,
+        work + 9408 + (long)first * 147,
+        params, grads, index + 0 + (long)first * 147, scratch);
+    conv1_backward(count,
+        x + (long)first * 81,
+        work + 0 + (long)first * 147, work + 9408 + (long)first * 147,
+        NULL,
+        params, grads, index + 0 + (long)first * 147, scratch);
+}
+
+/* The share of count samples that thread t of threads takes: [*first, *first + return). */
+static int share(int count, int t, int threads, int *first)
+{
+    const int base = count / threads, extra = count % threads;
+    *first = t * base + (t < extra ? t : extra);
+    return base + (t < extra);
+}
+
+/* Forward: every layer's output, for count <= SN_BATCH samples, on up to threads threads. */
+void sn_forward(int count, const real *restrict x, const real *restrict params,
+                real *restrict work, int32_t *restrict index, int threads)
+{
+#ifdef _OPENMP
+    #pragma omp parallel num_threads(threads) if (threads > 1 && count > 1)
+#endif
+    {
+        int t = 0, used = 1, first;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        used = omp_get_num_threads();
+#endif
+        const int mine = share(count, t, used, &first);
+        if (mine > 0)
+            forward_range(first, mine, x, params, work, index, work + 50176 + (long)t * SN_SCRATCH);
+    }
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
@@ -418,22 +485,36 @@ double sn_loss(int count, int total, const real *restrict work, const int32_t *r
     return loss_value(count, total, work + 49920, targets);
 }
 
-/* Backward: adds d loss / d params for count samples (of a mean over total) to grads. */
+/* Backward: adds d loss / d params for count samples (of a mean over total) to grads.
+ * With several threads each adds into its own slice of thread_grads (threads x SN_PARAMS),
+ * summed into grads in thread order at the end, so results do not depend on timing. */
 void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
                  const real *restrict params, real *restrict work, const int32_t *restrict index,
-                 real *restrict grads)
+                 real *restrict grads, real *restrict thread_grads, int threads)
 {
-    loss_backward(count, total, work + 49920, targets, work + 50048);
-    dense1_backward(count, work + 43776, work + 49920, work + 50048,
-        work + 46848, params, grads, index + 0, work + 50176);
-    flatten1_backward(count, work + 37632, work + 43776, work + 46848,
-        work + 40704, params, grads, index + 0, work + 50176);
-    maxpool1_backward(count, work + 18816, work + 37632, work + 40704,
-        work + 28224, params, grads, index + 0, work + 50176);
-    relu1_backward(count, work + 0, work + 18816, work + 28224,
-        work + 9408, params, grads, index + 0, work + 50176);
-    conv1_backward(count, x, work + 0, work + 9408,
-        NULL, params, grads, index + 0, work + 50176);
+    int used = 1;
+#ifdef _OPENMP
+    #pragma omp parallel num_threads(threads) if (threads > 1 && count > 1)
+#endif
+    {
+        int t = 0, first;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        #pragma omp single
+        used = omp_get_num_threads();
+#endif
+        real *restrict own = used > 1 ? thread_grads + (long)t * SN_PARAMS : grads;
+        if (used > 1)
+            memset(own, 0, sizeof(real) * SN_PARAMS);
+        const int mine = share(count, t, used, &first);
+        if (mine > 0)
+            backward_range(first, mine, total, x, targets, params, work, index, own,
+                           work + 50176 + (long)t * SN_SCRATCH);
+    }
+    if (used > 1)
+        for (int t = 0; t < used; t++)
+            for (int k = 0; k < SN_PARAMS; k++)
+                grads[k] += thread_grads[(long)t * SN_PARAMS + k];
 }
 
 /* SGD as PyTorch's: g = grad + weight_decay * param; with momentum, v = momentum * v + g

@@ -34,7 +34,7 @@ from .emit import Emitted
 
 OPTIMIZED = ("-O3", "-march=native", "-fno-math-errno")
 SANITIZED = ("-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=all")
-COMMON = ("-std=gnu11", "-fPIC", "-shared", "-Wall", "-Wno-unused-variable")
+COMMON = ("-std=gnu11", "-fPIC", "-shared", "-fopenmp", "-Wall", "-Wno-unused-variable")
 
 
 class BuildError(RuntimeError):

@@ -102,7 +102,8 @@ class Layout:
     outputs: dict = field(default_factory=dict)  # layer name -> offset of its output in work
     deltas: dict = field(default_factory=dict)   # layer name -> offset of d loss / d output in work
     index: dict = field(default_factory=dict)    # max-pool name -> offset of its argmax in index
-    scratch: int = 0                             # offset in work of the GEMM's packing and im2col room
+    scratch: int = 0       # offset in work of each thread's room for the GEMM's packing and im2col
+    scratch_size: int = 0  # that room for one thread; thread t's starts at scratch + t * scratch_size
     param_size: int = 0
     work_size: int = 0
     index_size: int = 0
@@ -125,7 +126,8 @@ def layout(model, batch: int) -> Layout:
     columns = [int(np.prod(layer.kernel)) * layer.input_shape[0] * int(np.prod(layer.output_shape[1:]))
                for layer in model.layers if isinstance(layer, Conv2D)]
     plan.scratch = plan.work_size
-    plan.work_size += GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"] + max(columns, default=0)
+    plan.scratch_size = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"] + max(columns, default=0)
+    plan.work_size += plan.scratch_size  # for one thread; a net with more threads allocates more
     return plan
 
 
@@ -150,10 +152,12 @@ def template_folder():
 
 def _environment() -> jinja2.Environment:
     folder = template_folder()
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: (folder / name).read_text(encoding="utf-8")),
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
+    env.filters["product"] = lambda shape: int(np.prod(shape))
+    return env
 
 
 def _layer_context(step: LayerDerivation, position: int, plan: Layout, dtype: str) -> dict:
@@ -231,10 +235,12 @@ def _loss_context(model, derivation, dtype: str) -> dict:
         t_n = sp.IndexedBase("t")[sp.Symbol("n", integer=True, nonnegative=True)]
         gradient = gradient.subs({t_n: sp.Symbol("label", integer=True), BATCH: total})
         return {"template": "loss_softmax_cross_entropy", "classes": loss.classes, "target_type": "int32_t",
+                "targets_per_sample": 1,
                 "gradient": elementwise(gradient, printer, "dz[k]"), "comments": _loss_comments(derivation)}
     cost = loss.expr.subs({loss.y: sp.Symbol("z", real=True), loss.t: sp.Symbol("t", real=True)})
     gradient = gradient.subs(BATCH, total)
     return {"template": "loss_elementwise", "size": int(np.prod(model.output_shape)), "target_type": "real",
+            "targets_per_sample": int(np.prod(model.output_shape)),
             "cost": elementwise(cost, CPrinter(dtype), "cost"), "gradient": elementwise(gradient, printer, "dz[e]"),
             "comments": _loss_comments(derivation)}
 

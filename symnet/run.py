@@ -9,6 +9,7 @@ samples). Every array is checked before C sees it.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import threading
 
@@ -38,7 +39,7 @@ class CompiledNet:
     """A model compiled to C for one dtype and batch size; see :func:`compile`."""
 
     def __init__(self, model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
-                 sanitize: bool = False):
+                 sanitize: bool = False, threads: int | None = None):
         if not isinstance(model, Sequential):
             raise TypeError(f"model: expected a sn.Sequential, got {type(model).__name__}")
         self.model = model
@@ -46,13 +47,18 @@ class CompiledNet:
         self.emitted: Emitted = emit(model, dtype, batch)
         self.built: Built = build(self.emitted, sanitize=sanitize)
         self.batch = self.emitted.batch
+        self.threads = default_threads() if threads is None else threads
+        if isinstance(self.threads, bool) or not isinstance(self.threads, (int, np.integer)) or self.threads < 1:
+            raise ValueError(f"threads: expected a positive integer, got {threads!r}")
         self._np = NUMPY_DTYPES[dtype]
         self._ctype = DTYPES[dtype][0]
         plan = self.emitted.layout
         self._flat = np.zeros(plan.param_size, self._np)
         self._grads = np.zeros(plan.param_size, self._np)
         self._velocity = np.zeros(plan.param_size, self._np)
-        self._work = np.zeros(plan.work_size, self._np)
+        # Each thread after the first needs its own scratch room and gradient slice.
+        self._work = np.zeros(plan.work_size + (self.threads - 1) * plan.scratch_size, self._np)
+        self._thread_grads = np.zeros(plan.param_size * self.threads if self.threads > 1 else 1, self._np)
         self._index = np.zeros(max(plan.index_size, 1), np.int32)
         self._lock = threading.Lock()  # the buffers belong to one call at a time
         self.params = model.init_params() if params is None else params
@@ -75,7 +81,8 @@ class CompiledNet:
         return self.model.derivation()
 
     def __repr__(self) -> str:
-        return f"CompiledNet({self.model.name}, batch={self.batch}, dtype={self.dtype!r}, source={self.source_path})"
+        return (f"CompiledNet({self.model.name}, batch={self.batch}, dtype={self.dtype!r}, threads={self.threads}, "
+                f"source={self.source_path})")
 
     # -- parameters -----------------------------------------------------------------
     @property
@@ -107,7 +114,7 @@ class CompiledNet:
 
     def _forward_chunk(self, x: np.ndarray, start: int, count: int) -> None:
         self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), self._pointer(self._flat),
-                                  self._pointer(self._work), self._pointer(self._index, "int32_t"))
+                                  self._pointer(self._work), self._pointer(self._index, "int32_t"), self.threads)
 
     def _output(self, layer, count: int) -> np.ndarray:
         offset = self.emitted.layout.outputs[layer.name]
@@ -130,7 +137,8 @@ class CompiledNet:
         t = self._target_pointer(targets, start, count)
         loss = lib.sn_loss(count, total, self._pointer(self._work), t)
         lib.sn_backward(count, total, self._pointer(x[start:start + count]), t, self._pointer(self._flat),
-                        self._pointer(self._work), self._pointer(self._index, "int32_t"), self._pointer(self._grads))
+                        self._pointer(self._work), self._pointer(self._index, "int32_t"), self._pointer(self._grads),
+                        self._pointer(self._thread_grads), self.threads)
         return loss
 
     # -- the contract's calls --------------------------------------------------------
@@ -283,12 +291,20 @@ class CompiledNet:
         return history
 
 
+def default_threads() -> int:
+    """All the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def compile(model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
-            sanitize: bool = False) -> CompiledNet:
+            sanitize: bool = False, threads: int | None = None) -> CompiledNet:
     """Emit, compile (or load from the cache) and return ``model`` as a :class:`CompiledNet`.
 
     ``batch`` is how many samples the C handles per call (any number may be passed);
     ``dtype`` is ``"float32"`` or ``"float64"``; ``params`` default to
-    ``model.init_params()``.
+    ``model.init_params()``; ``threads`` (default: all cores) split each batch's samples.
     """
-    return CompiledNet(model, batch=batch, dtype=dtype, params=params, sanitize=sanitize)
+    return CompiledNet(model, batch=batch, dtype=dtype, params=params, sanitize=sanitize, threads=threads)

@@ -217,3 +217,20 @@ def test_params_round_trip_and_are_copies(net):
     assert not (net.params["dense1.bias"] == 5.0).any()
     net.params = params
     assert (net.params["dense1.bias"] == 5.0).all()
+
+
+def test_threads_split_the_batch_deterministically():
+    model = sn.Sequential(sn.Input(1, 8, 8), sn.Conv2D(3, 3), sn.ReLU(), sn.MaxPool(2), sn.Flatten(), sn.Dense(4),
+                          loss=sn.SoftmaxCrossEntropy())
+    params = model.init_params(0)
+    x, y = random_batch(model, 13, seed=4)
+    one = sn.compile(model, batch=8, dtype="float64", params=params, threads=1)
+    two = sn.compile(model, batch=8, dtype="float64", params=params, threads=2)
+    assert one.source_path == two.source_path          # the C does not depend on the thread count
+    first, again = two.gradients(x, y), two.gradients(x, y)
+    for name, grad in one.gradients(x, y).items():
+        assert np.array_equal(first[name], again[name])   # same order of sums every time
+        assert np.allclose(first[name], grad, rtol=1e-12, atol=1e-15)
+    assert np.array_equal(one.forward(x), two.forward(x))
+    with pytest.raises(ValueError, match="threads: expected a positive integer"):
+        sn.compile(model, threads=0)
