@@ -63,17 +63,26 @@ static void sn_pack_b(int kc, int nc, const real *restrict b, long brs, long bcs
     for (int p = 0; p * SN_NR < nc; p++) {
         const int width = SN_MIN(SN_NR, nc - p * SN_NR);
         real *restrict panel = packed + (long)p * kc * SN_NR;
-        for (int k = 0; k < kc; k++) {
-            const real *restrict row = b + k * brs + (long)p * SN_NR * bcs;
-            int j = 0;
-            if (bcs == 1)
+        if (bcs == 1) {
+            for (int k = 0; k < kc; k++) {
+                const real *restrict row = b + k * brs + (long)p * SN_NR;
+                int j = 0;
                 for (; j < width; j++)
                     panel[k * SN_NR + j] = row[j];
-            else
-                for (; j < width; j++)
-                    panel[k * SN_NR + j] = row[j * bcs];
-            for (; j < SN_NR; j++)
-                panel[k * SN_NR + j] = 0;
+                for (; j < SN_NR; j++)
+                    panel[k * SN_NR + j] = 0;
+            }
+        } else {
+            /* a transposed B: walk each column of the panel, which is contiguous in b when brs == 1 */
+            for (int j = 0; j < SN_NR; j++) {
+                const real *restrict column = b + (long)(p * SN_NR + j) * bcs;
+                if (j < width)
+                    for (int k = 0; k < kc; k++)
+                        panel[k * SN_NR + j] = column[k * brs];
+                else
+                    for (int k = 0; k < kc; k++)
+                        panel[k * SN_NR + j] = 0;
+            }
         }
     }
 }

@@ -73,17 +73,26 @@ static void sn_pack_b(int kc, int nc, const real *restrict b, long brs, long bcs
     for (int p = 0; p * SN_NR < nc; p++) {
         const int width = SN_MIN(SN_NR, nc - p * SN_NR);
         real *restrict panel = packed + (long)p * kc * SN_NR;
-        for (int k = 0; k < kc; k++) {
-            const real *restrict row = b + k * brs + (long)p * SN_NR * bcs;
-            int j = 0;
-            if (bcs == 1)
+        if (bcs == 1) {
+            for (int k = 0; k < kc; k++) {
+                const real *restrict row = b + k * brs + (long)p * SN_NR;
+                int j = 0;
                 for (; j < width; j++)
                     panel[k * SN_NR + j] = row[j];
-            else
-                for (; j < width; j++)
-                    panel[k * SN_NR + j] = row[j * bcs];
-            for (; j < SN_NR; j++)
-                panel[k * SN_NR + j] = 0;
+                for (; j < SN_NR; j++)
+                    panel[k * SN_NR + j] = 0;
+            }
+        } else {
+            /* a transposed B: walk each column of the panel, which is contiguous in b when brs == 1 */
+            for (int j = 0; j < SN_NR; j++) {
+                const real *restrict column = b + (long)(p * SN_NR + j) * bcs;
+                if (j < width)
+                    for (int k = 0; k < kc; k++)
+                        panel[k * SN_NR + j] = column[k * brs];
+                else
+                    for (int k = 0; k < kc; k++)
+                        panel[k * SN_NR + j] = 0;
+            }
         }
     }
 }
@@ -181,12 +190,45 @@ static void conv1_im2col(const real *restrict x, real *restrict col)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
         real *restrict row = col + ((i * 5 + u) * 5 + v) * 784;
+        /* the output columns c whose input column c + v - 2 lies in [0, 28): [c0, c1) */
+        const int last = 29 - v;
+        const int c0 = v < 2 ? (2 - v + 0) / 1 : 0;
+        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(28, last / 1 + 1));
         for (int r = 0; r < 28; r++) {
             const int h = r + u - 2;
-            for (int c = 0; c < 28; c++) {
-                const int w = c + v - 2;
-                row[r * 28 + c] = (h >= 0 && h < 28 && w >= 0 && w < 28) ? x[(i * 28 + h) * 28 + w] : 0;
+            real *restrict out = row + r * 28;
+            if (h < 0 || h >= 28) {
+                memset(out, 0, sizeof(real) * 28);
+                continue;
             }
+            const real *restrict in = x + (i * 28 + h) * 28;
+            for (int c = 0; c < c0; c++)
+                out[c] = 0;
+            memcpy(out + c0, in + c0 + v - 2, sizeof(real) * (size_t)(c1 - c0));
+            for (int c = c1; c < 28; c++)
+                out[c] = 0;
+        }
+    }
+}
+
+/* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
+static void conv1_col2im(const real *restrict col, real *restrict dx)
+{
+    for (int i = 0; i < 1; i++)
+    for (int u = 0; u < 5; u++)
+    for (int v = 0; v < 5; v++) {
+        const real *restrict row = col + ((i * 5 + u) * 5 + v) * 784;
+        const int last = 29 - v;
+        const int c0 = v < 2 ? (2 - v + 0) / 1 : 0;
+        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(28, last / 1 + 1));
+        for (int r = 0; r < 28; r++) {
+            const int h = r + u - 2;
+            if (h < 0 || h >= 28)
+                continue;
+            real *restrict out = dx + (i * 28 + h) * 28;
+            const real *restrict in = row + r * 28;
+            for (int c = c0; c < c1; c++)
+                out[c + v - 2] += in[c];
         }
     }
 }
@@ -305,16 +347,15 @@ static void maxpool1_backward(
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)x; (void)y; (void)params; (void)grads; (void)scratch;
+    /* The partial is 1 at the window's argmax and 0 elsewhere, so each output's gradient
+     * goes to one input: u = argmax / 2, v = argmax % 2. */
     memset(dx, 0, sizeof(real) * (size_t)count * 4704);
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 6; c++)
     for (int r = 0; r < 14; r++)
         for (int q = 0; q < 14; q++) {
-            const int u1 = SN_MIN(2, 28 - 2 * r), v1 = SN_MIN(2, 28 - 2 * q);
-            const real g = dy[1176*n + 196*c + 14*r + q];
-            for (int u = 0; u < u1; u++)
-                for (int v = 0; v < v1; v++)
-                    dx[4704*n + 784*c + 28*(2*r + u) + (2*q + v)] += g * (2*u + v == index[1176*n + 196*c + 14*r + q]);
+            const int position = index[1176*n + 196*c + 14*r + q], u = position / 2, v = position % 2;
+            dx[4704*n + 784*c + 28*(2*r + u) + (2*q + v)] += dy[1176*n + 196*c + 14*r + q];
         }
 }
 
@@ -334,12 +375,45 @@ static void conv2_im2col(const real *restrict x, real *restrict col)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
         real *restrict row = col + ((i * 5 + u) * 5 + v) * 100;
+        /* the output columns c whose input column c + v - 0 lies in [0, 14): [c0, c1) */
+        const int last = 13 - v;
+        const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
+        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(10, last / 1 + 1));
         for (int r = 0; r < 10; r++) {
             const int h = r + u - 0;
-            for (int c = 0; c < 10; c++) {
-                const int w = c + v - 0;
-                row[r * 10 + c] = (h >= 0 && h < 14 && w >= 0 && w < 14) ? x[(i * 14 + h) * 14 + w] : 0;
+            real *restrict out = row + r * 10;
+            if (h < 0 || h >= 14) {
+                memset(out, 0, sizeof(real) * 10);
+                continue;
             }
+            const real *restrict in = x + (i * 14 + h) * 14;
+            for (int c = 0; c < c0; c++)
+                out[c] = 0;
+            memcpy(out + c0, in + c0 + v - 0, sizeof(real) * (size_t)(c1 - c0));
+            for (int c = c1; c < 10; c++)
+                out[c] = 0;
+        }
+    }
+}
+
+/* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
+static void conv2_col2im(const real *restrict col, real *restrict dx)
+{
+    for (int i = 0; i < 6; i++)
+    for (int u = 0; u < 5; u++)
+    for (int v = 0; v < 5; v++) {
+        const real *restrict row = col + ((i * 5 + u) * 5 + v) * 100;
+        const int last = 13 - v;
+        const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
+        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(10, last / 1 + 1));
+        for (int r = 0; r < 10; r++) {
+            const int h = r + u - 0;
+            if (h < 0 || h >= 14)
+                continue;
+            real *restrict out = dx + (i * 14 + h) * 14;
+            const real *restrict in = row + r * 10;
+            for (int c = c0; c < c1; c++)
+                out[c + v - 0] += in[c];
         }
     }
 }
@@ -388,22 +462,7 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
             db[o] += 1 * sum;
         }
         sn_gemm(150, 100, 16, 1, W, 1, 150, grad, 100, 1, col, 100, 0, pack_a, pack_b);
-        real *restrict d_in = dx + n * 1176;
-        for (int i = 0; i < 6; i++)
-        for (int u = 0; u < 5; u++)
-        for (int v = 0; v < 5; v++) {
-            const real *restrict row = col + ((i * 5 + u) * 5 + v) * 100;
-            for (int r = 0; r < 10; r++) {
-                const int h = r + u - 0;
-                if (h < 0 || h >= 14)
-                    continue;
-                for (int c = 0; c < 10; c++) {
-                    const int w = c + v - 0;
-                    if (w >= 0 && w < 14)
-                        d_in[(i * 14 + h) * 14 + w] += row[r * 10 + c];
-                }
-            }
-        }
+        conv2_col2im(col, dx + n * 1176);
     }
 }
 
@@ -475,16 +534,15 @@ static void maxpool2_backward(
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)x; (void)y; (void)params; (void)grads; (void)scratch;
+    /* The partial is 1 at the window's argmax and 0 elsewhere, so each output's gradient
+     * goes to one input: u = argmax / 2, v = argmax % 2. */
     memset(dx, 0, sizeof(real) * (size_t)count * 1600);
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 16; c++)
     for (int r = 0; r < 5; r++)
         for (int q = 0; q < 5; q++) {
-            const int u1 = SN_MIN(2, 10 - 2 * r), v1 = SN_MIN(2, 10 - 2 * q);
-            const real g = dy[400*n + 25*c + 5*r + q];
-            for (int u = 0; u < u1; u++)
-                for (int v = 0; v < v1; v++)
-                    dx[1600*n + 100*c + 10*(2*r + u) + (2*q + v)] += g * (2*u + v == index[400*n + 25*c + 5*r + q]);
+            const int position = index[400*n + 25*c + 5*r + q], u = position / 2, v = position % 2;
+            dx[1600*n + 100*c + 10*(2*r + u) + (2*q + v)] += dy[400*n + 25*c + 5*r + q];
         }
 }
 

@@ -59,17 +59,26 @@ static void sn_pack_b(int kc, int nc, const real *restrict b, long brs, long bcs
     for (int p = 0; p * SN_NR < nc; p++) {
         const int width = SN_MIN(SN_NR, nc - p * SN_NR);
         real *restrict panel = packed + (long)p * kc * SN_NR;
-        for (int k = 0; k < kc; k++) {
-            const real *restrict row = b + k * brs + (long)p * SN_NR * bcs;
-            int j = 0;
-            if (bcs == 1)
+        if (bcs == 1) {
+            for (int k = 0; k < kc; k++) {
+                const real *restrict row = b + k * brs + (long)p * SN_NR;
+                int j = 0;
                 for (; j < width; j++)
                     panel[k * SN_NR + j] = row[j];
-            else
-                for (; j < width; j++)
-                    panel[k * SN_NR + j] = row[j * bcs];
-            for (; j < SN_NR; j++)
-                panel[k * SN_NR + j] = 0;
+                for (; j < SN_NR; j++)
+                    panel[k * SN_NR + j] = 0;
+            }
+        } else {
+            /* a transposed B: walk each column of the panel, which is contiguous in b when brs == 1 */
+            for (int j = 0; j < SN_NR; j++) {
+                const real *restrict column = b + (long)(p * SN_NR + j) * bcs;
+                if (j < width)
+                    for (int k = 0; k < kc; k++)
+                        panel[k * SN_NR + j] = column[k * brs];
+                else
+                    for (int k = 0; k < kc; k++)
+                        panel[k * SN_NR + j] = 0;
+            }
         }
     }
 }
@@ -165,12 +174,45 @@ static void conv1_im2col(const real *restrict x, real *restrict col)
     for (int u = 0; u < 3; u++)
     for (int v = 0; v < 3; v++) {
         real *restrict row = col + ((i * 3 + u) * 3 + v) * 49;
+        /* the output columns c whose input column c + v - 0 lies in [0, 9): [c0, c1) */
+        const int last = 8 - v;
+        const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
+        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(7, last / 1 + 1));
         for (int r = 0; r < 7; r++) {
             const int h = r + u - 0;
-            for (int c = 0; c < 7; c++) {
-                const int w = c + v - 0;
-                row[r * 7 + c] = (h >= 0 && h < 9 && w >= 0 && w < 9) ? x[(i * 9 + h) * 9 + w] : 0;
+            real *restrict out = row + r * 7;
+            if (h < 0 || h >= 9) {
+                memset(out, 0, sizeof(real) * 7);
+                continue;
             }
+            const real *restrict in = x + (i * 9 + h) * 9;
+            for (int c = 0; c < c0; c++)
+                out[c] = 0;
+            memcpy(out + c0, in + c0 + v - 0, sizeof(real) * (size_t)(c1 - c0));
+            for (int c = c1; c < 7; c++)
+                out[c] = 0;
+        }
+    }
+}
+
+/* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
+static void conv1_col2im(const real *restrict col, real *restrict dx)
+{
+    for (int i = 0; i < 1; i++)
+    for (int u = 0; u < 3; u++)
+    for (int v = 0; v < 3; v++) {
+        const real *restrict row = col + ((i * 3 + u) * 3 + v) * 49;
+        const int last = 8 - v;
+        const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
+        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(7, last / 1 + 1));
+        for (int r = 0; r < 7; r++) {
+            const int h = r + u - 0;
+            if (h < 0 || h >= 9)
+                continue;
+            real *restrict out = dx + (i * 9 + h) * 9;
+            const real *restrict in = row + r * 7;
+            for (int c = c0; c < c1; c++)
+                out[c + v - 0] += in[c];
         }
     }
 }
@@ -277,16 +319,15 @@ static void maxpool1_backward(
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)x; (void)y; (void)params; (void)grads; (void)scratch;
+    /* The partial is 1 at the window's argmax and 0 elsewhere, so each output's gradient
+     * goes to one input: u = argmax / 2, v = argmax % 2. */
     memset(dx, 0, sizeof(real) * (size_t)count * 147);
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 3; c++)
     for (int r = 0; r < 4; r++)
         for (int q = 0; q < 4; q++) {
-            const int u1 = SN_MIN(2, 7 - 2 * r), v1 = SN_MIN(2, 7 - 2 * q);
-            const real g = dy[48*n + 16*c + 4*r + q];
-            for (int u = 0; u < u1; u++)
-                for (int v = 0; v < v1; v++)
-                    dx[147*n + 49*c + 7*(2*r + u) + (2*q + v)] += g * (2*u + v == index[48*n + 16*c + 4*r + q]);
+            const int position = index[48*n + 16*c + 4*r + q], u = position / 2, v = position % 2;
+            dx[147*n + 49*c + 7*(2*r + u) + (2*q + v)] += dy[48*n + 16*c + 4*r + q];
         }
 }
 

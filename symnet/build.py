@@ -93,7 +93,8 @@ def _key(emitted: Emitted, command, flags) -> str:
     from . import __version__
 
     record = {
-        "source": emitted.source, "cdef": emitted.cdef, "flags": list(flags), "compiler": compiler_identity(command),
+        "source": emitted.source, "cdef": emitted.cdef, "flags": list(flags), "command": list(command),
+        "compiler": compiler_identity(command),
         "symnet": __version__, "cffi": cffi.__version__, "abi": sysconfig.get_config_var("EXT_SUFFIX"),
     }
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()

@@ -185,6 +185,12 @@ def _layer_context(step: LayerDerivation, position: int, plan: Layout, dtype: st
     context["d_output_at"] = grads.doprint(symbols.output)
     if isinstance(layer, MaxPool):
         context["index_at"] = values.doprint(sp.IndexedBase("argmax")[symbols.output.indices])
+        # The template scatters each gradient to the argmax; that is the derived partial only if
+        # the partial is the delta [u*kw + v = argmax].
+        u, v = sp.symbols("u v", integer=True, nonnegative=True)
+        expected = sp.KroneckerDelta(u * layer.kernel[1] + v, sp.IndexedBase("argmax")[symbols.output.indices])
+        if step.partial("input") != expected:
+            raise AssertionError(f"{layer.name}: derived partial {step.partial('input')} is not the argmax delta")
     if symbols.term is not None:
         context["term"] = values.doprint(symbols.term)
     if symbols.bias is not None:

@@ -44,6 +44,13 @@ def test_the_key_changes_with_the_source_and_flags(cache):
     assert cache_key(a) != cache_key(a, sanitize=True)   # (a sanitized module loads only under ASan)
 
 
+def test_the_key_includes_the_compiler_command(cache, monkeypatch):
+    emitted = emit(tiny(4), "float64", 4)
+    plain = cache_key(emitted)
+    monkeypatch.setenv("CC", "cc -fno-inline")
+    assert cache_key(emitted) != plain
+
+
 def test_a_damaged_entry_is_rebuilt(cache):
     # Build and rebuild in other processes: overwriting a module mapped into this one
     # would crash it, which is exactly why the cache only ever renames and unlinks.

@@ -1,0 +1,257 @@
+"""Benchmarks: training throughput of the compiled net, the NumPy reference and PyTorch.
+
+Each thread count runs in its own worker process, because the BLAS under NumPy fixes
+its thread count when it is first loaded. Every figure is the median of several timed
+runs after a warm-up. ``python -m symnet.bench`` and ``symnet bench MODEL`` drive it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+from .layers import AvgPool, Conv2D, Dense, Flatten, MaxPool, MeanSquaredError, SoftmaxCrossEntropy
+from .zoo import load_model
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def training_flops(model) -> int:
+    """Multiply-adds x 2 of one sample's training step in the dense and convolution layers
+    (forward, the weight gradient, and the input gradient where one is passed on)."""
+    flops = 0
+    for position, layer in enumerate(model.layers):
+        if isinstance(layer, Conv2D):
+            products = int(np.prod(layer.output_shape)) * layer.products
+        elif isinstance(layer, Dense):
+            products = layer.out_features * layer.input_shape[0]
+        else:
+            continue
+        flops += 2 * products * (3 if position else 2)
+    return flops
+
+
+def median_rate(step, samples: int, repeats: int = 5, seconds: float = 0.25) -> float:
+    """Samples per second of ``step``: the median of ``repeats`` timings after a warm-up,
+    each long enough (``seconds``) to swamp the timer."""
+    step()
+    started, calls = time.perf_counter(), 0
+    while calls < 2 or time.perf_counter() - started < seconds / 2:
+        step()
+        calls += 1
+    per_call = (time.perf_counter() - started) / calls
+    inner = max(1, int(seconds / max(per_call, 1e-9)))
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(inner):
+            step()
+        rates.append(inner * samples / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def random_data(model, batch: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, *model.input_shape)).astype(np.float32)
+    if isinstance(model.loss, SoftmaxCrossEntropy):
+        return x, rng.integers(0, model.output_shape[0], batch)
+    return x, rng.normal(size=(batch, *model.output_shape)).astype(np.float32)
+
+
+def torch_twin(model, params: dict):
+    """The same network in PyTorch, holding copies of ``params`` (float64; call .float() for float32)."""
+    import torch
+    from torch import nn
+
+    class Scale(nn.Module):
+        def __init__(self, factor):
+            super().__init__()
+            self.factor = factor
+
+        def forward(self, x):
+            return x * self.factor
+
+    activations = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "softplus": nn.Softplus, "swish": nn.SiLU}
+    modules = []
+    for layer in model.layers:
+        if isinstance(layer, Conv2D):
+            modules.append(nn.Conv2d(layer.input_shape[0], layer.out_channels, layer.kernel, layer.stride,
+                                     layer.padding, bias=layer.use_bias))
+            if layer.mean:
+                modules.append(Scale(1.0 / layer.products))
+        elif isinstance(layer, Dense):
+            modules.append(nn.Linear(layer.input_shape[0], layer.out_features, bias=layer.use_bias))
+        elif isinstance(layer, MaxPool):
+            modules.append(nn.MaxPool2d(layer.kernel, layer.stride, ceil_mode=layer.ceil_mode))
+        elif isinstance(layer, AvgPool):
+            modules.append(nn.AvgPool2d(layer.kernel, layer.stride))
+        elif isinstance(layer, Flatten):
+            modules.append(nn.Flatten())
+        elif getattr(layer, "function_name", None) in activations:
+            modules.append(activations[layer.function_name]())
+        else:
+            raise ValueError(f"{layer.label}: no PyTorch counterpart")
+    net = nn.Sequential(*modules).double()
+    weighted = [layer for layer in model.layers if isinstance(layer, (Conv2D, Dense))]
+    with torch.no_grad():
+        for module, layer in zip([m for m in net if isinstance(m, (nn.Conv2d, nn.Linear))], weighted):
+            module.weight.copy_(torch.from_numpy(np.asarray(params[f"{layer.name}.weight"], dtype=np.float64)))
+            if layer.use_bias:
+                module.bias.copy_(torch.from_numpy(np.asarray(params[f"{layer.name}.bias"], dtype=np.float64)))
+    return net
+
+
+def torch_loss(model):
+    import torch
+
+    if isinstance(model.loss, SoftmaxCrossEntropy):
+        return torch.nn.CrossEntropyLoss()
+    if isinstance(model.loss, MeanSquaredError):
+        return torch.nn.MSELoss()
+    raise ValueError(f"{model.loss.describe()}: no PyTorch counterpart")
+
+
+def _symnet_rate(model, batch: int, threads: int) -> float:
+    from .run import compile
+
+    net = compile(model, batch=batch, threads=threads)
+    x, y = random_data(model, batch)
+    return median_rate(lambda: net.step(x, y, lr=1e-4), batch)
+
+
+def _reference_rate(model, batch: int) -> float:
+    from .reference import Reference
+
+    ref = Reference(model)
+    x, y = random_data(model, batch)
+    return median_rate(lambda: ref.step(x, y, lr=1e-4), batch, repeats=3, seconds=0.2)
+
+
+def _torch_rate(model, batch: int, threads: int) -> float:
+    import torch
+
+    torch.set_num_threads(threads)
+    net = torch_twin(model, model.init_params()).float()
+    optimizer = torch.optim.SGD(net.parameters(), lr=1e-4)
+    loss_fn = torch_loss(model)
+    x, y = (torch.from_numpy(array) for array in random_data(model, batch))
+
+    def step():
+        optimizer.zero_grad()
+        loss_fn(net(x), y).backward()
+        optimizer.step()
+
+    return median_rate(step, batch)
+
+
+def matmul_rate(size: int = 1024) -> float:
+    """This process's single-precision matrix-multiply rate through NumPy, in GFLOP/s."""
+    a, b = (np.random.default_rng(k).random((size, size), dtype=np.float32) for k in (0, 1))
+    return median_rate(lambda: a @ b, 1) * 2 * size**3 / 1e9
+
+
+def worker(models: list[str], batches: list[int], threads: int, peers: bool) -> dict:
+    """Every measurement for one thread count (run in a process whose BLAS uses ``threads``)."""
+    result = {"threads": threads, "matmul_gflops": matmul_rate(), "rows": []}
+    try:
+        import torch  # noqa: F401
+        have_torch = peers
+    except ImportError:
+        have_torch = False
+    for name in models:
+        model = load_model(name)
+        for batch in batches:
+            row = {"model": name, "batch": batch, "symnet": _symnet_rate(model, batch, threads)}
+            if peers:
+                row["reference"] = _reference_rate(model, batch)
+            if have_torch:
+                row["torch"] = _torch_rate(model, batch, threads)
+            row["gflops"] = row["symnet"] * training_flops(model) / 1e9
+            result["rows"].append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    return result
+
+
+def compile_times(name: str) -> dict:
+    """Cold compile (derive + emit + C compile into an empty cache) and warm load (the same
+    call again in a new process: a cache hit), in seconds, each timing ``sn.compile`` alone."""
+    code = ("import sys, time, symnet as sn; from symnet.zoo import load_model; model = load_model(sys.argv[1]); "
+            "t = time.perf_counter(); sn.compile(model); print(time.perf_counter() - t)")
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "SYMNET_CACHE": cache}
+        cold, warm = (float(subprocess.run([sys.executable, "-c", code, name], env=env, capture_output=True,
+                                           text=True, check=True).stdout) for _ in range(2))
+    return {"cold_seconds": cold, "warm_seconds": warm}
+
+
+def run(models: list[str], batches: list[int], threads: list[int], peers: bool = True) -> dict:
+    """The whole benchmark: one worker process per thread count, plus compile times."""
+    results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "runs": [], "compile": {}}
+    for count in threads:
+        env = {**os.environ, **{variable: str(count) for variable in THREAD_VARIABLES}}
+        argv = [sys.executable, "-m", "symnet.bench", "--worker", "--threads", str(count),
+                "--models", ",".join(models), "--batches", ",".join(map(str, batches))]
+        if not peers:
+            argv.append("--no-peers")
+        done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, text=True, check=True)
+        results["runs"].append(json.loads(done.stdout))
+    for name in models:
+        results["compile"][name] = compile_times(name)
+    return results
+
+
+def table(results: dict) -> str:
+    """The results as a Markdown table, with the symnet/PyTorch ratios."""
+    lines = ["| model | batch | threads | symnet img/s | PyTorch img/s | symnet / PyTorch | NumPy reference img/s "
+             "| symnet GFLOP/s (% of matmul) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for run_ in results["runs"]:
+        for row in run_["rows"]:
+            torch_rate = row.get("torch")
+            ratio = f"{row['symnet'] / torch_rate:.2f}x" if torch_rate else "-"
+            share = 100 * row["gflops"] / run_["matmul_gflops"]
+            lines.append(f"| {row['model']} | {row['batch']} | {run_['threads']} | {row['symnet']:,.0f} | "
+                         f"{f'{torch_rate:,.0f}' if torch_rate else '-'} | {ratio} | "
+                         f"{row.get('reference', 0):,.0f} | {row['gflops']:.1f} ({share:.0f}%) |")
+    lines.append("")
+    for run_ in results["runs"]:
+        lines.append(f"NumPy float32 matrix multiply with {run_['threads']} thread(s): "
+                     f"{run_['matmul_gflops']:.1f} GFLOP/s.")
+    for name, times in results["compile"].items():
+        lines.append(f"{name}: cold compile {times['cold_seconds']:.2f} s, warm load {times['warm_seconds'] * 1000:.0f} ms.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m symnet.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default="xo,mlp,lenet")
+    parser.add_argument("--batches", default="1,16,64,256")
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--no-peers", action="store_true", help="time symnet only, not the reference or PyTorch")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    models, batches = args.models.split(","), [int(b) for b in args.batches.split(",")]
+    threads = [int(t) for t in args.threads.split(",")]
+    if args.worker:
+        print(json.dumps(worker(models, batches, threads[0], not args.no_peers)))
+        return 0
+    results = run(models, batches, threads, peers=not args.no_peers)
+    if args.json:
+        from .saving import write_atomically
+
+        write_atomically(args.json, lambda file: file.write(json.dumps(results, indent=1).encode()))
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
