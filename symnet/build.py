@@ -169,6 +169,61 @@ def _load(entry: Path, name: str):
     return module
 
 
+@functools.lru_cache(maxsize=1)
+def _template_digest() -> str:
+    from .emit import template_folder
+
+    digest = hashlib.sha256()
+    folder = Path(str(template_folder()))
+    for path in sorted(folder.rglob("*.j2")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def declaration_key(declaration: dict, dtype: str, batch: int, sanitize: bool = False) -> str:
+    """A hash of everything the emitted C and its binary follow from, short of emitting it:
+    the model's declaration, dtype, batch, the templates, and the versions and flags."""
+    import jinja2
+    import sympy
+
+    from . import __version__
+
+    command = tuple(compiler_command())
+    record = {
+        "declaration": declaration, "dtype": dtype, "batch": batch, "templates": _template_digest(),
+        "symnet": __version__, "sympy": sympy.__version__, "jinja2": jinja2.__version__, "cffi": cffi.__version__,
+        "command": list(command), "compiler": compiler_identity(command),
+        "flags": list(SANITIZED if sanitize else OPTIMIZED), "abi": sysconfig.get_config_var("EXT_SUFFIX"),
+    }
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+
+
+def load_declared(declared: str, sanitize: bool = False) -> Built | None:
+    """The built module recorded for a declaration key, if its entry is present and sound."""
+    try:
+        key = (cache_root() / "declared" / declared).read_text().strip()
+    except OSError:
+        return None
+    entry = cache_root() / key[:2] / key
+    if not _valid(entry, key) or (sanitize and not _sanitizer_loaded()):
+        return None
+    module = _load(entry, _module_name(key))
+    command = tuple(compiler_command())
+    return Built(lib=module.lib, ffi=module.ffi, key=key, folder=entry,
+                 flags=(*COMMON, *(SANITIZED if sanitize else OPTIMIZED)), compiler=compiler_identity(command),
+                 seconds=0.0)
+
+
+def remember_declared(declared: str, built: Built) -> None:
+    """Record which entry a declaration key compiles to (written atomically)."""
+    folder = cache_root() / "declared"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{declared[:12]}-", dir=folder)
+    with os.fdopen(handle, "w") as file:
+        file.write(built.key)
+    os.replace(temporary, folder / declared)
+
+
 def build(emitted: Emitted, sanitize: bool = False) -> Built:
     """Compile ``emitted`` (or fetch it from the cache) and load it.
 

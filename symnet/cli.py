@@ -93,6 +93,21 @@ def _train(args) -> int:
     return 0
 
 
+def _bench(args) -> int:
+    from .bench import run, table
+    from .saving import write_atomically
+
+    load_model(args.model)  # a clear error now rather than in a worker process
+    results = run([args.model], [int(b) for b in args.batches.split(",")], [int(t) for t in args.threads.split(",")],
+                  peers=not args.no_peers)
+    if args.json:
+        import json
+
+        write_atomically(args.json, lambda file: file.write(json.dumps(results, indent=1).encode()))
+    print(table(results))
+    return 0
+
+
 def _generate(args) -> int:
     from .emit import emit
     from .zoo import MODELS
@@ -143,6 +158,11 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="shuffling seed")
     train.add_argument("--save", help="save the trained net to this .npz file")
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    bench = command("bench", _bench, "time training steps of symnet, the NumPy reference and PyTorch")
+    bench.add_argument("--batches", default="1,16,64,256", help="comma-separated batch sizes")
+    bench.add_argument("--threads", default="1,2", help="comma-separated thread counts")
+    bench.add_argument("--json", help="also write the results to this file")
+    bench.add_argument("--no-peers", action="store_true", help="time symnet only")
     generate = command("generate", _generate, "write the emitted C of the example models", model=False)
     generate.add_argument("--out", default="generated", help="folder (default: generated)")
     return main

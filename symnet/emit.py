@@ -258,12 +258,17 @@ def _loss_comments(derivation) -> list[str]:
     return [comment(line) for line in lines + list(symbols.notes)]
 
 
-def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
-    """The C translation unit of ``model`` for ``dtype`` and a compiled batch of ``batch``."""
+def check_settings(dtype: str, batch: int) -> None:
+    """A ValueError unless ``dtype`` is known and ``batch`` a positive integer."""
     if dtype not in DTYPES:
         raise ValueError(f"dtype: expected one of {sorted(DTYPES)}, got {dtype!r}")
     if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
         raise ValueError(f"batch: expected a positive integer, got {batch!r}")
+
+
+def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
+    """The C translation unit of ``model`` for ``dtype`` and a compiled batch of ``batch``."""
+    check_settings(dtype, batch)
     from . import __version__
 
     derivation = model.derivation()

@@ -15,10 +15,11 @@ import threading
 
 import numpy as np
 
-from .build import Built, build
-from .emit import DTYPES, Emitted, emit
+from .build import Built, build, declaration_key, load_declared, remember_declared
+from .emit import DTYPES, Emitted, check_settings, emit, layout
 from .layers import SoftmaxCrossEntropy
 from .model import Sequential
+from .saving import model_to_dict
 
 NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -44,15 +45,23 @@ class CompiledNet:
             raise TypeError(f"model: expected a sn.Sequential, got {type(model).__name__}")
         self.model = model
         self.dtype = dtype
-        self.emitted: Emitted = emit(model, dtype, batch)
-        self.built: Built = build(self.emitted, sanitize=sanitize)
-        self.batch = self.emitted.batch
+        self._emitted: Emitted | None = None
+        check_settings(dtype, batch)
+        self.batch = int(batch)
+        # A declaration compiled before is loaded without deriving or emitting it again.
+        declared = declaration_key(model_to_dict(model), dtype, self.batch, sanitize)
+        built = load_declared(declared, sanitize)
+        if built is None:
+            built = build(self.emitted, sanitize=sanitize)
+            remember_declared(declared, built)
+        self.built: Built = built
+        self.layout = layout(model, self.batch)
         self.threads = default_threads() if threads is None else threads
         if isinstance(self.threads, bool) or not isinstance(self.threads, (int, np.integer)) or self.threads < 1:
             raise ValueError(f"threads: expected a positive integer, got {threads!r}")
         self._np = NUMPY_DTYPES[dtype]
         self._ctype = DTYPES[dtype][0]
-        plan = self.emitted.layout
+        plan = self.layout
         self._flat = np.zeros(plan.param_size, self._np)
         self._grads = np.zeros(plan.param_size, self._np)
         self._velocity = np.zeros(plan.param_size, self._np)
@@ -70,8 +79,15 @@ class CompiledNet:
         return self.built.source_path
 
     @property
+    def emitted(self) -> Emitted:
+        """The emitted C (derived and emitted on first use when the module came from the cache)."""
+        if self._emitted is None:
+            self._emitted = emit(self.model, self.dtype, self.batch)
+        return self._emitted
+
+    @property
     def source(self) -> str:
-        return self.emitted.source
+        return self.source_path.read_text()
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -89,12 +105,12 @@ class CompiledNet:
     def params(self) -> dict[str, np.ndarray]:
         """A copy of every parameter, in PyTorch's layouts."""
         return {name: self._flat[offset:offset + int(np.prod(shape))].reshape(shape).copy()
-                for name, (offset, shape) in self.emitted.layout.params.items()}
+                for name, (offset, shape) in self.layout.params.items()}
 
     @params.setter
     def params(self, value: dict) -> None:
         checked = self.model.check_params(value)
-        for name, (offset, shape) in self.emitted.layout.params.items():
+        for name, (offset, shape) in self.layout.params.items():
             self._flat[offset:offset + int(np.prod(shape))] = checked[name].reshape(-1)
         self._velocity[:] = 0
 
@@ -117,7 +133,7 @@ class CompiledNet:
                                   self._pointer(self._work), self._pointer(self._index, "int32_t"), self.threads)
 
     def _output(self, layer, count: int) -> np.ndarray:
-        offset = self.emitted.layout.outputs[layer.name]
+        offset = self.layout.outputs[layer.name]
         size = count * int(np.prod(layer.output_shape))
         return self._work[offset:offset + size].reshape(count, *layer.output_shape)
 
@@ -181,13 +197,13 @@ class CompiledNet:
             self._accumulate(x, targets)
             grads = self._grads.copy()
         return {name: grads[offset:offset + int(np.prod(shape))].reshape(shape)
-                for name, (offset, shape) in self.emitted.layout.params.items()}
+                for name, (offset, shape) in self.layout.params.items()}
 
     def deltas(self, x, y) -> list[np.ndarray]:
         """``d loss / d output`` of every layer, in order: what backward passes along."""
         x = self.model.check_inputs(x, self._np)
         targets = self._targets(y, len(x))
-        plan = self.emitted.layout
+        plan = self.layout
         deltas = [np.empty((len(x), *layer.output_shape), self._np) for layer in self.model.layers]
         with self._lock:
             for start, count in self._chunks(len(x)):

@@ -142,3 +142,15 @@ def test_a_model_under_address_sanitizer(cache):
                             timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("True")
+
+
+def test_a_declared_model_loads_without_deriving_or_emitting(cache):
+    model = tiny(10)
+    first = sn.compile(model, batch=4)
+    assert first._emitted is not None                  # built: it had to emit
+    again = sn.compile(tiny(10), batch=4)
+    assert again._emitted is None and again.built.folder == first.built.folder
+    assert again.source == first.source                # read back from the cache entry
+    assert again.built.seconds == 0
+    other = sn.compile(tiny(10), batch=5)              # another batch is another declaration
+    assert other.built.folder != first.built.folder
