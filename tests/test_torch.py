@@ -8,52 +8,16 @@ from hypothesis import strategies as st
 
 import symnet as sn
 from helpers import random_batch
+from symnet.bench import torch_twin
 from test_properties import architectures
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
-TORCH_ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "softplus": nn.Softplus, "swish": nn.SiLU}
 
-
-class Scale(nn.Module):
-    def __init__(self, factor):
-        super().__init__()
-        self.factor = factor
-
-    def forward(self, x):
-        return x * self.factor
-
-
-def torch_model(model: sn.Sequential, params: dict) -> nn.Sequential:
-    """The same network in PyTorch, with the same parameters (float64)."""
-    modules = []
-    for layer in model.layers:
-        if isinstance(layer, sn.Conv2D):
-            conv = nn.Conv2d(layer.input_shape[0], layer.out_channels, layer.kernel, layer.stride, layer.padding,
-                             bias=layer.use_bias)
-            modules.append(conv)
-            if layer.mean:
-                modules.append(Scale(1.0 / layer.products))
-        elif isinstance(layer, sn.Dense):
-            modules.append(nn.Linear(layer.input_shape[0], layer.out_features, bias=layer.use_bias))
-        elif isinstance(layer, sn.MaxPool):
-            modules.append(nn.MaxPool2d(layer.kernel, layer.stride, ceil_mode=layer.ceil_mode))
-        elif isinstance(layer, sn.AvgPool):
-            modules.append(nn.AvgPool2d(layer.kernel, layer.stride))
-        elif isinstance(layer, sn.Flatten):
-            modules.append(nn.Flatten())
-        else:
-            modules.append(TORCH_ACTIVATIONS[layer.function_name]())
-    net = nn.Sequential(*modules).double()
-    weights = [m for m in net if isinstance(m, (nn.Conv2d, nn.Linear))]
-    named = [layer for layer in model.layers if isinstance(layer, (sn.Conv2D, sn.Dense))]
-    with torch.no_grad():
-        for module, layer in zip(weights, named):
-            module.weight.copy_(torch.from_numpy(params[f"{layer.name}.weight"]))
-            if layer.use_bias:
-                module.bias.copy_(torch.from_numpy(params[f"{layer.name}.bias"]))
-    return net
+def torch_model(model: sn.Sequential, params: dict):
+    """The same network in PyTorch, float64, with the same parameters."""
+    return torch_twin(model, params)
 
 
 def torch_loss(model: sn.Sequential):

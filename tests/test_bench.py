@@ -1,0 +1,47 @@
+"""The benchmark harness: FLOP counts, timing, the table, and the command."""
+
+import json
+
+import pytest
+
+from symnet.bench import median_rate, table, training_flops
+from symnet.cli import main
+from symnet.zoo import lenet, mlp
+
+
+def test_training_flops_of_lenet_and_mlp():
+    # mlp: forward and weight gradient of both layers, input gradient of the second only
+    assert training_flops(mlp()) == 2 * (784 * 128 * 2 + 128 * 10 * 3)
+    conv1 = 6 * 28 * 28 * 25
+    conv2 = 16 * 10 * 10 * 150
+    dense = 400 * 120 + 120 * 84 + 84 * 10
+    assert training_flops(lenet()) == 2 * (2 * conv1 + 3 * conv2 + 3 * dense)
+
+
+def test_median_rate_counts_samples_per_second():
+    calls = []
+    rate = median_rate(lambda: calls.append(1), samples=10, repeats=3, seconds=0.01)
+    assert rate > 1000 and len(calls) > 3
+
+
+def test_table_shows_ratios():
+    results = {"runs": [{"threads": 1, "matmul_gflops": 100.0, "rows": [
+        {"model": "lenet", "batch": 64, "symnet": 20000.0, "torch": 10000.0, "reference": 900.0, "gflops": 50.0}]}],
+        "compile": {"lenet": {"cold_seconds": 2.0, "warm_seconds": 0.01}}}
+    text = table(results)
+    assert "| lenet | 64 | 1 | 20,000 | 10,000 | 2.00x | 900 | 50.0 (50%) |" in text
+    assert "lenet: cold compile 2.00 s, warm load 10 ms." in text
+
+
+def test_bench_command(tmp_path, capsys):
+    path = tmp_path / "results.json"
+    assert main(["bench", "xo", "--batches", "4", "--threads", "1", "--no-peers", "--json", str(path)]) == 0
+    assert "| xo | 4 | 1 |" in capsys.readouterr().out
+    results = json.loads(path.read_text())
+    assert results["runs"][0]["rows"][0]["symnet"] > 0 and "xo" in results["compile"]
+
+
+def test_bench_rejects_unknown_models(capsys):
+    assert main(["bench", "nope"]) == 2
+    with pytest.raises(SystemExit):
+        main(["bench"])
