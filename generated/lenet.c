@@ -16,7 +16,7 @@
  *     dense3.weight    at   60856  (10, 84)
  *     dense3.bias      at   61696  (10,)
  *   grads   d loss / d params, laid out as params
- *   work    2101648 values: each layer's output y, then d loss / d y, for 64 samples:
+ *   work    2181648 values: each layer's output y, then d loss / d y, for 64 samples:
  *     conv1            y at        0, dy at   301056
  *     relu1            y at   602112, dy at   903168
  *     maxpool1         y at  1204224, dy at  1279488
@@ -182,14 +182,17 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
  *   ∂y/∂b[o] = 1
  *   x is 0 outside its 28x28 bounds (padding 2, 2)
  */
-/* Per sample, as matrices: col[(i, u, v), (r, c)] = x[i, r + u - 2, c + v - 2] (0 in the padding),
- * then y = W col + b with W as a 6 x 25 matrix. */
-static void conv1_im2col(const real *restrict x, real *restrict col)
+/* As matrices, 1 sample(s) at a time side by side: col[(i, u, v), (s, r, c)] = x[s, i, r + u - 2, c + v - 2]
+ * (0 in the padding), then y = W col + b with W as a 6 x 25 matrix. */
+#define CONV1_GROUP 1
+
+/* One sample's columns into col, whose rows are ld long. */
+static void conv1_im2col(const real *restrict x, real *restrict col, int ld)
 {
     for (int i = 0; i < 1; i++)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
-        real *restrict row = col + ((i * 5 + u) * 5 + v) * 784;
+        real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
         /* the output columns c whose input column c + v - 2 lies in [0, 28): [c0, c1) */
         const int last = 29 - v;
         const int c0 = v < 2 ? (2 - v + 0) / 1 : 0;
@@ -212,12 +215,12 @@ static void conv1_im2col(const real *restrict x, real *restrict col)
 }
 
 /* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
-static void conv1_col2im(const real *restrict col, real *restrict dx)
+static void conv1_col2im(const real *restrict col, int ld, real *restrict dx)
 {
     for (int i = 0; i < 1; i++)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
-        const real *restrict row = col + ((i * 5 + u) * 5 + v) * 784;
+        const real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
         const int last = 29 - v;
         const int c0 = v < 2 ? (2 - v + 0) / 1 : 0;
         const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(28, last / 1 + 1));
@@ -239,16 +242,22 @@ static void conv1_forward(
 {
     const real *restrict W = params + 0;
 real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    real *restrict col = pack_b + SN_KC * SN_NC;
+    real *restrict col = pack_b + SN_KC * SN_NC;                      /* 25 x (group x 784) */
+    real *restrict stage = col + 25 * CONV1_GROUP * 784;   /* 6 x (group x 784) */
     (void)index;
-    for (int n = 0; n < count; n++) {
-        conv1_im2col(x + n * 784, col);
-        real *restrict out = y + n * 4704;
-        sn_gemm(6, 784, 25, 1, W, 25, 1, col, 784, 1, out, 784, 0, pack_a, pack_b);
+    for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
+        const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 784;
+        for (int s = 0; s < g; s++)
+            conv1_im2col(x + (long)(n0 + s) * 784, col + s * 784, ld);
+        sn_gemm(6, ld, 25, 1, W, 25, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);
         const real *restrict b = params + 150;
-        for (int o = 0; o < 6; o++)
-            for (int p = 0; p < 784; p++)
-                out[o * 784 + p] += b[o];
+        for (int s = 0; s < g; s++)
+            for (int o = 0; o < 6; o++) {
+                real *restrict out = y + (long)(n0 + s) * 4704 + o * 784;
+                const real *restrict from = stage + (long)o * ld + s * 784;
+                for (int p = 0; p < 784; p++)
+                    out[p] = from[p] + b[o];
+            }
     }
 }
 
@@ -263,17 +272,23 @@ static void conv1_backward(
     real *restrict dW = grads + 0;
 real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;
+    real *restrict stage = col + 25 * CONV1_GROUP * 784;
     (void)y; (void)index; (void)W;
     (void)dx;
-    for (int n = 0; n < count; n++) {
-        const real *restrict grad = dy + n * 4704;
-        conv1_im2col(x + n * 784, col);
-        sn_gemm(6, 25, 784, 1, grad, 784, 1, col, 1, 784, dW, 25, 1, pack_a, pack_b);
+    for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
+        const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 784;
+        for (int s = 0; s < g; s++) {
+            conv1_im2col(x + (long)(n0 + s) * 784, col + s * 784, ld);
+            for (int o = 0; o < 6; o++)
+                memcpy(stage + (long)o * ld + s * 784, dy + (long)(n0 + s) * 4704 + o * 784,
+                       sizeof(real) * 784);
+        }
+        sn_gemm(6, 25, ld, 1, stage, ld, 1, col, 1, ld, dW, 25, 1, pack_a, pack_b);
         real *restrict db = grads + 150;
         for (int o = 0; o < 6; o++) {
             real sum = 0;
-            for (int p = 0; p < 784; p++)
-                sum += grad[o * 784 + p];
+            for (int p = 0; p < ld; p++)
+                sum += stage[(long)o * ld + p];
             db[o] += 1 * sum;
         }
     }
@@ -367,14 +382,17 @@ static void maxpool1_backward(
  *   ∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v]
  *   ∂y/∂b[o] = 1
  */
-/* Per sample, as matrices: col[(i, u, v), (r, c)] = x[i, r + u - 0, c + v - 0] (0 in the padding),
- * then y = W col + b with W as a 16 x 150 matrix. */
-static void conv2_im2col(const real *restrict x, real *restrict col)
+/* As matrices, 6 sample(s) at a time side by side: col[(i, u, v), (s, r, c)] = x[s, i, r + u - 0, c + v - 0]
+ * (0 in the padding), then y = W col + b with W as a 16 x 150 matrix. */
+#define CONV2_GROUP 6
+
+/* One sample's columns into col, whose rows are ld long. */
+static void conv2_im2col(const real *restrict x, real *restrict col, int ld)
 {
     for (int i = 0; i < 6; i++)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
-        real *restrict row = col + ((i * 5 + u) * 5 + v) * 100;
+        real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
         /* the output columns c whose input column c + v - 0 lies in [0, 14): [c0, c1) */
         const int last = 13 - v;
         const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
@@ -397,12 +415,12 @@ static void conv2_im2col(const real *restrict x, real *restrict col)
 }
 
 /* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
-static void conv2_col2im(const real *restrict col, real *restrict dx)
+static void conv2_col2im(const real *restrict col, int ld, real *restrict dx)
 {
     for (int i = 0; i < 6; i++)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
-        const real *restrict row = col + ((i * 5 + u) * 5 + v) * 100;
+        const real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
         const int last = 13 - v;
         const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
         const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(10, last / 1 + 1));
@@ -424,16 +442,22 @@ static void conv2_forward(
 {
     const real *restrict W = params + 156;
 real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    real *restrict col = pack_b + SN_KC * SN_NC;
+    real *restrict col = pack_b + SN_KC * SN_NC;                      /* 150 x (group x 100) */
+    real *restrict stage = col + 150 * CONV2_GROUP * 100;   /* 16 x (group x 100) */
     (void)index;
-    for (int n = 0; n < count; n++) {
-        conv2_im2col(x + n * 1176, col);
-        real *restrict out = y + n * 1600;
-        sn_gemm(16, 100, 150, 1, W, 150, 1, col, 100, 1, out, 100, 0, pack_a, pack_b);
+    for (int n0 = 0; n0 < count; n0 += CONV2_GROUP) {
+        const int g = SN_MIN(CONV2_GROUP, count - n0), ld = g * 100;
+        for (int s = 0; s < g; s++)
+            conv2_im2col(x + (long)(n0 + s) * 1176, col + s * 100, ld);
+        sn_gemm(16, ld, 150, 1, W, 150, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);
         const real *restrict b = params + 2556;
-        for (int o = 0; o < 16; o++)
-            for (int p = 0; p < 100; p++)
-                out[o * 100 + p] += b[o];
+        for (int s = 0; s < g; s++)
+            for (int o = 0; o < 16; o++) {
+                real *restrict out = y + (long)(n0 + s) * 1600 + o * 100;
+                const real *restrict from = stage + (long)o * ld + s * 100;
+                for (int p = 0; p < 100; p++)
+                    out[p] = from[p] + b[o];
+            }
     }
 }
 
@@ -448,21 +472,28 @@ static void conv2_backward(
     real *restrict dW = grads + 156;
 real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;
+    real *restrict stage = col + 150 * CONV2_GROUP * 100;
     (void)y; (void)index; (void)W;
     memset(dx, 0, sizeof(real) * (size_t)count * 1176);
-    for (int n = 0; n < count; n++) {
-        const real *restrict grad = dy + n * 1600;
-        conv2_im2col(x + n * 1176, col);
-        sn_gemm(16, 150, 100, 1, grad, 100, 1, col, 1, 100, dW, 150, 1, pack_a, pack_b);
+    for (int n0 = 0; n0 < count; n0 += CONV2_GROUP) {
+        const int g = SN_MIN(CONV2_GROUP, count - n0), ld = g * 100;
+        for (int s = 0; s < g; s++) {
+            conv2_im2col(x + (long)(n0 + s) * 1176, col + s * 100, ld);
+            for (int o = 0; o < 16; o++)
+                memcpy(stage + (long)o * ld + s * 100, dy + (long)(n0 + s) * 1600 + o * 100,
+                       sizeof(real) * 100);
+        }
+        sn_gemm(16, 150, ld, 1, stage, ld, 1, col, 1, ld, dW, 150, 1, pack_a, pack_b);
         real *restrict db = grads + 2556;
         for (int o = 0; o < 16; o++) {
             real sum = 0;
-            for (int p = 0; p < 100; p++)
-                sum += grad[o * 100 + p];
+            for (int p = 0; p < ld; p++)
+                sum += stage[(long)o * ld + p];
             db[o] += 1 * sum;
         }
-        sn_gemm(150, 100, 16, 1, W, 1, 150, grad, 100, 1, col, 100, 0, pack_a, pack_b);
-        conv2_col2im(col, dx + n * 1176);
+        sn_gemm(150, ld, 16, 1, W, 1, 150, stage, ld, 1, col, ld, 0, pack_a, pack_b);
+        for (int s = 0; s < g; s++)
+            conv2_col2im(col + s * 100, ld, dx + (long)(n0 + s) * 1176);
     }
 }
 
@@ -801,7 +832,7 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#define SN_SCRATCH 181392
+#define SN_SCRATCH 261392
 
 /* Samples [first, first + count) through every layer; each layer reads and writes only
  * those samples' rows, so threads can run disjoint ranges side by side. */

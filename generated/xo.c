@@ -9,7 +9,7 @@
  *     dense1.weight    at      27  (2, 48)
  *     dense1.bias      at     123  (2,)
  *   grads   d loss / d params, laid out as params
- *   work    212409 values: each layer's output y, then d loss / d y, for 64 samples:
+ *   work    218436 values: each layer's output y, then d loss / d y, for 64 samples:
  *     conv1            y at        0, dy at     9408
  *     relu1            y at    18816, dy at    28224
  *     maxpool1         y at    37632, dy at    40704
@@ -166,14 +166,17 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
  *   ∂term/∂x[n, i, r + u, c + v] = W[o, i, u, v]/9
  *   ∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v]/9
  */
-/* Per sample, as matrices: col[(i, u, v), (r, c)] = x[i, r + u - 0, c + v - 0] (0 in the padding),
- * then y = 1/9 * W col + b with W as a 3 x 9 matrix. */
-static void conv1_im2col(const real *restrict x, real *restrict col)
+/* As matrices, 11 sample(s) at a time side by side: col[(i, u, v), (s, r, c)] = x[s, i, r + u - 0, c + v - 0]
+ * (0 in the padding), then y = 1/9 * W col + b with W as a 3 x 9 matrix. */
+#define CONV1_GROUP 11
+
+/* One sample's columns into col, whose rows are ld long. */
+static void conv1_im2col(const real *restrict x, real *restrict col, int ld)
 {
     for (int i = 0; i < 1; i++)
     for (int u = 0; u < 3; u++)
     for (int v = 0; v < 3; v++) {
-        real *restrict row = col + ((i * 3 + u) * 3 + v) * 49;
+        real *restrict row = col + (long)((i * 3 + u) * 3 + v) * ld;
         /* the output columns c whose input column c + v - 0 lies in [0, 9): [c0, c1) */
         const int last = 8 - v;
         const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
@@ -196,12 +199,12 @@ static void conv1_im2col(const real *restrict x, real *restrict col)
 }
 
 /* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
-static void conv1_col2im(const real *restrict col, real *restrict dx)
+static void conv1_col2im(const real *restrict col, int ld, real *restrict dx)
 {
     for (int i = 0; i < 1; i++)
     for (int u = 0; u < 3; u++)
     for (int v = 0; v < 3; v++) {
-        const real *restrict row = col + ((i * 3 + u) * 3 + v) * 49;
+        const real *restrict row = col + (long)((i * 3 + u) * 3 + v) * ld;
         const int last = 8 - v;
         const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
         const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(7, last / 1 + 1));
@@ -223,12 +226,21 @@ static void conv1_forward(
 {
     const real *restrict W = params + 0;
 real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    real *restrict col = pack_b + SN_KC * SN_NC;
+    real *restrict col = pack_b + SN_KC * SN_NC;                      /* 9 x (group x 49) */
+    real *restrict stage = col + 9 * CONV1_GROUP * 49;   /* 3 x (group x 49) */
     (void)index;
-    for (int n = 0; n < count; n++) {
-        conv1_im2col(x + n * 81, col);
-        real *restrict out = y + n * 147;
-        sn_gemm(3, 49, 9, 1.0F/9.0F, W, 9, 1, col, 49, 1, out, 49, 0, pack_a, pack_b);
+    for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
+        const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 49;
+        for (int s = 0; s < g; s++)
+            conv1_im2col(x + (long)(n0 + s) * 81, col + s * 49, ld);
+        sn_gemm(3, ld, 9, 1.0F/9.0F, W, 9, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);
+        for (int s = 0; s < g; s++)
+            for (int o = 0; o < 3; o++) {
+                real *restrict out = y + (long)(n0 + s) * 147 + o * 49;
+                const real *restrict from = stage + (long)o * ld + s * 49;
+                for (int p = 0; p < 49; p++)
+                    out[p] = from[p];
+            }
     }
 }
 
@@ -242,12 +254,18 @@ static void conv1_backward(
     real *restrict dW = grads + 0;
 real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;
+    real *restrict stage = col + 9 * CONV1_GROUP * 49;
     (void)y; (void)index; (void)W;
     (void)dx;
-    for (int n = 0; n < count; n++) {
-        const real *restrict grad = dy + n * 147;
-        conv1_im2col(x + n * 81, col);
-        sn_gemm(3, 9, 49, 1.0F/9.0F, grad, 49, 1, col, 1, 49, dW, 9, 1, pack_a, pack_b);
+    for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
+        const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 49;
+        for (int s = 0; s < g; s++) {
+            conv1_im2col(x + (long)(n0 + s) * 81, col + s * 49, ld);
+            for (int o = 0; o < 3; o++)
+                memcpy(stage + (long)o * ld + s * 49, dy + (long)(n0 + s) * 147 + o * 49,
+                       sizeof(real) * 49);
+        }
+        sn_gemm(3, 9, ld, 1.0F/9.0F, stage, ld, 1, col, 1, ld, dW, 9, 1, pack_a, pack_b);
     }
 }
 
@@ -440,7 +458,7 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#define SN_SCRATCH 162233
+#define SN_SCRATCH 168260
 
 /* Samples [first, first + count) through every layer; each layer reads and writes only
  * those samples' rows, so threads can run disjoint ranges side by side. */

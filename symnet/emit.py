@@ -109,6 +109,13 @@ class Layout:
     index_size: int = 0
 
 
+def conv_group(layer: Conv2D) -> int:
+    """How many samples a convolution multiplies at once: enough that the matrix multiply has
+    at least 512 columns (output pixels), at most 16."""
+    pixels = int(np.prod(layer.output_shape[1:]))
+    return max(1, min(16, -(-512 // pixels)))
+
+
 def layout(model, batch: int) -> Layout:
     """Where each parameter and each layer's output and gradient live."""
     plan = Layout()
@@ -123,7 +130,9 @@ def layout(model, batch: int) -> Layout:
         if isinstance(layer, MaxPool):
             plan.index[layer.name] = plan.index_size
             plan.index_size += size
-    columns = [int(np.prod(layer.kernel)) * layer.input_shape[0] * int(np.prod(layer.output_shape[1:]))
+    # A convolution's im2col columns and its staged output, for conv_group(layer) samples.
+    columns = [(int(np.prod(layer.kernel)) * layer.input_shape[0] + layer.out_channels)
+               * conv_group(layer) * int(np.prod(layer.output_shape[1:]))
                for layer in model.layers if isinstance(layer, Conv2D)]
     plan.scratch = plan.work_size
     plan.scratch_size = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"] + max(columns, default=0)
@@ -204,6 +213,8 @@ def _layer_context(step: LayerDerivation, position: int, plan: Layout, dtype: st
             context["pixel"] = values.doprint(factor)
     if isinstance(layer, (Dense, Conv2D)):
         context.update(_matrix_lowering(step, values))
+    if isinstance(layer, Conv2D):
+        context["group"] = conv_group(layer)
     return context
 
 

@@ -68,7 +68,8 @@ def test_custom_activation_and_loss_need_no_hand_written_c():
 def test_shapes_are_compile_time_constants():
     source = emit(lenet(), "float64", 32).source
     assert "typedef double real;" in source and "#define SN_BATCH 32" in source
-    assert "sn_gemm(16, 100, 150, 1, W, 150, 1, col, 100, 1, out, 100, 0, pack_a, pack_b);" in source
+    assert "#define CONV2_GROUP 6" in source                  # 6 samples: 600 columns per multiply
+    assert "sn_gemm(16, ld, 150, 1, W, 150, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);" in source
     assert "const int h = r + u - 2;" in source and "for (int n = 0; n < count; n++)" in source
 
 
@@ -76,8 +77,9 @@ def test_mean_convolution_scales_the_matrix_multiply():
     model = sn.Sequential(sn.Input(1, 9, 9), sn.Conv2D(3, 3, mean=True), sn.Flatten(), sn.Dense(2),
                           loss=sn.SoftmaxCrossEntropy())
     source = emit(model, "float32", 8).source
-    assert "sn_gemm(3, 49, 9, 1.0F/9.0F, W, 9, 1, col, 49, 1, out, 49, 0, pack_a, pack_b);" in source
-    assert "out[o * 49 + p] += (1.0F/9.0F)*b[o];" in source
+    assert "sn_gemm(3, ld, 9, 1.0F/9.0F, W, 9, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);" in source
+    assert "out[p] = from[p] + (1.0F/9.0F)*b[o];" in source
+    assert "db[o] += 1.0F/9.0F * sum;" in source
 
 
 def test_the_matrix_lowering_is_checked_against_the_derivation():
