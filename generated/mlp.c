@@ -135,11 +135,62 @@ static inline void sn_micro(int kc, const real *restrict a, const real *restrict
             c[i * ldc + j] = alpha * tile[i][j] + (accumulate ? c[i * ldc + j] : 0);
 }
 
+/* One or two rows of C (a batch of one through a dense layer): packing B would cost more
+ * than the multiply, so each row is read straight from B, as a combination of B's rows
+ * when they are contiguous, or as dot products with B's columns when those are. */
+static void sn_gemm_thin(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b,
+                         long brs, long bcs, real *c, long ldc, int accumulate)
+{
+    for (int i = 0; i < m; i++) {
+        real *restrict row = c + (long)i * ldc;
+        const real *restrict ai = a + (long)i * ars;
+        if (bcs == 1) {
+            if (!accumulate)
+                memset(row, 0, sizeof(real) * (size_t)n);
+            for (int p = 0; p < k; p++) {
+                const real weight = alpha * ai[p * acs];
+                const real *restrict bp = b + (long)p * brs;
+                for (int j = 0; j < n; j++)
+                    row[j] += weight * bp[j];
+            }
+        } else if (brs == 1 && acs == 1) {
+            for (int j = 0; j < n; j++) {
+                const real *restrict bj = b + (long)j * bcs;
+                vreal acc = {0};
+                int p = 0;
+                for (; p + SN_VL <= k; p += SN_VL) {
+                    vreal av, bv;
+                    memcpy(&av, ai + p, sizeof av);
+                    memcpy(&bv, bj + p, sizeof bv);
+                    acc += av * bv;
+                }
+                real sum = 0;
+                for (int l = 0; l < SN_VL; l++)
+                    sum += acc[l];
+                for (; p < k; p++)
+                    sum += ai[p] * bj[p];
+                row[j] = alpha * sum + (accumulate ? row[j] : 0);
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                real sum = 0;
+                for (int p = 0; p < k; p++)
+                    sum += ai[p * acs] * b[p * brs + j * bcs];
+                row[j] = alpha * sum + (accumulate ? row[j] : 0);
+            }
+        }
+    }
+}
+
 /* C (m x n, row stride ldc) = alpha * A B, plus C when accumulate; A is m x k, B is k x n.
  * pack_a holds SN_MC * SN_KC values and pack_b SN_KC * SN_NC. */
 static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs,
                     long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b)
 {
+    if (m <= 2) {
+        sn_gemm_thin(m, n, k, alpha, a, ars, acs, b, brs, bcs, c, ldc, accumulate);
+        return;
+    }
     for (int jc = 0; jc < n; jc += SN_NC) {
         const int nc = SN_MIN(SN_NC, n - jc);
         for (int pc = 0; pc < k; pc += SN_KC) {
