@@ -231,6 +231,9 @@ def test_threads_split_the_batch_deterministically():
     for name, grad in one.gradients(x, y).items():
         assert np.array_equal(first[name], again[name])   # same order of sums every time
         assert np.allclose(first[name], grad, rtol=1e-12, atol=1e-15)
-    assert np.array_equal(one.forward(x), two.forward(x))
+    # how samples are split between threads decides the summation order, so across
+    # thread counts results agree to rounding; for one thread count they are identical
+    assert np.allclose(one.forward(x), two.forward(x), rtol=1e-12, atol=1e-15)
+    assert np.array_equal(two.forward(x), two.forward(x))
     with pytest.raises(ValueError, match="threads: expected a positive integer"):
         sn.compile(model, threads=0)
