@@ -248,7 +248,7 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict db = grads + 100352;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 128; o++)
-            db[o] += dy[128*n + o];
+            db[o] += 1 * dy[128*n + o];
 }
 
 /* sigmoid1: Sigmoid(), elementwise over (128,) */
@@ -321,7 +321,7 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict db = grads + 101760;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 10; o++)
-            db[o] += dy[10*n + o];
+            db[o] += 1 * dy[10*n + o];
 }
 
 /* loss: SoftmaxCrossEntropy() of 10 class scores per sample */
@@ -370,6 +370,8 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 #include <omp.h>
 #endif
 #define SN_SCRATCH 161792
+/* A thread is given at least this many samples: fewer would cost more than they save. */
+#define SN_MIN_SHARE 16
 
 /* Samples [first, first + count) through every layer; each layer reads and writes only
  * those samples' rows, so threads can run disjoint ranges side by side. */
@@ -420,6 +422,7 @@ static int share(int count, int t, int threads, int *first)
 void sn_forward(int count, const real *restrict x, const real *restrict params,
                 real *restrict work, int32_t *restrict index, int threads)
 {
+    threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
 #ifdef _OPENMP
     #pragma omp parallel num_threads(threads) if (threads > 1 && count > 1)
 #endif
@@ -442,35 +445,41 @@ double sn_loss(int count, int total, const real *restrict work, const int32_t *r
 }
 
 /* Backward: adds d loss / d params for count samples (of a mean over total) to grads.
- * With several threads each adds into its own slice of thread_grads (threads x SN_PARAMS),
- * summed into grads in thread order at the end, so results do not depend on timing. */
+ * Thread 0 adds straight into grads; each other thread t into its own slice t of
+ * thread_grads (threads x SN_PARAMS). Then every thread adds those slices, in thread
+ * order, into its own share of grads: results do not depend on timing. */
 void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
                  const real *restrict params, real *restrict work, const int32_t *restrict index,
                  real *restrict grads, real *restrict thread_grads, int threads)
 {
-    int used = 1;
+    threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
 #ifdef _OPENMP
     #pragma omp parallel num_threads(threads) if (threads > 1 && count > 1)
 #endif
     {
-        int t = 0, first;
+        int t = 0, used = 1, first;
 #ifdef _OPENMP
         t = omp_get_thread_num();
-        #pragma omp single
         used = omp_get_num_threads();
 #endif
-        real *restrict own = used > 1 ? thread_grads + (long)t * SN_PARAMS : grads;
-        if (used > 1)
+        real *restrict own = t == 0 ? grads : thread_grads + (long)t * SN_PARAMS;
+        if (t > 0)
             memset(own, 0, sizeof(real) * SN_PARAMS);
         const int mine = share(count, t, used, &first);
         if (mine > 0)
             backward_range(first, mine, total, x, targets, params, work, index, own,
                            work + 34048 + (long)t * SN_SCRATCH);
+        if (used > 1) {
+#ifdef _OPENMP
+            #pragma omp barrier
+#endif
+            int start;
+            const int length = share(SN_PARAMS, t, used, &start);
+            for (int other = 1; other < used; other++)
+                for (int k = start; k < start + length; k++)
+                    grads[k] += thread_grads[(long)other * SN_PARAMS + k];
+        }
     }
-    if (used > 1)
-        for (int t = 0; t < used; t++)
-            for (int k = 0; k < SN_PARAMS; k++)
-                grads[k] += thread_grads[(long)t * SN_PARAMS + k];
 }
 
 /* SGD as PyTorch's: g = grad + weight_decay * param; with momentum, v = momentum * v + g

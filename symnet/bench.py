@@ -24,18 +24,8 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 
 def training_flops(model) -> int:
-    """Multiply-adds x 2 of one sample's training step in the dense and convolution layers
-    (forward, the weight gradient, and the input gradient where one is passed on)."""
-    flops = 0
-    for position, layer in enumerate(model.layers):
-        if isinstance(layer, Conv2D):
-            products = int(np.prod(layer.output_shape)) * layer.products
-        elif isinstance(layer, Dense):
-            products = layer.out_features * layer.input_shape[0]
-        else:
-            continue
-        flops += 2 * products * (3 if position else 2)
-    return flops
+    """Floating-point operations of one sample's training step (see Sequential.training_flops)."""
+    return model.training_flops()
 
 
 def median_rate(step, samples: int, repeats: int = 5, seconds: float = 0.25) -> float:

@@ -170,19 +170,20 @@ def _load(entry: Path, name: str):
 
 
 @functools.lru_cache(maxsize=1)
-def _template_digest() -> str:
+def _code_digest() -> str:
+    """A hash of the templates and of symnet's own sources, which together decide the C."""
     from .emit import template_folder
 
     digest = hashlib.sha256()
-    folder = Path(str(template_folder()))
-    for path in sorted(folder.rglob("*.j2")):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    for folder, pattern in ((Path(str(template_folder())), "*.j2"), (Path(__file__).resolve().parent, "*.py")):
+        for path in sorted(folder.rglob(pattern)):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
 def declaration_key(declaration: dict, dtype: str, batch: int, sanitize: bool = False) -> str:
     """A hash of everything the emitted C and its binary follow from, short of emitting it:
-    the model's declaration, dtype, batch, the templates, and the versions and flags."""
+    the model's declaration, dtype, batch, symnet's templates and code, versions and flags."""
     import jinja2
     import sympy
 
@@ -190,7 +191,7 @@ def declaration_key(declaration: dict, dtype: str, batch: int, sanitize: bool = 
 
     command = tuple(compiler_command())
     record = {
-        "declaration": declaration, "dtype": dtype, "batch": batch, "templates": _template_digest(),
+        "declaration": declaration, "dtype": dtype, "batch": batch, "code": _code_digest(),
         "symnet": __version__, "sympy": sympy.__version__, "jinja2": jinja2.__version__, "cffi": cffi.__version__,
         "command": list(command), "compiler": compiler_identity(command),
         "flags": list(SANITIZED if sanitize else OPTIMIZED), "abi": sysconfig.get_config_var("EXT_SUFFIX"),

@@ -1,9 +1,12 @@
 """Emit: one C translation unit per model, from the derivation and the templates.
 
 Every shape is a compile-time constant. The C of each layer kind lives in its own
-template (``templates/layers/<kind>.c.j2``); the partial derivatives it applies are the
-derivation's SymPy expressions, printed by :class:`CPrinter` after ``cse()`` and pow
-expansion, with the formula as a comment above the code that computes it. The output is
+template (``templates/layers/<kind>.c.j2``), with the derived formulas as comments above
+the code that computes them. Elementwise layers and losses apply the derivation's SymPy
+expressions, printed by :class:`CPrinter` after ``cse()`` and pow expansion, so a user's
+formula needs no C written by hand. Dense and convolution layers are lowered onto one
+matrix multiply, and max pooling onto a scatter to the argmax, each only after checking
+that the derived partials are exactly what that lowering computes. The output is
 byte-identical for the same model, dtype and batch.
 """
 
@@ -28,6 +31,12 @@ DTYPES = {"float32": ("float", float32), "float64": ("double", float64)}
 # The matrix multiply's blocking: MR rows per micro-tile; KC, MC, NC the packed block sizes
 # (NC a multiple of every NR the vector widths give: 16 or 32 floats, 8 or 16 doubles).
 GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512}
+def min_share(model) -> int:
+    """The fewest samples worth giving one thread: below it, a thread's fixed costs (its own
+    packed weights and gradient buffer, about 64 operations per parameter) outweigh its share."""
+    return max(1, min(64, -(-64 * model.param_count // max(model.training_flops(), 1))))
+
+
 TEMPLATE_OF = {Conv2D: "conv2d", Dense: "dense", MaxPool: "maxpool", AvgPool: "avgpool",
                Flatten: "flatten", Activation: "activation"}
 
@@ -294,7 +303,7 @@ def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
     loss["code"] = env.get_template(f"layers/{loss['template']}.c.j2").render(**loss, dtype=dtype)
     context = {
         "model": model, "version": __version__, "dtype": dtype, "ctype": DTYPES[dtype][0], "batch": int(batch),
-        "layout": plan, "layers": layers, "loss": loss, "gemm": GEMM,
+        "layout": plan, "layers": layers, "loss": loss, "gemm": GEMM, "min_share": min_share(model),
         "steps": [(layer, plan.outputs[layer.name], plan.deltas[layer.name], plan.index.get(layer.name, 0))
                   for layer in model.layers],
         "specs": model.param_specs(),

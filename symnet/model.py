@@ -12,7 +12,7 @@ import copy
 import numpy as np
 
 from .derive import Derivation, derive
-from .layers import DeclarationError, Input, Layer, LossFunction, ParamSpec, is_rectifier
+from .layers import Conv2D, DeclarationError, Dense, Input, Layer, LossFunction, ParamSpec, is_rectifier
 
 
 class Sequential:
@@ -82,6 +82,20 @@ class Sequential:
     @property
     def param_count(self) -> int:
         return sum(spec.size for spec in self.param_specs())
+
+    def training_flops(self) -> int:
+        """Multiply-adds x 2 of one sample's training step in the dense and convolution layers
+        (forward, the weight gradient, and the input gradient where one is passed on)."""
+        flops = 0
+        for position, layer in enumerate(self.layers):
+            if isinstance(layer, Conv2D):
+                products = int(np.prod(layer.output_shape)) * layer.products
+            elif isinstance(layer, Dense):
+                products = layer.out_features * layer.input_shape[0]
+            else:
+                continue
+            flops += 2 * products * (3 if position else 2)
+        return flops
 
     def layer(self, name: str) -> Layer:
         """The layer called ``name``."""

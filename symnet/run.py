@@ -48,6 +48,11 @@ class CompiledNet:
         self._emitted: Emitted | None = None
         check_settings(dtype, batch)
         self.batch = int(batch)
+        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer))
+                                    or threads < 1):
+            raise ValueError(f"threads: expected a positive integer, got {threads!r}")
+        self.threads = default_threads() if threads is None else int(threads)
+        params = model.init_params() if params is None else model.check_params(params)  # before compiling
         # A declaration compiled before is loaded without deriving or emitting it again.
         declared = declaration_key(model_to_dict(model), dtype, self.batch, sanitize)
         built = load_declared(declared, sanitize)
@@ -56,9 +61,6 @@ class CompiledNet:
             remember_declared(declared, built)
         self.built: Built = built
         self.layout = layout(model, self.batch)
-        self.threads = default_threads() if threads is None else threads
-        if isinstance(self.threads, bool) or not isinstance(self.threads, (int, np.integer)) or self.threads < 1:
-            raise ValueError(f"threads: expected a positive integer, got {threads!r}")
         self._np = NUMPY_DTYPES[dtype]
         self._ctype = DTYPES[dtype][0]
         plan = self.layout
@@ -70,7 +72,7 @@ class CompiledNet:
         self._thread_grads = np.zeros(plan.param_size * self.threads if self.threads > 1 else 1, self._np)
         self._index = np.zeros(max(plan.index_size, 1), np.int32)
         self._lock = threading.Lock()  # the buffers belong to one call at a time
-        self.params = model.init_params() if params is None else params
+        self.params = params
 
     # -- inspection -----------------------------------------------------------------
     @property
@@ -94,6 +96,7 @@ class CompiledNet:
         return self.built.flags
 
     def derivation(self):
+        """The derivation the C was emitted from."""
         return self.model.derivation()
 
     def __repr__(self) -> str:
@@ -110,8 +113,13 @@ class CompiledNet:
     @params.setter
     def params(self, value: dict) -> None:
         checked = self.model.check_params(value)
+        with np.errstate(over="ignore"):
+            cast = {name: array.astype(self._np) for name, array in checked.items()}
+        for name, array in cast.items():
+            if not np.isfinite(array).all():
+                raise ValueError(f"params: {name} does not fit in {self.dtype} (it overflows to infinity)")
         for name, (offset, shape) in self.layout.params.items():
-            self._flat[offset:offset + int(np.prod(shape))] = checked[name].reshape(-1)
+            self._flat[offset:offset + int(np.prod(shape))] = cast[name].reshape(-1)
         self._velocity[:] = 0
 
     # -- the calls into C ------------------------------------------------------------

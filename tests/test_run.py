@@ -203,6 +203,10 @@ def test_bad_params_and_settings(net):
         net.params = {**net.params, "conv1.weight": np.zeros((2, 3, 3))}
     with pytest.raises(ValueError, match="contains NaN"):
         net.params = {**net.params, "dense1.bias": np.array([np.nan, 0, 0])}
+    with pytest.raises(ValueError, match="dense1.bias does not fit in float32"):
+        net.params = {**net.params, "dense1.bias": np.array([1e39, 0, 0])}
+    with pytest.raises(ValueError, match="threads: expected a positive integer"):
+        sn.compile(net.model, threads=-2)
     with pytest.raises(ValueError, match="batch: expected a positive integer"):
         sn.compile(net.model, batch=0)
     with pytest.raises(ValueError, match="dtype: expected one of"):
