@@ -313,8 +313,8 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
 }
 
 /* dW += dy col^T   (∂term/∂W[o, i, u, v] = x[n, i, r + u - 2, c + v - 2])
- * dx  = col2im(W^T dy)   (∂term/∂x[...] = W[o, i, u, v])
- * db += Σ dy   (∂y/∂b[o] = 1) */
+ * db += Σ dy   (∂y/∂b[o] = 1)
+ */
 static void conv1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
@@ -514,7 +514,8 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
 
 /* dW += dy col^T   (∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v])
  * dx  = col2im(W^T dy)   (∂term/∂x[...] = W[o, i, u, v])
- * db += Σ dy   (∂y/∂b[o] = 1) */
+ * db += Σ dy   (∂y/∂b[o] = 1)
+ */
 static void conv2_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
@@ -675,7 +676,8 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
  * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
- * db += Σ_n dy      (∂y/∂b[o] = 1) */
+ * db += Σ_n dy      (∂y/∂b[o] = 1)
+ */
 static void dense1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
@@ -748,7 +750,8 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
  * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
- * db += Σ_n dy      (∂y/∂b[o] = 1) */
+ * db += Σ_n dy      (∂y/∂b[o] = 1)
+ */
 static void dense2_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
@@ -821,7 +824,8 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
  * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
- * db += Σ_n dy      (∂y/∂b[o] = 1) */
+ * db += Σ_n dy      (∂y/∂b[o] = 1)
+ */
 static void dense3_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)

@@ -296,7 +296,7 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
 }
 
 /* dW += 1/9 * dy col^T   (∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v]/9)
- * dx  = col2im(1/9 * W^T dy)   (∂term/∂x[...] = W[o, i, u, v]/9) */
+ */
 static void conv1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
@@ -447,7 +447,8 @@ real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
  * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
- * db += Σ_n dy      (∂y/∂b[o] = 1) */
+ * db += Σ_n dy      (∂y/∂b[o] = 1)
+ */
 static void dense1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
