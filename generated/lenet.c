@@ -272,6 +272,7 @@ static void conv1_col2im(const real *restrict col, int ld, real *restrict dx)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
         const real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
+        /* the output columns c whose input column c + v - 2 lies in [0, 28): [c0, c1) */
         const int last = 29 - v;
         const int c0 = v < 2 ? (2 - v + 0) / 1 : 0;
         const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(28, last / 1 + 1));
@@ -472,6 +473,7 @@ static void conv2_col2im(const real *restrict col, int ld, real *restrict dx)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
         const real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
+        /* the output columns c whose input column c + v - 0 lies in [0, 14): [c0, c1) */
         const int last = 13 - v;
         const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
         const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(10, last / 1 + 1));

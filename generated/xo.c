@@ -256,6 +256,7 @@ static void conv1_col2im(const real *restrict col, int ld, real *restrict dx)
     for (int u = 0; u < 3; u++)
     for (int v = 0; v < 3; v++) {
         const real *restrict row = col + (long)((i * 3 + u) * 3 + v) * ld;
+        /* the output columns c whose input column c + v - 0 lies in [0, 9): [c0, c1) */
         const int last = 8 - v;
         const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
         const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(7, last / 1 + 1));

@@ -110,7 +110,6 @@ def _bench(args) -> int:
 
 def _generate(args) -> int:
     from .emit import emit
-    from .zoo import MODELS
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

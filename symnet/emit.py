@@ -31,6 +31,8 @@ DTYPES = {"float32": ("float", float32), "float64": ("double", float64)}
 # The matrix multiply's blocking: MR rows per micro-tile; KC, MC, NC the packed block sizes
 # (NC a multiple of every NR the vector widths give: 16 or 32 floats, 8 or 16 doubles).
 GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512}
+
+
 def min_share(model) -> int:
     """The fewest samples worth giving one thread: below it, a thread's fixed costs (its own
     packed weights and gradient buffer, about 64 operations per parameter) outweigh its share."""

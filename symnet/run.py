@@ -104,11 +104,15 @@ class CompiledNet:
                 f"source={self.source_path})")
 
     # -- parameters -----------------------------------------------------------------
+    def _unflatten(self, flat: np.ndarray) -> dict[str, np.ndarray]:
+        """Copies of every parameter-shaped slice of ``flat`` (params, grads), by name."""
+        return {name: flat[offset:offset + int(np.prod(shape))].reshape(shape).copy()
+                for name, (offset, shape) in self.layout.params.items()}
+
     @property
     def params(self) -> dict[str, np.ndarray]:
         """A copy of every parameter, in PyTorch's layouts."""
-        return {name: self._flat[offset:offset + int(np.prod(shape))].reshape(shape).copy()
-                for name, (offset, shape) in self.layout.params.items()}
+        return self._unflatten(self._flat)
 
     @params.setter
     def params(self, value: dict) -> None:
@@ -140,10 +144,20 @@ class CompiledNet:
         self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), self._pointer(self._flat),
                                   self._pointer(self._work), self._pointer(self._index, "int32_t"), self.threads)
 
-    def _output(self, layer, count: int) -> np.ndarray:
-        offset = self.layout.outputs[layer.name]
+    def _held(self, offsets: dict, layer, count: int) -> np.ndarray:
+        """The ``count`` samples of a layer's tensor in work: its output (``layout.outputs``)
+        or d loss / d output (``layout.deltas``)."""
+        offset = offsets[layer.name]
         size = count * int(np.prod(layer.output_shape))
         return self._work[offset:offset + size].reshape(count, *layer.output_shape)
+
+    def _batch(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs and targets checked and converted for C; at least one sample."""
+        x = self.model.check_inputs(x, self._np)
+        targets = self._targets(y, len(x))
+        if not len(x):
+            raise ValueError("x: no samples")
+        return x, targets
 
     def _target_pointer(self, targets: np.ndarray, start: int, count: int):
         ctype = "int32_t" if targets.dtype == np.int32 else self._ctype
@@ -178,15 +192,12 @@ class CompiledNet:
             for start, count in self._chunks(len(x)):
                 self._forward_chunk(x, start, count)
                 for layer, out in zip(self.model.layers, outputs):
-                    out[start:start + count] = self._output(layer, count)
+                    out[start:start + count] = self._held(self.layout.outputs, layer, count)
         return outputs
 
     def loss(self, x, y) -> float:
         """The batch-mean loss of inputs ``x`` against targets ``y``."""
-        x = self.model.check_inputs(x, self._np)
-        targets = self._targets(y, len(x))
-        if not len(x):
-            raise ValueError("x: no samples")
+        x, targets = self._batch(x, y)
         total = 0.0
         with self._lock:
             for start, count in self._chunks(len(x)):
@@ -197,29 +208,20 @@ class CompiledNet:
 
     def gradients(self, x, y) -> dict[str, np.ndarray]:
         """``d loss / d parameter`` for every parameter, over all samples."""
-        x = self.model.check_inputs(x, self._np)
-        targets = self._targets(y, len(x))
-        if not len(x):
-            raise ValueError("x: no samples")
+        x, targets = self._batch(x, y)
         with self._lock:
             self._accumulate(x, targets)
-            grads = self._grads.copy()
-        return {name: grads[offset:offset + int(np.prod(shape))].reshape(shape)
-                for name, (offset, shape) in self.layout.params.items()}
+            return self._unflatten(self._grads)
 
     def deltas(self, x, y) -> list[np.ndarray]:
         """``d loss / d output`` of every layer, in order: what backward passes along."""
-        x = self.model.check_inputs(x, self._np)
-        targets = self._targets(y, len(x))
-        plan = self.layout
+        x, targets = self._batch(x, y)
         deltas = [np.empty((len(x), *layer.output_shape), self._np) for layer in self.model.layers]
         with self._lock:
             for start, count in self._chunks(len(x)):
                 self._accumulate_chunk(x, targets, start, count, len(x))
                 for layer, out in zip(self.model.layers, deltas):
-                    size = count * int(np.prod(layer.output_shape))
-                    offset = plan.deltas[layer.name]
-                    out[start:start + count] = self._work[offset:offset + size].reshape(count, *layer.output_shape)
+                    out[start:start + count] = self._held(self.layout.deltas, layer, count)
         return deltas
 
     def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
@@ -227,10 +229,7 @@ class CompiledNet:
         lr = _number(lr, "lr", open_low=True)
         momentum = _number(momentum, "momentum", high=1.0)
         weight_decay = _number(weight_decay, "weight_decay")
-        x = self.model.check_inputs(x, self._np)
-        targets = self._targets(y, len(x))
-        if not len(x):
-            raise ValueError("x: no samples")
+        x, targets = self._batch(x, y)
         return self._step(x, targets, lr, momentum, weight_decay)
 
     def _step(self, x, targets, lr, momentum, weight_decay) -> float:
@@ -282,10 +281,7 @@ class CompiledNet:
         momentum = _number(momentum, "momentum", high=1.0)
         weight_decay = _number(weight_decay, "weight_decay")
         lr_decay = _number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
-        x = self.model.check_inputs(x, self._np)
-        targets = self._targets(y, len(x))
-        if not len(x):
-            raise ValueError("x: no samples")
+        x, targets = self._batch(x, y)
         if validation is not None:
             val_x, val_y = validation
             val_x = self.model.check_inputs(val_x, self._np, "validation x")

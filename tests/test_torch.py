@@ -8,16 +8,11 @@ from hypothesis import strategies as st
 
 import symnet as sn
 from helpers import random_batch
-from symnet.bench import torch_twin
+from symnet.bench import torch_twin as torch_model
 from test_properties import architectures
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
-
-
-def torch_model(model: sn.Sequential, params: dict):
-    """The same network in PyTorch, float64, with the same parameters."""
-    return torch_twin(model, params)
 
 
 def torch_loss(model: sn.Sequential):
