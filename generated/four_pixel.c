@@ -30,6 +30,8 @@ typedef float real;
 
 #define SN_BATCH 64
 #define SN_PARAMS 96
+#define SN_INPUT 4
+#define SN_TARGETS 1
 #define SN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SN_MAX(a, b) ((a) > (b) ? (a) : (b))
 
@@ -56,6 +58,8 @@ typedef real vreal __attribute__((vector_size(SN_VBYTES), aligned(sizeof(real)))
 #define SN_KC 256
 #define SN_MC 120
 #define SN_NC 512
+/* below this many rows of A, a transposed B is multiplied unpacked (sn_gemm_nt) */
+#define SN_NT_ROWS 64
 
 /* panels of NR columns: packed[(p*kc + k)*NR + j] = B(k, p*NR + j), 0 past column nc */
 static void sn_pack_b(int kc, int nc, const real *restrict b, long brs, long bcs, real *restrict packed)
@@ -141,8 +145,8 @@ static inline void sn_micro(int kc, const real *restrict a, const real *restrict
 }
 
 /* One or two rows of C (a batch of one through a dense layer): packing B would cost more
- * than the multiply, so each row is read straight from B, as a combination of B's rows
- * when they are contiguous, or as dot products with B's columns when those are. */
+ * than the multiply, so each row of C is made straight from B's rows, as their combination.
+ * (A transposed B with contiguous columns goes to sn_gemm_nt instead.) */
 static void sn_gemm_thin(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b,
                          long brs, long bcs, real *c, long ldc, int accumulate)
 {
@@ -158,24 +162,6 @@ static void sn_gemm_thin(int m, int n, int k, real alpha, const real *a, long ar
                 for (int j = 0; j < n; j++)
                     row[j] += weight * bp[j];
             }
-        } else if (brs == 1 && acs == 1) {
-            for (int j = 0; j < n; j++) {
-                const real *restrict bj = b + (long)j * bcs;
-                vreal acc = {0};
-                int p = 0;
-                for (; p + SN_VL <= k; p += SN_VL) {
-                    vreal av, bv;
-                    memcpy(&av, ai + p, sizeof av);
-                    memcpy(&bv, bj + p, sizeof bv);
-                    acc += av * bv;
-                }
-                real sum = 0;
-                for (int l = 0; l < SN_VL; l++)
-                    sum += acc[l];
-                for (; p < k; p++)
-                    sum += ai[p] * bj[p];
-                row[j] = alpha * sum + (accumulate ? row[j] : 0);
-            }
         } else {
             for (int j = 0; j < n; j++) {
                 real sum = 0;
@@ -187,11 +173,90 @@ static void sn_gemm_thin(int m, int n, int k, real alpha, const real *a, long ar
     }
 }
 
+/* The sum of a vector's lanes, halving the vector each time. */
+static inline real sn_lanes_sum(vreal v)
+{
+    real lanes[SN_VL];
+    memcpy(lanes, &v, sizeof lanes);
+    for (int width = SN_VL / 2; width > 0; width /= 2)
+        for (int l = 0; l < width; l++)
+            lanes[l] += lanes[l + width];
+    return lanes[0];
+}
+
+/* rows x cols dot products of rows of A with rows of B, k long: C[i, j] (+)= alpha A[i, :] . B[j, :].
+ * Called with constant rows and cols (at most 4 each), so the accumulators stay in registers. */
+static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, int k, real alpha,
+                                                           const real *restrict a, long lda, const real *restrict b,
+                                                           long ldb, real *restrict c, long ldc, int accumulate)
+{
+    vreal acc[4][4], av[4], bv[4];
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            acc[i][j] = (vreal){0};
+    int p = 0;
+    for (; p + SN_VL <= k; p += SN_VL) {
+        for (int i = 0; i < rows; i++)
+            memcpy(&av[i], a + i * lda + p, sizeof(vreal));
+        for (int j = 0; j < cols; j++)
+            memcpy(&bv[j], b + j * ldb + p, sizeof(vreal));
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                acc[i][j] += av[i] * bv[j];
+    }
+    if (p < k) {  /* the last k % VL, into zero-filled vectors */
+        for (int i = 0; i < rows; i++) {
+            av[i] = (vreal){0};
+            for (int q = p; q < k; q++)
+                av[i][q - p] = a[i * lda + q];
+        }
+        for (int j = 0; j < cols; j++) {
+            bv[j] = (vreal){0};
+            for (int q = p; q < k; q++)
+                bv[j][q - p] = b[j * ldb + q];
+        }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                acc[i][j] += av[i] * bv[j];
+    }
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            c[i * ldc + j] = alpha * sn_lanes_sum(acc[i][j]) + (accumulate ? c[i * ldc + j] : 0);
+}
+
+/* C (m x n) (+)= alpha * A B^T for A (m x k) and B (n x k) whose rows are contiguous: every
+ * entry is a dot product of two contiguous rows, so neither operand is packed. When B is
+ * used transposed and A has few rows, packing B (a transpose) would cost more than the
+ * multiply; this is that case: a dense layer's forward pass and a convolution's dW. */
+static void sn_gemm_nt(int m, int n, int k, real alpha, const real *a, long lda, const real *b, long ldb,
+                       real *c, long ldc, int accumulate)
+{
+    int i = 0;
+    for (; i + 4 <= m; i += 4) {
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
+            sn_dots(4, 4, k, alpha, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j, ldc, accumulate);
+        for (; j < n; j++)
+            sn_dots(4, 1, k, alpha, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j, ldc, accumulate);
+    }
+    for (; i < m; i++) {
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
+            sn_dots(1, 4, k, alpha, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j, ldc, accumulate);
+        for (; j < n; j++)
+            sn_dots(1, 1, k, alpha, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j, ldc, accumulate);
+    }
+}
+
 /* C (m x n, row stride ldc) = alpha * A B, plus C when accumulate; A is m x k, B is k x n.
  * pack_a holds SN_MC * SN_KC values and pack_b SN_KC * SN_NC. */
 static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs,
                     long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b)
 {
+    if (acs == 1 && brs == 1 && bcs != 1 && m < SN_NT_ROWS) {
+        sn_gemm_nt(m, n, k, alpha, a, ars, b, bcs, c, ldc, accumulate);
+        return;
+    }
     if (m <= 2) {
         sn_gemm_thin(m, n, k, alpha, a, ars, acs, b, brs, bcs, c, ldc, accumulate);
         return;
@@ -618,5 +683,43 @@ void sn_sgd(real *restrict params, const real *restrict grads, real *restrict ve
             g = velocity[k];
         }
         params[k] -= (real)lr * g;
+    }
+}
+
+/* Minibatch SGD over count samples, in one call: minibatches of batch_size samples, taken
+ * in the order order[0], order[1], ... (or 0, 1, ... when order is NULL), each through
+ * forward, loss, backward and sn_sgd, its loss written to losses[step]. A minibatch larger
+ * than SN_BATCH is walked in chunks whose gradients add up to the whole minibatch's mean.
+ * Ordered samples are gathered into staging_x and staging_targets (SN_BATCH samples each). */
+void sn_train(int count, int batch_size, const int32_t *restrict order, const real *restrict x,
+              const int32_t *restrict targets, real *restrict params, real *restrict grads,
+              real *restrict velocity, real *restrict work, int32_t *restrict index, real *restrict thread_grads,
+              real *restrict staging_x, int32_t *restrict staging_targets,
+              double lr, double momentum, double weight_decay, int threads, double *restrict losses)
+{
+    for (int start = 0, step = 0; start < count; start += batch_size, step++) {
+        const int size = SN_MIN(batch_size, count - start);
+        double loss = 0.0;
+        memset(grads, 0, sizeof(real) * SN_PARAMS);
+        for (int done = 0; done < size; done += SN_BATCH) {
+            const int chunk = SN_MIN(SN_BATCH, size - done);
+            const real *chunk_x = x + (long)(start + done) * SN_INPUT;
+            const int32_t *chunk_targets = targets + (long)(start + done) * SN_TARGETS;
+            if (order) {
+                for (int n = 0; n < chunk; n++) {
+                    const long sample = order[start + done + n];
+                    memcpy(staging_x + (long)n * SN_INPUT, x + sample * SN_INPUT, sizeof(real) * SN_INPUT);
+                    memcpy(staging_targets + (long)n * SN_TARGETS, targets + sample * SN_TARGETS,
+                           sizeof(*targets) * SN_TARGETS);
+                }
+                chunk_x = staging_x;
+                chunk_targets = staging_targets;
+            }
+            sn_forward(chunk, chunk_x, params, work, index, threads);
+            loss += sn_loss(chunk, size, work, chunk_targets);
+            sn_backward(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads);
+        }
+        sn_sgd(params, grads, velocity, lr, momentum, weight_decay);
+        losses[step] = loss;
     }
 }

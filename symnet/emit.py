@@ -30,7 +30,7 @@ from .symbolic import text
 DTYPES = {"float32": ("float", float32), "float64": ("double", float64)}
 # The matrix multiply's blocking: MR rows per micro-tile; KC, MC, NC the packed block sizes
 # (NC a multiple of every NR the vector widths give: 16 or 32 floats, 8 or 16 doubles).
-GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512}
+GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 64}
 
 
 def min_share(model) -> int:

@@ -71,6 +71,18 @@ class CompiledNet:
         self._work = np.zeros(plan.work_size + (self.threads - 1) * plan.scratch_size, self._np)
         self._thread_grads = np.zeros(plan.param_size * self.threads if self.threads > 1 else 1, self._np)
         self._index = np.zeros(max(plan.index_size, 1), np.int32)
+        # Training in C gathers each shuffled chunk of samples here.
+        classifier = isinstance(model.loss, SoftmaxCrossEntropy)
+        target_width = 1 if classifier else int(np.prod(model.output_shape))
+        self._staging_x = np.zeros(self.batch * int(np.prod(model.input_shape)), self._np)
+        self._staging_targets = np.zeros(self.batch * target_width, np.int32 if classifier else self._np)
+        # The buffers never move, so their C pointers are made once (a step at batch 1 is
+        # short enough that making them on every call would show).
+        self._c = {name: self._pointer(array, "int32_t" if array.dtype == np.int32 else None)
+                   for name, array in [("params", self._flat), ("grads", self._grads), ("velocity", self._velocity),
+                                       ("work", self._work), ("thread_grads", self._thread_grads),
+                                       ("index", self._index), ("staging_x", self._staging_x),
+                                       ("staging_targets", self._staging_targets)]}
         self._lock = threading.Lock()  # the buffers belong to one call at a time
         self.params = params
 
@@ -141,8 +153,9 @@ class CompiledNet:
             yield start, min(self.batch, count - start)
 
     def _forward_chunk(self, x: np.ndarray, start: int, count: int) -> None:
-        self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), self._pointer(self._flat),
-                                  self._pointer(self._work), self._pointer(self._index, "int32_t"), self.threads)
+        c = self._c
+        self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), c["params"], c["work"], c["index"],
+                                  self.threads)
 
     def _held(self, offsets: dict, layer, count: int) -> np.ndarray:
         """The ``count`` samples of a layer's tensor in work: its output (``layout.outputs``)
@@ -157,6 +170,8 @@ class CompiledNet:
         targets = self._targets(y, len(x))
         if not len(x):
             raise ValueError("x: no samples")
+        if len(x) > np.iinfo(np.int32).max:
+            raise ValueError(f"x: at most {np.iinfo(np.int32).max} samples per call, got {len(x)}")
         return x, targets
 
     def _target_pointer(self, targets: np.ndarray, start: int, count: int):
@@ -170,14 +185,28 @@ class CompiledNet:
 
     def _accumulate_chunk(self, x: np.ndarray, targets: np.ndarray, start: int, count: int, total: int) -> float:
         """Forward and backward for one chunk of a mean over ``total``; returns its share of the loss."""
-        lib = self.built.lib
+        lib, c = self.built.lib, self._c
         self._forward_chunk(x, start, count)
         t = self._target_pointer(targets, start, count)
-        loss = lib.sn_loss(count, total, self._pointer(self._work), t)
-        lib.sn_backward(count, total, self._pointer(x[start:start + count]), t, self._pointer(self._flat),
-                        self._pointer(self._work), self._pointer(self._index, "int32_t"), self._pointer(self._grads),
-                        self._pointer(self._thread_grads), self.threads)
+        loss = lib.sn_loss(count, total, c["work"], t)
+        lib.sn_backward(count, total, self._pointer(x[start:start + count]), t, c["params"], c["work"], c["index"],
+                        c["grads"], c["thread_grads"], self.threads)
         return loss
+
+    def _train(self, x: np.ndarray, targets: np.ndarray, order: np.ndarray | None, batch_size: int,
+               lr: float, momentum: float, weight_decay: float) -> np.ndarray:
+        """SGD steps in one call into C: minibatches of ``batch_size`` of the samples
+        ``x[order]`` (``x`` when ``order`` is None); returns each minibatch's loss."""
+        count = len(x) if order is None else len(order)
+        losses = np.empty(-(-count // batch_size))
+        c = self._c
+        with self._lock:
+            self.built.lib.sn_train(
+                count, batch_size, self.built.ffi.NULL if order is None else self._pointer(order, "int32_t"),
+                self._pointer(x), self._target_pointer(targets, 0, len(targets)), c["params"], c["grads"],
+                c["velocity"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
+                lr, momentum, weight_decay, self.threads, self._pointer(losses, "double"))
+        return losses
 
     # -- the contract's calls --------------------------------------------------------
     def forward(self, x) -> np.ndarray:
@@ -202,7 +231,7 @@ class CompiledNet:
         with self._lock:
             for start, count in self._chunks(len(x)):
                 self._forward_chunk(x, start, count)
-                total += self.built.lib.sn_loss(count, len(x), self._pointer(self._work),
+                total += self.built.lib.sn_loss(count, len(x), self._c["work"],
                                                 self._target_pointer(targets, start, count))
         return float(total)
 
@@ -230,14 +259,7 @@ class CompiledNet:
         momentum = _number(momentum, "momentum", high=1.0)
         weight_decay = _number(weight_decay, "weight_decay")
         x, targets = self._batch(x, y)
-        return self._step(x, targets, lr, momentum, weight_decay)
-
-    def _step(self, x, targets, lr, momentum, weight_decay) -> float:
-        with self._lock:
-            loss = self._accumulate(x, targets)
-            self.built.lib.sn_sgd(self._pointer(self._flat), self._pointer(self._grads),
-                                  self._pointer(self._velocity), lr, momentum, weight_decay)
-        return loss
+        return float(self._train(x, targets, None, len(x), lr, momentum, weight_decay)[0])
 
     def predict(self, x) -> np.ndarray:
         """Class indices for a classifier; the outputs themselves otherwise."""
@@ -289,19 +311,22 @@ class CompiledNet:
         show = sys.stderr.isatty() if progress is None else bool(progress)
         rng = np.random.default_rng(seed)
         history: dict[str, list[float]] = {"loss": []}
+        sizes = np.minimum(batch_size, len(x) - batch_size * np.arange(-(-len(x) // batch_size)))
+        # One call into C per epoch; with a progress bar, one per twentieth of an epoch.
+        per_call = -(-len(sizes) // 20) if show else len(sizes)
         for epoch in range(epochs):
-            order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
-            starts = range(0, len(x), batch_size)
-            bar = tqdm(starts, desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show, leave=True)
-            seen, running = 0, 0.0
-            for start in bar:
-                chosen = order[start:start + batch_size]
-                loss = self._step(np.ascontiguousarray(x[chosen]), np.ascontiguousarray(targets[chosen]),
-                                  lr, momentum, weight_decay)
-                running += loss * len(chosen)
-                seen += len(chosen)
-                bar.set_postfix(loss=f"{running / seen:.4f}", refresh=False)
-            history["loss"].append(running / seen)
+            order = (rng.permutation(len(x)) if shuffle else np.arange(len(x))).astype(np.int32)
+            bar = tqdm(total=len(sizes), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
+                       leave=True)
+            losses = np.empty(len(sizes))
+            for first in range(0, len(sizes), per_call):
+                chosen = order[first * batch_size:(first + per_call) * batch_size]
+                done = first + per_call
+                losses[first:done] = self._train(x, targets, chosen, batch_size, lr, momentum, weight_decay)
+                bar.update(len(losses[first:done]))
+                bar.set_postfix(loss=f"{losses[:done] @ sizes[:done] / sizes[:done].sum():.4f}", refresh=False)
+            bar.close()
+            history["loss"].append(float(losses @ sizes / len(x)))
             lr *= lr_decay
             if validation is not None:
                 for name, value in self.evaluate(val_x, val_y).items():

@@ -116,6 +116,32 @@ def test_fit_is_seeded_and_learns():
     assert net.predict(val[0]).shape == (200,) and net.predict(val[0]).dtype.kind == "i"
 
 
+@pytest.mark.parametrize("progress", [False, True])
+@pytest.mark.parametrize("loss", ["cross-entropy", "mse"])
+def test_fit_takes_the_steps_that_step_would(loss, progress):
+    """fit crosses into C once per epoch (or per twentieth of one, with a progress bar),
+    gathering shuffled minibatches there: the same steps as calling step on each."""
+    model = sn.Sequential(sn.Input(1, 5, 5), sn.Conv2D(2, 3), sn.ReLU(), sn.Flatten(), sn.Dense(3),
+                          loss=LOSSES[loss]())
+    params = model.init_params(3)
+    x, y = random_batch(model, 23, seed=4)
+    fitted = sn.compile(model, batch=4, dtype="float64", params=params)
+    history = fitted.fit(x, y, epochs=2, lr=0.05, momentum=0.9, lr_decay=0.5, batch_size=6, seed=7,
+                         progress=progress)
+    stepped = sn.compile(model, batch=4, dtype="float64", params=params)
+    rng, lr, losses = np.random.default_rng(7), 0.05, []
+    for _ in range(2):
+        order, total = rng.permutation(len(x)), 0.0
+        for start in range(0, len(x), 6):
+            chosen = order[start:start + 6]
+            total += stepped.step(x[chosen], y[chosen], lr=lr, momentum=0.9) * len(chosen)
+        losses.append(total / len(x))
+        lr *= 0.5
+    assert history["loss"] == pytest.approx(losses, rel=1e-12)
+    for name, value in fitted.params.items():
+        assert np.array_equal(value, stepped.params[name]), name
+
+
 def test_fit_shows_a_progress_bar_when_asked(capsys):
     model = sn.Sequential(sn.Input(3), sn.Dense(2), loss=sn.MeanSquaredError())
     net = sn.compile(model, batch=4)
