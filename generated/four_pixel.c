@@ -184,6 +184,15 @@ static inline real sn_lanes_sum(vreal v)
     return lanes[0];
 }
 
+/* A vector of the count < VL values at p, then zeros; nothing past p + count is read. */
+static inline vreal sn_load_first(const real *p, int count)
+{
+    vreal v = {0};
+    for (int l = 0; l < count; l++)
+        v[l] = p[l];
+    return v;
+}
+
 /* rows x cols dot products of rows of A with rows of B, k long: C[i, j] (+)= alpha A[i, :] . B[j, :].
  * Called with constant rows and cols (at most 4 each), so the accumulators stay in registers. */
 static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, int k, real alpha,
@@ -205,16 +214,10 @@ static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, in
                 acc[i][j] += av[i] * bv[j];
     }
     if (p < k) {  /* the last k % VL, into zero-filled vectors */
-        for (int i = 0; i < rows; i++) {
-            av[i] = (vreal){0};
-            for (int q = p; q < k; q++)
-                av[i][q - p] = a[i * lda + q];
-        }
-        for (int j = 0; j < cols; j++) {
-            bv[j] = (vreal){0};
-            for (int q = p; q < k; q++)
-                bv[j][q - p] = b[j * ldb + q];
-        }
+        for (int i = 0; i < rows; i++)
+            av[i] = sn_load_first(a + i * lda + p, k - p);
+        for (int j = 0; j < cols; j++)
+            bv[j] = sn_load_first(b + j * ldb + p, k - p);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
                 acc[i][j] += av[i] * bv[j];
@@ -315,7 +318,7 @@ static void dense1_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 0;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
     sn_gemm(count, 4, 4, 1, x, 4, 1, W, 1, 4, y, 4, 0, pack_a, pack_b);
     const real *restrict b = params + 16;
@@ -334,7 +337,7 @@ static void dense1_backward(
 {
     const real *restrict W = params + 0;
     real *restrict dW = grads + 0;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
     sn_gemm(4, 4, count, 1, dy, 1, 4, x, 4, 1, dW, 4, 1, pack_a, pack_b);
     sn_gemm(count, 4, 4, 1, dy, 4, 1, W, 4, 1, dx, 4, 0, pack_a, pack_b);
@@ -389,7 +392,7 @@ static void dense2_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 20;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
     sn_gemm(count, 8, 4, 1, x, 4, 1, W, 1, 4, y, 8, 0, pack_a, pack_b);
     const real *restrict b = params + 52;
@@ -408,7 +411,7 @@ static void dense2_backward(
 {
     const real *restrict W = params + 20;
     real *restrict dW = grads + 20;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
     sn_gemm(8, 4, count, 1, dy, 1, 8, x, 4, 1, dW, 4, 1, pack_a, pack_b);
     sn_gemm(count, 4, 8, 1, dy, 8, 1, W, 4, 1, dx, 4, 0, pack_a, pack_b);
@@ -463,7 +466,7 @@ static void dense3_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 60;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
     sn_gemm(count, 4, 8, 1, x, 8, 1, W, 1, 8, y, 4, 0, pack_a, pack_b);
     const real *restrict b = params + 92;
@@ -482,7 +485,7 @@ static void dense3_backward(
 {
     const real *restrict W = params + 60;
     real *restrict dW = grads + 60;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
     sn_gemm(4, 8, count, 1, dy, 1, 4, x, 8, 1, dW, 8, 1, pack_a, pack_b);
     sn_gemm(count, 8, 4, 1, dy, 4, 1, W, 8, 1, dx, 8, 0, pack_a, pack_b);

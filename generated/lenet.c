@@ -194,6 +194,15 @@ static inline real sn_lanes_sum(vreal v)
     return lanes[0];
 }
 
+/* A vector of the count < VL values at p, then zeros; nothing past p + count is read. */
+static inline vreal sn_load_first(const real *p, int count)
+{
+    vreal v = {0};
+    for (int l = 0; l < count; l++)
+        v[l] = p[l];
+    return v;
+}
+
 /* rows x cols dot products of rows of A with rows of B, k long: C[i, j] (+)= alpha A[i, :] . B[j, :].
  * Called with constant rows and cols (at most 4 each), so the accumulators stay in registers. */
 static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, int k, real alpha,
@@ -215,16 +224,10 @@ static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, in
                 acc[i][j] += av[i] * bv[j];
     }
     if (p < k) {  /* the last k % VL, into zero-filled vectors */
-        for (int i = 0; i < rows; i++) {
-            av[i] = (vreal){0};
-            for (int q = p; q < k; q++)
-                av[i][q - p] = a[i * lda + q];
-        }
-        for (int j = 0; j < cols; j++) {
-            bv[j] = (vreal){0};
-            for (int q = p; q < k; q++)
-                bv[j][q - p] = b[j * ldb + q];
-        }
+        for (int i = 0; i < rows; i++)
+            av[i] = sn_load_first(a + i * lda + p, k - p);
+        for (int j = 0; j < cols; j++)
+            bv[j] = sn_load_first(b + j * ldb + p, k - p);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
                 acc[i][j] += av[i] * bv[j];
@@ -323,7 +326,8 @@ static void conv1_im2col(const real *restrict x, real *restrict col, int ld)
             const real *restrict in = x + (i * 28 + h) * 28;
             for (int c = 0; c < c0; c++)
                 out[c] = 0;
-            memcpy(out + c0, in + c0 + v - 2, sizeof(real) * (size_t)(c1 - c0));
+            for (int c = c0; c < c1; c++)  /* rows are short: a loop beats a call to memcpy */
+                out[c] = in[c + v - 2];
             for (int c = c1; c < 28; c++)
                 out[c] = 0;
         }
@@ -358,23 +362,20 @@ static void conv1_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 0;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 25 x (group x 784) */
-    real *restrict stage = col + 25 * CONV1_GROUP * 784;   /* 6 x (group x 784) */
+    const real *restrict b = params + 150;
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 784;
         for (int s = 0; s < g; s++)
             conv1_im2col(x + (long)(n0 + s) * 784, col + s * 784, ld);
-        sn_gemm(6, ld, 25, 1, W, 25, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);
-        const real *restrict b = params + 150;
-        for (int s = 0; s < g; s++)
-            for (int o = 0; o < 6; o++) {
-                real *restrict out = y + (long)(n0 + s) * 4704 + o * 784;
-                const real *restrict from = stage + (long)o * ld + s * 784;
-                for (int p = 0; p < 784; p++)
-                    out[p] = from[p] + b[o];
-            }
+        /* one sample at a time: the product is laid out as the output, so it goes straight there */
+        real *restrict out = y + (long)n0 * 4704;
+        sn_gemm(6, ld, 25, 1, W, 25, 1, col, ld, 1, out, ld, 0, pack_a, pack_b);
+        for (int o = 0; o < 6; o++)
+            for (int p = 0; p < 784; p++)
+                out[o * 784 + p] += b[o];
     }
 }
 
@@ -387,19 +388,14 @@ static void conv1_backward(
 {
     const real *restrict W = params + 0;
     real *restrict dW = grads + 0;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;
-    real *restrict stage = col + 25 * CONV1_GROUP * 784;
     (void)y; (void)index; (void)W;
     (void)dx;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 784;
-        for (int s = 0; s < g; s++) {
-            conv1_im2col(x + (long)(n0 + s) * 784, col + s * 784, ld);
-            for (int o = 0; o < 6; o++)
-                memcpy(stage + (long)o * ld + s * 784, dy + (long)(n0 + s) * 4704 + o * 784,
-                       sizeof(real) * 784);
-        }
+        conv1_im2col(x + (long)n0 * 784, col, ld);
+        const real *restrict stage = dy + (long)n0 * 4704;  /* one sample's dy is laid out as the product */
         sn_gemm(6, 25, ld, 1, stage, ld, 1, col, 1, ld, dW, 25, 1, pack_a, pack_b);
         real *restrict db = grads + 150;
         for (int o = 0; o < 6; o++) {
@@ -524,7 +520,8 @@ static void conv2_im2col(const real *restrict x, real *restrict col, int ld)
             const real *restrict in = x + (i * 14 + h) * 14;
             for (int c = 0; c < c0; c++)
                 out[c] = 0;
-            memcpy(out + c0, in + c0 + v - 0, sizeof(real) * (size_t)(c1 - c0));
+            for (int c = c0; c < c1; c++)  /* rows are short: a loop beats a call to memcpy */
+                out[c] = in[c + v - 0];
             for (int c = c1; c < 10; c++)
                 out[c] = 0;
         }
@@ -559,16 +556,16 @@ static void conv2_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 156;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 150 x (group x 100) */
     real *restrict stage = col + 150 * CONV2_GROUP * 100;   /* 16 x (group x 100) */
+    const real *restrict b = params + 2556;
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV2_GROUP) {
         const int g = SN_MIN(CONV2_GROUP, count - n0), ld = g * 100;
         for (int s = 0; s < g; s++)
             conv2_im2col(x + (long)(n0 + s) * 1176, col + s * 100, ld);
         sn_gemm(16, ld, 150, 1, W, 150, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);
-        const real *restrict b = params + 2556;
         for (int s = 0; s < g; s++)
             for (int o = 0; o < 16; o++) {
                 real *restrict out = y + (long)(n0 + s) * 1600 + o * 100;
@@ -589,7 +586,7 @@ static void conv2_backward(
 {
     const real *restrict W = params + 156;
     real *restrict dW = grads + 156;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;
     real *restrict stage = col + 150 * CONV2_GROUP * 100;
     (void)y; (void)index; (void)W;
@@ -732,7 +729,7 @@ static void dense1_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 2572;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
     sn_gemm(count, 120, 400, 1, x, 400, 1, W, 1, 400, y, 120, 0, pack_a, pack_b);
     const real *restrict b = params + 50572;
@@ -751,7 +748,7 @@ static void dense1_backward(
 {
     const real *restrict W = params + 2572;
     real *restrict dW = grads + 2572;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
     sn_gemm(120, 400, count, 1, dy, 1, 120, x, 400, 1, dW, 400, 1, pack_a, pack_b);
     sn_gemm(count, 400, 120, 1, dy, 120, 1, W, 400, 1, dx, 400, 0, pack_a, pack_b);
@@ -806,7 +803,7 @@ static void dense2_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 50692;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
     sn_gemm(count, 84, 120, 1, x, 120, 1, W, 1, 120, y, 84, 0, pack_a, pack_b);
     const real *restrict b = params + 60772;
@@ -825,7 +822,7 @@ static void dense2_backward(
 {
     const real *restrict W = params + 50692;
     real *restrict dW = grads + 50692;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
     sn_gemm(84, 120, count, 1, dy, 1, 84, x, 120, 1, dW, 120, 1, pack_a, pack_b);
     sn_gemm(count, 120, 84, 1, dy, 84, 1, W, 120, 1, dx, 120, 0, pack_a, pack_b);
@@ -880,7 +877,7 @@ static void dense3_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 60856;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
     sn_gemm(count, 10, 84, 1, x, 84, 1, W, 1, 84, y, 10, 0, pack_a, pack_b);
     const real *restrict b = params + 61696;
@@ -899,7 +896,7 @@ static void dense3_backward(
 {
     const real *restrict W = params + 60856;
     real *restrict dW = grads + 60856;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
     sn_gemm(10, 84, count, 1, dy, 1, 10, x, 84, 1, dW, 84, 1, pack_a, pack_b);
     sn_gemm(count, 84, 10, 1, dy, 10, 1, W, 84, 1, dx, 84, 0, pack_a, pack_b);

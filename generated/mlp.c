@@ -179,6 +179,15 @@ static inline real sn_lanes_sum(vreal v)
     return lanes[0];
 }
 
+/* A vector of the count < VL values at p, then zeros; nothing past p + count is read. */
+static inline vreal sn_load_first(const real *p, int count)
+{
+    vreal v = {0};
+    for (int l = 0; l < count; l++)
+        v[l] = p[l];
+    return v;
+}
+
 /* rows x cols dot products of rows of A with rows of B, k long: C[i, j] (+)= alpha A[i, :] . B[j, :].
  * Called with constant rows and cols (at most 4 each), so the accumulators stay in registers. */
 static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, int k, real alpha,
@@ -200,16 +209,10 @@ static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, in
                 acc[i][j] += av[i] * bv[j];
     }
     if (p < k) {  /* the last k % VL, into zero-filled vectors */
-        for (int i = 0; i < rows; i++) {
-            av[i] = (vreal){0};
-            for (int q = p; q < k; q++)
-                av[i][q - p] = a[i * lda + q];
-        }
-        for (int j = 0; j < cols; j++) {
-            bv[j] = (vreal){0};
-            for (int q = p; q < k; q++)
-                bv[j][q - p] = b[j * ldb + q];
-        }
+        for (int i = 0; i < rows; i++)
+            av[i] = sn_load_first(a + i * lda + p, k - p);
+        for (int j = 0; j < cols; j++)
+            bv[j] = sn_load_first(b + j * ldb + p, k - p);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
                 acc[i][j] += av[i] * bv[j];
@@ -288,7 +291,7 @@ static void dense1_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 0;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
     sn_gemm(count, 128, 784, 1, x, 784, 1, W, 1, 784, y, 128, 0, pack_a, pack_b);
     const real *restrict b = params + 100352;
@@ -306,7 +309,7 @@ static void dense1_backward(
 {
     const real *restrict W = params + 0;
     real *restrict dW = grads + 0;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
     sn_gemm(128, 784, count, 1, dy, 1, 128, x, 784, 1, dW, 784, 1, pack_a, pack_b);
     (void)dx;
@@ -361,7 +364,7 @@ static void dense2_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 100480;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
     sn_gemm(count, 10, 128, 1, x, 128, 1, W, 1, 128, y, 10, 0, pack_a, pack_b);
     const real *restrict b = params + 101760;
@@ -380,7 +383,7 @@ static void dense2_backward(
 {
     const real *restrict W = params + 100480;
     real *restrict dW = grads + 100480;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
     sn_gemm(10, 128, count, 1, dy, 1, 10, x, 128, 1, dW, 128, 1, pack_a, pack_b);
     sn_gemm(count, 128, 10, 1, dy, 10, 1, W, 128, 1, dx, 128, 0, pack_a, pack_b);

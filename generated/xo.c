@@ -180,6 +180,15 @@ static inline real sn_lanes_sum(vreal v)
     return lanes[0];
 }
 
+/* A vector of the count < VL values at p, then zeros; nothing past p + count is read. */
+static inline vreal sn_load_first(const real *p, int count)
+{
+    vreal v = {0};
+    for (int l = 0; l < count; l++)
+        v[l] = p[l];
+    return v;
+}
+
 /* rows x cols dot products of rows of A with rows of B, k long: C[i, j] (+)= alpha A[i, :] . B[j, :].
  * Called with constant rows and cols (at most 4 each), so the accumulators stay in registers. */
 static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, int k, real alpha,
@@ -201,16 +210,10 @@ static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, in
                 acc[i][j] += av[i] * bv[j];
     }
     if (p < k) {  /* the last k % VL, into zero-filled vectors */
-        for (int i = 0; i < rows; i++) {
-            av[i] = (vreal){0};
-            for (int q = p; q < k; q++)
-                av[i][q - p] = a[i * lda + q];
-        }
-        for (int j = 0; j < cols; j++) {
-            bv[j] = (vreal){0};
-            for (int q = p; q < k; q++)
-                bv[j][q - p] = b[j * ldb + q];
-        }
+        for (int i = 0; i < rows; i++)
+            av[i] = sn_load_first(a + i * lda + p, k - p);
+        for (int j = 0; j < cols; j++)
+            bv[j] = sn_load_first(b + j * ldb + p, k - p);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
                 acc[i][j] += av[i] * bv[j];
@@ -307,7 +310,8 @@ static void conv1_im2col(const real *restrict x, real *restrict col, int ld)
             const real *restrict in = x + (i * 9 + h) * 9;
             for (int c = 0; c < c0; c++)
                 out[c] = 0;
-            memcpy(out + c0, in + c0 + v - 0, sizeof(real) * (size_t)(c1 - c0));
+            for (int c = c0; c < c1; c++)  /* rows are short: a loop beats a call to memcpy */
+                out[c] = in[c + v - 0];
             for (int c = c1; c < 7; c++)
                 out[c] = 0;
         }
@@ -342,7 +346,7 @@ static void conv1_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 0;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 9 x (group x 49) */
     real *restrict stage = col + 9 * CONV1_GROUP * 49;   /* 3 x (group x 49) */
     (void)index;
@@ -369,7 +373,7 @@ static void conv1_backward(
 {
     const real *restrict W = params + 0;
     real *restrict dW = grads + 0;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;
     real *restrict stage = col + 9 * CONV1_GROUP * 49;
     (void)y; (void)index; (void)W;
@@ -502,7 +506,7 @@ static void dense1_forward(
     real *restrict scratch)
 {
     const real *restrict W = params + 27;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
     sn_gemm(count, 2, 48, 1, x, 48, 1, W, 1, 48, y, 2, 0, pack_a, pack_b);
     const real *restrict b = params + 123;
@@ -521,7 +525,7 @@ static void dense1_backward(
 {
     const real *restrict W = params + 27;
     real *restrict dW = grads + 27;
-real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
     sn_gemm(2, 48, count, 1, dy, 1, 2, x, 48, 1, dW, 48, 1, pack_a, pack_b);
     sn_gemm(count, 48, 2, 1, dy, 2, 1, W, 48, 1, dx, 48, 0, pack_a, pack_b);

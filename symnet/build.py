@@ -34,6 +34,10 @@ from .emit import Emitted
 
 OPTIMIZED = ("-O3", "-march=native", "-fno-math-errno")
 SANITIZED = ("-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=all")
+# GCC turns short copy loops (an im2col row, the edge of a packed panel) into calls to
+# memmove, which cost more than copying a few values in place; kept as loops, LeNet-5's
+# training step ran about 6% faster.
+GCC_OPTIMIZED = ("-fno-tree-loop-distribute-patterns",)
 COMMON = ("-std=gnu11", "-fPIC", "-shared", "-fopenmp", "-Wall", "-Wno-unused-variable")
 
 
@@ -55,8 +59,8 @@ def compiler_command() -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def compiler_identity(command: tuple[str, ...]) -> str:
-    """The compiler's first line of ``--version``, part of the cache key."""
+def _compiler_version(command: tuple[str, ...]) -> str:
+    """What the compiler prints for ``--version``."""
     try:
         result = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=30)
     except FileNotFoundError:
@@ -64,7 +68,21 @@ def compiler_identity(command: tuple[str, ...]) -> str:
                          f"'apt-get install gcc', or set CC to its path") from None
     if result.returncode != 0:
         raise BuildError(f"the C compiler {' '.join(command)!r} does not run: {result.stderr.strip()}")
-    return result.stdout.splitlines()[0].strip()
+    return result.stdout
+
+
+def compiler_identity(command: tuple[str, ...]) -> str:
+    """The compiler's first line of ``--version``, part of the cache key."""
+    return _compiler_version(command).splitlines()[0].strip()
+
+
+def build_flags(command: tuple[str, ...], sanitize: bool = False) -> tuple[str, ...]:
+    """The flags after COMMON: SANITIZED, or OPTIMIZED, plus GCC_OPTIMIZED for GCC."""
+    if sanitize:
+        return SANITIZED
+    version = _compiler_version(command)
+    gcc = "Free Software Foundation" in version and "clang" not in version.lower()
+    return OPTIMIZED + (GCC_OPTIMIZED if gcc else ())
 
 
 @dataclass
@@ -86,7 +104,8 @@ class Built:
 
 def cache_key(emitted: Emitted, sanitize: bool = False) -> str:
     """The hash that names ``emitted``'s cache entry with the current compiler and flags."""
-    return _key(emitted, tuple(compiler_command()), SANITIZED if sanitize else OPTIMIZED)
+    command = tuple(compiler_command())
+    return _key(emitted, command, build_flags(command, sanitize))
 
 
 def _key(emitted: Emitted, command, flags) -> str:
@@ -194,7 +213,7 @@ def declaration_key(declaration: dict, dtype: str, batch: int, sanitize: bool = 
         "declaration": declaration, "dtype": dtype, "batch": batch, "code": _code_digest(),
         "symnet": __version__, "sympy": sympy.__version__, "jinja2": jinja2.__version__, "cffi": cffi.__version__,
         "command": list(command), "compiler": compiler_identity(command),
-        "flags": list(SANITIZED if sanitize else OPTIMIZED), "abi": sysconfig.get_config_var("EXT_SUFFIX"),
+        "flags": list(build_flags(command, sanitize)), "abi": sysconfig.get_config_var("EXT_SUFFIX"),
     }
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
@@ -211,7 +230,7 @@ def load_declared(declared: str, sanitize: bool = False) -> Built | None:
     module = _load(entry, _module_name(key))
     command = tuple(compiler_command())
     return Built(lib=module.lib, ffi=module.ffi, key=key, folder=entry,
-                 flags=(*COMMON, *(SANITIZED if sanitize else OPTIMIZED)), compiler=compiler_identity(command),
+                 flags=(*COMMON, *build_flags(command, sanitize)), compiler=compiler_identity(command),
                  seconds=0.0)
 
 
@@ -232,7 +251,7 @@ def build(emitted: Emitted, sanitize: bool = False) -> Built:
     module loads only in a process started with the sanitizer runtime preloaded.
     """
     command = tuple(compiler_command())
-    flags = SANITIZED if sanitize else OPTIMIZED
+    flags = build_flags(command, sanitize)
     key = _key(emitted, command, flags)
     name = _module_name(key)
     root = cache_root()

@@ -100,13 +100,13 @@ def test_concurrent_compiles_of_one_model_all_succeed(cache):
 
 
 def test_a_missing_compiler_is_named(cache, monkeypatch):
-    from symnet.build import compiler_identity
+    from symnet.build import _compiler_version
 
-    compiler_identity.cache_clear()
+    _compiler_version.cache_clear()
     monkeypatch.setenv("CC", "/nonexistent/cc")
     with pytest.raises(BuildError, match="no C compiler found"):
         build(emit(tiny(7), "float64", 4))
-    compiler_identity.cache_clear()
+    _compiler_version.cache_clear()
 
 
 def test_a_compile_error_names_the_generated_file(cache):
@@ -154,3 +154,14 @@ def test_a_declared_model_loads_without_deriving_or_emitting(cache):
     assert again.built.seconds == 0
     other = sn.compile(tiny(10), batch=5)              # another batch is another declaration
     assert other.built.folder != first.built.folder
+
+
+def test_gcc_alone_gets_its_own_flags(monkeypatch):
+    import symnet.build as build_module
+
+    versions = {("gcc",): "gcc (GCC) 13.2.1 20230801\nCopyright (C) 2023 Free Software Foundation, Inc.\n",
+                ("clang",): "clang version 16.0.6\nTarget: x86_64-pc-linux-gnu\n"}
+    monkeypatch.setattr(build_module, "_compiler_version", versions.__getitem__)
+    assert build_module.build_flags(("gcc",)) == build_module.OPTIMIZED + build_module.GCC_OPTIMIZED
+    assert build_module.build_flags(("clang",)) == build_module.OPTIMIZED
+    assert build_module.build_flags(("gcc",), sanitize=True) == build_module.SANITIZED
