@@ -69,7 +69,23 @@ def four_pixel() -> Sequential:
     )
 
 
-MODELS = {"xo": xo, "mlp": mlp, "lenet": lenet, "four_pixel": four_pixel}
+def convnet32() -> Sequential:
+    """A wider convnet for 32x32 colour pictures: two 32-channel 3x3 convolutions, each with
+    ReLU and 2x2 max pooling, then a dense layer to 10 classes. It is here to check that
+    speed holds beyond LeNet-5's shapes (``symnet bench convnet32``)."""
+    return Sequential(
+        sn.Input(3, 32, 32),
+        sn.Conv2D(32, 3, padding=1), sn.ReLU(),
+        sn.MaxPool(2),
+        sn.Conv2D(32, 3, padding=1), sn.ReLU(),
+        sn.MaxPool(2),
+        sn.Flatten(),
+        sn.Dense(10),
+        loss=sn.SoftmaxCrossEntropy(), name="convnet32",
+    )
+
+
+MODELS = {"xo": xo, "mlp": mlp, "lenet": lenet, "four_pixel": four_pixel, "convnet32": convnet32}
 
 
 def load_model(spec: str) -> Sequential:
