@@ -326,7 +326,7 @@ static void conv1_im2col(const real *restrict x, real *restrict col, int ld)
             const real *restrict in = x + (i * 28 + h) * 28;
             for (int c = 0; c < c0; c++)
                 out[c] = 0;
-            for (int c = c0; c < c1; c++)  /* rows are short: a loop beats a call to memcpy */
+            for (int c = c0; c < c1; c++)  /* rows are short: a loop, not a memcpy call per row */
                 out[c] = in[c + v - 2];
             for (int c = c1; c < 28; c++)
                 out[c] = 0;
@@ -520,7 +520,7 @@ static void conv2_im2col(const real *restrict x, real *restrict col, int ld)
             const real *restrict in = x + (i * 14 + h) * 14;
             for (int c = 0; c < c0; c++)
                 out[c] = 0;
-            for (int c = c0; c < c1; c++)  /* rows are short: a loop beats a call to memcpy */
+            for (int c = c0; c < c1; c++)  /* rows are short: a loop, not a memcpy call per row */
                 out[c] = in[c + v - 0];
             for (int c = c1; c < 10; c++)
                 out[c] = 0;

@@ -310,7 +310,7 @@ static void conv1_im2col(const real *restrict x, real *restrict col, int ld)
             const real *restrict in = x + (i * 9 + h) * 9;
             for (int c = 0; c < c0; c++)
                 out[c] = 0;
-            for (int c = c0; c < c1; c++)  /* rows are short: a loop beats a call to memcpy */
+            for (int c = c0; c < c1; c++)  /* rows are short: a loop, not a memcpy call per row */
                 out[c] = in[c + v - 0];
             for (int c = c1; c < 7; c++)
                 out[c] = 0;

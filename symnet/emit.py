@@ -141,8 +141,10 @@ def layout(model, batch: int) -> Layout:
         if isinstance(layer, MaxPool):
             plan.index[layer.name] = plan.index_size
             plan.index_size += size
-    # A convolution's im2col columns and its staged output, for conv_group(layer) samples.
-    columns = [(int(np.prod(layer.kernel)) * layer.input_shape[0] + layer.out_channels)
+    # A convolution's im2col columns, and its staged output when it multiplies several
+    # samples at once (one sample's product is laid out as its output), for conv_group(layer) samples.
+    columns = [(int(np.prod(layer.kernel)) * layer.input_shape[0]
+                + (layer.out_channels if conv_group(layer) > 1 else 0))
                * conv_group(layer) * int(np.prod(layer.output_shape[1:]))
                for layer in model.layers if isinstance(layer, Conv2D)]
     plan.scratch = plan.work_size
@@ -263,12 +265,12 @@ def _loss_context(model, derivation, dtype: str) -> dict:
         t_n = sp.IndexedBase("t")[sp.Symbol("n", integer=True, nonnegative=True)]
         gradient = gradient.subs({t_n: sp.Symbol("label", integer=True), BATCH: total})
         return {"template": "loss_softmax_cross_entropy", "classes": loss.classes, "target_type": "int32_t",
-                "targets_per_sample": 1,
+                "targets_per_sample": loss.targets_per_sample,
                 "gradient": elementwise(gradient, printer, "dz[k]"), "comments": _loss_comments(derivation)}
     cost = loss.expr.subs({loss.y: sp.Symbol("z", real=True), loss.t: sp.Symbol("t", real=True)})
     gradient = gradient.subs(BATCH, total)
     return {"template": "loss_elementwise", "size": int(np.prod(model.output_shape)), "target_type": "real",
-            "targets_per_sample": int(np.prod(model.output_shape)),
+            "targets_per_sample": loss.targets_per_sample,
             "cost": elementwise(cost, CPrinter(dtype), "cost"), "gradient": elementwise(gradient, printer, "dz[e]"),
             "comments": _loss_comments(derivation)}
 

@@ -16,7 +16,7 @@ import threading
 import numpy as np
 
 from .build import Built, build, declaration_key, load_declared, remember_declared
-from .emit import DTYPES, Emitted, check_settings, emit, layout
+from .emit import Emitted, check_settings, emit, layout
 from .layers import SoftmaxCrossEntropy
 from .model import Sequential
 from .saving import model_to_dict
@@ -62,7 +62,8 @@ class CompiledNet:
         self.built: Built = built
         self.layout = layout(model, self.batch)
         self._np = NUMPY_DTYPES[dtype]
-        self._ctype = DTYPES[dtype][0]
+        # Class labels reach C as int32; other targets as the net's dtype.
+        self._target_dtype = np.int32 if isinstance(model.loss, SoftmaxCrossEntropy) else self._np
         plan = self.layout
         self._flat = np.zeros(plan.param_size, self._np)
         self._grads = np.zeros(plan.param_size, self._np)
@@ -72,13 +73,11 @@ class CompiledNet:
         self._thread_grads = np.zeros(plan.param_size * self.threads if self.threads > 1 else 1, self._np)
         self._index = np.zeros(max(plan.index_size, 1), np.int32)
         # Training in C gathers each shuffled chunk of samples here.
-        classifier = isinstance(model.loss, SoftmaxCrossEntropy)
-        target_width = 1 if classifier else int(np.prod(model.output_shape))
         self._staging_x = np.zeros(self.batch * int(np.prod(model.input_shape)), self._np)
-        self._staging_targets = np.zeros(self.batch * target_width, np.int32 if classifier else self._np)
+        self._staging_targets = np.zeros(self.batch * model.loss.targets_per_sample, self._target_dtype)
         # The buffers never move, so their C pointers are made once (a step at batch 1 is
         # short enough that making them on every call would show).
-        self._c = {name: self._pointer(array, "int32_t" if array.dtype == np.int32 else None)
+        self._c = {name: self._pointer(array)
                    for name, array in [("params", self._flat), ("grads", self._grads), ("velocity", self._velocity),
                                        ("work", self._work), ("thread_grads", self._thread_grads),
                                        ("index", self._index), ("staging_x", self._staging_x),
@@ -139,14 +138,15 @@ class CompiledNet:
         self._velocity[:] = 0
 
     # -- the calls into C ------------------------------------------------------------
-    def _pointer(self, array: np.ndarray, ctype: str | None = None):
-        return self.built.ffi.from_buffer(f"{ctype or self._ctype}[]", array)
+    # The C type of each NumPy dtype passed to C.
+    _CTYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t"}
+
+    def _pointer(self, array: np.ndarray):
+        """A C pointer to ``array``'s data, typed by its dtype (so cffi refuses a mismatch)."""
+        return self.built.ffi.from_buffer(f"{self._CTYPES[array.dtype]}[]", array)
 
     def _targets(self, y, count: int) -> np.ndarray:
-        targets = self.model.loss.targets(y, count)
-        if isinstance(self.model.loss, SoftmaxCrossEntropy):
-            return np.ascontiguousarray(targets, dtype=np.int32)
-        return np.ascontiguousarray(targets, dtype=self._np)
+        return np.ascontiguousarray(self.model.loss.targets(y, count), dtype=self._target_dtype)
 
     def _chunks(self, count: int):
         for start in range(0, count, self.batch):
@@ -174,10 +174,6 @@ class CompiledNet:
             raise ValueError(f"x: at most {np.iinfo(np.int32).max} samples per call, got {len(x)}")
         return x, targets
 
-    def _target_pointer(self, targets: np.ndarray, start: int, count: int):
-        ctype = "int32_t" if targets.dtype == np.int32 else self._ctype
-        return self._pointer(targets[start:start + count], ctype)
-
     def _accumulate(self, x: np.ndarray, targets: np.ndarray) -> float:
         """Zero the gradients, then add every chunk's; returns the loss of the mean."""
         self._grads[:] = 0
@@ -187,7 +183,7 @@ class CompiledNet:
         """Forward and backward for one chunk of a mean over ``total``; returns its share of the loss."""
         lib, c = self.built.lib, self._c
         self._forward_chunk(x, start, count)
-        t = self._target_pointer(targets, start, count)
+        t = self._pointer(targets[start:start + count])
         loss = lib.sn_loss(count, total, c["work"], t)
         lib.sn_backward(count, total, self._pointer(x[start:start + count]), t, c["params"], c["work"], c["index"],
                         c["grads"], c["thread_grads"], self.threads)
@@ -202,10 +198,10 @@ class CompiledNet:
         c = self._c
         with self._lock:
             self.built.lib.sn_train(
-                count, batch_size, self.built.ffi.NULL if order is None else self._pointer(order, "int32_t"),
-                self._pointer(x), self._target_pointer(targets, 0, len(targets)), c["params"], c["grads"],
+                count, batch_size, self.built.ffi.NULL if order is None else self._pointer(order),
+                self._pointer(x), self._pointer(targets), c["params"], c["grads"],
                 c["velocity"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
-                lr, momentum, weight_decay, self.threads, self._pointer(losses, "double"))
+                lr, momentum, weight_decay, self.threads, self._pointer(losses))
         return losses
 
     # -- the contract's calls --------------------------------------------------------
@@ -232,7 +228,7 @@ class CompiledNet:
             for start, count in self._chunks(len(x)):
                 self._forward_chunk(x, start, count)
                 total += self.built.lib.sn_loss(count, len(x), self._c["work"],
-                                                self._target_pointer(targets, start, count))
+                                                self._pointer(targets[start:start + count]))
         return float(total)
 
     def gradients(self, x, y) -> dict[str, np.ndarray]:
@@ -321,9 +317,10 @@ class CompiledNet:
             losses = np.empty(len(sizes))
             for first in range(0, len(sizes), per_call):
                 chosen = order[first * batch_size:(first + per_call) * batch_size]
-                done = first + per_call
-                losses[first:done] = self._train(x, targets, chosen, batch_size, lr, momentum, weight_decay)
-                bar.update(len(losses[first:done]))
+                part = self._train(x, targets, chosen, batch_size, lr, momentum, weight_decay)
+                done = first + len(part)
+                losses[first:done] = part
+                bar.update(len(part))
                 bar.set_postfix(loss=f"{losses[:done] @ sizes[:done] / sizes[:done].sum():.4f}", refresh=False)
             bar.close()
             history["loss"].append(float(losses @ sizes / len(x)))

@@ -40,6 +40,11 @@ class LossFunction:
         """``t`` checked and converted for ``count`` samples, or a ValueError saying why."""
         raise NotImplementedError
 
+    @property
+    def targets_per_sample(self) -> int:
+        """How many target values each sample has: one per output."""
+        return int(np.prod(self.output_shape))
+
     def symbols(self) -> Symbols:
         raise NotImplementedError
 
@@ -157,6 +162,11 @@ class SoftmaxCrossEntropy(LossFunction):
     @property
     def classes(self) -> int:
         return self.output_shape[0]
+
+    @property
+    def targets_per_sample(self) -> int:
+        """One class label per sample."""
+        return 1
 
     def targets(self, t, count: int) -> np.ndarray:
         t = np.asarray(t)
