@@ -173,15 +173,66 @@ static void sn_gemm_thin(int m, int n, int k, real alpha, const real *a, long ar
     }
 }
 
-/* The sum of a vector's lanes, halving the vector each time. */
-static inline real sn_lanes_sum(vreal v)
+/* Summing the lanes of several vectors at once. SN_SHUFFLE(x, y, i, ...) picks lanes of x
+ * (0 to VL - 1) and of y (VL up); sn_fold(w, x, y) takes two vectors made of groups of w lanes,
+ * each group adding up to one total, and adds each group's second half to its first half:
+ * the result holds x's groups and then y's, w / 2 lanes each. */
+typedef int32_t vindex __attribute__((vector_size(SN_VBYTES)));
+#if defined(__clang__)
+#define SN_SHUFFLE(x, y, ...) __builtin_shufflevector(x, y, __VA_ARGS__)
+#else
+#define SN_SHUFFLE(x, y, ...) __builtin_shuffle(x, y, (vindex){__VA_ARGS__})
+#endif
+static inline vreal sn_fold(int w, vreal x, vreal y)
 {
-    real lanes[SN_VL];
-    memcpy(lanes, &v, sizeof lanes);
-    for (int width = SN_VL / 2; width > 0; width /= 2)
-        for (int l = 0; l < width; l++)
-            lanes[l] += lanes[l + width];
-    return lanes[0];
+    switch (w) {
+#if SN_VBYTES == 64
+    case 16: return SN_SHUFFLE(x, y, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+                   + SN_SHUFFLE(x, y, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    case 8: return SN_SHUFFLE(x, y, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
+                   + SN_SHUFFLE(x, y, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    case 4: return SN_SHUFFLE(x, y, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29)
+                   + SN_SHUFFLE(x, y, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
+    case 2: return SN_SHUFFLE(x, y, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
+                   + SN_SHUFFLE(x, y, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+#elif SN_VBYTES == 32
+    case 8: return SN_SHUFFLE(x, y, 0, 1, 2, 3, 8, 9, 10, 11)
+                   + SN_SHUFFLE(x, y, 4, 5, 6, 7, 12, 13, 14, 15);
+    case 4: return SN_SHUFFLE(x, y, 0, 1, 4, 5, 8, 9, 12, 13)
+                   + SN_SHUFFLE(x, y, 2, 3, 6, 7, 10, 11, 14, 15);
+    case 2: return SN_SHUFFLE(x, y, 0, 2, 4, 6, 8, 10, 12, 14)
+                   + SN_SHUFFLE(x, y, 1, 3, 5, 7, 9, 11, 13, 15);
+#elif SN_VBYTES == 16
+    case 4: return SN_SHUFFLE(x, y, 0, 1, 4, 5)
+                   + SN_SHUFFLE(x, y, 2, 3, 6, 7);
+    case 2: return SN_SHUFFLE(x, y, 0, 2, 4, 6)
+                   + SN_SHUFFLE(x, y, 1, 3, 5, 7);
+#endif
+    default: return x;  /* not reached: w is a power of two from VL down to 2 */
+    }
+}
+
+/* The sum of v's lanes: v folded with itself until one lane is left. */
+static inline __attribute__((always_inline)) real sn_lanes_sum(vreal v)
+{
+    for (int w = SN_VL; w > 1; w /= 2)
+        v = sn_fold(w, v, v);
+    return v[0];
+}
+
+/* The lane sums of the 4 x 4 vectors v into sums[0..16), row by row: pairs of vectors are folded
+ * until every group is one lane, 15 folds (two shuffles and an add each) where summing each
+ * vector alone would take 16 * log2(VL). */
+static inline __attribute__((always_inline)) void sn_sums16(vreal v[4][4], real sums[16])
+{
+    vreal level[8];  /* each fold halves the vectors in use and the width of their groups */
+    for (int m = 0; m < 8; m++)
+        level[m] = sn_fold(SN_VL, v[m / 2][m % 2 * 2], v[m / 2][m % 2 * 2 + 1]);
+    int live = 8;
+    for (int w = SN_VL / 2; w > 1; w /= 2, live /= 2)
+        for (int m = 0; m < live / 2; m++)
+            level[m] = sn_fold(w, level[2 * m], level[2 * m + 1]);
+    memcpy(sums, level, sizeof(real) * 16);  /* 16 / VL vectors of VL sums each */
 }
 
 /* A vector of the count < VL values at p, then zeros; nothing past p + count is read. */
@@ -191,6 +242,15 @@ static inline vreal sn_load_first(const real *p, int count)
     for (int l = 0; l < count; l++)
         v[l] = p[l];
     return v;
+}
+
+/* acc[i][j] += av[i] * bv[j] for i < rows, j < cols */
+static inline __attribute__((always_inline)) void sn_outer(int rows, int cols, vreal acc[4][4], const vreal *av,
+                                                            const vreal *bv)
+{
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            acc[i][j] += av[i] * bv[j];
 }
 
 /* rows x cols dot products of rows of A with rows of B, k long: C[i, j] (+)= alpha A[i, :] . B[j, :].
@@ -209,22 +269,40 @@ static inline __attribute__((always_inline)) void sn_dots(int rows, int cols, in
             memcpy(&av[i], a + i * lda + p, sizeof(vreal));
         for (int j = 0; j < cols; j++)
             memcpy(&bv[j], b + j * ldb + p, sizeof(vreal));
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++)
-                acc[i][j] += av[i] * bv[j];
+        sn_outer(rows, cols, acc, av, bv);
     }
-    if (p < k) {  /* the last k % VL, into zero-filled vectors */
-        for (int i = 0; i < rows; i++)
-            av[i] = sn_load_first(a + i * lda + p, k - p);
+    if (p < k && k >= SN_VL) {
+        /* the last k - p values: load the VL values that end at k, and clear in A's vectors the
+         * lanes before p, already counted (whole loads; filling lane by lane costs more) */
+        vindex lane;
+        for (int l = 0; l < SN_VL; l++)
+            lane[l] = l;
+        const vindex keep = lane >= SN_VL - (k - p);
+        for (int i = 0; i < rows; i++) {
+            vindex bits;
+            memcpy(&bits, a + i * lda + k - SN_VL, sizeof bits);
+            av[i] = (vreal)(bits & keep);
+        }
         for (int j = 0; j < cols; j++)
-            bv[j] = sn_load_first(b + j * ldb + p, k - p);
+            memcpy(&bv[j], b + j * ldb + k - SN_VL, sizeof(vreal));
+        sn_outer(rows, cols, acc, av, bv);
+    } else if (p < k) {  /* fewer than VL values in all: zero-filled vectors */
+        for (int i = 0; i < rows; i++)
+            av[i] = sn_load_first(a + i * lda, k);
+        for (int j = 0; j < cols; j++)
+            bv[j] = sn_load_first(b + j * ldb, k);
+        sn_outer(rows, cols, acc, av, bv);
+    }
+    real sums[16];
+    if (rows * cols == 16)
+        sn_sums16(acc, sums);
+    else
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
-                acc[i][j] += av[i] * bv[j];
-    }
+                sums[i * cols + j] = sn_lanes_sum(acc[i][j]);
     for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++)
-            c[i * ldc + j] = alpha * sn_lanes_sum(acc[i][j]) + (accumulate ? c[i * ldc + j] : 0);
+            c[i * ldc + j] = alpha * sums[i * cols + j] + (accumulate ? c[i * ldc + j] : 0);
 }
 
 /* C (m x n) (+)= alpha * A B^T for A (m x k) and B (n x k) whose rows are contiguous: every

@@ -33,6 +33,20 @@ DTYPES = {"float32": ("float", float32), "float64": ("double", float64)}
 GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 64}
 
 
+def lane_folds(lanes: int) -> list[tuple[int, list[int], list[int]]]:
+    """The shuffles of sn_fold for vectors of ``lanes`` lanes: for each group width w (lanes
+    down to 2), the lanes holding the first and the second half of every group of x and then
+    of y, numbered as SN_SHUFFLE numbers them (x's lanes from 0, y's from ``lanes``)."""
+    folds = []
+    width = lanes
+    while width > 1:
+        first = [side + group * width + lane for side in (0, lanes)
+                 for group in range(lanes // width) for lane in range(width // 2)]
+        folds.append((width, first, [index + width // 2 for index in first]))
+        width //= 2
+    return folds
+
+
 def min_share(model) -> int:
     """The fewest samples worth giving one thread: below it, a thread's fixed costs (its own
     packed weights and gradient buffer, about 64 operations per parameter) outweigh its share."""
@@ -311,6 +325,7 @@ def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
         "steps": [(layer, plan.outputs[layer.name], plan.deltas[layer.name], plan.index.get(layer.name, 0))
                   for layer in model.layers],
         "specs": model.param_specs(),
+        "folds": {size: lane_folds(size // np.dtype(dtype).itemsize) for size in (64, 32, 16)},
     }
     source = env.get_template("model.c.j2").render(**context)
     cdef = env.get_template("model.cdef.j2").render(**context)

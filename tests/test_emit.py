@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 import symnet as sn
-from symnet.emit import CPrinter, elementwise, emit
+from symnet.emit import CPrinter, elementwise, emit, lane_folds
 from symnet.zoo import lenet, mlp
 
 y, x, g = sp.Symbol("y", real=True), sp.Symbol("x", real=True), sp.Symbol("g")
@@ -63,6 +63,14 @@ def test_custom_activation_and_loss_need_no_hand_written_c():
     assert "out[e] = log(exp(x) + 1);" in source
     assert "dx[e] = g*(1 - exp(-y));" in source
     assert "dz[e] = -1.0/2.0*tanh(t - z)/total;" in source
+
+
+def test_lane_folds_pair_the_halves_of_every_group():
+    # Four lanes: groups of 4 fold to groups of 2 (x's then y's), which fold to single lanes.
+    assert lane_folds(4) == [(4, [0, 1, 4, 5], [2, 3, 6, 7]), (2, [0, 2, 4, 6], [1, 3, 5, 7])]
+    assert [width for width, _, _ in lane_folds(16)] == [16, 8, 4, 2]
+    source = emit(lenet(), "float32", 1).source
+    assert "case 2: return SN_SHUFFLE(x, y, 0, 2, 4, 6)\n                   + SN_SHUFFLE(x, y, 1, 3, 5, 7);" in source
 
 
 def test_shapes_are_compile_time_constants():
