@@ -19,7 +19,7 @@
  *     dense2           y at     1536, dy at     2048
  *     relu1            y at     2560, dy at     3072
  *     dense3           y at     3584, dy at     3840
- *     scratch          at     4096: the matrix multiply's packed blocks, one sample's im2col
+ *     scratch          at     4096: the matrix multiply's packed blocks, a convolution's im2col and padded input
  *   index   0 argmax positions of the max pools
  */
 #include <math.h>

@@ -29,7 +29,7 @@
  *     dense2           y at  1897472, dy at  1902848
  *     relu4            y at  1908224, dy at  1913600
  *     dense3           y at  1918976, dy at  1919616
- *     scratch          at  1920256: the matrix multiply's packed blocks, one sample's im2col
+ *     scratch          at  1920256: the matrix multiply's packed blocks, a convolution's im2col and padded input
  *   index   100864 argmax positions of the max pools
  */
 #include <math.h>
@@ -382,57 +382,61 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
 /* As matrices, 1 sample(s) at a time side by side: col[(i, u, v), (s, r, c)] = x[s, i, r + u - 2, c + v - 2]
  * (0 in the padding), then y = W col + b with W as a 6 x 25 matrix. */
 #define CONV1_GROUP 1
-
-/* One sample's columns into col, whose rows are ld long. */
-static void conv1_im2col(const real *restrict x, real *restrict col, int ld)
+/* One sample's input with 2 row(s) and 2 column(s) of zeros around each plane: 1 x 32 x 32.
+ * Read from there, every kernel offset is in range, so the copies below need no bounds. */
+static void conv1_pad(const real *restrict x, real *restrict padded)
 {
-    for (int i = 0; i < 1; i++)
-    for (int u = 0; u < 5; u++)
-    for (int v = 0; v < 5; v++) {
-        real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
-        /* the output columns c whose input column c + v - 2 lies in [0, 28): [c0, c1) */
-        const int last = 29 - v;
-        const int c0 = v < 2 ? (2 - v + 0) / 1 : 0;
-        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(28, last / 1 + 1));
-        for (int r = 0; r < 28; r++) {
-            const int h = r + u - 2;
-            real *restrict out = row + r * 28;
-            if (h < 0 || h >= 28) {
-                memset(out, 0, sizeof(real) * 28);
-                continue;
-            }
-            const real *restrict in = x + (i * 28 + h) * 28;
-            for (int c = 0; c < c0; c++)
-                out[c] = 0;
-            for (int c = c0; c < c1; c++)  /* rows are short: a loop, not a memcpy call per row */
-                out[c] = in[c + v - 2];
-            for (int c = c1; c < 28; c++)
-                out[c] = 0;
+    for (int i = 0; i < 1; i++) {
+        real *restrict plane = padded + i * 1024;
+        memset(plane, 0, sizeof(real) * 64);
+        memset(plane + 960, 0, sizeof(real) * 64);
+        for (int h = 0; h < 28; h++) {
+            real *restrict row = plane + (h + 2) * 32;
+            for (int w = 0; w < 2; w++)
+                row[w] = row[30 + w] = 0;
+            for (int w = 0; w < 28; w++)
+                row[2 + w] = x[(i * 28 + h) * 28 + w];
         }
     }
 }
 
-/* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
-static void conv1_col2im(const real *restrict col, int ld, real *restrict dx)
+/* One sample's columns into col, whose rows are ld long; padded is room for the padded input. */
+static void conv1_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)
 {
+    conv1_pad(x, padded);
+    const real *restrict source = padded;
+    for (int i = 0; i < 1; i++)
+    for (int u = 0; u < 5; u++)
+    for (int v = 0; v < 5; v++) {
+        real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
+        for (int r = 0; r < 28; r++) {
+            const real *restrict in = source + (i * 32 + r + u) * 32 + v;
+            for (int c = 0; c < 28; c++)
+                row[r * 28 + c] = in[c];
+        }
+    }
+}
+
+/* The adjoint of im2col: each column entry adds back into the pixel it was copied from,
+ * in the padded planes, whose inside is then added to dx. */
+static void conv1_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded)
+{
+    memset(padded, 0, sizeof(real) * 1024);
+    real *restrict target = padded;
     for (int i = 0; i < 1; i++)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
         const real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
-        /* the output columns c whose input column c + v - 2 lies in [0, 28): [c0, c1) */
-        const int last = 29 - v;
-        const int c0 = v < 2 ? (2 - v + 0) / 1 : 0;
-        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(28, last / 1 + 1));
         for (int r = 0; r < 28; r++) {
-            const int h = r + u - 2;
-            if (h < 0 || h >= 28)
-                continue;
-            real *restrict out = dx + (i * 28 + h) * 28;
-            const real *restrict in = row + r * 28;
-            for (int c = c0; c < c1; c++)
-                out[c + v - 2] += in[c];
+            real *restrict out = target + (i * 32 + r + u) * 32 + v;
+            for (int c = 0; c < 28; c++)
+                out[c] += row[r * 28 + c];
         }
     }
+    for (int i = 0; i < 1; i++)
+        for (int h = 0; h < 28; h++)
+            for (int w = 0; w < 28; w++)
+                dx[(i * 28 + h) * 28 + w] += padded[(i * 32 + h + 2) * 32 + w + 2];
 }
 
 static void conv1_forward(
@@ -442,12 +446,13 @@ static void conv1_forward(
     const real *restrict W = params + 0;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 25 x (group x 784) */
+    real *restrict padded = col + 25 * CONV1_GROUP * 784;  /* 1024 values */
     const real *restrict b = params + 150;
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 784;
         for (int s = 0; s < g; s++)
-            conv1_im2col(x + (long)(n0 + s) * 784, col + s * 784, ld);
+            conv1_im2col(x + (long)(n0 + s) * 784, col + s * 784, ld, padded);
         /* one sample at a time: the product is laid out as the output, so it goes straight there */
         real *restrict out = y + (long)n0 * 4704;
         sn_gemm(6, ld, 25, 1, W, 25, 1, col, ld, 1, out, ld, 0, pack_a, pack_b);
@@ -468,11 +473,12 @@ static void conv1_backward(
     real *restrict dW = grads + 0;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;
+    real *restrict padded = col + 25 * CONV1_GROUP * 784;
     (void)y; (void)index; (void)W;
     (void)dx;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 784;
-        conv1_im2col(x + (long)n0 * 784, col, ld);
+        conv1_im2col(x + (long)n0 * 784, col, ld, padded);
         const real *restrict stage = dy + (long)n0 * 4704;  /* one sample's dy is laid out as the product */
         sn_gemm(6, 25, ld, 1, stage, ld, 1, col, 1, ld, dW, 25, 1, pack_a, pack_b);
         real *restrict db = grads + 150;
@@ -576,55 +582,36 @@ static void maxpool1_backward(
 /* As matrices, 6 sample(s) at a time side by side: col[(i, u, v), (s, r, c)] = x[s, i, r + u - 0, c + v - 0]
  * (0 in the padding), then y = W col + b with W as a 16 x 150 matrix. */
 #define CONV2_GROUP 6
-
 /* One sample's columns into col, whose rows are ld long. */
-static void conv2_im2col(const real *restrict x, real *restrict col, int ld)
+static void conv2_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)
 {
+    const real *restrict source = x;
+    (void)padded;
     for (int i = 0; i < 6; i++)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
         real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
-        /* the output columns c whose input column c + v - 0 lies in [0, 14): [c0, c1) */
-        const int last = 13 - v;
-        const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
-        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(10, last / 1 + 1));
         for (int r = 0; r < 10; r++) {
-            const int h = r + u - 0;
-            real *restrict out = row + r * 10;
-            if (h < 0 || h >= 14) {
-                memset(out, 0, sizeof(real) * 10);
-                continue;
-            }
-            const real *restrict in = x + (i * 14 + h) * 14;
-            for (int c = 0; c < c0; c++)
-                out[c] = 0;
-            for (int c = c0; c < c1; c++)  /* rows are short: a loop, not a memcpy call per row */
-                out[c] = in[c + v - 0];
-            for (int c = c1; c < 10; c++)
-                out[c] = 0;
+            const real *restrict in = source + (i * 14 + r + u) * 14 + v;
+            for (int c = 0; c < 10; c++)
+                row[r * 10 + c] = in[c];
         }
     }
 }
 
 /* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
-static void conv2_col2im(const real *restrict col, int ld, real *restrict dx)
+static void conv2_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded)
 {
+    real *restrict target = dx;
+    (void)padded;
     for (int i = 0; i < 6; i++)
     for (int u = 0; u < 5; u++)
     for (int v = 0; v < 5; v++) {
         const real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
-        /* the output columns c whose input column c + v - 0 lies in [0, 14): [c0, c1) */
-        const int last = 13 - v;
-        const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
-        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(10, last / 1 + 1));
         for (int r = 0; r < 10; r++) {
-            const int h = r + u - 0;
-            if (h < 0 || h >= 14)
-                continue;
-            real *restrict out = dx + (i * 14 + h) * 14;
-            const real *restrict in = row + r * 10;
-            for (int c = c0; c < c1; c++)
-                out[c + v - 0] += in[c];
+            real *restrict out = target + (i * 14 + r + u) * 14 + v;
+            for (int c = 0; c < 10; c++)
+                out[c] += row[r * 10 + c];
         }
     }
 }
@@ -637,12 +624,13 @@ static void conv2_forward(
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 150 x (group x 100) */
     real *restrict stage = col + 150 * CONV2_GROUP * 100;   /* 16 x (group x 100) */
+    real *restrict padded = col + 150 * CONV2_GROUP * 100 + 16 * CONV2_GROUP * 100;  /* 0 values */
     const real *restrict b = params + 2556;
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV2_GROUP) {
         const int g = SN_MIN(CONV2_GROUP, count - n0), ld = g * 100;
         for (int s = 0; s < g; s++)
-            conv2_im2col(x + (long)(n0 + s) * 1176, col + s * 100, ld);
+            conv2_im2col(x + (long)(n0 + s) * 1176, col + s * 100, ld, padded);
         sn_gemm(16, ld, 150, 1, W, 150, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);
         for (int s = 0; s < g; s++)
             for (int o = 0; o < 16; o++) {
@@ -667,12 +655,13 @@ static void conv2_backward(
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;
     real *restrict stage = col + 150 * CONV2_GROUP * 100;
+    real *restrict padded = col + 150 * CONV2_GROUP * 100 + 16 * CONV2_GROUP * 100;
     (void)y; (void)index; (void)W;
     memset(dx, 0, sizeof(real) * (size_t)count * 1176);
     for (int n0 = 0; n0 < count; n0 += CONV2_GROUP) {
         const int g = SN_MIN(CONV2_GROUP, count - n0), ld = g * 100;
         for (int s = 0; s < g; s++) {
-            conv2_im2col(x + (long)(n0 + s) * 1176, col + s * 100, ld);
+            conv2_im2col(x + (long)(n0 + s) * 1176, col + s * 100, ld, padded);
             for (int o = 0; o < 16; o++)
                 memcpy(stage + (long)o * ld + s * 100, dy + (long)(n0 + s) * 1600 + o * 100,
                        sizeof(real) * 100);
@@ -687,7 +676,7 @@ static void conv2_backward(
         }
         sn_gemm(150, ld, 16, 1, W, 1, 150, stage, ld, 1, col, ld, 0, pack_a, pack_b);
         for (int s = 0; s < g; s++)
-            conv2_col2im(col + s * 100, ld, dx + (long)(n0 + s) * 1176);
+            conv2_col2im(col + s * 100, ld, dx + (long)(n0 + s) * 1176, padded);
     }
 }
 

@@ -14,7 +14,7 @@
  *     dense1           y at        0, dy at     8192
  *     sigmoid1         y at    16384, dy at    24576
  *     dense2           y at    32768, dy at    33408
- *     scratch          at    34048: the matrix multiply's packed blocks, one sample's im2col
+ *     scratch          at    34048: the matrix multiply's packed blocks, a convolution's im2col and padded input
  *   index   0 argmax positions of the max pools
  */
 #include <math.h>

@@ -15,7 +15,7 @@
  *     maxpool1         y at    37632, dy at    40704
  *     flatten1         y at    43776, dy at    46848
  *     dense1           y at    49920, dy at    50048
- *     scratch          at    50176: the matrix multiply's packed blocks, one sample's im2col
+ *     scratch          at    50176: the matrix multiply's packed blocks, a convolution's im2col and padded input
  *   index   3072 argmax positions of the max pools
  */
 #include <math.h>
@@ -366,55 +366,36 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
 /* As matrices, 11 sample(s) at a time side by side: col[(i, u, v), (s, r, c)] = x[s, i, r + u - 0, c + v - 0]
  * (0 in the padding), then y = 1/9 * W col + b with W as a 3 x 9 matrix. */
 #define CONV1_GROUP 11
-
 /* One sample's columns into col, whose rows are ld long. */
-static void conv1_im2col(const real *restrict x, real *restrict col, int ld)
+static void conv1_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)
 {
+    const real *restrict source = x;
+    (void)padded;
     for (int i = 0; i < 1; i++)
     for (int u = 0; u < 3; u++)
     for (int v = 0; v < 3; v++) {
         real *restrict row = col + (long)((i * 3 + u) * 3 + v) * ld;
-        /* the output columns c whose input column c + v - 0 lies in [0, 9): [c0, c1) */
-        const int last = 8 - v;
-        const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
-        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(7, last / 1 + 1));
         for (int r = 0; r < 7; r++) {
-            const int h = r + u - 0;
-            real *restrict out = row + r * 7;
-            if (h < 0 || h >= 9) {
-                memset(out, 0, sizeof(real) * 7);
-                continue;
-            }
-            const real *restrict in = x + (i * 9 + h) * 9;
-            for (int c = 0; c < c0; c++)
-                out[c] = 0;
-            for (int c = c0; c < c1; c++)  /* rows are short: a loop, not a memcpy call per row */
-                out[c] = in[c + v - 0];
-            for (int c = c1; c < 7; c++)
-                out[c] = 0;
+            const real *restrict in = source + (i * 9 + r + u) * 9 + v;
+            for (int c = 0; c < 7; c++)
+                row[r * 7 + c] = in[c];
         }
     }
 }
 
 /* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
-static void conv1_col2im(const real *restrict col, int ld, real *restrict dx)
+static void conv1_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded)
 {
+    real *restrict target = dx;
+    (void)padded;
     for (int i = 0; i < 1; i++)
     for (int u = 0; u < 3; u++)
     for (int v = 0; v < 3; v++) {
         const real *restrict row = col + (long)((i * 3 + u) * 3 + v) * ld;
-        /* the output columns c whose input column c + v - 0 lies in [0, 9): [c0, c1) */
-        const int last = 8 - v;
-        const int c0 = v < 0 ? (0 - v + 0) / 1 : 0;
-        const int c1 = last < 0 ? c0 : SN_MAX(c0, SN_MIN(7, last / 1 + 1));
         for (int r = 0; r < 7; r++) {
-            const int h = r + u - 0;
-            if (h < 0 || h >= 9)
-                continue;
-            real *restrict out = dx + (i * 9 + h) * 9;
-            const real *restrict in = row + r * 7;
-            for (int c = c0; c < c1; c++)
-                out[c + v - 0] += in[c];
+            real *restrict out = target + (i * 9 + r + u) * 9 + v;
+            for (int c = 0; c < 7; c++)
+                out[c] += row[r * 7 + c];
         }
     }
 }
@@ -427,11 +408,12 @@ static void conv1_forward(
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 9 x (group x 49) */
     real *restrict stage = col + 9 * CONV1_GROUP * 49;   /* 3 x (group x 49) */
+    real *restrict padded = col + 9 * CONV1_GROUP * 49 + 3 * CONV1_GROUP * 49;  /* 0 values */
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 49;
         for (int s = 0; s < g; s++)
-            conv1_im2col(x + (long)(n0 + s) * 81, col + s * 49, ld);
+            conv1_im2col(x + (long)(n0 + s) * 81, col + s * 49, ld, padded);
         sn_gemm(3, ld, 9, 1.0F/9.0F, W, 9, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);
         for (int s = 0; s < g; s++)
             for (int o = 0; o < 3; o++) {
@@ -454,12 +436,13 @@ static void conv1_backward(
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;
     real *restrict stage = col + 9 * CONV1_GROUP * 49;
+    real *restrict padded = col + 9 * CONV1_GROUP * 49 + 3 * CONV1_GROUP * 49;
     (void)y; (void)index; (void)W;
     (void)dx;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 49;
         for (int s = 0; s < g; s++) {
-            conv1_im2col(x + (long)(n0 + s) * 81, col + s * 49, ld);
+            conv1_im2col(x + (long)(n0 + s) * 81, col + s * 49, ld, padded);
             for (int o = 0; o < 3; o++)
                 memcpy(stage + (long)o * ld + s * 49, dy + (long)(n0 + s) * 147 + o * 49,
                        sizeof(real) * 49);

@@ -141,6 +141,18 @@ def conv_group(layer: Conv2D) -> int:
     return max(1, min(16, -(-512 // pixels)))
 
 
+def conv_scratch(layer: Conv2D) -> int:
+    """A convolution's room in scratch past the packing buffers: its im2col columns for
+    conv_group(layer) samples; its output staged when it multiplies several samples at once
+    (one sample's product is laid out as its output); one sample's input padded with zeros."""
+    group, pixels = conv_group(layer), int(np.prod(layer.output_shape[1:]))
+    channels, height, width = layer.input_shape
+    staged = layer.out_channels if group > 1 else 0
+    padded = (channels * (height + 2 * layer.padding[0]) * (width + 2 * layer.padding[1])
+              if any(layer.padding) else 0)
+    return (int(np.prod(layer.kernel)) * channels + staged) * group * pixels + padded
+
+
 def layout(model, batch: int) -> Layout:
     """Where each parameter and each layer's output and gradient live."""
     plan = Layout()
@@ -155,12 +167,7 @@ def layout(model, batch: int) -> Layout:
         if isinstance(layer, MaxPool):
             plan.index[layer.name] = plan.index_size
             plan.index_size += size
-    # A convolution's im2col columns, and its staged output when it multiplies several
-    # samples at once (one sample's product is laid out as its output), for conv_group(layer) samples.
-    columns = [(int(np.prod(layer.kernel)) * layer.input_shape[0]
-                + (layer.out_channels if conv_group(layer) > 1 else 0))
-               * conv_group(layer) * int(np.prod(layer.output_shape[1:]))
-               for layer in model.layers if isinstance(layer, Conv2D)]
+    columns = [conv_scratch(layer) for layer in model.layers if isinstance(layer, Conv2D)]
     plan.scratch = plan.work_size
     plan.scratch_size = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"] + max(columns, default=0)
     plan.work_size += plan.scratch_size  # for one thread; a net with more threads allocates more

@@ -78,7 +78,8 @@ def test_shapes_are_compile_time_constants():
     assert "typedef double real;" in source and "#define SN_BATCH 32" in source
     assert "#define CONV2_GROUP 6" in source                  # 6 samples: 600 columns per multiply
     assert "sn_gemm(16, ld, 150, 1, W, 150, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);" in source
-    assert "const int h = r + u - 2;" in source and "for (int n = 0; n < count; n++)" in source
+    assert "const real *restrict in = source + (i * 32 + r + u) * 32 + v;" in source  # padded 28 x 28
+    assert "for (int n = 0; n < count; n++)" in source
 
 
 def test_mean_convolution_scales_the_matrix_multiply():
