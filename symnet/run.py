@@ -66,6 +66,8 @@ class CompiledNet:
         self._target_dtype = np.int32 if isinstance(model.loss, SoftmaxCrossEntropy) else self._np
         plan = self.layout
         self._flat = np.zeros(plan.param_size, self._np)
+        # Zero between calls: sn_train expects it and clears them as it uses them; a call
+        # that adds gradients in Python's sight (gradients, deltas) clears them after.
         self._grads = np.zeros(plan.param_size, self._np)
         self._velocity = np.zeros(plan.param_size, self._np)
         # Each thread after the first needs its own scratch room and gradient slice.
@@ -175,8 +177,7 @@ class CompiledNet:
         return x, targets
 
     def _accumulate(self, x: np.ndarray, targets: np.ndarray) -> float:
-        """Zero the gradients, then add every chunk's; returns the loss of the mean."""
-        self._grads[:] = 0
+        """Add every chunk's gradients into the (zero) gradients; returns the loss of the mean."""
         return sum(self._accumulate_chunk(x, targets, start, count, len(x)) for start, count in self._chunks(len(x)))
 
     def _accumulate_chunk(self, x: np.ndarray, targets: np.ndarray, start: int, count: int, total: int) -> float:
@@ -235,18 +236,24 @@ class CompiledNet:
         """``d loss / d parameter`` for every parameter, over all samples."""
         x, targets = self._batch(x, y)
         with self._lock:
-            self._accumulate(x, targets)
-            return self._unflatten(self._grads)
+            try:
+                self._accumulate(x, targets)
+                return self._unflatten(self._grads)
+            finally:
+                self._grads[:] = 0
 
     def deltas(self, x, y) -> list[np.ndarray]:
         """``d loss / d output`` of every layer, in order: what backward passes along."""
         x, targets = self._batch(x, y)
         deltas = [np.empty((len(x), *layer.output_shape), self._np) for layer in self.model.layers]
         with self._lock:
-            for start, count in self._chunks(len(x)):
-                self._accumulate_chunk(x, targets, start, count, len(x))
-                for layer, out in zip(self.model.layers, deltas):
-                    out[start:start + count] = self._held(self.layout.deltas, layer, count)
+            try:
+                for start, count in self._chunks(len(x)):
+                    self._accumulate_chunk(x, targets, start, count, len(x))
+                    for layer, out in zip(self.model.layers, deltas):
+                        out[start:start + count] = self._held(self.layout.deltas, layer, count)
+            finally:
+                self._grads[:] = 0
         return deltas
 
     def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:

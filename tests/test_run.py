@@ -163,6 +163,20 @@ def test_fit_takes_the_steps_that_step_would(loss, progress):
         assert np.array_equal(value, stepped.params[name]), name
 
 
+@pytest.mark.parametrize("first", ["gradients", "deltas"])
+def test_a_step_after_inspecting_gradients_is_a_plain_step(first):
+    # sn_train expects the gradient sums at 0; calls that add gradients in Python's sight clear them.
+    model = sn.Sequential(sn.Input(1, 5, 5), sn.Conv2D(2, 3), sn.ReLU(), sn.Flatten(), sn.Dense(3),
+                          loss=sn.SoftmaxCrossEntropy())
+    params = model.init_params(5)
+    x, y = random_batch(model, 6, seed=5)
+    inspected, plain = (sn.compile(model, batch=4, dtype="float64", params=params) for _ in range(2))
+    getattr(inspected, first)(x[::-1], y[::-1])
+    assert inspected.step(x, y, lr=0.1) == plain.step(x, y, lr=0.1)
+    for name, value in inspected.params.items():
+        assert np.array_equal(value, plain.params[name]), name
+
+
 def test_fit_shows_a_progress_bar_when_asked(capsys):
     model = sn.Sequential(sn.Input(3), sn.Dense(2), loss=sn.MeanSquaredError())
     net = sn.compile(model, batch=4)
@@ -208,6 +222,8 @@ GOOD_X = np.zeros((2, 1, 4, 4))
     ("loss", (GOOD_X, [0, 3]), r"labels: must lie in \[0, 3\)"),
     ("loss", (GOOD_X, [0]), r"labels: expected shape \(2,\)"),
     ("gradients", (GOOD_X, [-1, 0]), r"labels: must lie in \[0, 3\)"),
+    ("step", (GOOD_X, np.array([0, -2**63])), r"labels: must lie in \[0, 3\)"),
+    ("step", (GOOD_X, np.array([2, 2**64 - 1], dtype=np.uint64)), r"labels: must lie in \[0, 3\)"),
     ("gradients", (GOOD_X, [0.5, 1]), "labels: must be whole class indices"),
     ("step", (GOOD_X, [0, 1]), None),
     ("step", (GOOD_X, [0, 9]), r"labels: must lie"),

@@ -177,9 +177,11 @@ class SoftmaxCrossEntropy(LossFunction):
                 raise ValueError("labels: must be whole class indices, got fractions or NaN")
         elif t.dtype.kind not in "biu":
             raise ValueError(f"labels: expected integer class indices, got dtype {t.dtype}")
-        if count and (t.min() < 0 or t.max() >= self.classes):
+        labels = t.astype(np.int64)
+        # Both bounds in one pass: read as unsigned, a negative label is larger than any class.
+        if count and labels.view(np.uint64).max() >= self.classes:
             raise ValueError(f"labels: must lie in [0, {self.classes}), got values from {t.min()} to {t.max()}")
-        return t.astype(np.int64)
+        return labels
 
     def symbols(self) -> Symbols:
         n, k, j = indices("n", "k", "j")
