@@ -56,6 +56,8 @@ typedef real vreal __attribute__((vector_size(SN_VBYTES), aligned(sizeof(real)))
 #define SN_NC 512
 /* below this many rows of A, a transposed B is multiplied unpacked (sn_gemm_nt) */
 #define SN_NT_ROWS 64
+/* at most this long a sum (with B's rows contiguous), C is made row by row (sn_gemm_thin) */
+#define SN_THIN_K 4
 
 /* panels of NR columns: packed[(p*kc + k)*NR + j] = B(k, p*NR + j), 0 past column nc */
 static void sn_pack_b(int kc, int nc, const real *restrict b, long brs, long bcs, real *restrict packed)
@@ -140,8 +142,9 @@ static inline void sn_micro(int kc, const real *restrict a, const real *restrict
             c[i * ldc + j] = alpha * tile[i][j] + (accumulate ? c[i * ldc + j] : 0);
 }
 
-/* One or two rows of C (a batch of one through a dense layer): packing B would cost more
- * than the multiply, so each row of C is made straight from B's rows, as their combination.
+/* One or two rows of C (a batch of one through a dense layer), or few columns of A (a batch of
+ * up to SN_THIN_K samples into a dense layer's dW): packing would cost more than the multiply,
+ * so each row of C is made straight from B's rows, as their combination, four at a time.
  * (A transposed B with contiguous columns goes to sn_gemm_nt instead.) */
 static void sn_gemm_thin(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b,
                          long brs, long bcs, real *c, long ldc, int accumulate)
@@ -152,7 +155,16 @@ static void sn_gemm_thin(int m, int n, int k, real alpha, const real *a, long ar
         if (bcs == 1) {
             if (!accumulate)
                 memset(row, 0, sizeof(real) * (size_t)n);
-            for (int p = 0; p < k; p++) {
+            int p = 0;
+            for (; p + 4 <= k; p += 4) {  /* one pass over the row of C for four rows of B */
+                const real w0 = alpha * ai[p * acs], w1 = alpha * ai[(p + 1) * acs];
+                const real w2 = alpha * ai[(p + 2) * acs], w3 = alpha * ai[(p + 3) * acs];
+                const real *restrict b0 = b + (long)p * brs, *restrict b1 = b0 + brs;
+                const real *restrict b2 = b1 + brs, *restrict b3 = b2 + brs;
+                for (int j = 0; j < n; j++)
+                    row[j] += w0 * b0[j] + w1 * b1[j] + w2 * b2[j] + w3 * b3[j];
+            }
+            for (; p < k; p++) {
                 const real weight = alpha * ai[p * acs];
                 const real *restrict bp = b + (long)p * brs;
                 for (int j = 0; j < n; j++)
@@ -334,7 +346,7 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
         sn_gemm_nt(m, n, k, alpha, a, ars, b, bcs, c, ldc, accumulate);
         return;
     }
-    if (m <= 2) {
+    if (m <= 2 || (k <= SN_THIN_K && bcs == 1)) {
         sn_gemm_thin(m, n, k, alpha, a, ars, acs, b, brs, bcs, c, ldc, accumulate);
         return;
     }

@@ -30,7 +30,8 @@ from .symbolic import text
 DTYPES = {"float32": ("float", float32), "float64": ("double", float64)}
 # The matrix multiply's blocking: MR rows per micro-tile; KC, MC, NC the packed block sizes
 # (NC a multiple of every NR the vector widths give: 16 or 32 floats, 8 or 16 doubles).
-GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 64}
+# Unpacked instead: a transposed B under NT_ROWS rows of A, and sums at most THIN_K long.
+GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 64, "thin_k": 4}
 
 
 def lane_folds(lanes: int) -> list[tuple[int, list[int], list[int]]]:
