@@ -451,6 +451,7 @@ static void conv1_col2im(const real *restrict col, int ld, real *restrict dx, re
                 dx[(i * 28 + h) * 28 + w] += padded[(i * 32 + h + 2) * 32 + w + 2];
 }
 
+
 static void conv1_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
@@ -459,6 +460,7 @@ static void conv1_forward(
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 25 x (group x 784) */
     real *restrict padded = col + 25 * CONV1_GROUP * 784;  /* 1024 values */
+
     const real *restrict b = params + 150;
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
@@ -484,8 +486,9 @@ static void conv1_backward(
     const real *restrict W = params + 0;
     real *restrict dW = grads + 0;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    real *restrict col = pack_b + SN_KC * SN_NC;
-    real *restrict padded = col + 25 * CONV1_GROUP * 784;
+    real *restrict col = pack_b + SN_KC * SN_NC;                      /* 25 x (group x 784) */
+    real *restrict padded = col + 25 * CONV1_GROUP * 784;  /* 1024 values */
+
     (void)y; (void)index; (void)W;
     (void)dx;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
@@ -628,6 +631,7 @@ static void conv2_col2im(const real *restrict col, int ld, real *restrict dx, re
     }
 }
 
+
 static void conv2_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
@@ -636,7 +640,8 @@ static void conv2_forward(
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 150 x (group x 100) */
     real *restrict stage = col + 150 * CONV2_GROUP * 100;   /* 16 x (group x 100) */
-    real *restrict padded = col + 150 * CONV2_GROUP * 100 + 16 * CONV2_GROUP * 100;  /* 0 values */
+    real *restrict padded = stage + 16 * CONV2_GROUP * 100;  /* 0 values */
+
     const real *restrict b = params + 2556;
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV2_GROUP) {
@@ -665,9 +670,10 @@ static void conv2_backward(
     const real *restrict W = params + 156;
     real *restrict dW = grads + 156;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    real *restrict col = pack_b + SN_KC * SN_NC;
-    real *restrict stage = col + 150 * CONV2_GROUP * 100;
-    real *restrict padded = col + 150 * CONV2_GROUP * 100 + 16 * CONV2_GROUP * 100;
+    real *restrict col = pack_b + SN_KC * SN_NC;                      /* 150 x (group x 100) */
+    real *restrict stage = col + 150 * CONV2_GROUP * 100;   /* 16 x (group x 100) */
+    real *restrict padded = stage + 16 * CONV2_GROUP * 100;  /* 0 values */
+
     (void)y; (void)index; (void)W;
     memset(dx, 0, sizeof(real) * (size_t)count * 1176);
     for (int n0 = 0; n0 < count; n0 += CONV2_GROUP) {

@@ -412,6 +412,7 @@ static void conv1_col2im(const real *restrict col, int ld, real *restrict dx, re
     }
 }
 
+
 static void conv1_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
@@ -420,7 +421,8 @@ static void conv1_forward(
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 9 x (group x 49) */
     real *restrict stage = col + 9 * CONV1_GROUP * 49;   /* 3 x (group x 49) */
-    real *restrict padded = col + 9 * CONV1_GROUP * 49 + 3 * CONV1_GROUP * 49;  /* 0 values */
+    real *restrict padded = stage + 3 * CONV1_GROUP * 49;  /* 0 values */
+
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 49;
@@ -446,9 +448,10 @@ static void conv1_backward(
     const real *restrict W = params + 0;
     real *restrict dW = grads + 0;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    real *restrict col = pack_b + SN_KC * SN_NC;
-    real *restrict stage = col + 9 * CONV1_GROUP * 49;
-    real *restrict padded = col + 9 * CONV1_GROUP * 49 + 3 * CONV1_GROUP * 49;
+    real *restrict col = pack_b + SN_KC * SN_NC;                      /* 9 x (group x 49) */
+    real *restrict stage = col + 9 * CONV1_GROUP * 49;   /* 3 x (group x 49) */
+    real *restrict padded = stage + 3 * CONV1_GROUP * 49;  /* 0 values */
+
     (void)y; (void)index; (void)W;
     (void)dx;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
