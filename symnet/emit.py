@@ -304,12 +304,18 @@ def _loss_comments(derivation) -> list[str]:
     return [comment(line) for line in lines + list(symbols.notes)]
 
 
+def positive_integer(value, argument: str) -> int:
+    """``value`` as an int if it is a positive integer (not a bool), else a ValueError naming ``argument``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{argument}: expected a positive integer, got {value!r}")
+    return int(value)
+
+
 def check_settings(dtype: str, batch: int) -> None:
     """A ValueError unless ``dtype`` is known and ``batch`` a positive integer."""
     if dtype not in DTYPES:
         raise ValueError(f"dtype: expected one of {sorted(DTYPES)}, got {dtype!r}")
-    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-        raise ValueError(f"batch: expected a positive integer, got {batch!r}")
+    positive_integer(batch, "batch")
 
 
 def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:

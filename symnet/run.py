@@ -16,7 +16,7 @@ import threading
 import numpy as np
 
 from .build import Built, build, declaration_key, load_declared, remember_declared
-from .emit import Emitted, check_settings, emit, layout
+from .emit import Emitted, check_settings, emit, layout, positive_integer
 from .layers import SoftmaxCrossEntropy
 from .model import Sequential
 from .saving import model_to_dict
@@ -36,6 +36,12 @@ def _number(value, argument: str, low: float = 0.0, high: float = math.inf, open
     return value
 
 
+def _sgd_settings(lr, momentum, weight_decay) -> tuple[float, float, float]:
+    """The SGD hyperparameters checked: lr > 0, momentum in [0, 1), weight_decay >= 0."""
+    return (_number(lr, "lr", open_low=True), _number(momentum, "momentum", high=1.0),
+            _number(weight_decay, "weight_decay"))
+
+
 class CompiledNet:
     """A model compiled to C for one dtype and batch size; see :func:`compile`."""
 
@@ -48,10 +54,7 @@ class CompiledNet:
         self._emitted: Emitted | None = None
         check_settings(dtype, batch)
         self.batch = int(batch)
-        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer))
-                                    or threads < 1):
-            raise ValueError(f"threads: expected a positive integer, got {threads!r}")
-        self.threads = default_threads() if threads is None else int(threads)
+        self.threads = default_threads() if threads is None else positive_integer(threads, "threads")
         params = model.init_params() if params is None else model.check_params(params)  # before compiling
         # A declaration compiled before is loaded without deriving or emitting it again.
         declared = declaration_key(model_to_dict(model), dtype, self.batch, sanitize)
@@ -258,9 +261,7 @@ class CompiledNet:
 
     def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
         """One SGD step on the batch ``x, y``; returns the loss before the step."""
-        lr = _number(lr, "lr", open_low=True)
-        momentum = _number(momentum, "momentum", high=1.0)
-        weight_decay = _number(weight_decay, "weight_decay")
+        lr, momentum, weight_decay = _sgd_settings(lr, momentum, weight_decay)
         x, targets = self._batch(x, y)
         return float(self._train(x, targets, None, len(x), lr, momentum, weight_decay)[0])
 
@@ -297,14 +298,9 @@ class CompiledNet:
         """
         from tqdm.auto import tqdm
 
-        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-            raise ValueError(f"epochs: expected a positive integer, got {epochs!r}")
-        batch_size = self.batch if batch_size is None else batch_size
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size: expected a positive integer, got {batch_size!r}")
-        lr = _number(lr, "lr", open_low=True)
-        momentum = _number(momentum, "momentum", high=1.0)
-        weight_decay = _number(weight_decay, "weight_decay")
+        epochs = positive_integer(epochs, "epochs")
+        batch_size = self.batch if batch_size is None else positive_integer(batch_size, "batch_size")
+        lr, momentum, weight_decay = _sgd_settings(lr, momentum, weight_decay)
         lr_decay = _number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
         x, targets = self._batch(x, y)
         if validation is not None:
