@@ -13,6 +13,8 @@ byte-identical for the same model, dtype and batch.
 from __future__ import annotations
 
 import importlib.resources
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from sympy.codegen.ast import float32, float64, real
 from sympy.printing.c import C99CodePrinter
 
 from .derive import LayerDerivation, role
+from .errors import FormulaError
+from .formulas import constant_parts
 from .layers import Activation, AvgPool, Conv2D, Dense, Flatten, MaxPool, SoftmaxCrossEntropy
 from .layers.loss import BATCH
 from .symbolic import text
@@ -64,6 +68,7 @@ class CPrinter(C99CodePrinter):
 
     def __init__(self, dtype: str, arrays: dict | None = None, names: dict | None = None):
         super().__init__({"type_aliases": {real: DTYPES[dtype][1]}, "math_macros": {}})
+        self.dtype = dtype
         self.arrays = arrays or {}   # base label -> (C name, shape without the batch axis)
         self.names = names or {}     # base label -> C name, for indexed symbols printed as scalars
 
@@ -81,6 +86,32 @@ class CPrinter(C99CodePrinter):
                 index_text = f"({index_text})"
             terms.append(index_text if stride == 1 else f"{int(stride)}*{index_text}")
         return f"{name}[{' + '.join(terms)}]"
+
+    # Numbers. Every constant of a formula is a literal of the net's dtype, checked to fit it:
+    # integers past int's range would otherwise be truncated by C, and named constants
+    # (pi, E, ...) would be declared as variables in the middle of an expression.
+    def _literal(self, value: float) -> str:
+        if not math.isfinite(value) or abs(value) > float(np.finfo(self.dtype).max):
+            raise FormulaError(f"the constant {value!r} does not fit in {self.dtype}")
+        return super()._print_Float(sp.Float(value, 17))
+
+    def _print_Float(self, expr):
+        return self._literal(float(expr))
+
+    def _print_Integer(self, expr):
+        if abs(int(expr)) < 2 ** 31:
+            return super()._print_Integer(expr)
+        return self._literal(float(expr))
+
+    def _print_Rational(self, expr):
+        if max(abs(expr.p), abs(expr.q)) < 2 ** 31:
+            return super()._print_Rational(expr)
+        return self._literal(float(expr))
+
+    def _print_NumberSymbol(self, expr):
+        return self._literal(float(expr.evalf(17)))
+
+    _print_Exp1 = _print_Pi = _print_EulerGamma = _print_GoldenRatio = _print_Catalan = _print_NumberSymbol
 
     def _print_KroneckerDelta(self, expr):
         return f"({self._print(expr.args[0])} == {self._print(expr.args[1])})"
@@ -106,18 +137,40 @@ def expand_powers(expr: sp.Expr, largest: int = 4) -> sp.Expr:
     return expr.replace(small, product)
 
 
-def elementwise(expr: sp.Expr, printer: CPrinter, result: str) -> list[str]:
-    """C statements computing ``result = expr``: common subexpressions first, small powers
-    expanded to products."""
-    replacements, (reduced,) = sp.cse([expr], symbols=sp.numbered_symbols("c"))
-    lines = [f"const real {symbol} = {printer.doprint(expand_powers(value))};" for symbol, value in replacements]
-    lines.append(f"{result} = {printer.doprint(expand_powers(reduced))};")
+def fold_constants(expr: sp.Expr) -> sp.Expr:
+    """Each part of ``expr`` without symbols (``exp(2)``, ``sqrt(2)/2``, ``pi``) as one
+    float64 number, which C then gets as one literal."""
+    parts = constant_parts(expr)
+    return expr.xreplace({part: sp.Float(part.evalf(17), 17) for part in parts}) if parts else expr
+
+
+def elementwise(expr: sp.Expr, printer: CPrinter, result: str, owner: str) -> list[str]:
+    """C statements computing ``result = expr``: constants folded, common subexpressions
+    first, small powers expanded to products. A constant that does not fit the dtype is a
+    FormulaError naming ``owner``."""
+    replacements, (reduced,) = sp.cse([fold_constants(expr)], symbols=sp.numbered_symbols("c"))
+    try:
+        lines = [f"const real {symbol} = {printer.doprint(expand_powers(value))};" for symbol, value in replacements]
+        lines.append(f"{result} = {printer.doprint(expand_powers(reduced))};")
+    except FormulaError as error:
+        raise FormulaError(f"{owner}: {error}") from None
     return lines
 
 
-def comment(line: str) -> str:
-    """Text safe inside a C block comment."""
-    return line.replace("*/", "* /")
+# Characters that would end a line inside a comment, or that a reader's terminal or editor
+# might act on: C0 and C1 controls, DEL, and Unicode's line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def comment(text) -> str:
+    """``text`` made safe for one line of a C block comment: control characters (newlines
+    among them) written as ``\\xNN``, and ``*/`` or ``/*`` broken apart so that the text can
+    neither end the comment nor open another. Every text that reaches a C comment (names,
+    formulas, descriptions) goes through here; applying it twice changes nothing."""
+    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(text))
+    while "*/" in text or "/*" in text:
+        text = text.replace("*/", "* /").replace("/*", "/ *")
+    return text
 
 
 @dataclass
@@ -201,6 +254,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
     env.filters["product"] = lambda shape: int(np.prod(shape))
+    env.filters["comment"] = comment
     return env
 
 
@@ -215,10 +269,10 @@ def _layer_context(step: LayerDerivation, position: int, plan: Layout, dtype: st
         "offsets": {spec.role: plan.params[spec.name][0] for spec in layer.param_specs()},
     }
     if isinstance(layer, Activation):
-        context["forward"] = elementwise(layer.expr, CPrinter(dtype), "out[e]")
+        context["forward"] = elementwise(layer.expr, CPrinter(dtype), "out[e]", layer.label)
         context["variable"] = "y" if layer.derivative_in_output else "x"
         context["slope_of"] = context["variable"]
-        context["backward"] = elementwise(sp.Symbol("g") * layer.derivative, CPrinter(dtype), "dx[e]")
+        context["backward"] = elementwise(sp.Symbol("g") * layer.derivative, CPrinter(dtype), "dx[e]", layer.label)
         return context
     shapes = {"x": layer.input_shape, "y": layer.output_shape, "argmax": layer.output_shape}
     shapes.update({"W" if spec.role == "weight" else "b": spec.shape for spec in layer.param_specs()})
@@ -279,6 +333,7 @@ def _matrix_lowering(step: LayerDerivation, printer: CPrinter) -> dict:
 
 def _loss_context(model, derivation, dtype: str) -> dict:
     loss = model.loss
+    owner = f"loss ({loss.describe()})"
     gradient = derivation.loss_gradient()
     # Inside the loss loops, z, t and p are scalars of the current element.
     printer = CPrinter(dtype, names={"p": "p", "z": "z", "t": "t"})
@@ -288,12 +343,13 @@ def _loss_context(model, derivation, dtype: str) -> dict:
         gradient = gradient.subs({t_n: sp.Symbol("label", integer=True), BATCH: total})
         return {"template": "loss_softmax_cross_entropy", "classes": loss.classes, "target_type": "int32_t",
                 "targets_per_sample": loss.targets_per_sample,
-                "gradient": elementwise(gradient, printer, "dz[k]"), "comments": _loss_comments(derivation)}
+                "gradient": elementwise(gradient, printer, "dz[k]", owner), "comments": _loss_comments(derivation)}
     cost = loss.expr.subs({loss.y: sp.Symbol("z", real=True), loss.t: sp.Symbol("t", real=True)})
     gradient = gradient.subs(BATCH, total)
     return {"template": "loss_elementwise", "size": int(np.prod(model.output_shape)), "target_type": "real",
             "targets_per_sample": loss.targets_per_sample,
-            "cost": elementwise(cost, CPrinter(dtype), "cost"), "gradient": elementwise(gradient, printer, "dz[e]"),
+            "cost": elementwise(cost, CPrinter(dtype), "cost", owner),
+            "gradient": elementwise(gradient, printer, "dz[e]", owner),
             "comments": _loss_comments(derivation)}
 
 

@@ -10,12 +10,18 @@ is substituted back at many sample points, and picks the simplest.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import signal
+import threading
 
 import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.printing.str import StrPrinter
+
+from .errors import FormulaError
+from .formulas import unsupported_part
 
 # Sample inputs used to confirm a rewrite; irrational-ish values so no sample sits on a
 # kink (0) or a pole of a common formula.
@@ -23,6 +29,17 @@ _SAMPLES = (-6.3, -3.7, -2.2, -1.31, -0.77, -0.29, 0.13, 0.41, 0.86, 1.47, 2.53,
 # Formulas larger than this are not handed to the equation solver, which can take
 # unbounded time on large expressions; their derivative stays in terms of x.
 _MAX_SOLVE_OPS = 40
+# The rewrite search's budget: candidates tried, their size before simplify(), and a
+# wall-clock limit as the last resort (past it the derivative stays in terms of x).
+_MAX_CANDIDATES = 32
+_MAX_CANDIDATE_OPS = 60
+SEARCH_SECONDS = 1.0
+# What SymPy raises when a rewrite cannot be carried out; the search then skips that
+# candidate (it is a search: any candidate may fail, and another may succeed).
+_SYMPY_FAILURES = (TypeError, ValueError, NotImplementedError, ZeroDivisionError, AttributeError, RecursionError)
+# solve() without checking or simplifying its solutions: each candidate is confirmed
+# numerically instead, and checking the roots of exp(30*u) = y alone takes minutes.
+_SOLVE = {"check": False, "simplify": False, "rational": False}
 
 
 def real_symbol(name: str) -> sp.Symbol:
@@ -30,33 +47,34 @@ def real_symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
-def check_elementwise(expr, allowed: tuple[sp.Symbol, ...], what: str) -> sp.Expr:
-    """Return ``expr`` as a SymPy expression whose only free symbols are ``allowed``.
-
-    Raises ValueError naming ``what`` when the formula is not an expression or has
-    another free symbol.
-    """
-    try:
-        expr = sp.sympify(expr, strict=True)
-    except (sp.SympifyError, TypeError) as error:
-        raise ValueError(f"{what}: the formula is not a SymPy expression ({error})") from None
-    if not isinstance(expr, sp.Expr):
-        raise ValueError(f"{what}: the formula must be a SymPy expression, got {type(expr).__name__}")
-    stray = sorted(str(s) for s in expr.free_symbols - set(allowed))
-    if stray:
-        names = ", ".join(str(s) for s in allowed)
-        raise ValueError(f"{what}: the formula has free symbols {stray} besides its inputs ({names})")
-    return expr
-
-
 def differentiate(expr: sp.Expr, wrt: sp.Symbol, what: str) -> sp.Expr:
-    """``d expr / d wrt``, raising ValueError naming ``what`` if SymPy cannot do it."""
+    """``d expr / d wrt``, in functions symnet computes, or a ValueError naming ``what``.
+
+    Steps and rounding (sign, Heaviside, floor, ceiling) have derivative 0 wherever they
+    have one, as in PyTorch: SymPy's DiracDelta, and its unevaluated derivatives of floor
+    and ceiling, become 0.
+    """
     derivative = sp.diff(expr, wrt)
+    derivative = derivative.replace(lambda node: isinstance(node, sp.DiracDelta), lambda node: sp.Integer(0))
+    steps = [node for node in sp.preorder_traversal(derivative)
+             if isinstance(node, (sp.Derivative, sp.Subs)) and _is_step(node)]
+    derivative = derivative.xreplace({node: sp.Integer(0) for node in steps})  # outermost first
     if derivative.has(sp.Derivative, sp.Subs):
-        raise ValueError(f"{what}: SymPy cannot differentiate the formula {expr} with respect to {wrt}")
+        raise FormulaError(f"{what}: SymPy cannot differentiate the formula {expr} with respect to {wrt}")
     if derivative.has(sp.nan, sp.zoo):
-        raise ValueError(f"{what}: the derivative of {expr} is undefined ({derivative})")
+        raise FormulaError(f"{what}: the derivative of {expr} is undefined ({derivative})")
+    problem = unsupported_part(derivative, tuple(derivative.free_symbols))
+    if problem:
+        raise FormulaError(f"{what}: the derivative of {expr} with respect to {wrt} uses {problem}")
     return derivative
+
+
+def _is_step(node: sp.Basic) -> bool:
+    """True for SymPy's unevaluated derivative of floor or ceiling (0 wherever it exists)."""
+    inner = node.expr
+    while isinstance(inner, (sp.Derivative, sp.Subs)):
+        inner = inner.expr
+    return isinstance(inner, (sp.floor, sp.ceiling))
 
 
 def _numeric(expr: sp.Expr, symbol: sp.Symbol, value: float) -> complex | None:
@@ -105,26 +123,34 @@ def _rewrites(derivative: sp.Expr, f: sp.Expr, x: sp.Symbol, y: sp.Symbol):
         if in_u.has(x):
             continue
         try:
-            solutions = sp.solve(sp.Eq(y, in_u), u)
+            solutions = sp.solve(sp.Eq(y, in_u), u, **_SOLVE)
         except (NotImplementedError, ValueError, TypeError):
             continue
         for solution in solutions:
+            if solution.has(sp.I, sp.nan, sp.zoo, sp.oo):
+                continue  # a complex root (the real one is among the others), or none
             for start in (structural, derivative):
-                if generator == x:
-                    yield start.subs(x, solution)
-                else:
+                try:
                     yield start.subs(generator, solution)
+                except _SYMPY_FAILURES:
+                    continue  # SymPy cannot put this solution in (a NaN comparison in a Piecewise, ...)
 
 
 def _simplest_in_output(derivative: sp.Expr, f: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.Expr | None:
     best = None
-    for candidate in _rewrites(derivative, f, x, y):
-        if candidate.has(x):
-            continue
-        candidate = sp.factor_terms(sp.simplify(candidate))
-        if candidate.has(x) or candidate.has(sp.nan, sp.zoo):
-            continue
-        if not _agrees(candidate, derivative, f, x, y):
+    for tried, candidate in enumerate(_rewrites(derivative, f, x, y)):
+        if tried >= _MAX_CANDIDATES:
+            break
+        if candidate.has(x) or sp.count_ops(candidate) > _MAX_CANDIDATE_OPS \
+                or unsupported_part(candidate, (y,)) is not None:
+            continue  # e.g. erf's derivative through erfinv(y), which C does not have
+        try:
+            candidate = sp.factor_terms(sp.simplify(candidate))
+            if candidate.has(x) or candidate.has(sp.nan, sp.zoo) or unsupported_part(candidate, (y,)) is not None:
+                continue
+            if not _agrees(candidate, derivative, f, x, y):
+                continue
+        except _SYMPY_FAILURES:
             continue
         if best is None or sp.count_ops(candidate) < sp.count_ops(best):
             best = candidate
@@ -152,8 +178,8 @@ def _piecewise_in_output(f: sp.Piecewise, x: sp.Symbol, y: sp.Symbol) -> sp.Expr
         if cond != sp.true and cond.has(x):
             if not expr.has(x):
                 return None
-            inverses = [] if sp.count_ops(expr) > _MAX_SOLVE_OPS else sp.solve(sp.Eq(y, expr), x)
-            if len(inverses) != 1:
+            inverses = [] if sp.count_ops(expr) > _MAX_SOLVE_OPS else sp.solve(sp.Eq(y, expr), x, **_SOLVE)
+            if len(inverses) != 1 or unsupported_part(inverses[0], (y,)) is not None:
                 return None
             cond = cond.subs(x, inverses[0])
         pieces.append((slope, cond))
@@ -170,22 +196,67 @@ def derivative_in_output(f: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> tuple[sp.Exp
     ``in_output=True`` when a rewrite was found and confirmed, else the plain ``f'(x)``
     with ``in_output=False``. ``f`` must already be differentiable (see
     :func:`differentiate`).
+
+    The search is bounded: by the size and number of candidates, and, as a last resort,
+    by SEARCH_SECONDS of wall-clock time, past which the derivative stays in terms of x.
     """
     if isinstance(f, (sp.Max, sp.Min)) or f.has(sp.Max, sp.Min, sp.Heaviside):
         f = f.rewrite(sp.Piecewise)
-    derivative = sp.diff(f, x)
+    derivative = differentiate(f, x, "formula")
     if not derivative.has(x):
         return derivative, False
     candidate = None
-    if isinstance(f, sp.Piecewise):
-        candidate = _piecewise_in_output(f, x, y)
-        if candidate is not None and not _agrees(candidate, derivative, f, x, y):
-            candidate = None
-    else:
-        candidate = _simplest_in_output(derivative, f, x, y)
+    try:
+        with _time_limit(SEARCH_SECONDS):
+            if isinstance(f, sp.Piecewise):
+                candidate = _piecewise_in_output(f, x, y)
+                if candidate is not None and not _agrees(candidate, derivative, f, x, y):
+                    candidate = None
+            else:
+                candidate = _simplest_in_output(derivative, f, x, y)
+    except (_OutOfTime, *_SYMPY_FAILURES):
+        candidate = None
     if candidate is None:
         return derivative, False
     return candidate, True
+
+
+def simplest(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> sp.Expr:
+    """``sp.simplify(expr)`` if it finishes within SEARCH_SECONDS and stays in supported
+    functions, else ``expr`` unchanged."""
+    try:
+        with _time_limit(SEARCH_SECONDS):
+            simpler = sp.simplify(expr)
+    except _OutOfTime:
+        return expr
+    return simpler if unsupported_part(simpler, symbols) is None else expr
+
+
+class _OutOfTime(BaseException):
+    """Raised by the timer of :func:`_time_limit`; a BaseException so that no
+    ``except Exception`` inside SymPy swallows it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise _OutOfTime in the block after ``seconds``. A timer signal is the only way to
+    stop SymPy mid-computation; it exists in the main thread only, so elsewhere the block
+    runs unbounded except by the search's own size limits."""
+    if (threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer")
+            or signal.getitimer(signal.ITIMER_REAL)[0] > 0):   # not ours to take over
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _OutOfTime()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class WindowMax(ExprWithLimits):

@@ -23,12 +23,12 @@ def test_emitted_c_is_byte_identical_across_processes():
 
 
 def test_sigmoid_backward_is_printed_from_its_derivative():
-    assert elementwise(g * y * (1 - y), CPrinter("float32"), "dx[e]") == ["dx[e] = g*y*(1 - y);"]
-    assert elementwise(g * (1 - y**2), CPrinter("float64"), "dx[e]") == ["dx[e] = g*(1 - (y*y));"]
+    assert elementwise(g * y * (1 - y), CPrinter("float32"), "dx[e]", "test") == ["dx[e] = g*y*(1 - y);"]
+    assert elementwise(g * (1 - y**2), CPrinter("float64"), "dx[e]", "test") == ["dx[e] = g*(1 - (y*y));"]
 
 
 def test_common_subexpressions_are_shared():
-    lines = elementwise(sp.exp(-x) / (1 + sp.exp(-x)) ** 2, CPrinter("float32"), "out[e]")
+    lines = elementwise(sp.exp(-x) / (1 + sp.exp(-x)) ** 2, CPrinter("float32"), "out[e]", "test")
     assert lines == ["const real c0 = expf(-x);", "out[e] = c0*1.0F/((c0 + 1)*(c0 + 1));"]
 
 

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 import symnet as sn
-from symnet.saving import model_from_dict, model_to_dict, read_formula
+from symnet.saving import model_from_dict, model_to_dict
 from symnet.zoo import MODELS
 
 
@@ -62,11 +62,8 @@ def test_a_failed_save_leaves_the_old_file(tmp_path, monkeypatch):
 
 def test_bad_files(tmp_path):
     np.savez(tmp_path / "plain.npz", a=np.zeros(2))
-    with pytest.raises(ValueError, match="not a symnet net"):
+    with pytest.raises(ValueError, match="plain.npz: not a symnet net"):
         sn.load(tmp_path / "plain.npz")
-    with pytest.raises(ValueError, match="not a stored SymPy formula"):
-        read_formula("__import__('os').system('true')")
-    with pytest.raises(ValueError, match="not a stored SymPy formula"):
-        read_formula("sympify('1 + 1')")
-    for formula in (sp.Piecewise((sp.Symbol("x"), sp.Symbol("x") > 0), (0, True)), sp.erf(sp.pi * sp.E) + sp.oo):
-        assert read_formula(sp.srepr(formula)) == formula
+    (tmp_path / "text.npz").write_text("hello")
+    with pytest.raises(ValueError, match="text.npz: not a symnet net"):
+        sn.load(tmp_path / "text.npz")

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 import numpy as np
 import sympy as sp
 
-from ..symbolic import check_elementwise, derivative_in_output, differentiate, real_symbol
+from ..formulas import check_formula, numpy_function
+from ..names import check_name
+from ..symbolic import derivative_in_output, differentiate, real_symbol
 from .base import DeclarationError, Layer, Shape, Symbols
-
-# NumPy has no erf; SymPy formulas may use it (GELU).
-_NUMPY_EXTRAS = {"erf": np.vectorize(math.erf, otypes=[float]), "erfc": np.vectorize(math.erfc, otypes=[float])}
-
-
-def numpy_function(expr: sp.Expr, *symbols: sp.Symbol) -> Callable:
-    """A NumPy function of ``symbols`` evaluating ``expr``, broadcast to its inputs' shape.
-
-    Constant formulas (a derivative of 1, say) still return a full array.
-    """
-    compiled = sp.lambdify(symbols, expr, modules=[_NUMPY_EXTRAS, "numpy"])
-
-    def evaluate(*arrays):
-        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            result = compiled(*arrays)
-        return np.broadcast_to(np.asarray(result, dtype=np.float64), np.broadcast(*arrays).shape)
-
-    return evaluate
-
 
 class Activation(Layer):
     """An elementwise function given as a SymPy formula.
@@ -43,9 +25,7 @@ class Activation(Layer):
     kind = "act"
 
     def __init__(self, name: str, fn: Callable, layer_name: str | None = None):
-        if not isinstance(name, str) or not name.isidentifier():
-            raise DeclarationError(f"Activation({name!r}): the name must be an identifier such as 'softplus'")
-        self.function_name = name
+        self.function_name = check_name(name, f"Activation({name!r})" if isinstance(name, str) else "Activation")
         self.kind = name.lower()
         self.x = real_symbol("x")
         self.y = real_symbol("y")
@@ -54,7 +34,7 @@ class Activation(Layer):
             formula = fn(self.x)
         except Exception as error:  # the user's callable failed on a SymPy symbol
             raise DeclarationError(f"{owner}: calling fn on a SymPy symbol failed: {error}") from error
-        self.expr = check_elementwise(formula, (self.x,), owner)
+        self.expr = check_formula(formula, (self.x,), owner)
         differentiate(self.expr, self.x, owner)
         self.derivative, self.derivative_in_output = derivative_in_output(self.expr, self.x, self.y)
         super().__init__(layer_name)

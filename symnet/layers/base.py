@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from ..errors import DeclarationError
+from ..names import check_name
+
 Shape = tuple[int, ...]
-
-
-class DeclarationError(ValueError):
-    """A model that cannot work, reported with the layer it concerns."""
 
 
 def positive_int(value, argument: str, owner: str) -> int:
@@ -96,9 +95,7 @@ class Layer:
     kind = "layer"
 
     def __init__(self, name: str | None = None):
-        if name is not None and (not isinstance(name, str) or not name.isidentifier()):
-            raise DeclarationError(f"{self.describe()}: name must be an identifier, got {name!r}")
-        self.name = name
+        self.name = None if name is None else check_name(name, f"{self.describe()}: name")
         self.input_shape: Shape | None = None
         self.output_shape: Shape | None = None
 

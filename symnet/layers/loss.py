@@ -7,8 +7,9 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
-from ..symbolic import check_elementwise, differentiate, real_symbol
-from .activation import numpy_function
+from ..formulas import check_formula, numpy_function
+from ..names import check_name
+from ..symbolic import differentiate, real_symbol, simplest
 from .base import DeclarationError, Shape, Symbols, indices
 
 BATCH = sp.Symbol("N", integer=True, positive=True)
@@ -67,8 +68,7 @@ class Loss(LossFunction):
 
     def __init__(self, name: str, fn: Callable):
         super().__init__()
-        if not isinstance(name, str) or not name.isidentifier():
-            raise DeclarationError(f"Loss({name!r}): the name must be an identifier such as 'absolute'")
+        check_name(name, f"Loss({name!r})" if isinstance(name, str) else "Loss")
         self.name = name
         self.y, self.t = real_symbol("y"), real_symbol("t")
         owner = f"Loss({name!r})"
@@ -76,12 +76,12 @@ class Loss(LossFunction):
             formula = fn(self.y, self.t)
         except Exception as error:  # the user's callable failed on SymPy symbols
             raise DeclarationError(f"{owner}: calling fn on SymPy symbols failed: {error}") from error
-        self.expr = check_elementwise(formula, (self.y, self.t), owner)
+        self.expr = check_formula(formula, (self.y, self.t), owner)
         if not self.expr.has(self.y):
             raise DeclarationError(f"{owner}: the cost {self.expr} does not depend on the output y")
         self.derivative = differentiate(self.expr, self.y, owner)
         if sp.count_ops(self.derivative) < 80:  # small enough to simplify quickly: sinh/cosh -> tanh
-            self.derivative = sp.simplify(self.derivative)
+            self.derivative = simplest(self.derivative, (self.y, self.t))
         self._cost = numpy_function(self.expr, self.y, self.t)
         self._slope = numpy_function(self.derivative, self.y, self.t)
 
