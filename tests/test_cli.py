@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 import symnet as sn
+import symnet.bench
+import symnet.run
 from symnet.cli import GENERATED as GENERATED_MODELS
-from symnet.cli import main
+from symnet.cli import fraction, int_list, main, non_negative_int, parser, positive_float, positive_int
 from symnet.emit import emit
-from symnet.zoo import MODELS, load_model
+from symnet.zoo import MODELS, RECIPES, load_model
 
 
 def test_derive_prints_the_derivation(capsys):
@@ -117,3 +119,101 @@ def test_train_needs_a_known_data_set(tmp_path, capsys):
     path.write_text("import symnet as sn\nmodel = sn.Sequential(sn.Input(2), sn.Dense(2), loss=sn.MeanSquaredError())\n")
     assert main(["train", str(path)]) == 2
     assert "train knows the data of" in capsys.readouterr().err
+
+
+# Options: the parser refuses counts and rates that cannot be meant, naming the option.
+@pytest.fixture
+def no_work(monkeypatch):
+    """Compiling or benchmarking fails the test: the command should have been refused before."""
+    def refused(*args, **kwargs):
+        raise AssertionError("the command should have been refused before this")
+
+    monkeypatch.setattr(symnet.run, "compile", refused)
+    monkeypatch.setattr(symnet.bench, "run", refused)
+
+
+@pytest.mark.parametrize("argv, option, value, expected", [
+    (["train", "lenet"], "--epochs", "0", "a positive integer"),
+    (["train", "lenet"], "--epochs", "1.5", "a positive integer"),
+    (["train", "lenet"], "--batch", "0", "a positive integer"),
+    (["train", "lenet"], "--batch", "-4", "a positive integer"),
+    (["train", "lenet"], "--lr", "0", "a positive finite number"),
+    (["train", "lenet"], "--lr", "-0.1", "a positive finite number"),
+    (["train", "lenet"], "--lr", "nan", "a positive finite number"),
+    (["train", "lenet"], "--lr", "inf", "a positive finite number"),
+    (["train", "lenet"], "--lr", "fast", "a positive finite number"),
+    (["train", "lenet"], "--momentum", "1", "a number in [0, 1)"),
+    (["train", "lenet"], "--momentum", "-0.5", "a number in [0, 1)"),
+    (["train", "lenet"], "--seed", "-1", "a non-negative integer"),
+    (["check", "xo"], "--batch", "0", "a positive integer"),
+    (["check", "xo"], "--seed", "-1", "a non-negative integer"),
+    (["compile", "xo"], "--batch", "0", "a positive integer"),
+    (["bench", "xo"], "--batches", "0", "comma-separated positive integers"),
+    (["bench", "xo"], "--batches", "a,b", "comma-separated positive integers"),
+    (["bench", "xo"], "--batches", "1,,16", "comma-separated positive integers"),
+    (["bench", "xo"], "--threads", "0", "comma-separated positive integers"),
+])
+def test_the_parser_refuses_counts_and_rates_naming_the_option(argv, option, value, expected, no_work, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, option, value])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: symnet {argv[0]} ")
+    assert err.splitlines()[-1] == f"symnet {argv[0]}: error: argument {option}: must be {expected}, got '{value}'"
+
+
+def test_the_option_types_accept_what_they_should():
+    assert positive_int("3") == 3 and non_negative_int("0") == 0
+    assert positive_float("1e-3") == 0.001 and fraction("0") == 0.0 and fraction("0.99") == 0.99
+    assert int_list("1,16") == [1, 16]
+    bench = parser().parse_args(["bench", "xo"])
+    assert bench.batches == [1, 16, 64, 256] and bench.threads == [1, 2]
+
+
+def test_a_refused_option_in_a_real_process():
+    result = subprocess.run([sys.executable, "-m", "symnet.cli", "train", "lenet", "--epochs", "0"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    # argparse's usage (which may wrap), then one line of error.
+    assert [line for line in result.stderr.splitlines() if "error" in line] == [
+        "symnet train: error: argument --epochs: must be a positive integer, got '0'"]
+
+
+class FakeNet:
+    """Stands in for a compiled net, to see what ``train`` asks for without training."""
+
+    def __init__(self, model, batch, dtype):
+        self.batch, self.fitted = batch, None
+
+    def fit(self, x, y, **settings):
+        self.fitted = settings
+
+    def evaluate(self, x, y):
+        return {"accuracy": 1.0, "loss": 0.0}
+
+
+@pytest.fixture
+def fake_compile(monkeypatch):
+    nets = []
+
+    def compile(model, batch, dtype):
+        nets.append(FakeNet(model, batch, dtype))
+        return nets[-1]
+
+    monkeypatch.setattr(symnet.run, "compile", compile)
+    return nets
+
+
+def test_train_uses_the_options_given_and_the_recipe_for_the_rest(fake_compile, capsys):
+    assert main(["train", "xo", "--epochs", "2", "--lr", "0.5", "--momentum", "0", "--batch", "4",
+                 "--no-progress"]) == 0
+    assert fake_compile[-1].batch == 4
+    assert {key: fake_compile[-1].fitted[key] for key in ("epochs", "lr", "momentum")} == \
+        {"epochs": 2, "lr": 0.5, "momentum": 0.0}
+    recipe = RECIPES["xo"]
+    assert main(["train", "xo", "--no-progress"]) == 0
+    assert fake_compile[-1].batch == recipe.batch
+    assert {key: fake_compile[-1].fitted[key] for key in ("epochs", "lr", "momentum")} == \
+        {"epochs": recipe.epochs, "lr": recipe.lr, "momentum": recipe.momentum}
+
