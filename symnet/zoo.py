@@ -88,9 +88,24 @@ def convnet32() -> Sequential:
 MODELS = {"xo": xo, "mlp": mlp, "lenet": lenet, "four_pixel": four_pixel, "convnet32": convnet32}
 
 
+class ModelFileError(Exception):
+    """A model file raised while it ran, or its attribute raised when called.
+
+    The message is ``path: ExceptionType: last line of its message``, one line that says
+    which file failed; the exception itself is the ``__cause__``, with its traceback.
+    """
+
+    def __init__(self, path, error: Exception):
+        last_line = str(error).strip().splitlines()[-1:]  # none for an exception without a message
+        super().__init__(": ".join([str(path), type(error).__name__, *last_line]))
+
+
 def load_model(spec: str) -> Sequential:
     """A built-in model by name, or ``path/to/file.py[:attribute]`` (default attribute
-    ``model``), where the attribute is a Sequential or a function returning one."""
+    ``model``), where the attribute is a Sequential or a function returning one.
+
+    Anything the file raises when run, or the attribute when called, comes out as a
+    ModelFileError naming the file (KeyboardInterrupt and SystemExit pass through)."""
     if spec in MODELS:
         return MODELS[spec]()
     path_text, _, attribute = spec.partition(":")
@@ -102,13 +117,19 @@ def load_model(spec: str) -> Sequential:
     module_spec = importlib.util.spec_from_file_location(f"symnet_user_{path.stem}", path)
     module = importlib.util.module_from_spec(module_spec)
     sys.modules[module_spec.name] = module
-    module_spec.loader.exec_module(module)
+    try:
+        module_spec.loader.exec_module(module)
+    except Exception as error:
+        raise ModelFileError(path, error) from error
     attribute = attribute or "model"
     if not hasattr(module, attribute):
         raise ValueError(f"{path} has no attribute {attribute!r}")
     value = getattr(module, attribute)
     if callable(value) and not isinstance(value, Sequential):
-        value = value()
+        try:
+            value = value()
+        except Exception as error:
+            raise ModelFileError(f"{path}:{attribute}", error) from error
     if not isinstance(value, Sequential):
         raise ValueError(f"{path}:{attribute} is {type(value).__name__}, not a sn.Sequential")
     return value
