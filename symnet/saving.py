@@ -9,15 +9,13 @@ reader never sees half a file.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair
 
 from . import layers
+from .files import write_atomically
 from .model import Sequential
 
 FORMAT = "symnet-net-1"
@@ -91,21 +89,6 @@ def model_from_dict(spec: dict) -> Sequential:
     else:
         loss_object = LOSS_KINDS[kind]()
     return Sequential(*built, loss=loss_object, name=spec.get("name", "model"))
-
-
-def write_atomically(path, write) -> None:
-    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def save(net, path) -> None:
