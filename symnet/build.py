@@ -4,8 +4,9 @@ The cache key hashes everything that affects the binary: the C source and cdef, 
 compiler flags, the compiler and its version, symnet's version, cffi's version and
 Python's extension ABI. An entry is built in a private folder and published with one
 atomic rename, so processes compiling the same model at once all succeed and a killed
-compile leaves no entry behind; an entry whose module does not match its recorded hash
-is rebuilt.
+compile leaves no entry behind (the next compile in that shard removes its folder); an
+entry whose module does not match its recorded hash is rebuilt. What the cache holds is
+checked before it is trusted: see :mod:`symnet.cache`.
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import cffi
 
+from .cache import CacheError, cache_root  # noqa: F401 - where symnet.build has always offered them
+from .cache import (KEY, discard, file_digest, keep_failed, make_folder, open_root, private_folder,
+                    remove_abandoned, seal, sound, trusted)
 from .emit import Emitted
+from .files import write_atomically
 
 OPTIMIZED = ("-O3", "-march=native", "-fno-math-errno")
 SANITIZED = ("-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=all")
@@ -43,14 +47,6 @@ COMMON = ("-std=gnu11", "-fPIC", "-shared", "-fopenmp", "-Wall", "-Wno-unused-va
 
 class BuildError(RuntimeError):
     """The C could not be compiled: no compiler, or the compiler refused the source."""
-
-
-def cache_root() -> Path:
-    """``$SYMNET_CACHE``, else the user cache folder (``~/.cache/symnet``)."""
-    if os.environ.get("SYMNET_CACHE"):
-        return Path(os.environ["SYMNET_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "symnet"
 
 
 def compiler_command() -> list[str]:
@@ -123,22 +119,9 @@ def _module_name(key: str) -> str:
     return f"_symnet_{key[:20]}"
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _valid(entry: Path, key: str) -> bool:
-    """True if ``entry`` holds a module whose bytes match its manifest."""
-    try:
-        manifest = json.loads((entry / "manifest.json").read_text())
-        module = entry / manifest["module"]
-        return manifest["key"] == key and _digest(module) == manifest["sha256"]
-    except (OSError, ValueError, KeyError):
-        return False
-
-
-def _compile(emitted: Emitted, folder: Path, key: str, command, flags) -> None:
-    """Write the module's C into ``folder`` and compile it there."""
+def _compile(emitted: Emitted, folder: Path, key: str, command, flags, root: Path) -> None:
+    """Write the module's C into ``folder`` and compile it there; on failure, keep the C in
+    the ``failed/`` folder of the cache at ``root`` and raise BuildError naming it."""
     name = _module_name(key)
     ffi = cffi.FFI()
     ffi.cdef(emitted.cdef)
@@ -152,12 +135,17 @@ def _compile(emitted: Emitted, folder: Path, key: str, command, flags) -> None:
     arguments = [*command, *COMMON, *flags, f"-I{include}", str(wrapper), "-o", str(module), "-lm"]
     result = subprocess.run(arguments, capture_output=True, text=True)
     if result.returncode != 0:
-        saved = Path(tempfile.gettempdir()) / f"symnet-failed-{name}.c"
-        shutil.copyfile(folder / "model.c", saved)
+        # Kept in the cache, not in a shared folder such as /tmp, where a name others can
+        # guess could be a link planted to make symnet overwrite another file.
+        try:
+            saved = str(keep_failed(root, key, emitted.source))
+        except (OSError, ValueError) as error:
+            saved = f"the C could not be kept: {error}"
         raise BuildError(f"compiling the generated C failed ({saved}):\n{result.stderr.strip()[-4000:]}")
-    manifest = {"key": key, "module": module.name, "sha256": _digest(module), "flags": list(flags),
+    manifest = {"key": key, "module": module.name, "sha256": file_digest(module), "flags": list(flags),
                 "compiler": compiler_identity(tuple(command))}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    seal(folder)
 
 
 def sanitizer_runtime() -> str:
@@ -219,13 +207,24 @@ def declaration_key(declaration: dict, dtype: str, batch: int, sanitize: bool = 
 
 
 def load_declared(declared: str, sanitize: bool = False) -> Built | None:
-    """The built module recorded for a declaration key, if its entry is present and sound."""
+    """The built module recorded for a declaration key, if its entry is present and sound.
+
+    Raises CacheError if the cache, or anything read from it, could be changed by others.
+    """
+    root = open_root(create=False)
+    if root is None:
+        return None
+    record = root / "declared" / declared
+    if not trusted(record.parent, folder=True) or not trusted(record, folder=False):
+        return None
     try:
-        key = (cache_root() / "declared" / declared).read_text().strip()
+        key = record.read_text().strip()
     except OSError:
         return None
-    entry = cache_root() / key[:2] / key
-    if not _valid(entry, key) or (sanitize and not _sanitizer_loaded()):
+    if not KEY.fullmatch(key) or not trusted(root / key[:2], folder=True):
+        return None
+    entry = root / key[:2] / key
+    if not sound(entry, key) or (sanitize and not _sanitizer_loaded()):
         return None
     module = _load(entry, _module_name(key))
     command = tuple(compiler_command())
@@ -235,13 +234,16 @@ def load_declared(declared: str, sanitize: bool = False) -> Built | None:
 
 
 def remember_declared(declared: str, built: Built) -> None:
-    """Record which entry a declaration key compiles to (written atomically)."""
-    folder = cache_root() / "declared"
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{declared[:12]}-", dir=folder)
-    with os.fdopen(handle, "w") as file:
-        file.write(built.key)
-    os.replace(temporary, folder / declared)
+    """Record which entry a declaration key compiles to (written atomically).
+
+    A cache that cannot be written (a read-only file system, no permission) is left as it
+    is: the entry it holds still loads, by way of :func:`build`, once the C is emitted again.
+    """
+    try:
+        folder = make_folder(open_root() / "declared")
+        write_atomically(folder / declared, lambda file: file.write(built.key.encode()), mode=0o600)
+    except OSError:
+        pass
 
 
 def build(emitted: Emitted, sanitize: bool = False) -> Built:
@@ -254,28 +256,25 @@ def build(emitted: Emitted, sanitize: bool = False) -> Built:
     flags = build_flags(command, sanitize)
     key = _key(emitted, command, flags)
     name = _module_name(key)
-    root = cache_root()
-    entry = root / key[:2] / key
+    # Checked on the way in (CacheError if others could write there); made only if missing,
+    # so a read-only cache with this entry in it still loads.
+    root = open_root()
+    shard = make_folder(root / key[:2])
+    entry = shard / key
     started = time.perf_counter()
     seconds = 0.0
-    if not _valid(entry, key):
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        private = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=entry.parent))
+    if not sound(entry, key):
+        remove_abandoned(shard)
+        private = private_folder(shard, key)
         try:
-            _compile(emitted, private, key, command, flags)
-            if entry.exists() and not _valid(entry, key):
-                # A damaged entry: move it aside (atomically) and remove it.
-                stale = entry.with_name(f".{key[:12]}-stale-{os.getpid()}-{time.monotonic_ns()}")
-                try:
-                    entry.rename(stale)
-                    shutil.rmtree(stale, ignore_errors=True)
-                except FileNotFoundError:
-                    pass
+            _compile(emitted, private, key, command, flags, root)
+            if os.path.lexists(entry) and not sound(entry, key):
+                discard(entry, key)
             try:
                 private.rename(entry)   # publish: atomic, and refused if another process won
                 private = None
             except OSError:
-                if not _valid(entry, key):
+                if not sound(entry, key):
                     raise
         finally:
             if private is not None:

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import json
 import numbers
-import os
-import tempfile
 import zipfile
-from pathlib import Path
 
 import numpy as np
 
 from . import layers
+from .files import write_atomically
 from .formulas import read_formula
 from .model import Sequential
 from .names import check_name, is_name
@@ -145,21 +143,6 @@ def _build(kind: str, fields: dict, where: str):
     except ValueError as error:
         message = str(error)
         raise _Malformed(message if message.startswith(where) else f"{where}: {message}") from None
-
-
-def write_atomically(path, write) -> None:
-    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def save(net, path) -> None:

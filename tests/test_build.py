@@ -1,18 +1,26 @@
-"""Build: the disk cache (hits, damage, concurrency), compiler errors, and sanitizers."""
+"""Build: the disk cache (hits, damage, concurrency, trust, leftovers, read-only use), compiler errors,
+and sanitizers."""
 
+import errno
 import json
 import os
+import shutil
+import stat
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 import symnet as sn
-from symnet.build import BuildError, build, cache_key, cache_root, sanitizer_runtime
+from symnet.build import BuildError, CacheError, build, cache_key, cache_root, load_declared, sanitizer_runtime
+from symnet.cache import sound
 from symnet.emit import emit
+from symnet.files import stamp
 from symnet.zoo import four_pixel
+from test_files import dead_pid
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,8 +120,14 @@ def test_a_missing_compiler_is_named(cache, monkeypatch):
 def test_a_compile_error_names_the_generated_file(cache):
     emitted = emit(tiny(8), "float64", 4)
     emitted.source = emitted.source.replace("typedef double real;", "typedef double real")
-    with pytest.raises(BuildError, match=r"compiling the generated C failed \(.*symnet-failed-.*\.c\)"):
+    with pytest.raises(BuildError, match=r"compiling the generated C failed \((.*)\)") as error:
         build(emitted)
+    # Kept in the cache's own folder, not under a name others can guess in /tmp.
+    saved = cache / "failed" / f"{cache_key(emitted)}.c"
+    assert f"({saved})" in str(error.value)
+    assert saved.read_text() == emitted.source
+    assert stat.S_IMODE(saved.parent.lstat().st_mode) == 0o700
+    assert not [path for path in cache.glob("*/.*")]   # the private folder is removed
 
 
 def test_a_sanitized_build_in_a_plain_process_says_how_to_run_it(cache):
@@ -165,3 +179,188 @@ def test_gcc_alone_gets_its_own_flags(monkeypatch):
     assert build_module.build_flags(("gcc",)) == build_module.OPTIMIZED + build_module.GCC_OPTIMIZED
     assert build_module.build_flags(("clang",)) == build_module.OPTIMIZED
     assert build_module.build_flags(("gcc",), sanitize=True) == build_module.SANITIZED
+
+
+# The cache's trust checks, housekeeping, and use when it cannot be written.
+
+@pytest.fixture(scope="module")
+def built_cache(tmp_path_factory):
+    """A cache holding one compiled model and its declaration record: made once, copied per test."""
+    folder = tmp_path_factory.mktemp("built") / "cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SYMNET_CACHE", str(folder))
+        sn.compile(tiny(12), batch=4)
+    return folder
+
+
+@pytest.fixture
+def warm(built_cache, cache):
+    shutil.copytree(built_cache, cache, symlinks=True)   # modes copied too
+    return cache
+
+
+def _entry(cache: Path) -> Path:
+    return next(path for path in cache.glob("??/*") if path.is_dir())
+
+
+def _parts(cache: Path) -> dict:
+    entry = _entry(cache)
+    return {"root": cache, "shard": entry.parent, "entry": entry, "declared": cache / "declared",
+            "record": next((cache / "declared").iterdir()), "manifest": entry / "manifest.json",
+            "module": next(entry.glob("_symnet_*.so"))}
+
+
+def _writable_by(bits):
+    def spoil(path):
+        os.chmod(path, stat.S_IMODE(path.lstat().st_mode) | bits)
+        return "is writable by group or others", "chmod -R go-w"
+    return spoil
+
+
+def _foreign(path):
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    os.lchown(path, 4242, 4242)
+    return "belongs to user id 4242", "chown"
+
+
+def _linked(path):
+    real = path.with_name(path.name + ".real")
+    path.rename(real)
+    path.symlink_to(real)
+    return "is a symbolic link", "Remove"
+
+
+SPOILS = [("root", _writable_by(0o020)), ("root", _linked), ("shard", _writable_by(0o002)), ("shard", _linked),
+          ("entry", _writable_by(0o020)), ("entry", _foreign), ("declared", _writable_by(0o020)),
+          ("record", _writable_by(0o002)), ("manifest", _writable_by(0o002)), ("module", _writable_by(0o020)),
+          ("module", _foreign), ("module", _linked)]
+
+
+@pytest.mark.parametrize("part, spoil", SPOILS, ids=[f"{part}-{spoil.__name__}" for part, spoil in SPOILS])
+def test_a_cache_others_could_write_is_refused(warm, part, spoil):
+    path = _parts(warm)[part]
+    problem, fix = spoil(path)
+    # What someone else could do there is plant a module (and a manifest to match) for symnet to load.
+    with pytest.raises(CacheError) as refused:
+        sn.compile(tiny(12), batch=4)
+    message = str(refused.value)
+    assert isinstance(refused.value, ValueError)
+    assert f"{path} {problem}" in message and "SYMNET_CACHE" in message and fix in message
+    if part not in ("declared", "record"):             # build alone, without the declaration index
+        with pytest.raises(CacheError, match="SYMNET_CACHE"):
+            build(emit(tiny(12), "float32", 4))
+
+
+def test_a_sound_cache_is_used_as_it_is(warm):
+    net = sn.compile(tiny(12), batch=4)
+    assert net._emitted is None and net.built.folder == _entry(warm)
+
+
+def test_cache_folders_are_private_whatever_the_umask(cache):
+    previous = os.umask(0o002)   # a shared group's umask: folders would be made 0o775, files 0o664
+    try:
+        net = sn.compile(tiny(11), batch=4)
+    finally:
+        os.umask(previous)
+    folders = [cache, cache / "declared", net.built.folder.parent, net.built.folder]
+    assert [oct(stat.S_IMODE(path.lstat().st_mode)) for path in folders] == [oct(0o700)] * 4
+    for path in [*net.built.folder.iterdir(), *(cache / "declared").iterdir()]:
+        assert not stat.S_IMODE(path.lstat().st_mode) & 0o022, path
+    again = sn.compile(tiny(11), batch=4)                 # and symnet trusts what it made
+    assert again._emitted is None and again.built.folder == net.built.folder
+
+
+def test_records_cannot_point_outside_the_cache(warm):
+    parts = _parts(warm)
+    # The declaration record names an entry by key; anything but a key is ignored, even
+    # where a sound entry waits at the path it would lead to.
+    outside = warm.parent / "planted"
+    shutil.copytree(parts["entry"], outside)
+    manifest = json.loads((outside / "manifest.json").read_text())
+    (outside / "manifest.json").write_text(json.dumps({**manifest, "key": "./../planted"}))
+    assert sound(outside, "./../planted")
+    declared = parts["record"].name
+    parts["record"].write_text("./../planted")
+    assert load_declared(declared) is None
+    # The manifest names the module in the entry; a path to a module elsewhere is not followed.
+    planted = warm.parent / "planted.so"
+    shutil.copy(parts["module"], planted)
+    manifest = json.loads(parts["manifest"].read_text())
+    parts["manifest"].write_text(json.dumps({**manifest, "module": str(planted)}))
+    assert not sound(parts["entry"], parts["entry"].name)
+
+
+def test_a_read_only_cache_with_the_entry_still_loads(warm, monkeypatch):
+    shutil.rmtree(warm / "declared")   # the entry is there; the declaration index must be written anew
+    # Tests may run as root, which writes through permission bits (chmod a-w would stop
+    # nothing), and mounting a read-only file system needs privileges: so here, making a
+    # file or folder and renaming one fail as they would on a read-only file system.
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EROFS, "Read-only file system")
+
+    real_open = os.open
+
+    def read_only_open(path, flags, *args, **kwargs):
+        if flags & (os.O_CREAT | os.O_WRONLY | os.O_RDWR):
+            refuse()
+        return real_open(path, flags, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        for name in ("mkdir", "rename", "replace", "link", "symlink"):
+            patch.setattr(os, name, refuse)
+        patch.setattr(os, "open", read_only_open)
+        with pytest.raises(PermissionError):          # the simulation bites: nothing new can be built
+            build(emit(tiny(14), "float64", 4))
+        net = sn.compile(tiny(12), batch=4)
+    assert net.built.seconds == 0 and net.built.folder == _entry(warm)
+    assert not (warm / "declared").exists()
+
+
+def test_folders_of_killed_compiles_are_removed_by_the_next_compile(cache):
+    emitted = emit(tiny(13), "float64", 4)
+    key = cache_key(emitted)
+    shard = cache / key[:2]
+    shard.mkdir(parents=True)
+    here, dead, hours_ago = stamp().split("@")[1], dead_pid(), time.time() - 2 * 3600
+    planted = {
+        "killed": f".{key[:12]}-{dead}@{here}-k1ll3d",
+        "live": f".{key[:12]}-{os.getpid()}@{here}-l1v3",
+        "elsewhere, old": f".{key[:12]}-{dead}@00000000-0ld",
+        "elsewhere, recent": f".{key[:12]}-{dead}@00000000-n3w",
+        "unstamped, old": f".{'0' * 12}-q9w8e7r6",
+        "unstamped, recent": f".{'1' * 12}-k3j4h5g6",
+    }
+    for name in planted.values():
+        (shard / name).mkdir()
+        (shard / name / "model.c").write_text("/* half written */")
+    for what in ("elsewhere, old", "unstamped, old"):
+        os.utime(shard / planted[what], (hours_ago, hours_ago))
+    built = build(emitted)
+    assert built.seconds > 0
+    left = {path.name for path in shard.iterdir()}
+    assert {what for what, name in planted.items() if name not in left} == {"killed", "elsewhere, old",
+                                                                          "unstamped, old"}
+    assert left - set(planted.values()) == {key}
+
+
+def test_failed_sources_are_kept_in_the_cache_and_bounded(cache):
+    from symnet.cache import KEEP_FAILED, keep_failed, make_folder
+
+    folder = make_folder(make_folder(cache) / "failed")
+    old = time.time() - 3600
+    for index in range(KEEP_FAILED + 5):
+        path = folder / f"{index:064x}.c"
+        path.write_text("/* an older failure */")
+        os.utime(path, (old + index, old + index))
+    victim = cache.parent / "victim.txt"
+    victim.write_text("precious")
+    (folder / f"{'f' * 64}.c").symlink_to(victim)     # a link is never written through
+    with pytest.raises(ValueError, match="symbolic link"):
+        keep_failed(cache, "f" * 64, "int main;")
+    assert victim.read_text() == "precious"
+    saved = keep_failed(cache, "e" * 64, "int main;")
+    assert saved == folder / f"{'e' * 64}.c" and saved.read_text() == "int main;"
+    kept = sorted(path.name for path in folder.glob("*.c") if not path.is_symlink())
+    assert len(kept) == KEEP_FAILED and saved.name in kept
+    assert f"{0:064x}.c" not in kept and f"{KEEP_FAILED + 4:064x}.c" in kept   # the oldest went first
