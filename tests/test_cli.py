@@ -327,7 +327,7 @@ def test_a_damaged_gzip_data_file_is_one_line(damage, message, tmp_path, capsys)
     folder = mnist_folder(tmp_path / "mnist", damage)
     assert main(["train", "mlp", "--data", str(folder)]) == 2
     line = error_line(capsys.readouterr().err)
-    assert line.startswith(f"symnet: {folder}: a gzipped data file is damaged: ") and message in line
+    assert line.startswith(f"symnet: {folder / 't10k-labels-idx1-ubyte.gz'}: a damaged gzip file (") and message in line
 
 
 def test_a_data_file_that_is_not_idx_is_named(tmp_path, capsys):
