@@ -13,6 +13,7 @@ from .layers import (
     Activation, AvgPool, Conv2D, DeclarationError, Dense, Flatten, Input, Loss, MaxPool,
     MeanSquaredError, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh,
 )
+from .errors import FormulaError
 from .model import Sequential
 from .reference import Reference
 from .run import CompiledNet, compile
@@ -21,7 +22,7 @@ from .saving import load
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "AvgPool", "CheckReport", "check", "Conv2D", "DeclarationError", "Dense", "Derivation", "Flatten", "Input",
+    "Activation", "AvgPool", "CheckReport", "check", "Conv2D", "DeclarationError", "Dense", "Derivation", "Flatten", "FormulaError", "Input",
     "Loss", "MaxPool", "MeanSquaredError", "ReLU", "Reference", "Sequential", "Sigmoid",
     "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "load", "finite_difference_gradients", "relative_error",
 ]

@@ -235,7 +235,7 @@ def load(path, batch: int | None = None, dtype: str | None = None):
 
     try:
         header, model, params = _read(path)
-    except _Malformed as error:
+    except ValueError as error:   # _Malformed, or a declaration error of what the file declares
         raise ValueError(f"{path}: {error}") from None
     except (OSError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError) as error:
         if isinstance(error, FileNotFoundError):

@@ -110,3 +110,64 @@ def test_the_matrix_lowering_is_checked_against_the_derivation():
 def test_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
         emit(mlp(), **{"dtype": "float32", "batch": 8, **kwargs})
+
+
+# -- no text reaches C unescaped ---------------------------------------------------------
+import re  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from symnet.emit import comment  # noqa: E402
+from symnet.names import is_name  # noqa: E402
+
+_TOKEN = re.compile(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|[A-Za-z_]\w*|\d[\w.]*|\S", re.S)
+
+
+def structure(source: str) -> tuple[int, list[str]]:
+    """How many comments the C has, and its code as token kinds: what text in a comment or a
+    name could change only by breaking out of its place."""
+    comments, kinds = 0, []
+    for token in _TOKEN.findall(source):
+        if token.startswith(("/*", "//")):
+            comments += 1
+        elif token[0].isalpha() or token[0] == "_":
+            kinds.append("identifier")
+        elif token[0].isdigit():
+            kinds.append("number")
+        else:
+            kinds.append(token)
+    return comments, kinds
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_comment_text_cannot_leave_its_comment(text):
+    safe = comment(text)
+    assert "*/" not in safe and "/*" not in safe
+    assert not any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029" for ch in safe)
+    assert comment(safe) == safe
+    assert structure(f"/* {safe} */ int x;") == (1, ["identifier", "identifier", ";"])
+
+
+NAME_TEXT = st.one_of(st.text(max_size=70), st.sampled_from(
+    ["conv1*/ __attribute__((constructor)) static void f(void) {} /*", "a\nb", "loss", "sn_forward", "x", "real",
+     "count", "_", "A" * 64, "A" * 65, "é", "dense_1", "int", "SN_BATCH"]))
+
+
+@given(NAME_TEXT, NAME_TEXT, NAME_TEXT)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_random_names_are_refused_or_leave_the_c_intact(layer_name, function_name, model_name):
+    def declare(names: bool):
+        return sn.Sequential(
+            sn.Input(3), sn.Dense(2, name=layer_name if names else None),
+            sn.Activation(function_name if names else "act", lambda x: sp.tanh(x) + x / 3), sn.Dense(2),
+            loss=sn.MeanSquaredError(), name=model_name if names else "model")
+
+    try:
+        named = declare(True)
+    except ValueError as error:
+        assert not (is_name(layer_name) and is_name(function_name) and is_name(model_name)), error
+        return
+    assert is_name(layer_name) and is_name(function_name) and is_name(model_name)
+    assert structure(emit(named, "float32", 4).source) == structure(emit(declare(False), "float32", 4).source)
