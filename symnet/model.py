@@ -8,11 +8,13 @@ anything is derived or compiled.
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 
 from .derive import Derivation, derive
 from .layers import Conv2D, DeclarationError, Dense, Input, Layer, LossFunction, ParamSpec, is_rectifier
+from .layers.base import check_elements
 
 
 class Sequential:
@@ -46,6 +48,8 @@ class Sequential:
         for layer in self.layers:
             shape = layer.build(shape)
         self.loss.build(shape)
+        # The C walks all parameters (an SGD step) with an int counter.
+        check_elements(self.param_count, "its parameters in all", self.name)
         self._derivation = None
 
     def _name_layers(self) -> None:
@@ -89,7 +93,7 @@ class Sequential:
         flops = 0
         for position, layer in enumerate(self.layers):
             if isinstance(layer, Conv2D):
-                products = int(np.prod(layer.output_shape)) * layer.products
+                products = math.prod(layer.output_shape) * layer.products
             elif isinstance(layer, Dense):
                 products = layer.out_features * layer.input_shape[0]
             else:
