@@ -165,8 +165,14 @@ class Sequential:
         return x
 
     # -- reports -------------------------------------------------------------------
-    def summary_text(self) -> str:
-        """The table that :meth:`summary` prints."""
+    def summary_text(self, batch: int = 64, dtype: str = "float32", threads: int = 1) -> str:
+        """The table that :meth:`summary` prints, then the bytes of the parameters and of all
+        the buffers of the model compiled for ``batch`` samples of ``dtype`` on ``threads`` threads."""
+        from .emit import check_settings, positive_integer  # emit needs the layers, not the model
+        from .sizes import buffer_bytes, compiled_batch, show_bytes
+
+        check_settings(dtype, batch)
+        positive_integer(threads, "threads")
         rows = [("layer", "declared as", "output shape", "parameters")]
         rows.append(("input", self.input.describe(), str(self.input_shape), "0"))
         for layer in self.layers:
@@ -180,12 +186,16 @@ class Sequential:
             lines.append("  ".join(cells).rstrip())
             if index == 0:
                 lines.append("-" * len(lines[0]))
-        lines.append(f"total parameters: {self.param_count:,}")
+        itemsize = np.dtype(dtype).itemsize
+        lines.append(f"total parameters: {self.param_count:,} ({show_bytes(self.param_count * itemsize)} as {dtype})")
+        lines.append(f"buffers for {compiled_batch(batch, dtype, threads)}: "
+                     f"{show_bytes(buffer_bytes(self, batch, dtype, threads))}")
         return "\n".join(lines)
 
-    def summary(self) -> None:
-        """Print the layers, their output shapes and parameter counts."""
-        print(self.summary_text())
+    def summary(self, batch: int = 64, dtype: str = "float32", threads: int = 1) -> None:
+        """Print the layers, their output shapes and parameter counts, and the bytes of the
+        parameters and of a net compiled for ``batch`` samples of ``dtype`` (see :meth:`summary_text`)."""
+        print(self.summary_text(batch, dtype, threads))
 
     def derivation(self) -> Derivation:
         """The model's :class:`~symnet.derive.Derivation` (computed once)."""

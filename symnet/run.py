@@ -20,6 +20,7 @@ from .emit import Emitted, check_settings, emit, layout, positive_integer
 from .layers import SoftmaxCrossEntropy
 from .model import Sequential
 from .saving import model_to_dict
+from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes
 
 NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -43,7 +44,11 @@ def _sgd_settings(lr, momentum, weight_decay) -> tuple[float, float, float]:
 
 
 class CompiledNet:
-    """A model compiled to C for one dtype and batch size; see :func:`compile`."""
+    """A model compiled to C for one dtype and batch size; see :func:`compile`.
+
+    ``buffer_bytes`` is what its buffers (parameters, gradients, velocity, each layer's
+    outputs and gradients for a compiled batch, scratch) take.
+    """
 
     def __init__(self, model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
                  sanitize: bool = False, threads: int | None = None):
@@ -55,7 +60,10 @@ class CompiledNet:
         check_settings(dtype, batch)
         self.batch = int(batch)
         self.threads = default_threads() if threads is None else positive_integer(threads, "threads")
-        params = model.init_params() if params is None else model.check_params(params)  # before compiling
+        self.layout = layout(model, self.batch)
+        # Before compiling: a batch the C cannot index, or the machine cannot hold, is refused.
+        self.buffer_bytes = check_batch(model, self.layout, self.batch, dtype, self.threads)
+        params = model.init_params() if params is None else model.check_params(params)
         # A declaration compiled before is loaded without deriving or emitting it again.
         declared = declaration_key(model_to_dict(model), dtype, self.batch, sanitize)
         built = load_declared(declared, sanitize)
@@ -63,30 +71,26 @@ class CompiledNet:
             built = build(self.emitted, sanitize=sanitize)
             remember_declared(declared, built)
         self.built: Built = built
-        self.layout = layout(model, self.batch)
         self._np = NUMPY_DTYPES[dtype]
         # Class labels reach C as int32; other targets as the net's dtype.
         self._target_dtype = np.int32 if isinstance(model.loss, SoftmaxCrossEntropy) else self._np
-        plan = self.layout
-        self._flat = np.zeros(plan.param_size, self._np)
-        # Zero between calls: sn_train expects it and clears them as it uses them; a call
-        # that adds gradients in Python's sight (gradients, deltas) clears them after.
-        self._grads = np.zeros(plan.param_size, self._np)
-        self._velocity = np.zeros(plan.param_size, self._np)
-        # Each thread after the first needs its own scratch room and gradient slice.
-        self._work = np.zeros(plan.work_size + (self.threads - 1) * plan.scratch_size, self._np)
-        self._thread_grads = np.zeros(plan.param_size * self.threads if self.threads > 1 else 1, self._np)
-        self._index = np.zeros(max(plan.index_size, 1), np.int32)
-        # Training in C gathers each shuffled chunk of samples here.
-        self._staging_x = np.zeros(self.batch * int(np.prod(model.input_shape)), self._np)
-        self._staging_targets = np.zeros(self.batch * model.loss.targets_per_sample, self._target_dtype)
+        # Every buffer the C uses (sizes.buffer_sizes says what each holds). grads are zero
+        # between calls: sn_train expects it and clears them as it uses them; a call that adds
+        # gradients in Python's sight (gradients, deltas) clears them after.
+        dtypes = buffer_dtypes(model, dtype)
+        try:
+            buffers = {name: np.zeros(size, dtypes[name])
+                       for name, size in buffer_sizes(model, self.layout, self.batch, self.threads).items()}
+        except MemoryError:
+            raise ValueError(f"batch: the buffers of {compiled_batch(self.batch, dtype, self.threads)} need "
+                             f"{show_bytes(self.buffer_bytes)} ({self.buffer_bytes:,} bytes), which could not be "
+                             "allocated; compile a smaller batch") from None
+        self._flat, self._grads, self._velocity = buffers["params"], buffers["grads"], buffers["velocity"]
+        self._work, self._thread_grads, self._index = buffers["work"], buffers["thread_grads"], buffers["index"]
+        self._staging_x, self._staging_targets = buffers["staging_x"], buffers["staging_targets"]
         # The buffers never move, so their C pointers are made once (a step at batch 1 is
         # short enough that making them on every call would show).
-        self._c = {name: self._pointer(array)
-                   for name, array in [("params", self._flat), ("grads", self._grads), ("velocity", self._velocity),
-                                       ("work", self._work), ("thread_grads", self._thread_grads),
-                                       ("index", self._index), ("staging_x", self._staging_x),
-                                       ("staging_targets", self._staging_targets)]}
+        self._c = {name: self._pointer(array) for name, array in buffers.items()}
         self._lock = threading.Lock()  # the buffers belong to one call at a time
         self.params = params
 

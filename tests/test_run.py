@@ -304,3 +304,43 @@ def test_threads_split_the_batch_deterministically():
     assert np.array_equal(two.forward(x), two.forward(x))
     with pytest.raises(ValueError, match="threads: expected a positive integer"):
         sn.compile(model, threads=0)
+
+
+@pytest.mark.parametrize("layers, batch, message", [
+    ((sn.Input(2**20), sn.Dense(1)), 2**11,
+     r"batch: 2,048 samples of the input \(1,048,576 elements each\) make 2,147,483,648, more than the "
+     r"2,147,483,647 elements the emitted C indexes with int; compile a batch of at most 2,047"),
+    ((sn.Input(4), sn.Dense(2**20)), 2**11, r"batch: 2,048 samples of dense1 \(Dense\(1048576\)\)'s output"),
+    ((sn.Input(2**20), sn.ReLU(), sn.ReLU()), 2**10, r"batch: the work buffer of a compiled batch of 1,024 holds "
+     r"4,295,[0-9,]+ elements, more than the 2,147,483,647 the emitted C indexes with int; compile a batch of at most 511"),
+])
+def test_batches_the_c_cannot_index_are_refused_before_compiling(layers, batch, message, monkeypatch):
+    monkeypatch.setattr("symnet.run.build", None)  # refused before anything is compiled
+    model = sn.Sequential(*layers, loss=sn.MeanSquaredError())
+    with pytest.raises(ValueError, match=message):
+        sn.compile(model, batch=batch)
+
+
+def test_batches_the_machine_cannot_hold_are_refused(monkeypatch):
+    model = sn.Sequential(sn.Input(3), sn.Dense(2), loss=sn.MeanSquaredError())
+    needed = sn.compile(model, batch=4096, threads=1).buffer_bytes
+    monkeypatch.setattr("symnet.sizes.physical_memory", lambda: needed - 1)
+    with pytest.raises(ValueError, match=rf"batch: a compiled batch of 4,096 \(float32, 1 thread\) needs .* "
+                                         rf"\({needed:,} bytes\) of buffers, more than this machine's"):
+        sn.compile(model, batch=4096, threads=1)
+    # where the machine does not say, or says more than it can give, NumPy's MemoryError is the answer
+    monkeypatch.setattr("symnet.sizes.physical_memory", lambda: None)
+    with pytest.raises(ValueError, match=r"batch: the buffers of a compiled batch of 4 \(float32, 1000000000 threads\) "
+                                         r"need .* (PiB|TiB)"):
+        sn.compile(model, batch=4, threads=10**9)
+
+
+def test_buffer_bytes_are_what_the_net_allocates():
+    model = sn.Sequential(sn.Input(1, 8, 8), sn.Conv2D(3, 3), sn.MaxPool(2), sn.Flatten(), sn.Dense(4),
+                          loss=sn.SoftmaxCrossEntropy())
+    for batch, dtype, threads in [(5, "float32", 1), (3, "float64", 2)]:
+        net = sn.compile(model, batch=batch, dtype=dtype, threads=threads)
+        arrays = [value for value in vars(net).values() if isinstance(value, np.ndarray)]
+        assert net.buffer_bytes == sum(array.nbytes for array in arrays)
+        assert f"buffers for a compiled batch of {batch} ({dtype}, {threads} thread" in model.summary_text(
+            batch, dtype, threads)
