@@ -159,10 +159,15 @@ class Sequential:
         if x.shape[1:] != self.input_shape or x.ndim != len(self.input_shape) + 1:
             raise ValueError(f"{argument}: expected shape (n, {', '.join(map(str, self.input_shape))}) "
                              f"for {self.input.describe()}, got {x.shape}")
-        x = np.ascontiguousarray(x, dtype=dtype)
-        if not np.isfinite(x).all():
+        # Checked after the conversion: 1e39 is finite in float64 but not in float32.
+        with np.errstate(over="ignore"):
+            converted = np.ascontiguousarray(x, dtype=dtype)
+        if not np.isfinite(converted).all():
+            if np.isfinite(x).all():
+                raise ValueError(f"{argument}: contains values too large for {np.dtype(dtype).name} "
+                                 "(they overflow to infinity)")
             raise ValueError(f"{argument}: contains NaN or infinity")
-        return x
+        return converted
 
     # -- reports -------------------------------------------------------------------
     def summary_text(self, batch: int = 64, dtype: str = "float32", threads: int = 1) -> str:

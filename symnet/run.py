@@ -155,7 +155,13 @@ class CompiledNet:
         return self.built.ffi.from_buffer(f"{self._CTYPES[array.dtype]}[]", array)
 
     def _targets(self, y, count: int) -> np.ndarray:
-        return np.ascontiguousarray(self.model.loss.targets(y, count), dtype=self._target_dtype)
+        """Targets checked and converted for C: the loss checks them in float64, so they are
+        checked again in the net's dtype, where 1e39 is infinite in float32."""
+        with np.errstate(over="ignore"):
+            targets = np.ascontiguousarray(self.model.loss.targets(y, count), dtype=self._target_dtype)
+        if targets.dtype.kind == "f" and not np.isfinite(targets).all():
+            raise ValueError(f"targets: contain values too large for {self.dtype} (they overflow to infinity)")
+        return targets
 
     def _chunks(self, count: int):
         for start in range(0, count, self.batch):
@@ -310,7 +316,7 @@ class CompiledNet:
         if validation is not None:
             val_x, val_y = validation
             val_x = self.model.check_inputs(val_x, self._np, "validation x")
-            self.model.loss.targets(val_y, len(val_x))
+            self._targets(val_y, len(val_x))
         show = sys.stderr.isatty() if progress is None else bool(progress)
         rng = np.random.default_rng(seed)
         history: dict[str, list[float]] = {"loss": []}

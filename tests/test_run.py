@@ -344,3 +344,29 @@ def test_buffer_bytes_are_what_the_net_allocates():
         assert net.buffer_bytes == sum(array.nbytes for array in arrays)
         assert f"buffers for a compiled batch of {batch} ({dtype}, {threads} thread" in model.summary_text(
             batch, dtype, threads)
+
+
+@pytest.mark.parametrize("call", ["loss", "gradients", "deltas", "step", "evaluate", "fit", "validation"])
+def test_targets_and_inputs_are_checked_in_the_nets_dtype(call):
+    # 1e39 is finite in float64, where the loss checks targets, and infinite in float32.
+    model = sn.Sequential(sn.Input(3), sn.Dense(2), loss=sn.MeanSquaredError())
+    net = sn.compile(model, batch=4, dtype="float32")
+    before = net.params
+    x, y = random_batch(model, 3)
+    big_y, big_x = y.copy(), x.copy()
+    big_y[1, 0], big_x[2, 1] = 1e39, -1e39
+
+    def run(x, y):
+        if call == "fit":
+            return net.fit(x, y, progress=False)
+        if call == "validation":
+            return net.fit(*random_batch(model, 3), validation=(x, y), progress=False)
+        return getattr(net, call)(x, y)
+
+    with pytest.raises(ValueError, match="targets: contain values too large for float32"):
+        run(x, big_y)
+    with pytest.raises(ValueError, match="x: contains values too large for float32"):
+        run(big_x, y)
+    assert all(np.array_equal(value, before[name]) for name, value in net.params.items())
+    wide = sn.compile(model, batch=4, dtype="float64")
+    assert np.isfinite(wide.loss(big_x, big_y))
