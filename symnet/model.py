@@ -159,9 +159,13 @@ class Sequential:
         if x.shape[1:] != self.input_shape or x.ndim != len(self.input_shape) + 1:
             raise ValueError(f"{argument}: expected shape (n, {', '.join(map(str, self.input_shape))}) "
                              f"for {self.input.describe()}, got {x.shape}")
-        # Checked after the conversion: 1e39 is finite in float64 but not in float32.
-        with np.errstate(over="ignore"):
-            converted = np.ascontiguousarray(x, dtype=dtype)
+        # Checked after the conversion: 1e39 is finite in float64 but not in float32 (where
+        # casting it warns, needlessly: the error below says so).
+        if x.dtype == dtype:
+            converted = np.ascontiguousarray(x)
+        else:
+            with np.errstate(over="ignore"):
+                converted = np.ascontiguousarray(x, dtype=dtype)
         if not np.isfinite(converted).all():
             if np.isfinite(x).all():
                 raise ValueError(f"{argument}: contains values too large for {np.dtype(dtype).name} "

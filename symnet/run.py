@@ -1,4 +1,4 @@
-"""Run: a compiled model, with the reference's calls plus training.
+"""Run: a compiled model, with the reference's calls plus training (see symnet.training).
 
 The C works on at most the compiled batch of samples at a time; every call here takes
 any number of samples and walks them in chunks, so a remainder is neither dropped nor
@@ -8,9 +8,7 @@ samples). Every array is checked before C sees it.
 
 from __future__ import annotations
 
-import math
 import os
-import sys
 import threading
 
 import numpy as np
@@ -18,32 +16,18 @@ import numpy as np
 from .build import Built, build, declaration_key, load_declared, remember_declared
 from .emit import Emitted, check_settings, emit, layout, positive_integer
 from .layers import SoftmaxCrossEntropy
+from .layers.base import MAX_ELEMENTS
 from .model import Sequential
 from .saving import model_to_dict
 from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes
+from .training import DivergenceError, Training
+
+__all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads"]
 
 NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
-def _number(value, argument: str, low: float = 0.0, high: float = math.inf, open_low: bool = False) -> float:
-    """A finite float in [low, high) (or (low, high) with ``open_low``), or a ValueError."""
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{argument}: expected a number, got {value!r}") from None
-    if not math.isfinite(value) or value < low or value >= high or (open_low and value == low):
-        bounds = f"{'(' if open_low else '['}{low}, {high})"
-        raise ValueError(f"{argument}: must be in {bounds}, got {value}")
-    return value
-
-
-def _sgd_settings(lr, momentum, weight_decay) -> tuple[float, float, float]:
-    """The SGD hyperparameters checked: lr > 0, momentum in [0, 1), weight_decay >= 0."""
-    return (_number(lr, "lr", open_low=True), _number(momentum, "momentum", high=1.0),
-            _number(weight_decay, "weight_decay"))
-
-
-class CompiledNet:
+class CompiledNet(Training):
     """A model compiled to C for one dtype and batch size; see :func:`compile`.
 
     ``buffer_bytes`` is what its buffers (parameters, gradients, velocity, each layer's
@@ -88,9 +72,10 @@ class CompiledNet:
         self._flat, self._grads, self._velocity = buffers["params"], buffers["grads"], buffers["velocity"]
         self._work, self._thread_grads, self._index = buffers["work"], buffers["thread_grads"], buffers["index"]
         self._staging_x, self._staging_targets = buffers["staging_x"], buffers["staging_targets"]
+        self._flat_before, self._velocity_before = buffers["params_before"], buffers["velocity_before"]
         # The buffers never move, so their C pointers are made once (a step at batch 1 is
         # short enough that making them on every call would show).
-        self._c = {name: self._pointer(array) for name, array in buffers.items()}
+        self._c = {name: self._pointer(array) for name, array in buffers.items() if not name.endswith("_before")}
         self._lock = threading.Lock()  # the buffers belong to one call at a time
         self.params = params
 
@@ -145,6 +130,7 @@ class CompiledNet:
         for name, (offset, shape) in self.layout.params.items():
             self._flat[offset:offset + int(np.prod(shape))] = cast[name].reshape(-1)
         self._velocity[:] = 0
+        self._steps_since_copy = None  # step's copy of the weights is of other weights
 
     # -- the calls into C ------------------------------------------------------------
     # The C type of each NumPy dtype passed to C.
@@ -157,9 +143,12 @@ class CompiledNet:
     def _targets(self, y, count: int) -> np.ndarray:
         """Targets checked and converted for C: the loss checks them in float64, so they are
         checked again in the net's dtype, where 1e39 is infinite in float32."""
-        with np.errstate(over="ignore"):
-            targets = np.ascontiguousarray(self.model.loss.targets(y, count), dtype=self._target_dtype)
-        if targets.dtype.kind == "f" and not np.isfinite(targets).all():
+        targets = self.model.loss.targets(y, count)
+        if targets.dtype.kind != "f" or targets.dtype == self._target_dtype:  # labels, or checked as they are
+            return np.ascontiguousarray(targets, dtype=self._target_dtype)
+        with np.errstate(over="ignore"):  # casting 1e39 to float32 warns; the error below says why
+            targets = np.ascontiguousarray(targets, dtype=self._target_dtype)
+        if not np.isfinite(targets).all():
             raise ValueError(f"targets: contain values too large for {self.dtype} (they overflow to infinity)")
         return targets
 
@@ -185,8 +174,9 @@ class CompiledNet:
         targets = self._targets(y, len(x))
         if not len(x):
             raise ValueError("x: no samples")
-        if len(x) > np.iinfo(np.int32).max:
-            raise ValueError(f"x: at most {np.iinfo(np.int32).max} samples per call, got {len(x)}")
+        # sn_train counts samples in int, up to a compiled batch past the last.
+        if len(x) > MAX_ELEMENTS - self.batch:
+            raise ValueError(f"x: at most {MAX_ELEMENTS - self.batch:,} samples per call, got {len(x):,}")
         return x, targets
 
     def _accumulate(self, x: np.ndarray, targets: np.ndarray) -> float:
@@ -206,16 +196,16 @@ class CompiledNet:
     def _train(self, x: np.ndarray, targets: np.ndarray, order: np.ndarray | None, batch_size: int,
                lr: float, momentum: float, weight_decay: float) -> np.ndarray:
         """SGD steps in one call into C: minibatches of ``batch_size`` of the samples
-        ``x[order]`` (``x`` when ``order`` is None); returns each minibatch's loss."""
+        ``x[order]`` (``x`` when ``order`` is None); returns each minibatch's loss. The caller
+        holds the lock, and checks the result (see training.Training)."""
         count = len(x) if order is None else len(order)
         losses = np.empty(-(-count // batch_size))
         c = self._c
-        with self._lock:
-            self.built.lib.sn_train(
-                count, batch_size, self.built.ffi.NULL if order is None else self._pointer(order),
-                self._pointer(x), self._pointer(targets), c["params"], c["grads"],
-                c["velocity"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
-                lr, momentum, weight_decay, self.threads, self._pointer(losses))
+        self.built.lib.sn_train(
+            count, batch_size, self.built.ffi.NULL if order is None else self._pointer(order),
+            self._pointer(x), self._pointer(targets), c["params"], c["grads"],
+            c["velocity"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
+            lr, momentum, weight_decay, self.threads, self._pointer(losses))
         return losses
 
     # -- the contract's calls --------------------------------------------------------
@@ -269,12 +259,6 @@ class CompiledNet:
                 self._grads[:] = 0
         return deltas
 
-    def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
-        """One SGD step on the batch ``x, y``; returns the loss before the step."""
-        lr, momentum, weight_decay = _sgd_settings(lr, momentum, weight_decay)
-        x, targets = self._batch(x, y)
-        return float(self._train(x, targets, None, len(x), lr, momentum, weight_decay)[0])
-
     def predict(self, x) -> np.ndarray:
         """Class indices for a classifier; the outputs themselves otherwise."""
         outputs = self.forward(x)
@@ -294,56 +278,6 @@ class CompiledNet:
         from .saving import save
 
         save(self, path)
-
-    def fit(self, x, y, epochs: int = 1, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0,
-            lr_decay: float = 1.0, batch_size: int | None = None, shuffle: bool = True, seed: int = 0,
-            validation=None, progress: bool | None = None) -> dict[str, list[float]]:
-        """Train with minibatch SGD; returns the history of each epoch's losses (and accuracies).
-
-        Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
-        shuffled order seeded by ``seed``; the learning rate is multiplied by
-        ``lr_decay`` after each epoch. ``validation=(x, y)`` is evaluated after each
-        epoch. A progress bar with the running loss is shown when ``progress`` is true,
-        or, by default, when standard error is a terminal.
-        """
-        from tqdm.auto import tqdm
-
-        epochs = positive_integer(epochs, "epochs")
-        batch_size = self.batch if batch_size is None else positive_integer(batch_size, "batch_size")
-        lr, momentum, weight_decay = _sgd_settings(lr, momentum, weight_decay)
-        lr_decay = _number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
-        x, targets = self._batch(x, y)
-        if validation is not None:
-            val_x, val_y = validation
-            val_x = self.model.check_inputs(val_x, self._np, "validation x")
-            self._targets(val_y, len(val_x))
-        show = sys.stderr.isatty() if progress is None else bool(progress)
-        rng = np.random.default_rng(seed)
-        history: dict[str, list[float]] = {"loss": []}
-        sizes = np.minimum(batch_size, len(x) - batch_size * np.arange(-(-len(x) // batch_size)))
-        # One call into C per epoch; with a progress bar, one per twentieth of an epoch.
-        per_call = -(-len(sizes) // 20) if show else len(sizes)
-        for epoch in range(epochs):
-            order = (rng.permutation(len(x)) if shuffle else np.arange(len(x))).astype(np.int32)
-            bar = tqdm(total=len(sizes), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
-                       leave=True)
-            losses = np.empty(len(sizes))
-            for first in range(0, len(sizes), per_call):
-                chosen = order[first * batch_size:(first + per_call) * batch_size]
-                part = self._train(x, targets, chosen, batch_size, lr, momentum, weight_decay)
-                done = first + len(part)
-                losses[first:done] = part
-                bar.update(len(part))
-                bar.set_postfix(loss=f"{losses[:done] @ sizes[:done] / sizes[:done].sum():.4f}", refresh=False)
-            bar.close()
-            history["loss"].append(float(losses @ sizes / len(x)))
-            lr *= lr_decay
-            if validation is not None:
-                for name, value in self.evaluate(val_x, val_y).items():
-                    history.setdefault(f"val_{name}", []).append(value)
-                if show:
-                    bar.write(f"epoch {epoch + 1}: " + ", ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()))
-        return history
 
 
 def default_threads() -> int:

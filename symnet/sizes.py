@@ -43,6 +43,9 @@ def buffer_sizes(model, plan: Layout, batch: int, threads: int) -> dict[str, int
         # Training in C gathers each shuffled chunk of samples here.
         "staging_x": batch * math.prod(model.input_shape),
         "staging_targets": batch * model.loss.targets_per_sample,
+        # The weights and velocity before a call that trains, restored if it diverges.
+        "params_before": plan.param_size,
+        "velocity_before": plan.param_size,
     }
 
 
@@ -52,7 +55,7 @@ def buffer_dtypes(model, dtype: str) -> dict[str, np.dtype]:
     labels = isinstance(model.loss, SoftmaxCrossEntropy)
     return {name: np.dtype(np.int32) if name == "index" or (name == "staging_targets" and labels) else real
             for name in ("params", "grads", "velocity", "work", "thread_grads", "index", "staging_x",
-                         "staging_targets")}
+                         "staging_targets", "params_before", "velocity_before")}
 
 
 def buffer_bytes(model, batch: int = 64, dtype: str = "float32", threads: int = 1) -> int:

@@ -370,3 +370,118 @@ def test_targets_and_inputs_are_checked_in_the_nets_dtype(call):
     assert all(np.array_equal(value, before[name]) for name, value in net.params.items())
     wide = sn.compile(model, batch=4, dtype="float64")
     assert np.isfinite(wide.loss(big_x, big_y))
+
+
+def conv_classifier():
+    return sn.Sequential(sn.Input(1, 5, 5), sn.Conv2D(2, 3), sn.ReLU(), sn.Flatten(), sn.Dense(3),
+                         loss=sn.SoftmaxCrossEntropy())
+
+
+def assert_same_state(net, other):
+    """The same finite weights, and the same velocity for momentum."""
+    for name, value in net.params.items():
+        assert np.isfinite(value).all() and np.array_equal(value, other.params[name]), name
+    assert np.array_equal(net._velocity, other._velocity)
+
+
+@pytest.mark.parametrize("progress", [False, True])
+@pytest.mark.parametrize("dtype, lr", [("float64", 1e30), ("float32", 1e10), ("float32", 1e30)])
+def test_fit_stops_where_training_diverges_with_the_weights_of_the_last_good_step(dtype, lr, progress):
+    model = conv_classifier()
+    params = model.init_params(3)
+    x, y = random_batch(model, 23, seed=4)
+    fitted = sn.compile(model, batch=4, dtype=dtype, params=params)
+    with pytest.raises(sn.DivergenceError, match=r"fit: training diverged at epoch \d, step \d of 4: the loss was nan; "
+                                                 r"the net keeps the weights from before that step") as caught:
+        fitted.fit(x, y, epochs=5, lr=lr, momentum=0.5, batch_size=6, seed=7, progress=progress)
+    # The same minibatches, stepped one call at a time (as fit would take them) until one diverges.
+    stepped = sn.compile(model, batch=4, dtype=dtype, params=params)
+    rng, where = np.random.default_rng(7), None
+    for epoch in range(1, 6):
+        order = rng.permutation(len(x))
+        for step, start in enumerate(range(0, len(x), 6), 1):
+            chosen = order[start:start + 6]
+            try:
+                stepped.step(x[chosen], y[chosen], lr=lr, momentum=0.5)
+            except sn.DivergenceError:
+                where = (epoch, step)
+                break
+        if where:
+            break
+    error = caught.value
+    assert isinstance(error, FloatingPointError) and (error.epoch, error.step) == where
+    assert f"at epoch {where[0]}, step {where[1]} of 4" in str(error) and len(error.history["loss"]) == where[0] - 1
+    assert_same_state(fitted, stepped)
+    # nothing else is left behind: from fresh weights it trains as a fresh net does
+    fresh = sn.compile(model, batch=4, dtype=dtype, params=params)
+    fitted.params = params
+    assert fitted.fit(x, y, epochs=2, lr=0.05, progress=False) == fresh.fit(x, y, epochs=2, lr=0.05, progress=False)
+    assert_same_state(fitted, fresh)
+
+
+def test_fit_notices_parameters_that_diverge_while_the_loss_is_finite():
+    # Each epoch is one minibatch: its loss is taken before its update makes the weights NaN.
+    model = conv_classifier()
+    x, y = random_batch(model, 7, seed=1)
+    net, twin = (sn.compile(model, batch=4, dtype="float32") for _ in range(2))
+    with pytest.raises(sn.DivergenceError, match=r"fit: training diverged at epoch 1, step 1 of 1: its update made "
+                                                 r"conv1.weight (NaN|infinite); .* \(lr=1e\+300 is infinite in float32\)"):
+        net.fit(x, y, epochs=2, lr=1e300, batch_size=100, progress=False)
+    assert_same_state(net, twin)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"lr": 1e300}, r"its update made conv1.weight (NaN|infinite); .* \(lr=1e\+300 is infinite in float32\)"),
+    ({"lr": 0.01, "weight_decay": 1e40},
+     r"its update made conv1.weight (NaN|infinite); .* \(weight_decay=1e\+40 is infinite in float32\)"),
+])
+def test_a_step_that_diverges_raises_and_changes_nothing(kwargs, message):
+    model = conv_classifier()
+    x, y = random_batch(model, 5, seed=2)
+    net, twin = (sn.compile(model, batch=4, dtype="float32") for _ in range(2))
+    for each in (net, twin):
+        each.step(x, y, lr=0.1, momentum=0.9)   # a velocity to keep
+    with pytest.raises(sn.DivergenceError, match="step: training diverged: " + message):
+        net.step(x, y, momentum=0.9, **kwargs)
+    assert_same_state(net, twin)
+    # and it goes on training normally
+    for each in (net, twin):
+        each.step(x, y, lr=0.1, momentum=0.9)
+    assert_same_state(net, twin)
+
+
+def test_a_step_whose_loss_is_nan_keeps_the_last_finite_weights():
+    model = conv_classifier()
+    x, y = random_batch(model, 5, seed=2)
+    net, twin = (sn.compile(model, batch=4, dtype="float32") for _ in range(2))
+    for each in (net, twin):
+        each.step(x, y, lr=1e30, momentum=0.9)   # finite: the loss is taken before the update
+    with pytest.raises(sn.DivergenceError, match=r"step: training diverged: the loss was nan; .* "
+                                                 r"\(lr=1e\+30; a smaller lr may help\)") as caught:
+        net.step(x, y, lr=1e30, momentum=0.9)
+    assert caught.value.epoch is None and caught.value.step == 1
+    assert_same_state(net, twin)
+
+
+@pytest.mark.parametrize("good_steps", [0, 1, 15, 16, 17, 40])
+def test_a_diverging_step_after_many_keeps_the_weights_of_the_one_before(good_steps):
+    # With inputs small beside the weights, step copies the weights once per few steps and
+    # takes the steps since again to undo one.
+    model = sn.Sequential(sn.Input(4), sn.Dense(64), sn.ReLU(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
+    x, y = random_batch(model, 1, seed=3)
+    x = x.astype(np.float32)  # as C takes it: used, not copied, when checked
+    net, twin = (sn.compile(model, batch=1, dtype="float32") for _ in range(2))
+    for k in range(good_steps):
+        settings = {"lr": 0.01 * (k % 3 + 1), "momentum": 0.9 * (k % 2), "weight_decay": 0.001 * (k % 4)}
+        for each in (net, twin):
+            each.step(x, y, **settings)
+        assert net._steps_since_copy  # the path under test
+        x += 0.25  # the caller's arrays change after a step; the steps kept do not
+    if good_steps == 17:
+        net.params = twin.params = model.init_params(1)  # what step copied is of other weights
+    with pytest.raises(sn.DivergenceError):
+        net.step(x, y, lr=1e300, momentum=0.9)
+    assert_same_state(net, twin)
+    for each in (net, twin):
+        each.step(x, y, lr=0.01, momentum=0.9)
+    assert_same_state(net, twin)
