@@ -16,7 +16,7 @@ from .layers import (
 from .errors import FormulaError
 from .model import Sequential
 from .reference import Reference
-from .run import CompiledNet, compile
+from .run import CompiledNet, DivergenceError, compile
 from .saving import load
 
 __version__ = "0.1.0"
@@ -25,4 +25,5 @@ __all__ = [
     "Activation", "AvgPool", "CheckReport", "check", "Conv2D", "DeclarationError", "Dense", "Derivation", "Flatten", "FormulaError", "Input",
     "Loss", "MaxPool", "MeanSquaredError", "ReLU", "Reference", "Sequential", "Sigmoid",
     "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "load", "finite_difference_gradients", "relative_error",
+    "DivergenceError",
 ]

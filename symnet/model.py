@@ -8,11 +8,14 @@ anything is derived or compiled.
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 
 from .derive import Derivation, derive
 from .layers import Conv2D, DeclarationError, Dense, Input, Layer, LossFunction, ParamSpec, is_rectifier
+from .layers.base import check_elements
+from .names import check_name
 
 
 class Sequential:
@@ -37,7 +40,7 @@ class Sequential:
             raise DeclarationError(f"Sequential: loss must be a loss such as sn.SoftmaxCrossEntropy(), got {loss!r}")
         if len(layers) < 2:
             raise DeclarationError("Sequential: declare at least one layer after the Input")
-        self.name = name
+        self.name = check_name(name, "Sequential: name")
         self.input = copy.copy(layers[0])
         self.layers: list[Layer] = [copy.copy(layer) for layer in layers[1:]]
         self.loss = copy.copy(loss)
@@ -46,6 +49,8 @@ class Sequential:
         for layer in self.layers:
             shape = layer.build(shape)
         self.loss.build(shape)
+        # The C walks all parameters (an SGD step) with an int counter.
+        check_elements(self.param_count, "its parameters in all", self.name)
         self._derivation = None
 
     def _name_layers(self) -> None:
@@ -89,7 +94,7 @@ class Sequential:
         flops = 0
         for position, layer in enumerate(self.layers):
             if isinstance(layer, Conv2D):
-                products = int(np.prod(layer.output_shape)) * layer.products
+                products = math.prod(layer.output_shape) * layer.products
             elif isinstance(layer, Dense):
                 products = layer.out_features * layer.input_shape[0]
             else:
@@ -155,14 +160,29 @@ class Sequential:
         if x.shape[1:] != self.input_shape or x.ndim != len(self.input_shape) + 1:
             raise ValueError(f"{argument}: expected shape (n, {', '.join(map(str, self.input_shape))}) "
                              f"for {self.input.describe()}, got {x.shape}")
-        x = np.ascontiguousarray(x, dtype=dtype)
-        if not np.isfinite(x).all():
+        # Checked after the conversion: 1e39 is finite in float64 but not in float32 (where
+        # casting it warns, needlessly: the error below says so).
+        if x.dtype == dtype:
+            converted = np.ascontiguousarray(x)
+        else:
+            with np.errstate(over="ignore"):
+                converted = np.ascontiguousarray(x, dtype=dtype)
+        if not np.isfinite(converted).all():
+            if np.isfinite(x).all():
+                raise ValueError(f"{argument}: contains values too large for {np.dtype(dtype).name} "
+                                 "(they overflow to infinity)")
             raise ValueError(f"{argument}: contains NaN or infinity")
-        return x
+        return converted
 
     # -- reports -------------------------------------------------------------------
-    def summary_text(self) -> str:
-        """The table that :meth:`summary` prints."""
+    def summary_text(self, batch: int = 64, dtype: str = "float32", threads: int = 1) -> str:
+        """The table that :meth:`summary` prints, then the bytes of the parameters and of all
+        the buffers of the model compiled for ``batch`` samples of ``dtype`` on ``threads`` threads."""
+        from .emit import check_settings, positive_integer  # emit needs the layers, not the model
+        from .sizes import buffer_bytes, compiled_batch, show_bytes
+
+        check_settings(dtype, batch)
+        positive_integer(threads, "threads")
         rows = [("layer", "declared as", "output shape", "parameters")]
         rows.append(("input", self.input.describe(), str(self.input_shape), "0"))
         for layer in self.layers:
@@ -176,12 +196,16 @@ class Sequential:
             lines.append("  ".join(cells).rstrip())
             if index == 0:
                 lines.append("-" * len(lines[0]))
-        lines.append(f"total parameters: {self.param_count:,}")
+        itemsize = np.dtype(dtype).itemsize
+        lines.append(f"total parameters: {self.param_count:,} ({show_bytes(self.param_count * itemsize)} as {dtype})")
+        lines.append(f"buffers for {compiled_batch(batch, dtype, threads)}: "
+                     f"{show_bytes(buffer_bytes(self, batch, dtype, threads))}")
         return "\n".join(lines)
 
-    def summary(self) -> None:
-        """Print the layers, their output shapes and parameter counts."""
-        print(self.summary_text())
+    def summary(self, batch: int = 64, dtype: str = "float32", threads: int = 1) -> None:
+        """Print the layers, their output shapes and parameter counts, and the bytes of the
+        parameters and of a net compiled for ``batch`` samples of ``dtype`` (see :meth:`summary_text`)."""
+        print(self.summary_text(batch, dtype, threads))
 
     def derivation(self) -> Derivation:
         """The model's :class:`~symnet.derive.Derivation` (computed once)."""

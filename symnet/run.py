@@ -1,4 +1,4 @@
-"""Run: a compiled model, with the reference's calls plus training.
+"""Run: a compiled model, with the reference's calls plus training (see symnet.training).
 
 The C works on at most the compiled batch of samples at a time; every call here takes
 any number of samples and walks them in chunks, so a remainder is neither dropped nor
@@ -8,9 +8,7 @@ samples). Every array is checked before C sees it.
 
 from __future__ import annotations
 
-import math
 import os
-import sys
 import threading
 
 import numpy as np
@@ -18,32 +16,23 @@ import numpy as np
 from .build import Built, build, declaration_key, load_declared, remember_declared
 from .emit import Emitted, check_settings, emit, layout, positive_integer
 from .layers import SoftmaxCrossEntropy
+from .layers.base import MAX_ELEMENTS
 from .model import Sequential
 from .saving import model_to_dict
+from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes
+from .training import DivergenceError, Training
+
+__all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads"]
 
 NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
-def _number(value, argument: str, low: float = 0.0, high: float = math.inf, open_low: bool = False) -> float:
-    """A finite float in [low, high) (or (low, high) with ``open_low``), or a ValueError."""
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{argument}: expected a number, got {value!r}") from None
-    if not math.isfinite(value) or value < low or value >= high or (open_low and value == low):
-        bounds = f"{'(' if open_low else '['}{low}, {high})"
-        raise ValueError(f"{argument}: must be in {bounds}, got {value}")
-    return value
+class CompiledNet(Training):
+    """A model compiled to C for one dtype and batch size; see :func:`compile`.
 
-
-def _sgd_settings(lr, momentum, weight_decay) -> tuple[float, float, float]:
-    """The SGD hyperparameters checked: lr > 0, momentum in [0, 1), weight_decay >= 0."""
-    return (_number(lr, "lr", open_low=True), _number(momentum, "momentum", high=1.0),
-            _number(weight_decay, "weight_decay"))
-
-
-class CompiledNet:
-    """A model compiled to C for one dtype and batch size; see :func:`compile`."""
+    ``buffer_bytes`` is what its buffers (parameters, gradients, velocity, each layer's
+    outputs and gradients for a compiled batch, scratch) take.
+    """
 
     def __init__(self, model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
                  sanitize: bool = False, threads: int | None = None):
@@ -55,7 +44,10 @@ class CompiledNet:
         check_settings(dtype, batch)
         self.batch = int(batch)
         self.threads = default_threads() if threads is None else positive_integer(threads, "threads")
-        params = model.init_params() if params is None else model.check_params(params)  # before compiling
+        self.layout = layout(model, self.batch)
+        # Before compiling: a batch the C cannot index, or the machine cannot hold, is refused.
+        self.buffer_bytes = check_batch(model, self.layout, self.batch, dtype, self.threads)
+        params = model.init_params() if params is None else model.check_params(params)
         # A declaration compiled before is loaded without deriving or emitting it again.
         declared = declaration_key(model_to_dict(model), dtype, self.batch, sanitize)
         built = load_declared(declared, sanitize)
@@ -63,30 +55,27 @@ class CompiledNet:
             built = build(self.emitted, sanitize=sanitize)
             remember_declared(declared, built)
         self.built: Built = built
-        self.layout = layout(model, self.batch)
         self._np = NUMPY_DTYPES[dtype]
         # Class labels reach C as int32; other targets as the net's dtype.
         self._target_dtype = np.int32 if isinstance(model.loss, SoftmaxCrossEntropy) else self._np
-        plan = self.layout
-        self._flat = np.zeros(plan.param_size, self._np)
-        # Zero between calls: sn_train expects it and clears them as it uses them; a call
-        # that adds gradients in Python's sight (gradients, deltas) clears them after.
-        self._grads = np.zeros(plan.param_size, self._np)
-        self._velocity = np.zeros(plan.param_size, self._np)
-        # Each thread after the first needs its own scratch room and gradient slice.
-        self._work = np.zeros(plan.work_size + (self.threads - 1) * plan.scratch_size, self._np)
-        self._thread_grads = np.zeros(plan.param_size * self.threads if self.threads > 1 else 1, self._np)
-        self._index = np.zeros(max(plan.index_size, 1), np.int32)
-        # Training in C gathers each shuffled chunk of samples here.
-        self._staging_x = np.zeros(self.batch * int(np.prod(model.input_shape)), self._np)
-        self._staging_targets = np.zeros(self.batch * model.loss.targets_per_sample, self._target_dtype)
+        # Every buffer the C uses (sizes.buffer_sizes says what each holds). grads are zero
+        # between calls: sn_train expects it and clears them as it uses them; a call that adds
+        # gradients in Python's sight (gradients, deltas) clears them after.
+        dtypes = buffer_dtypes(model, dtype)
+        try:
+            buffers = {name: np.zeros(size, dtypes[name])
+                       for name, size in buffer_sizes(model, self.layout, self.batch, self.threads).items()}
+        except MemoryError:
+            raise ValueError(f"batch: the buffers of {compiled_batch(self.batch, dtype, self.threads)} need "
+                             f"{show_bytes(self.buffer_bytes)} ({self.buffer_bytes:,} bytes), which could not be "
+                             "allocated; compile a smaller batch") from None
+        self._flat, self._grads, self._velocity = buffers["params"], buffers["grads"], buffers["velocity"]
+        self._work, self._thread_grads, self._index = buffers["work"], buffers["thread_grads"], buffers["index"]
+        self._staging_x, self._staging_targets = buffers["staging_x"], buffers["staging_targets"]
+        self._flat_before, self._velocity_before = buffers["params_before"], buffers["velocity_before"]
         # The buffers never move, so their C pointers are made once (a step at batch 1 is
         # short enough that making them on every call would show).
-        self._c = {name: self._pointer(array)
-                   for name, array in [("params", self._flat), ("grads", self._grads), ("velocity", self._velocity),
-                                       ("work", self._work), ("thread_grads", self._thread_grads),
-                                       ("index", self._index), ("staging_x", self._staging_x),
-                                       ("staging_targets", self._staging_targets)]}
+        self._c = {name: self._pointer(array) for name, array in buffers.items() if not name.endswith("_before")}
         self._lock = threading.Lock()  # the buffers belong to one call at a time
         self.params = params
 
@@ -141,6 +130,7 @@ class CompiledNet:
         for name, (offset, shape) in self.layout.params.items():
             self._flat[offset:offset + int(np.prod(shape))] = cast[name].reshape(-1)
         self._velocity[:] = 0
+        self._steps_since_copy = None  # step's copy of the weights is of other weights
 
     # -- the calls into C ------------------------------------------------------------
     # The C type of each NumPy dtype passed to C.
@@ -151,7 +141,16 @@ class CompiledNet:
         return self.built.ffi.from_buffer(f"{self._CTYPES[array.dtype]}[]", array)
 
     def _targets(self, y, count: int) -> np.ndarray:
-        return np.ascontiguousarray(self.model.loss.targets(y, count), dtype=self._target_dtype)
+        """Targets checked and converted for C: the loss checks them in float64, so they are
+        checked again in the net's dtype, where 1e39 is infinite in float32."""
+        targets = self.model.loss.targets(y, count)
+        if targets.dtype.kind != "f" or targets.dtype == self._target_dtype:  # labels, or checked as they are
+            return np.ascontiguousarray(targets, dtype=self._target_dtype)
+        with np.errstate(over="ignore"):  # casting 1e39 to float32 warns; the error below says why
+            targets = np.ascontiguousarray(targets, dtype=self._target_dtype)
+        if not np.isfinite(targets).all():
+            raise ValueError(f"targets: contain values too large for {self.dtype} (they overflow to infinity)")
+        return targets
 
     def _chunks(self, count: int):
         for start in range(0, count, self.batch):
@@ -175,8 +174,9 @@ class CompiledNet:
         targets = self._targets(y, len(x))
         if not len(x):
             raise ValueError("x: no samples")
-        if len(x) > np.iinfo(np.int32).max:
-            raise ValueError(f"x: at most {np.iinfo(np.int32).max} samples per call, got {len(x)}")
+        # sn_train counts samples in int, up to a compiled batch past the last.
+        if len(x) > MAX_ELEMENTS - self.batch:
+            raise ValueError(f"x: at most {MAX_ELEMENTS - self.batch:,} samples per call, got {len(x):,}")
         return x, targets
 
     def _accumulate(self, x: np.ndarray, targets: np.ndarray) -> float:
@@ -196,16 +196,16 @@ class CompiledNet:
     def _train(self, x: np.ndarray, targets: np.ndarray, order: np.ndarray | None, batch_size: int,
                lr: float, momentum: float, weight_decay: float) -> np.ndarray:
         """SGD steps in one call into C: minibatches of ``batch_size`` of the samples
-        ``x[order]`` (``x`` when ``order`` is None); returns each minibatch's loss."""
+        ``x[order]`` (``x`` when ``order`` is None); returns each minibatch's loss. The caller
+        holds the lock, and checks the result (see training.Training)."""
         count = len(x) if order is None else len(order)
         losses = np.empty(-(-count // batch_size))
         c = self._c
-        with self._lock:
-            self.built.lib.sn_train(
-                count, batch_size, self.built.ffi.NULL if order is None else self._pointer(order),
-                self._pointer(x), self._pointer(targets), c["params"], c["grads"],
-                c["velocity"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
-                lr, momentum, weight_decay, self.threads, self._pointer(losses))
+        self.built.lib.sn_train(
+            count, batch_size, self.built.ffi.NULL if order is None else self._pointer(order),
+            self._pointer(x), self._pointer(targets), c["params"], c["grads"],
+            c["velocity"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
+            lr, momentum, weight_decay, self.threads, self._pointer(losses))
         return losses
 
     # -- the contract's calls --------------------------------------------------------
@@ -259,12 +259,6 @@ class CompiledNet:
                 self._grads[:] = 0
         return deltas
 
-    def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
-        """One SGD step on the batch ``x, y``; returns the loss before the step."""
-        lr, momentum, weight_decay = _sgd_settings(lr, momentum, weight_decay)
-        x, targets = self._batch(x, y)
-        return float(self._train(x, targets, None, len(x), lr, momentum, weight_decay)[0])
-
     def predict(self, x) -> np.ndarray:
         """Class indices for a classifier; the outputs themselves otherwise."""
         outputs = self.forward(x)
@@ -284,56 +278,6 @@ class CompiledNet:
         from .saving import save
 
         save(self, path)
-
-    def fit(self, x, y, epochs: int = 1, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0,
-            lr_decay: float = 1.0, batch_size: int | None = None, shuffle: bool = True, seed: int = 0,
-            validation=None, progress: bool | None = None) -> dict[str, list[float]]:
-        """Train with minibatch SGD; returns the history of each epoch's losses (and accuracies).
-
-        Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
-        shuffled order seeded by ``seed``; the learning rate is multiplied by
-        ``lr_decay`` after each epoch. ``validation=(x, y)`` is evaluated after each
-        epoch. A progress bar with the running loss is shown when ``progress`` is true,
-        or, by default, when standard error is a terminal.
-        """
-        from tqdm.auto import tqdm
-
-        epochs = positive_integer(epochs, "epochs")
-        batch_size = self.batch if batch_size is None else positive_integer(batch_size, "batch_size")
-        lr, momentum, weight_decay = _sgd_settings(lr, momentum, weight_decay)
-        lr_decay = _number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
-        x, targets = self._batch(x, y)
-        if validation is not None:
-            val_x, val_y = validation
-            val_x = self.model.check_inputs(val_x, self._np, "validation x")
-            self.model.loss.targets(val_y, len(val_x))
-        show = sys.stderr.isatty() if progress is None else bool(progress)
-        rng = np.random.default_rng(seed)
-        history: dict[str, list[float]] = {"loss": []}
-        sizes = np.minimum(batch_size, len(x) - batch_size * np.arange(-(-len(x) // batch_size)))
-        # One call into C per epoch; with a progress bar, one per twentieth of an epoch.
-        per_call = -(-len(sizes) // 20) if show else len(sizes)
-        for epoch in range(epochs):
-            order = (rng.permutation(len(x)) if shuffle else np.arange(len(x))).astype(np.int32)
-            bar = tqdm(total=len(sizes), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
-                       leave=True)
-            losses = np.empty(len(sizes))
-            for first in range(0, len(sizes), per_call):
-                chosen = order[first * batch_size:(first + per_call) * batch_size]
-                part = self._train(x, targets, chosen, batch_size, lr, momentum, weight_decay)
-                done = first + len(part)
-                losses[first:done] = part
-                bar.update(len(part))
-                bar.set_postfix(loss=f"{losses[:done] @ sizes[:done] / sizes[:done].sum():.4f}", refresh=False)
-            bar.close()
-            history["loss"].append(float(losses @ sizes / len(x)))
-            lr *= lr_decay
-            if validation is not None:
-                for name, value in self.evaluate(val_x, val_y).items():
-                    history.setdefault(f"val_{name}", []).append(value)
-                if show:
-                    bar.write(f"epoch {epoch + 1}: " + ", ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()))
-        return history
 
 
 def default_threads() -> int:

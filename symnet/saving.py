@@ -126,7 +126,11 @@ def model_from_dict(spec) -> Sequential:
         fields = _fields(item, LAYER_FIELDS, where)
         built.append(_build(item["kind"], fields, where))
     loss = _fields(spec["loss"], LOSS_FIELDS, "model.loss")
-    return Sequential(*built, loss=_build(spec["loss"]["kind"], loss, "model.loss"), name=name)
+    loss = _build(spec["loss"]["kind"], loss, "model.loss")
+    try:
+        return Sequential(*built, loss=loss, name=name)
+    except ValueError as error:   # the layers do not fit together: the message names the layer
+        raise _Malformed(f"model.layers: {error}") from None
 
 
 def _build(kind: str, fields: dict, where: str):

@@ -123,3 +123,31 @@ def test_mean_convolution_scores_a_perfect_match_as_one():
     ref = sn.Reference(model, {"conv1.weight": feature[None, None]})
     assert ref.forward(feature[None, None]).item() == pytest.approx(1.0)
     assert ref.forward(-feature[None, None]).item() == pytest.approx(-1.0)
+
+
+LIMIT = "more than the 2,147,483,647 the emitted C can index"
+
+
+@pytest.mark.parametrize("layers, message", [
+    # np.prod wrapped this around to a shape of (0,)
+    ((sn.Input(1, 2**32, 2**32), sn.Flatten()),
+     r"Input\(1, 4294967296, 4294967296\): one sample \(1, 4294967296, 4294967296\): 18,446,744,073,709,551,616"),
+    ((sn.Input(2**16, 2**15), sn.ReLU()), r"Input\(65536, 32768\): one sample"),
+    ((sn.Input(1, 28, 28), sn.Conv2D(2, 3, padding=10**9)), r"conv1 \(Conv2D\(2, 3, padding=1000000000\)\): its padded"),
+    ((sn.Input(64, 2048, 2048), sn.Conv2D(64, 3, padding=1)), r"conv1 .*: its im2col columns for one sample"),
+    ((sn.Input(4), sn.Dense(2**31)), r"dense1 \(Dense\(2147483648\)\): its output \(2147483648,\)"),
+    ((sn.Input(2**20), sn.Dense(2**12)), r"dense1 \(Dense\(4096\)\): weight \(4096, 1048576\): 4,294,967,296"),
+    ((sn.Input(2**15), sn.Dense(2**15), sn.Dense(2**15)), r"model: its parameters in all: 2,147,549,184"),
+    ((sn.Input(2**31 - 1), sn.Dense(1)), r"model: its parameters in all: 2,147,483,648"),
+])
+def test_sizes_the_c_cannot_index_fail_at_declaration(layers, message):
+    with pytest.raises(sn.DeclarationError, match=message) as caught:
+        build(*layers)
+    assert LIMIT in str(caught.value)
+
+
+def test_sizes_are_exact_up_to_the_limit():
+    assert sn.layers.ParamSpec("dense1", "weight", (2**40, 2**40)).size == 2**80
+    model = build(sn.Input(1, 2**15, 2**16 - 1), sn.Flatten(), sn.Dense(1, bias=False))
+    assert model.output_shape == (1,) and model.layers[0].output_shape == (2**31 - 2**15,)
+    assert build(sn.Input(2**31 - 1), sn.Dense(1, bias=False)).param_count == 2**31 - 1

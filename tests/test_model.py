@@ -65,6 +65,17 @@ def test_summary_lists_layers_shapes_and_counts(capsys):
     assert lenet().param_count == 61706
 
 
+def test_summary_shows_the_bytes_of_parameters_and_buffers():
+    lines = lenet().summary_text().splitlines()
+    assert lines[-2] == "total parameters: 61,706 (241.0 KiB as float32)"
+    assert lines[-1] == "buffers for a compiled batch of 64 (float32, 1 thread): 10.1 MiB"
+    assert lenet().summary_text(batch=1, dtype="float64", threads=2).splitlines()[-2:] == [
+        "total parameters: 61,706 (482.1 KiB as float64)",
+        "buffers for a compiled batch of 1 (float64, 2 threads): 7.5 MiB"]
+    with pytest.raises(ValueError, match="batch: expected a positive integer"):
+        lenet().summary_text(batch=0)
+
+
 def test_repr_shows_the_declaration():
     model = sn.Sequential(sn.Input(4), sn.Dense(2, bias=False), loss=sn.MeanSquaredError())
     assert repr(model) == "Sequential(Input(4), Dense(2, bias=False), loss=MeanSquaredError())"

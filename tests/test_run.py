@@ -304,3 +304,184 @@ def test_threads_split_the_batch_deterministically():
     assert np.array_equal(two.forward(x), two.forward(x))
     with pytest.raises(ValueError, match="threads: expected a positive integer"):
         sn.compile(model, threads=0)
+
+
+@pytest.mark.parametrize("layers, batch, message", [
+    ((sn.Input(2**20), sn.Dense(1)), 2**11,
+     r"batch: 2,048 samples of the input \(1,048,576 elements each\) make 2,147,483,648, more than the "
+     r"2,147,483,647 elements the emitted C indexes with int; compile a batch of at most 2,047"),
+    ((sn.Input(4), sn.Dense(2**20)), 2**11, r"batch: 2,048 samples of dense1 \(Dense\(1048576\)\)'s output"),
+    ((sn.Input(2**20), sn.ReLU(), sn.ReLU()), 2**10, r"batch: the work buffer of a compiled batch of 1,024 holds "
+     r"4,295,[0-9,]+ elements, more than the 2,147,483,647 the emitted C indexes with int; compile a batch of at most 511"),
+])
+def test_batches_the_c_cannot_index_are_refused_before_compiling(layers, batch, message, monkeypatch):
+    monkeypatch.setattr("symnet.run.build", None)  # refused before anything is compiled
+    model = sn.Sequential(*layers, loss=sn.MeanSquaredError())
+    with pytest.raises(ValueError, match=message):
+        sn.compile(model, batch=batch)
+
+
+def test_batches_the_machine_cannot_hold_are_refused(monkeypatch):
+    model = sn.Sequential(sn.Input(3), sn.Dense(2), loss=sn.MeanSquaredError())
+    needed = sn.compile(model, batch=4096, threads=1).buffer_bytes
+    monkeypatch.setattr("symnet.sizes.physical_memory", lambda: needed - 1)
+    with pytest.raises(ValueError, match=rf"batch: a compiled batch of 4,096 \(float32, 1 thread\) needs .* "
+                                         rf"\({needed:,} bytes\) of buffers, more than this machine's"):
+        sn.compile(model, batch=4096, threads=1)
+    # where the machine does not say, or says more than it can give, NumPy's MemoryError is the answer
+    monkeypatch.setattr("symnet.sizes.physical_memory", lambda: None)
+    with pytest.raises(ValueError, match=r"batch: the buffers of a compiled batch of 4 \(float32, 1000000000 threads\) "
+                                         r"need .* (PiB|TiB)"):
+        sn.compile(model, batch=4, threads=10**9)
+
+
+def test_buffer_bytes_are_what_the_net_allocates():
+    model = sn.Sequential(sn.Input(1, 8, 8), sn.Conv2D(3, 3), sn.MaxPool(2), sn.Flatten(), sn.Dense(4),
+                          loss=sn.SoftmaxCrossEntropy())
+    for batch, dtype, threads in [(5, "float32", 1), (3, "float64", 2)]:
+        net = sn.compile(model, batch=batch, dtype=dtype, threads=threads)
+        arrays = [value for value in vars(net).values() if isinstance(value, np.ndarray)]
+        assert net.buffer_bytes == sum(array.nbytes for array in arrays)
+        assert f"buffers for a compiled batch of {batch} ({dtype}, {threads} thread" in model.summary_text(
+            batch, dtype, threads)
+
+
+@pytest.mark.parametrize("call", ["loss", "gradients", "deltas", "step", "evaluate", "fit", "validation"])
+def test_targets_and_inputs_are_checked_in_the_nets_dtype(call):
+    # 1e39 is finite in float64, where the loss checks targets, and infinite in float32.
+    model = sn.Sequential(sn.Input(3), sn.Dense(2), loss=sn.MeanSquaredError())
+    net = sn.compile(model, batch=4, dtype="float32")
+    before = net.params
+    x, y = random_batch(model, 3)
+    big_y, big_x = y.copy(), x.copy()
+    big_y[1, 0], big_x[2, 1] = 1e39, -1e39
+
+    def run(x, y):
+        if call == "fit":
+            return net.fit(x, y, progress=False)
+        if call == "validation":
+            return net.fit(*random_batch(model, 3), validation=(x, y), progress=False)
+        return getattr(net, call)(x, y)
+
+    with pytest.raises(ValueError, match="targets: contain values too large for float32"):
+        run(x, big_y)
+    with pytest.raises(ValueError, match="x: contains values too large for float32"):
+        run(big_x, y)
+    assert all(np.array_equal(value, before[name]) for name, value in net.params.items())
+    wide = sn.compile(model, batch=4, dtype="float64")
+    assert np.isfinite(wide.loss(big_x, big_y))
+
+
+def conv_classifier():
+    return sn.Sequential(sn.Input(1, 5, 5), sn.Conv2D(2, 3), sn.ReLU(), sn.Flatten(), sn.Dense(3),
+                         loss=sn.SoftmaxCrossEntropy())
+
+
+def assert_same_state(net, other):
+    """The same finite weights, and the same velocity for momentum."""
+    for name, value in net.params.items():
+        assert np.isfinite(value).all() and np.array_equal(value, other.params[name]), name
+    assert np.array_equal(net._velocity, other._velocity)
+
+
+@pytest.mark.parametrize("progress", [False, True])
+@pytest.mark.parametrize("dtype, lr", [("float64", 1e30), ("float32", 1e10), ("float32", 1e30)])
+def test_fit_stops_where_training_diverges_with_the_weights_of_the_last_good_step(dtype, lr, progress):
+    model = conv_classifier()
+    params = model.init_params(3)
+    x, y = random_batch(model, 23, seed=4)
+    fitted = sn.compile(model, batch=4, dtype=dtype, params=params)
+    with pytest.raises(sn.DivergenceError, match=r"fit: training diverged at epoch \d, step \d of 4: the loss was nan; "
+                                                 r"the net keeps the weights from before that step") as caught:
+        fitted.fit(x, y, epochs=5, lr=lr, momentum=0.5, batch_size=6, seed=7, progress=progress)
+    # The same minibatches, stepped one call at a time (as fit would take them) until one diverges.
+    stepped = sn.compile(model, batch=4, dtype=dtype, params=params)
+    rng, where = np.random.default_rng(7), None
+    for epoch in range(1, 6):
+        order = rng.permutation(len(x))
+        for step, start in enumerate(range(0, len(x), 6), 1):
+            chosen = order[start:start + 6]
+            try:
+                stepped.step(x[chosen], y[chosen], lr=lr, momentum=0.5)
+            except sn.DivergenceError:
+                where = (epoch, step)
+                break
+        if where:
+            break
+    error = caught.value
+    assert isinstance(error, FloatingPointError) and (error.epoch, error.step) == where
+    assert f"at epoch {where[0]}, step {where[1]} of 4" in str(error) and len(error.history["loss"]) == where[0] - 1
+    assert_same_state(fitted, stepped)
+    # nothing else is left behind: from fresh weights it trains as a fresh net does
+    fresh = sn.compile(model, batch=4, dtype=dtype, params=params)
+    fitted.params = params
+    assert fitted.fit(x, y, epochs=2, lr=0.05, progress=False) == fresh.fit(x, y, epochs=2, lr=0.05, progress=False)
+    assert_same_state(fitted, fresh)
+
+
+def test_fit_notices_parameters_that_diverge_while_the_loss_is_finite():
+    # Each epoch is one minibatch: its loss is taken before its update makes the weights NaN.
+    model = conv_classifier()
+    x, y = random_batch(model, 7, seed=1)
+    net, twin = (sn.compile(model, batch=4, dtype="float32") for _ in range(2))
+    with pytest.raises(sn.DivergenceError, match=r"fit: training diverged at epoch 1, step 1 of 1: its update made "
+                                                 r"conv1.weight (NaN|infinite); .* \(lr=1e\+300 is infinite in float32\)"):
+        net.fit(x, y, epochs=2, lr=1e300, batch_size=100, progress=False)
+    assert_same_state(net, twin)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"lr": 1e300}, r"its update made conv1.weight (NaN|infinite); .* \(lr=1e\+300 is infinite in float32\)"),
+    ({"lr": 0.01, "weight_decay": 1e40},
+     r"its update made conv1.weight (NaN|infinite); .* \(weight_decay=1e\+40 is infinite in float32\)"),
+])
+def test_a_step_that_diverges_raises_and_changes_nothing(kwargs, message):
+    model = conv_classifier()
+    x, y = random_batch(model, 5, seed=2)
+    net, twin = (sn.compile(model, batch=4, dtype="float32") for _ in range(2))
+    for each in (net, twin):
+        each.step(x, y, lr=0.1, momentum=0.9)   # a velocity to keep
+    with pytest.raises(sn.DivergenceError, match="step: training diverged: " + message):
+        net.step(x, y, momentum=0.9, **kwargs)
+    assert_same_state(net, twin)
+    # and it goes on training normally
+    for each in (net, twin):
+        each.step(x, y, lr=0.1, momentum=0.9)
+    assert_same_state(net, twin)
+
+
+def test_a_step_whose_loss_is_nan_keeps_the_last_finite_weights():
+    model = conv_classifier()
+    x, y = random_batch(model, 5, seed=2)
+    net, twin = (sn.compile(model, batch=4, dtype="float32") for _ in range(2))
+    for each in (net, twin):
+        each.step(x, y, lr=1e30, momentum=0.9)   # finite: the loss is taken before the update
+    with pytest.raises(sn.DivergenceError, match=r"step: training diverged: the loss was nan; .* "
+                                                 r"\(lr=1e\+30; a smaller lr may help\)") as caught:
+        net.step(x, y, lr=1e30, momentum=0.9)
+    assert caught.value.epoch is None and caught.value.step == 1
+    assert_same_state(net, twin)
+
+
+@pytest.mark.parametrize("good_steps", [0, 1, 15, 16, 17, 40])
+def test_a_diverging_step_after_many_keeps_the_weights_of_the_one_before(good_steps):
+    # With inputs small beside the weights, step copies the weights once per few steps and
+    # takes the steps since again to undo one.
+    model = sn.Sequential(sn.Input(4), sn.Dense(64), sn.ReLU(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
+    x, y = random_batch(model, 1, seed=3)
+    x = x.astype(np.float32)  # as C takes it: used, not copied, when checked
+    net, twin = (sn.compile(model, batch=1, dtype="float32") for _ in range(2))
+    for k in range(good_steps):
+        settings = {"lr": 0.01 * (k % 3 + 1), "momentum": 0.9 * (k % 2), "weight_decay": 0.001 * (k % 4)}
+        for each in (net, twin):
+            each.step(x, y, **settings)
+        assert net._steps_since_copy  # the path under test
+        x += 0.25  # the caller's arrays change after a step; the steps kept do not
+    if good_steps == 17:
+        net.params = twin.params = model.init_params(1)  # what step copied is of other weights
+    with pytest.raises(sn.DivergenceError):
+        net.step(x, y, lr=1e300, momentum=0.9)
+    assert_same_state(net, twin)
+    for each in (net, twin):
+        each.step(x, y, lr=0.01, momentum=0.9)
+    assert_same_state(net, twin)

@@ -7,6 +7,7 @@ the reference interpreter). Adding a kind means adding one such class.
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass, field
 
@@ -17,6 +18,20 @@ from ..errors import DeclarationError
 from ..names import check_name
 
 Shape = tuple[int, ...]
+
+# The emitted C counts elements in ``int`` (32 bits): loops such as ``for (int e = 0; e <
+# count * SIZE; e++)`` and index expressions such as ``784*n + 28*r + c``. So no tensor of
+# one sample, no parameter tensor and no parameter count may pass this many elements; a
+# compiled batch is held to the same limit over all its samples (see symnet.sizes).
+MAX_ELEMENTS = 2**31 - 1
+
+
+def check_elements(count: int, what: str, owner: str) -> int:
+    """``count`` if the C can index that many elements, else a DeclarationError naming ``owner``."""
+    if count > MAX_ELEMENTS:
+        raise DeclarationError(f"{owner}: {what}: {count:,} elements, more than the {MAX_ELEMENTS:,} "
+                               "the emitted C can index (with 32-bit int)")
+    return count
 
 
 def positive_int(value, argument: str, owner: str) -> int:
@@ -59,7 +74,7 @@ class ParamSpec:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)  # exact: np.prod would wrap around past 2**63
 
 
 @dataclass
@@ -116,6 +131,10 @@ class Layer:
         """Fix the layer's input shape and return its output shape."""
         self.input_shape = tuple(input_shape)
         self.output_shape = tuple(self._output_shape(self.input_shape))
+        what = "one sample" if isinstance(self, Input) else "its output"
+        check_elements(math.prod(self.output_shape), f"{what} {self.output_shape}", self.label)
+        for spec in self.param_specs():
+            check_elements(spec.size, f"{spec.role} {spec.shape}", self.label)
         return self.output_shape
 
     def _output_shape(self, input_shape: Shape) -> Shape:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import sympy as sp
 
@@ -73,7 +75,7 @@ class Flatten(Layer):
     kind = "flatten"
 
     def _output_shape(self, input_shape: Shape) -> Shape:
-        return (int(np.prod(input_shape)),)
+        return (math.prod(input_shape),)  # exact; build refuses what the C cannot index
 
     def symbols(self) -> Symbols:
         n = indices("n")[0]

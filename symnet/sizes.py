@@ -1,0 +1,119 @@
+"""Sizes: which compiled batches the emitted C can index, and the bytes a compiled net holds.
+
+The C counts elements in 32-bit ``int`` wherever a count fits a declaration's limit
+(:data:`~symnet.layers.base.MAX_ELEMENTS`, 2**31 - 1, checked per sample at declaration):
+
+- loops over a chunk's elements, ``for (int e = 0; e < count * SIZE; e++)``, in the
+  activations and the elementwise losses, and ``n * classes`` in softmax cross-entropy;
+- the index expressions SymPy's printer writes, ``784*n + 28*r + c``, in the pools and
+  the dense bias, over a chunk's inputs, outputs and argmax positions;
+- a convolution's rooms in scratch (``col + K * GROUP * P``, ``ld = group * P``), whose
+  size does not depend on the batch;
+- the SGD loop over all parameters (``for (int k = 0; k < SN_PARAMS; k++)``).
+
+So a compiled batch must keep ``batch * size`` of every tensor of a sample (the input,
+every layer's output, the targets) within the limit, and the work buffer too (its
+offsets are constants in the C: C widens those past ``int``, but holding it to the limit
+keeps every offset in reach of an ``int`` without relying on that). Offsets of a sample
+within a chunk are computed in ``long`` (``(long)first * size``) and are not limited.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+from .emit import GEMM, Layout, conv_group, conv_scratch, layout
+from .layers import Conv2D, DeclarationError, SoftmaxCrossEntropy
+from .layers.base import MAX_ELEMENTS
+
+
+def buffer_sizes(model, plan: Layout, batch: int, threads: int) -> dict[str, int]:
+    """Elements of every buffer a net compiled for ``batch`` allocates, by name."""
+    return {
+        "params": plan.param_size,
+        "grads": plan.param_size,
+        "velocity": plan.param_size,
+        # Each thread after the first needs its own scratch room and gradient slice.
+        "work": plan.work_size + (threads - 1) * plan.scratch_size,
+        "thread_grads": plan.param_size * threads if threads > 1 else 1,
+        "index": max(plan.index_size, 1),
+        # Training in C gathers each shuffled chunk of samples here.
+        "staging_x": batch * math.prod(model.input_shape),
+        "staging_targets": batch * model.loss.targets_per_sample,
+        # The weights and velocity before a call that trains, restored if it diverges.
+        "params_before": plan.param_size,
+        "velocity_before": plan.param_size,
+    }
+
+
+def buffer_dtypes(model, dtype: str) -> dict[str, np.dtype]:
+    """The NumPy dtype of each buffer: class labels and argmax positions are int32."""
+    real = np.dtype(dtype)
+    labels = isinstance(model.loss, SoftmaxCrossEntropy)
+    return {name: np.dtype(np.int32) if name == "index" or (name == "staging_targets" and labels) else real
+            for name in ("params", "grads", "velocity", "work", "thread_grads", "index", "staging_x",
+                         "staging_targets", "params_before", "velocity_before")}
+
+
+def buffer_bytes(model, batch: int = 64, dtype: str = "float32", threads: int = 1) -> int:
+    """Bytes of all the buffers of ``model`` compiled for ``batch`` samples of ``dtype`` on ``threads`` threads."""
+    sizes = buffer_sizes(model, layout(model, batch), batch, threads)
+    dtypes = buffer_dtypes(model, dtype)
+    return sum(size * dtypes[name].itemsize for name, size in sizes.items())
+
+
+def physical_memory() -> int | None:
+    """The machine's memory in bytes, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def show_bytes(count: int) -> str:
+    """``count`` bytes for people: ``241.0 KiB``, ``12.3 MiB``."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if count < 1024 or unit == "TiB":
+            return f"{count:,} bytes" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+
+
+def compiled_batch(batch: int, dtype: str, threads: int) -> str:
+    """``a compiled batch of 64 (float32, 1 thread)``, as reports and errors say it."""
+    return f"a compiled batch of {batch:,} ({dtype}, {threads} thread{'s' if threads > 1 else ''})"
+
+
+def check_batch(model, plan: Layout, batch: int, dtype: str, threads: int) -> int:
+    """The bytes the buffers of a compiled batch take, or a ValueError naming ``batch`` when
+    the C could not index them (see the module's docstring) or the machine could not hold them."""
+    tensors = [("the input", math.prod(model.input_shape))]
+    tensors += [(f"{layer.label}'s output", math.prod(layer.output_shape)) for layer in model.layers]
+    tensors.append(("the targets", model.loss.targets_per_sample))
+    for what, size in tensors:
+        if batch * size > MAX_ELEMENTS:
+            raise ValueError(f"batch: {batch:,} samples of {what} ({size:,} elements each) make {batch * size:,}, "
+                             f"more than the {MAX_ELEMENTS:,} elements the emitted C indexes with int; "
+                             f"compile a batch of at most {MAX_ELEMENTS // size:,}")
+    packs = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"]
+    for layer in model.layers:
+        if isinstance(layer, Conv2D) and packs + conv_scratch(layer) > MAX_ELEMENTS:
+            raise DeclarationError(f"{layer.label}: its scratch room for {conv_group(layer)} samples at once "
+                                   f"({packs + conv_scratch(layer):,} elements) is more than the {MAX_ELEMENTS:,} "
+                                   "the emitted C indexes with int")
+    if plan.work_size > MAX_ELEMENTS:
+        per_sample = (plan.work_size - plan.scratch_size) // batch
+        most = max(0, MAX_ELEMENTS - plan.scratch_size) // per_sample
+        raise ValueError(f"batch: the work buffer of a compiled batch of {batch:,} holds {plan.work_size:,} elements, "
+                         f"more than the {MAX_ELEMENTS:,} the emitted C indexes with int; "
+                         f"compile a batch of at most {most:,}")
+    sizes = buffer_sizes(model, plan, batch, threads)
+    dtypes = buffer_dtypes(model, dtype)
+    needed = sum(size * dtypes[name].itemsize for name, size in sizes.items())
+    memory = physical_memory()
+    if memory is not None and needed > memory:
+        raise ValueError(f"batch: {compiled_batch(batch, dtype, threads)} needs {show_bytes(needed)} ({needed:,} bytes) of buffers, more than this machine's "
+                         f"{show_bytes(memory)} of memory; compile a smaller batch")
+    return needed

@@ -1,0 +1,219 @@
+"""Train: SGD steps and fit for a compiled net, where divergence is an error.
+
+A step whose loss, or whose update of any parameter, is NaN or infinite raises
+:class:`DivergenceError` and leaves the net with the weights (and momentum) it had
+before that step, so a diverged net is never used, saved or trained on as if it were
+fine. The check is one pass over the parameters per call into C (a dot product, about
+4 µs for LeNet-5's 61,706 float32 parameters, beside a step of 50 to 80 µs at batch 1);
+the weights to go back to are copied once per call of fit, and once per 16 calls of
+step (see :attr:`Training.STEPS_PER_COPY`).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+
+from .emit import positive_integer
+from .layers.base import MAX_ELEMENTS
+
+
+class DivergenceError(FloatingPointError):
+    """Training made the loss or a parameter NaN or infinite; the net keeps the weights it
+    had before the step that did.
+
+    ``step`` is that step (minibatch) within its epoch and ``epoch`` its epoch (None for
+    :meth:`~Training.step`), both counted from 1 as the message counts them; ``history``
+    holds what :meth:`~Training.fit` recorded for the epochs before.
+    """
+
+    def __init__(self, message: str, epoch: int | None = None, step: int = 1, history: dict | None = None):
+        super().__init__(message)
+        self.epoch, self.step, self.history = epoch, step, history
+
+
+def number(value, argument: str, low: float = 0.0, high: float = math.inf, open_low: bool = False) -> float:
+    """A finite float in [low, high) (or (low, high) with ``open_low``), or a ValueError."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{argument}: expected a number, got {value!r}") from None
+    if not math.isfinite(value) or value < low or value >= high or (open_low and value == low):
+        bounds = f"{'(' if open_low else '['}{low}, {high})"
+        raise ValueError(f"{argument}: must be in {bounds}, got {value}")
+    return value
+
+
+def sgd_settings(lr, momentum, weight_decay) -> tuple[float, float, float]:
+    """The SGD hyperparameters checked: lr > 0, momentum in [0, 1), weight_decay >= 0."""
+    return (number(lr, "lr", open_low=True), number(momentum, "momentum", high=1.0),
+            number(weight_decay, "weight_decay"))
+
+
+class Training:
+    """The training calls of :class:`~symnet.run.CompiledNet`, which supplies the buffers
+    (``_flat``, ``_velocity`` and the copies ``_flat_before``, ``_velocity_before``),
+    ``_steps_since_copy`` (None whenever the weights are set), ``_batch``, ``_targets`` and
+    ``_train`` (one call into sn_train; the caller holds ``_lock``)."""
+
+    # -- divergence ----------------------------------------------------------------
+    def _finite_params(self) -> bool:
+        """Whether every parameter is finite. A NaN or an infinity makes the sum of squares
+        NaN or infinite, and one BLAS dot product is the cheapest pass over them; squares of
+        finite values past ~1e19 (float32) overflow too (silently: that is no divergence), so
+        such a sum is confirmed one by one."""
+        flat = self._flat
+        with np.errstate(over="ignore"):
+            return math.isfinite(np.dot(flat, flat)) or bool(np.isfinite(flat).all())
+
+    def _save(self, velocity: bool) -> None:
+        """Copy the weights (and the velocity, which only momentum changes) before a call into C."""
+        np.copyto(self._flat_before, self._flat)
+        if velocity:
+            np.copyto(self._velocity_before, self._velocity)
+
+    def _restore(self, velocity: bool) -> None:
+        np.copyto(self._flat, self._flat_before)
+        if velocity:
+            np.copyto(self._velocity, self._velocity_before)
+
+    def _why(self, loss: float, lr: float, weight_decay: float) -> tuple[str, str]:
+        """What went non-finite in the step just taken, and what may have caused it."""
+        if not math.isfinite(loss):
+            what = f"the loss was {loss}"
+        else:
+            name, values = next((name, values) for name, values in self.params.items() if not np.isfinite(values).all())
+            what = f"its update made {name} {'NaN' if np.isnan(values).any() else 'infinite'}"
+        with np.errstate(over="ignore"):
+            huge = [f"{argument}={value:g} is infinite in {self.dtype}"
+                    for argument, value in (("lr", lr), ("weight_decay", weight_decay))
+                    if not np.isfinite(self._np(value))]
+        return what, "; ".join(huge) or f"lr={lr:g}; a smaller lr may help"
+
+    def _find_divergence(self, x, targets, chosen, batch_size: int, lr: float, momentum: float,
+                         weight_decay: float) -> tuple[int, tuple[str, str]]:
+        """After a call into C whose steps diverged: the first step of it that made the loss or
+        a parameter non-finite, and why. The weights before the call are restored and the steps
+        taken again one by one to find it; then the steps before it are taken again in one call
+        (the C is deterministic), so the net ends with exactly the weights before that step."""
+        self._restore(velocity=bool(momentum))
+        steps = -(-len(chosen) // batch_size)
+        for bad in range(steps):
+            loss = self._train(x, targets, chosen[bad * batch_size:(bad + 1) * batch_size], batch_size,
+                               lr, momentum, weight_decay)[0]
+            if not (math.isfinite(loss) and self._finite_params()):
+                why = self._why(loss, lr, weight_decay)
+                break
+        else:  # pragma: no cover - the C gives the same steps the same results
+            raise AssertionError("the steps that diverged did not diverge when taken again")
+        self._restore(velocity=bool(momentum))
+        if bad:
+            self._train(x, targets, chosen[:bad * batch_size], batch_size, lr, momentum, weight_decay)
+        return bad, why
+
+    # -- the calls -----------------------------------------------------------------
+    # Undoing a step needs the weights from before it. Copying them before every step would
+    # cost more than checking them (a step at batch 1 is short), so while a step's inputs are
+    # small beside the weights, step copies the weights once per STEPS_PER_COPY steps and
+    # keeps the steps taken since (with copies of their inputs): going back to the copy and
+    # taking those steps again, which the C does exactly alike, undoes the last one. The
+    # steps kept take at most as many bytes as the weights.
+    STEPS_PER_COPY = 16
+
+    def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
+        """One SGD step on the batch ``x, y``; returns the loss before the step.
+
+        Raises :class:`DivergenceError`, with the weights (and velocity) left as they were,
+        when the loss or the updated parameters are NaN or infinite.
+        """
+        lr, momentum, weight_decay = sgd_settings(lr, momentum, weight_decay)
+        x, targets = self._batch(x, y)
+        with self._lock:
+            small = (x.nbytes + targets.nbytes) * self.STEPS_PER_COPY <= self._flat.nbytes
+            steps = self._steps_since_copy if small else None
+            if steps is None or len(steps) == self.STEPS_PER_COPY:
+                self._save(velocity=bool(momentum) or small)  # the kept steps may use momentum
+                steps = [] if small else None
+            self._steps_since_copy = steps
+            loss = float(self._train(x, targets, None, len(x), lr, momentum, weight_decay)[0])
+            if math.isfinite(loss) and self._finite_params():
+                if steps is not None:
+                    steps.append((x.copy(), targets.copy(), lr, momentum, weight_decay))
+                return loss
+            what, hint = self._why(loss, lr, weight_decay)
+            self._restore(velocity=bool(momentum) or steps is not None)
+            for kept_x, kept_targets, *settings in steps or ():
+                self._train(kept_x, kept_targets, None, len(kept_x), *settings)
+        raise DivergenceError(f"step: training diverged: {what}; the net keeps the weights from before the step "
+                              f"({hint})")
+
+    def fit(self, x, y, epochs: int = 1, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0,
+            lr_decay: float = 1.0, batch_size: int | None = None, shuffle: bool = True, seed: int = 0,
+            validation=None, progress: bool | None = None) -> dict[str, list[float]]:
+        """Train with minibatch SGD; returns the history of each epoch's losses (and accuracies).
+
+        Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
+        shuffled order seeded by ``seed``; the learning rate is multiplied by
+        ``lr_decay`` after each epoch. ``validation=(x, y)`` is evaluated after each
+        epoch. A progress bar with the running loss is shown when ``progress`` is true,
+        or, by default, when standard error is a terminal.
+
+        Raises :class:`DivergenceError`, naming the epoch and step, when a minibatch's loss
+        or its update of the parameters is NaN or infinite; the net then keeps the weights
+        it had after the last good step.
+        """
+        from tqdm.auto import tqdm
+
+        epochs = positive_integer(epochs, "epochs")
+        batch_size = self.batch if batch_size is None else positive_integer(batch_size, "batch_size")
+        lr, momentum, weight_decay = sgd_settings(lr, momentum, weight_decay)
+        lr_decay = number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
+        x, targets = self._batch(x, y)
+        # A minibatch larger than all samples is all samples: the same steps, and sn_train's
+        # int counters stay within what it counts.
+        batch_size = min(batch_size, len(x))
+        if validation is not None:
+            val_x, val_y = validation
+            val_x = self.model.check_inputs(val_x, self._np, "validation x")
+            self._targets(val_y, len(val_x))
+        show = sys.stderr.isatty() if progress is None else bool(progress)
+        rng = np.random.default_rng(seed)
+        history: dict[str, list[float]] = {"loss": []}
+        sizes = np.minimum(batch_size, len(x) - batch_size * np.arange(-(-len(x) // batch_size)))
+        # One call into C per epoch; with a progress bar, one per twentieth of an epoch. sn_train
+        # counts a call's samples in int, up to one minibatch past the last.
+        per_call = -(-len(sizes) // 20) if show else len(sizes)
+        per_call = max(1, min(per_call, (MAX_ELEMENTS - self.batch) // batch_size))
+        for epoch in range(epochs):
+            order = (rng.permutation(len(x)) if shuffle else np.arange(len(x))).astype(np.int32)
+            losses = np.empty(len(sizes))
+            with tqdm(total=len(sizes), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
+                      leave=True) as bar:
+                for first in range(0, len(sizes), per_call):
+                    chosen = order[first * batch_size:(first + per_call) * batch_size]
+                    with self._lock:
+                        self._steps_since_copy = None  # the copy step keeps is overwritten
+                        self._save(velocity=bool(momentum))
+                        part = self._train(x, targets, chosen, batch_size, lr, momentum, weight_decay)
+                        if not (np.isfinite(part).all() and self._finite_params()):
+                            bad, (what, hint) = self._find_divergence(x, targets, chosen, batch_size, lr, momentum,
+                                                                      weight_decay)
+                            step = first + bad + 1
+                            raise DivergenceError(
+                                f"fit: training diverged at epoch {epoch + 1}, step {step} of {len(sizes)}: {what}; "
+                                f"the net keeps the weights from before that step ({hint})",
+                                epoch=epoch + 1, step=step, history=history)
+                    done = first + len(part)
+                    losses[first:done] = part
+                    bar.update(len(part))
+                    bar.set_postfix(loss=f"{losses[:done] @ sizes[:done] / sizes[:done].sum():.4f}", refresh=False)
+            history["loss"].append(float(losses @ sizes / len(x)))
+            lr *= lr_decay
+            if validation is not None:
+                for name, value in self.evaluate(val_x, val_y).items():
+                    history.setdefault(f"val_{name}", []).append(value)
+                if show:
+                    bar.write(f"epoch {epoch + 1}: " + ", ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()))
+        return history
