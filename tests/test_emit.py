@@ -7,7 +7,8 @@ import pytest
 import sympy as sp
 
 import symnet as sn
-from symnet.emit import CPrinter, elementwise, emit, lane_folds
+from symnet.emit import emit, lane_folds
+from symnet.printer import CPrinter, elementwise
 from symnet.zoo import lenet, mlp
 
 y, x, g = sp.Symbol("y", real=True), sp.Symbol("x", real=True), sp.Symbol("g")
@@ -118,7 +119,7 @@ import re  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from symnet.emit import comment  # noqa: E402
+from symnet.printer import comment  # noqa: E402
 from symnet.names import is_name  # noqa: E402
 
 _TOKEN = re.compile(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|[A-Za-z_]\w*|\d[\w.]*|\S", re.S)
