@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .build import BuildError
 from .layers import DeclarationError
+from .run import DivergenceError
 from .zoo import MODELS, RECIPES, ModelFileError, load_model
 
 GENERATED = ("xo", "mlp", "lenet", "four_pixel")
@@ -42,7 +43,7 @@ class CommandError(Exception):
 
 # The errors that mean bad input (exit status 2) rather than a bug in symnet (exit status 1).
 # ValueError is how symnet's functions refuse values; OSError covers files.
-EXPECTED = (CommandError, ModelFileError, DeclarationError, BuildError, ValueError, OSError)
+EXPECTED = (CommandError, ModelFileError, DeclarationError, BuildError, ValueError, OSError, DivergenceError)
 
 
 def _parsed(text: str, convert, ok, what: str):

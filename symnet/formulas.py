@@ -109,6 +109,8 @@ def _node_problem(node: sp.Basic, symbols) -> str | None:
         return None
     if node.func in FUNCTIONS or node.func in RELATIONS or node.func in LOGIC:
         return None
+    if isinstance(node, sp.Piecewise) and node.args[-1].cond != sp.true:
+        return f"a Piecewise without a last branch for every other case ({_short(node)}: end it with (value, True))"
     if isinstance(node, (sp.Add, sp.Mul, sp.Pow, sp.Piecewise, ExprCondPair, sp.Not)) or node in (sp.true, sp.false):
         return None
     if isinstance(node, sp.Function):
@@ -227,9 +229,24 @@ def read_formula(text: str, symbols: tuple[sp.Symbol, ...], what: str) -> sp.Exp
         expr = reader.build(tree.body, 1)
     except FormulaError:
         raise
-    except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError) as error:
+    except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError, MemoryError) as error:
         raise FormulaError(f"{what}: not a valid formula ({type(error).__name__}: {_short(error)})") from None
     return check_formula(expr, symbols, what)
+
+
+def _float_in_range(text: str) -> bool:
+    """True for the text of a number within float64's range (or 0): SymPy keeps a Float's
+    exponent exactly, and functions of 1e100000000 take minutes to evaluate."""
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    if not math.isfinite(value):
+        return False
+    try:
+        return value != 0 or float(text.lower().split("e")[0]) == 0   # 0, not an underflow to 0
+    except ValueError:
+        return False
 
 
 def _constant(node: ast.AST):
@@ -289,7 +306,7 @@ class _Reader:
                 self.refuse("a rational with a zero or huge part")
             return sp.Rational(values[0], values[1])
         if (name == "Float" and len(values) == 1 and type(values[0]) is str and 0 < len(values[0]) <= 40
-                and set(values[0].lower()) <= _FLOAT_TEXT and set(keywords) <= {"precision"}
+                and set(values[0].lower()) <= _FLOAT_TEXT and _float_in_range(values[0]) and set(keywords) <= {"precision"}
                 and type(keywords.get("precision", 53)) is int and 1 <= keywords.get("precision", 53) <= 256):
             return sp.Float(values[0], precision=keywords.get("precision", 53))
         if name == "Symbol" and len(values) == 1 and values[0] in self.symbols and keywords == {"real": True}:
@@ -301,14 +318,30 @@ class _Reader:
         if len(args) != 2:
             self.refuse("Pow takes two arguments")
         base, exponent = args
-        if isinstance(exponent, sp.Rational) and not base.free_symbols \
-                and max(abs(exponent.p), abs(exponent.q)) > 1024:
-            self.refuse("a power of numbers with a huge exponent")
+        if base.free_symbols or exponent.free_symbols:
+            if isinstance(exponent, sp.Rational) and max(abs(exponent.p), abs(exponent.q)) > 1024:
+                self.refuse("a power with a huge exponent")   # SymPy expands and solves with it
+            return
+        # A power of numbers is computed exactly: its base a plain number or constant, and
+        # the result within float64's range (10**308), so no exact power grows without bound.
+        if isinstance(exponent, sp.Rational):
+            # about |log10| of the base: its larger part's digits, or its value (its own parts
+            # were held to these bounds when they were built)
+            if isinstance(base, sp.Rational):
+                digits = max(len(str(abs(base.p))), len(str(base.q))) - 1
+            else:
+                value = abs(complex(base.evalf(20)))
+                if not math.isfinite(value):
+                    self.refuse("a power of numbers beyond float64's range")
+                digits = abs(math.log10(value)) if value > 0 else 0
+            if max(abs(exponent.p), abs(exponent.q)) > 1024 or abs(exponent) * digits > 400:
+                self.refuse("a power of numbers beyond float64's range")
 
     def check_small_constants(self, name: str, args):
         """SymPy evaluates some functions of exact numbers exactly (a factorial for a large
         integer's loggamma): their exact arguments stay small."""
         for arg in args:
             for node in sp.preorder_traversal(arg):
-                if isinstance(node, sp.Rational) and max(abs(node.p), abs(node.q)) > 10 ** 6:
-                    self.refuse(f"{name} of a huge exact number")
+                if (isinstance(node, sp.Rational) and max(abs(node.p), abs(node.q)) > 10 ** 6) \
+                        or (isinstance(node, sp.Float) and abs(node) > 10 ** 6):
+                    self.refuse(f"{name} of a huge number")

@@ -75,6 +75,13 @@ class CPrinter(C99CodePrinter):
 
     _print_Exp1 = _print_Pi = _print_EulerGamma = _print_GoldenRatio = _print_Catalan = _print_NumberSymbol
 
+    def _print_Pow(self, expr):
+        # SymPy's x**(1/3) is the principal root (not real for x < 0, NaN in NumPy), while
+        # C99's cbrt, which the base printer would use, is the real root: pow keeps them equal.
+        if expr.exp == sp.Rational(1, 3):
+            return f"{self._ns}pow{self._get_func_suffix(real)}({self._print(expr.base)}, {self._print(expr.exp)})"
+        return super()._print_Pow(expr)
+
     def _print_KroneckerDelta(self, expr):
         return f"({self._print(expr.args[0])} == {self._print(expr.args[1])})"
 

@@ -13,16 +13,19 @@ file.
 from __future__ import annotations
 
 import json
+import math
 import numbers
 import zipfile
 
 import numpy as np
 
 from . import layers
+from .cache import CacheError
 from .files import write_atomically
 from .formulas import read_formula
 from .model import Sequential
 from .names import check_name, is_name
+from .sizes import physical_memory, show_bytes
 from .symbolic import real_symbol
 
 FORMAT = "symnet-net-1"
@@ -198,6 +201,14 @@ def _read(path) -> tuple[dict, Sequential, dict]:
             _check_header(header)
             model = model_from_dict(header["model"])
             specs = {spec.name: spec for spec in model.param_specs()}
+            for name, (member, shape, dtype) in declared.items():
+                if name not in specs:
+                    raise _Malformed(f"param:{name[:60]}: not a parameter of the model")
+            # A deflated member can be tiny and still declare gigabytes: add them up first.
+            needed = sum(math.prod(specs[name].shape) * dtype.itemsize for name, (_, _, dtype) in declared.items())
+            memory = physical_memory()
+            if memory is not None and needed > memory // 2:
+                raise _Malformed(f"params: {show_bytes(needed)}, more than half of this machine's memory")
             params = {}
             for name, (member, shape, dtype) in declared.items():
                 if name not in specs:
@@ -241,7 +252,7 @@ def load(path, batch: int | None = None, dtype: str | None = None):
         header, model, params = _read(path)
     except ValueError as error:   # _Malformed, or a declaration error of what the file declares
         raise ValueError(f"{path}: {error}") from None
-    except (OSError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError) as error:
+    except (OSError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, MemoryError) as error:
         if isinstance(error, FileNotFoundError):
             raise
         raise ValueError(f"{path}: not a readable symnet net ({type(error).__name__}: {error})") from None
@@ -249,5 +260,7 @@ def load(path, batch: int | None = None, dtype: str | None = None):
     dtype = header["dtype"] if dtype is None else dtype
     try:
         return compile(model, batch=batch, dtype=dtype, params=params)
+    except CacheError:
+        raise    # about the cache, not the file
     except ValueError as error:  # the weights (NaN, overflowing the dtype), or the settings asked for
         raise ValueError(f"{path}: {error}") from None

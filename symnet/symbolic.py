@@ -15,6 +15,7 @@ import functools
 import math
 import signal
 import threading
+import time
 
 import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
@@ -120,7 +121,7 @@ def _rewrites(derivative: sp.Expr, f: sp.Expr, x: sp.Symbol, y: sp.Symbol):
     u = sp.Dummy("u")
     for generator in _generators(f, x):
         in_u = f.subs(generator, u)
-        if in_u.has(x):
+        if in_u.has(x) or _high_power(in_u):
             continue
         try:
             solutions = sp.solve(sp.Eq(y, in_u), u, **_SOLVE)
@@ -136,10 +137,20 @@ def _rewrites(derivative: sp.Expr, f: sp.Expr, x: sp.Symbol, y: sp.Symbol):
                     continue  # SymPy cannot put this solution in (a NaN comparison in a Piecewise, ...)
 
 
+def _high_power(expr: sp.Expr) -> bool:
+    """True if ``expr`` raises something to a power with a numerator or denominator past 16:
+    solving it means finding that many roots (x**(2**40) once took a second per formula)."""
+    return any(isinstance(node, sp.Pow) and node.exp.is_Rational and max(abs(node.exp.p), abs(node.exp.q)) > 16
+               for node in sp.preorder_traversal(expr))
+
+
 def _simplest_in_output(derivative: sp.Expr, f: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> sp.Expr | None:
     best = None
+    # Checked between candidates, in any thread (the timer of _time_limit works in the main
+    # thread only): a search past its time keeps what it has found.
+    deadline = time.monotonic() + SEARCH_SECONDS
     for tried, candidate in enumerate(_rewrites(derivative, f, x, y)):
-        if tried >= _MAX_CANDIDATES:
+        if tried >= _MAX_CANDIDATES or time.monotonic() > deadline:
             break
         if candidate.has(x) or sp.count_ops(candidate) > _MAX_CANDIDATE_OPS \
                 or unsupported_part(candidate, (y,)) is not None:

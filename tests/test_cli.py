@@ -387,3 +387,9 @@ def test_a_closed_standard_output_ends_quietly():
     err = process.stderr.read()
     assert process.wait(timeout=120) == 141
     assert err == ""
+
+
+def test_divergence_is_refused_input(capsys):
+    assert main(["train", "four_pixel", "--lr", "1e300", "--epochs", "1", "--no-progress"]) == 2
+    line = error_line(capsys.readouterr().err)
+    assert line.startswith("symnet: ") and "diverged" in line.lower() or "DivergenceError" not in line

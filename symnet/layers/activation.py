@@ -91,6 +91,6 @@ def is_rectifier(layer: Layer) -> bool:
     """True for ReLU-like activations (zero slope below 0, unit slope above), which want He init."""
     if not isinstance(layer, Activation):
         return False
-    slope = numpy_function(sp.diff(layer.expr, layer.x), layer.x)(np.array([-2.0, 2.0]))
+    slope = numpy_function(differentiate(layer.expr, layer.x, layer.label), layer.x)(np.array([-2.0, 2.0]))
     return bool(abs(slope[1] - 1.0) < 1e-12 and abs(slope[0]) < 0.5)
 
