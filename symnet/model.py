@@ -151,14 +151,20 @@ class Sequential:
             checked[spec.name] = value
         return checked
 
-    def check_inputs(self, x, dtype=np.float64, argument: str = "x") -> np.ndarray:
-        """``x`` as a C-contiguous batch of ``dtype`` samples of the input shape, or a ValueError."""
+    def check_input_shape(self, x, argument: str = "x") -> np.ndarray:
+        """``x`` as an array of numbers shaped as a batch of samples (not yet converted, nor
+        checked for NaN: see :meth:`check_inputs`), or a ValueError."""
         x = np.asarray(x)
         if x.dtype.kind not in "biuf":
             raise ValueError(f"{argument}: expected numbers, got dtype {x.dtype}")
         if x.shape[1:] != self.input_shape or x.ndim != len(self.input_shape) + 1:
             raise ValueError(f"{argument}: expected shape (n, {', '.join(map(str, self.input_shape))}) "
                              f"for {self.input.describe()}, got {x.shape}")
+        return x
+
+    def check_inputs(self, x, dtype=np.float64, argument: str = "x") -> np.ndarray:
+        """``x`` as a C-contiguous batch of ``dtype`` samples of the input shape, or a ValueError."""
+        x = self.check_input_shape(x, argument)
         # Checked after the conversion: 1e39 is finite in float64 but not in float32 (where
         # casting it warns, needlessly: the error below says so).
         if x.dtype == dtype:

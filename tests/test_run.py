@@ -485,3 +485,28 @@ def test_a_diverging_step_after_many_keeps_the_weights_of_the_one_before(good_st
     for each in (net, twin):
         each.step(x, y, lr=0.01, momentum=0.9)
     assert_same_state(net, twin)
+
+
+@pytest.mark.parametrize("call", ["forward", "predict", "evaluate", "loss"])
+def test_memory_does_not_grow_with_the_samples_beyond_the_answer(call):
+    import tracemalloc  # NumPy reports its allocations to it
+
+    model = sn.Sequential(sn.Input(1, 8, 8), sn.Conv2D(4, 3), sn.ReLU(), sn.MaxPool(2), sn.Flatten(), sn.Dense(3),
+                          loss=sn.SoftmaxCrossEntropy())
+    net = sn.compile(model, batch=16)
+
+    def peak(count):
+        x, y = random_batch(model, count, seed=count)  # float64, converted for C as it goes
+        tracemalloc.start()
+        try:
+            answer = getattr(net, call)(*((x,) if call in ("forward", "predict") else (x, y)))
+            return tracemalloc.get_traced_memory()[1], np.asarray(answer).nbytes
+        finally:
+            tracemalloc.stop()
+
+    (small, small_answer), (large, large_answer) = peak(2000), peak(8000)
+    # What may grow: the answer, and the labels converted for C (int64, then int32). Keeping
+    # every layer's output would add 1,452 bytes a sample; converting all inputs first, 256.
+    labels = 12 * (call in ("evaluate", "loss"))
+    assert large - small <= large_answer - small_answer + 6000 * labels + 32 * 1024
+    assert small <= small_answer + 2000 * labels + 2 * net.BLOCK_BYTES
