@@ -13,8 +13,10 @@ import math
 import numpy as np
 
 from .derive import Derivation, derive
+from .emit import check_settings, positive_integer
 from .layers import Conv2D, DeclarationError, Dense, Input, Layer, LossFunction, ParamSpec, is_rectifier
 from .layers.base import check_elements
+from .sizes import buffer_bytes, compiled_batch, show_bytes
 
 
 class Sequential:
@@ -183,9 +185,6 @@ class Sequential:
     def summary_text(self, batch: int = 64, dtype: str = "float32", threads: int = 1) -> str:
         """The table that :meth:`summary` prints, then the bytes of the parameters and of all
         the buffers of the model compiled for ``batch`` samples of ``dtype`` on ``threads`` threads."""
-        from .emit import check_settings, positive_integer  # emit needs the layers, not the model
-        from .sizes import buffer_bytes, compiled_batch, show_bytes
-
         check_settings(dtype, batch)
         positive_integer(threads, "threads")
         rows = [("layer", "declared as", "output shape", "parameters")]

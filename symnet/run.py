@@ -31,8 +31,9 @@ NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 class CompiledNet(Training):
     """A model compiled to C for one dtype and batch size; see :func:`compile`.
 
-    ``buffer_bytes`` is what its buffers (parameters, gradients, velocity, each layer's
-    outputs and gradients for a compiled batch, scratch) take.
+    ``buffer_bytes`` is what its buffers take: parameters, gradients, velocity, each
+    layer's outputs and gradients for a compiled batch, scratch, and the copies of the
+    parameters and velocity that let training undo a step that diverged.
     """
 
     def __init__(self, model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
