@@ -13,9 +13,11 @@ import math
 import numpy as np
 
 from .derive import Derivation, derive
+from .emit import check_settings, positive_integer
 from .layers import Conv2D, DeclarationError, Dense, Input, Layer, LossFunction, ParamSpec, is_rectifier
 from .layers.base import check_elements
 from .names import check_name
+from .sizes import buffer_bytes, compiled_batch, show_bytes
 
 
 class Sequential:
@@ -152,14 +154,20 @@ class Sequential:
             checked[spec.name] = value
         return checked
 
-    def check_inputs(self, x, dtype=np.float64, argument: str = "x") -> np.ndarray:
-        """``x`` as a C-contiguous batch of ``dtype`` samples of the input shape, or a ValueError."""
+    def check_input_shape(self, x, argument: str = "x") -> np.ndarray:
+        """``x`` as an array of numbers shaped as a batch of samples (not yet converted, nor
+        checked for NaN: see :meth:`check_inputs`), or a ValueError."""
         x = np.asarray(x)
         if x.dtype.kind not in "biuf":
             raise ValueError(f"{argument}: expected numbers, got dtype {x.dtype}")
         if x.shape[1:] != self.input_shape or x.ndim != len(self.input_shape) + 1:
             raise ValueError(f"{argument}: expected shape (n, {', '.join(map(str, self.input_shape))}) "
                              f"for {self.input.describe()}, got {x.shape}")
+        return x
+
+    def check_inputs(self, x, dtype=np.float64, argument: str = "x") -> np.ndarray:
+        """``x`` as a C-contiguous batch of ``dtype`` samples of the input shape, or a ValueError."""
+        x = self.check_input_shape(x, argument)
         # Checked after the conversion: 1e39 is finite in float64 but not in float32 (where
         # casting it warns, needlessly: the error below says so).
         if x.dtype == dtype:
@@ -178,9 +186,6 @@ class Sequential:
     def summary_text(self, batch: int = 64, dtype: str = "float32", threads: int = 1) -> str:
         """The table that :meth:`summary` prints, then the bytes of the parameters and of all
         the buffers of the model compiled for ``batch`` samples of ``dtype`` on ``threads`` threads."""
-        from .emit import check_settings, positive_integer  # emit needs the layers, not the model
-        from .sizes import buffer_bytes, compiled_batch, show_bytes
-
         check_settings(dtype, batch)
         positive_integer(threads, "threads")
         rows = [("layer", "declared as", "output shape", "parameters")]

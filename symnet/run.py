@@ -8,6 +8,7 @@ samples). Every array is checked before C sees it.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 
@@ -30,8 +31,9 @@ NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 class CompiledNet(Training):
     """A model compiled to C for one dtype and batch size; see :func:`compile`.
 
-    ``buffer_bytes`` is what its buffers (parameters, gradients, velocity, each layer's
-    outputs and gradients for a compiled batch, scratch) take.
+    ``buffer_bytes`` is what its buffers take: parameters, gradients, velocity, each
+    layer's outputs and gradients for a compiled batch, scratch, and the copies of the
+    parameters and velocity that let training undo a step that diverged.
     """
 
     def __init__(self, model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
@@ -172,12 +174,38 @@ class CompiledNet(Training):
         """Inputs and targets checked and converted for C; at least one sample."""
         x = self.model.check_inputs(x, self._np)
         targets = self._targets(y, len(x))
-        if not len(x):
+        self._count(len(x))
+        return x, targets
+
+    def _count(self, count: int) -> None:
+        """A ValueError unless the C can take ``count`` samples in one call (at least one)."""
+        if not count:
             raise ValueError("x: no samples")
         # sn_train counts samples in int, up to a compiled batch past the last.
-        if len(x) > MAX_ELEMENTS - self.batch:
-            raise ValueError(f"x: at most {MAX_ELEMENTS - self.batch:,} samples per call, got {len(x):,}")
-        return x, targets
+        if count > MAX_ELEMENTS - self.batch:
+            raise ValueError(f"x: at most {MAX_ELEMENTS - self.batch:,} samples per call, got {count:,}")
+
+    # Calls that keep only what they return convert and check their inputs a block of about
+    # this many bytes at a time (whole compiled batches): converting all samples first would
+    # hold a copy of them all, and converting each compiled batch alone would cost time at batch 1.
+    BLOCK_BYTES = 1 << 18
+
+    def _blocks(self, x: np.ndarray, argument: str = "x"):
+        """``(first, block)`` for each block of ``x`` (shaped as checked by
+        ``model.check_input_shape``), checked and converted for C."""
+        sample = math.prod(self.model.input_shape) * self._flat.itemsize
+        size = self.batch * max(1, self.BLOCK_BYTES // (self.batch * sample))
+        for first in range(0, len(x), size):
+            yield first, self.model.check_inputs(x[first:first + size], self._np, argument)
+
+    def _forwards(self, x: np.ndarray):
+        """Forward passes over ``x``, a compiled batch at a time: yields ``(start, count)`` while
+        those samples' outputs are in work. The caller holds the lock."""
+        for first, block in self._blocks(x):
+            for start, count in self._chunks(len(block)):
+                self._forward_chunk(block, start, count)
+                yield first + start, count
+            del block  # one block at a time: not held while the next is converted
 
     def _accumulate(self, x: np.ndarray, targets: np.ndarray) -> float:
         """Add every chunk's gradients into the (zero) gradients; returns the loss of the mean."""
@@ -209,9 +237,18 @@ class CompiledNet(Training):
         return losses
 
     # -- the contract's calls --------------------------------------------------------
+    # forward, predict, loss and evaluate keep only what they return (of each chunk, what
+    # they need of the last layer's output), so what they hold does not grow with the samples
+    # beyond their answer.
     def forward(self, x) -> np.ndarray:
         """The outputs before the loss (logits), shape ``(n, *output_shape)``."""
-        return self.activations(x)[-1]
+        x = self.model.check_input_shape(x)
+        last = self.model.layers[-1]
+        outputs = np.empty((len(x), *last.output_shape), self._np)
+        with self._lock:
+            for start, count in self._forwards(x):
+                outputs[start:start + count] = self._held(self.layout.outputs, last, count)
+        return outputs
 
     def activations(self, x) -> list[np.ndarray]:
         """The output of every layer after the Input, in order."""
@@ -226,14 +263,7 @@ class CompiledNet(Training):
 
     def loss(self, x, y) -> float:
         """The batch-mean loss of inputs ``x`` against targets ``y``."""
-        x, targets = self._batch(x, y)
-        total = 0.0
-        with self._lock:
-            for start, count in self._chunks(len(x)):
-                self._forward_chunk(x, start, count)
-                total += self.built.lib.sn_loss(count, len(x), self._c["work"],
-                                                self._pointer(targets[start:start + count]))
-        return float(total)
+        return self._evaluate(x, y, accuracy=False)["loss"]
 
     def gradients(self, x, y) -> dict[str, np.ndarray]:
         """``d loss / d parameter`` for every parameter, over all samples."""
@@ -261,16 +291,35 @@ class CompiledNet(Training):
 
     def predict(self, x) -> np.ndarray:
         """Class indices for a classifier; the outputs themselves otherwise."""
-        outputs = self.forward(x)
-        if isinstance(self.model.loss, SoftmaxCrossEntropy):
-            return outputs.argmax(axis=1)
-        return outputs
+        if not isinstance(self.model.loss, SoftmaxCrossEntropy):
+            return self.forward(x)
+        x = self.model.check_input_shape(x)
+        last = self.model.layers[-1]
+        labels = np.empty(len(x), np.intp)
+        with self._lock:
+            for start, count in self._forwards(x):
+                labels[start:start + count] = self._held(self.layout.outputs, last, count).argmax(axis=1)
+        return labels
 
     def evaluate(self, x, y) -> dict[str, float]:
-        """``{"loss": ..., "accuracy": ...}`` (accuracy for classifiers only)."""
-        result = {"loss": self.loss(x, y)}
-        if isinstance(self.model.loss, SoftmaxCrossEntropy):
-            result["accuracy"] = float(np.mean(self.predict(x) == self.model.loss.targets(y, len(y))))
+        """``{"loss": ..., "accuracy": ...}`` (accuracy for classifiers only), in one pass."""
+        return self._evaluate(x, y, accuracy=isinstance(self.model.loss, SoftmaxCrossEntropy))
+
+    def _evaluate(self, x, y, accuracy: bool) -> dict[str, float]:
+        x = self.model.check_input_shape(x)
+        targets = self._targets(y, len(x))
+        self._count(len(x))
+        last = self.model.layers[-1]
+        loss, correct = 0.0, 0
+        with self._lock:
+            for start, count in self._forwards(x):
+                chunk = targets[start:start + count]
+                loss += self.built.lib.sn_loss(count, len(x), self._c["work"], self._pointer(chunk))
+                if accuracy:
+                    correct += int((self._held(self.layout.outputs, last, count).argmax(axis=1) == chunk).sum())
+        result = {"loss": float(loss)}
+        if accuracy:
+            result["accuracy"] = correct / len(x)
         return result
 
     def save(self, path) -> None:

@@ -1,7 +1,8 @@
 """Sizes: which compiled batches the emitted C can index, and the bytes a compiled net holds.
 
-The C counts elements in 32-bit ``int`` wherever a count fits a declaration's limit
-(:data:`~symnet.layers.base.MAX_ELEMENTS`, 2**31 - 1, checked per sample at declaration):
+The emitted C counts elements in 32-bit ``int`` in these places, each held to
+:data:`~symnet.layers.base.MAX_ELEMENTS` (2**31 - 1) per sample and per parameter
+tensor at declaration, and over a compiled batch by :func:`check_batch`:
 
 - loops over a chunk's elements, ``for (int e = 0; e < count * SIZE; e++)``, in the
   activations and the elementwise losses, and ``n * classes`` in softmax cross-entropy;
@@ -58,9 +59,10 @@ def buffer_dtypes(model, dtype: str) -> dict[str, np.dtype]:
                          "staging_targets", "params_before", "velocity_before")}
 
 
-def buffer_bytes(model, batch: int = 64, dtype: str = "float32", threads: int = 1) -> int:
-    """Bytes of all the buffers of ``model`` compiled for ``batch`` samples of ``dtype`` on ``threads`` threads."""
-    sizes = buffer_sizes(model, layout(model, batch), batch, threads)
+def buffer_bytes(model, batch: int = 64, dtype: str = "float32", threads: int = 1, plan: Layout | None = None) -> int:
+    """Bytes of all the buffers of ``model`` compiled for ``batch`` samples of ``dtype`` on
+    ``threads`` threads (``plan``: its layout, when already made)."""
+    sizes = buffer_sizes(model, plan or layout(model, batch), batch, threads)
     dtypes = buffer_dtypes(model, dtype)
     return sum(size * dtypes[name].itemsize for name, size in sizes.items())
 
@@ -109,11 +111,10 @@ def check_batch(model, plan: Layout, batch: int, dtype: str, threads: int) -> in
         raise ValueError(f"batch: the work buffer of a compiled batch of {batch:,} holds {plan.work_size:,} elements, "
                          f"more than the {MAX_ELEMENTS:,} the emitted C indexes with int; "
                          f"compile a batch of at most {most:,}")
-    sizes = buffer_sizes(model, plan, batch, threads)
-    dtypes = buffer_dtypes(model, dtype)
-    needed = sum(size * dtypes[name].itemsize for name, size in sizes.items())
+    needed = buffer_bytes(model, batch, dtype, threads, plan)
     memory = physical_memory()
     if memory is not None and needed > memory:
-        raise ValueError(f"batch: {compiled_batch(batch, dtype, threads)} needs {show_bytes(needed)} ({needed:,} bytes) of buffers, more than this machine's "
-                         f"{show_bytes(memory)} of memory; compile a smaller batch")
+        raise ValueError(f"batch: {compiled_batch(batch, dtype, threads)} needs {show_bytes(needed)} "
+                         f"({needed:,} bytes) of buffers, more than this machine's {show_bytes(memory)} of memory; "
+                         "compile a smaller batch")
     return needed

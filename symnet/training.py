@@ -176,8 +176,13 @@ class Training:
         batch_size = min(batch_size, len(x))
         if validation is not None:
             val_x, val_y = validation
-            val_x = self.model.check_inputs(val_x, self._np, "validation x")
+            # checked now, a block at a time, and converted again by each epoch's evaluate,
+            # so no copy of them all is kept
+            val_x = self.model.check_input_shape(val_x, "validation x")
+            for _ in self._blocks(val_x, "validation x"):
+                pass
             self._targets(val_y, len(val_x))
+            self._count(len(val_x))
         show = sys.stderr.isatty() if progress is None else bool(progress)
         rng = np.random.default_rng(seed)
         history: dict[str, list[float]] = {"loss": []}

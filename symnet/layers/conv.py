@@ -55,7 +55,8 @@ class Conv2D(Layer):
         if self.kernel[0] > padded[0] or self.kernel[1] > padded[1]:
             raise self.error(f"kernel {self.kernel[0]}x{self.kernel[1]} is larger than its "
                              f"padded input {padded[0]}x{padded[1]}")
-        out_hw = ((padded[0] - self.kernel[0]) // self.stride[0] + 1, (padded[1] - self.kernel[1]) // self.stride[1] + 1)
+        out_hw = ((padded[0] - self.kernel[0]) // self.stride[0] + 1,
+                  (padded[1] - self.kernel[1]) // self.stride[1] + 1)
         # Besides its output (checked by build), the C holds one sample's input padded with
         # zeros and its im2col columns (a row per product, a column per output pixel).
         check_elements(input_shape[0] * padded[0] * padded[1], f"its padded input {(input_shape[0], *padded)}",
