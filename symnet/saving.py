@@ -68,7 +68,6 @@ def _check(value, kind: str, where: str):
         "name": lambda: value is None or is_name(value),
         "function": lambda: is_name(value),
         "formula": lambda: isinstance(value, str) and 0 < len(value) <= 100_000,
-        "text": lambda: isinstance(value, str),
     }[kind]()
     if not ok:
         shown = repr(value)
@@ -172,6 +171,12 @@ def _array_header(archive: zipfile.ZipFile, member: str) -> tuple[tuple, np.dtyp
     return shape, dtype
 
 
+def _array(archive: zipfile.ZipFile, member: str) -> np.ndarray:
+    """An .npy member's data, once _array_header has checked what it declares."""
+    with archive.open(member) as file:
+        return np.lib.format.read_array(file, allow_pickle=False)
+
+
 def _read(path) -> tuple[dict, Sequential, dict]:
     """The header, the model and the parameter arrays of a saved file, every part checked."""
     try:
@@ -192,34 +197,28 @@ def _read(path) -> tuple[dict, Sequential, dict]:
             if not (member.startswith("param:") and member.endswith(".npy")):
                 raise _Malformed(f"{member[:80]!r}: unexpected member")
             declared[member[len("param:"):-len(".npy")]] = (member, *_array_header(archive, member))
-        with np.load(path, allow_pickle=False) as stored:
-            text = str(stored["header"])
-            try:
-                header = json.loads(text, parse_constant=_no_constant)
-            except (ValueError, RecursionError) as error:
-                raise _Malformed(f"header: not valid JSON ({type(error).__name__})") from None
-            _check_header(header)
-            model = model_from_dict(header["model"])
-            specs = {spec.name: spec for spec in model.param_specs()}
-            for name, (member, shape, dtype) in declared.items():
-                if name not in specs:
-                    raise _Malformed(f"param:{name[:60]}: not a parameter of the model")
-            # A deflated member can be tiny and still declare gigabytes: add them up first.
-            needed = sum(math.prod(specs[name].shape) * dtype.itemsize for name, (_, _, dtype) in declared.items())
-            memory = physical_memory()
-            if memory is not None and needed > memory // 2:
-                raise _Malformed(f"params: {show_bytes(needed)}, more than half of this machine's memory")
-            params = {}
-            for name, (member, shape, dtype) in declared.items():
-                if name not in specs:
-                    raise _Malformed(f"param:{name[:60]}: not a parameter of the model")
-                if shape != specs[name].shape or dtype.kind != "f" or dtype.itemsize not in (4, 8):
-                    raise _Malformed(f"param:{name}: expected float32 or float64 of shape {specs[name].shape}, "
-                                     f"got {dtype} of shape {shape}")
-                params[name] = stored[member[:-len(".npy")]]
-            missing = [name for name in specs if name not in params]
-            if missing:
-                raise _Malformed(f"params: missing {missing}")
+        try:
+            header = json.loads(str(_array(archive, "header.npy")), parse_constant=_no_constant)
+        except (ValueError, RecursionError) as error:
+            raise _Malformed(f"header: not valid JSON ({type(error).__name__})") from None
+        _check_header(header)
+        model = model_from_dict(header["model"])
+        specs = {spec.name: spec for spec in model.param_specs()}
+        for name, (member, shape, dtype) in declared.items():
+            if name not in specs:
+                raise _Malformed(f"param:{name[:60]}: not a parameter of the model")
+            if shape != specs[name].shape or dtype.kind != "f" or dtype.itemsize not in (4, 8):
+                raise _Malformed(f"param:{name}: expected float32 or float64 of shape {specs[name].shape}, "
+                                 f"got {dtype} of shape {shape}")
+        missing = [name for name in specs if name not in declared]
+        if missing:
+            raise _Malformed(f"params: missing {missing}")
+        # A deflated member can be tiny and still declare gigabytes: add them up first.
+        needed = sum(math.prod(shape) * dtype.itemsize for _, shape, dtype in declared.values())
+        memory = physical_memory()
+        if memory is not None and needed > memory // 2:
+            raise _Malformed(f"params: {show_bytes(needed)}, more than half of this machine's memory")
+        params = {name: _array(archive, member) for name, (member, _, _) in declared.items()}
     return header, model, params
 
 
