@@ -156,6 +156,13 @@ def constant_parts(expr: sp.Expr) -> list[sp.Expr]:
     return [part for arg in expr.args for part in constant_parts(arg)]
 
 
+def fold_constants(expr: sp.Expr) -> sp.Expr:
+    """Each part of ``expr`` without symbols (``exp(2)``, ``sqrt(2)/2``, ``pi``) as one
+    float64 number: C gets it as one literal, and NumPy evaluates it once, not per call."""
+    parts = constant_parts(expr)
+    return expr.xreplace({part: sp.Float(part.evalf(17), 17) for part in parts}) if parts else expr
+
+
 def evaluate(expr: sp.Basic, values: dict):
     """``expr`` evaluated over NumPy arrays: ``values`` maps each symbol to an array.
 
@@ -164,7 +171,7 @@ def evaluate(expr: sp.Basic, values: dict):
     if isinstance(expr, sp.Symbol):
         return values[expr]
     if not expr.free_symbols and isinstance(expr, sp.Expr):
-        return np.float64(expr.evalf(17))
+        return np.float64(float(expr))
     if expr in (sp.true, sp.false):
         return np.bool_(expr == sp.true)
     args = [evaluate(arg, values) for arg in expr.args] if not isinstance(expr, sp.Piecewise) else None
@@ -191,6 +198,8 @@ def evaluate(expr: sp.Basic, values: dict):
 def numpy_function(expr: sp.Expr, *symbols: sp.Symbol):
     """A NumPy function of ``symbols`` evaluating ``expr`` in float64, broadcast to its
     inputs' shape (so a constant derivative still gives a full array)."""
+    expr = fold_constants(expr)
+
     def run(*arrays):
         arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
         with np.errstate(all="ignore"):

@@ -19,7 +19,7 @@ from sympy.codegen.ast import float32, float64, real
 from sympy.printing.c import C99CodePrinter
 
 from .errors import FormulaError
-from .formulas import constant_parts
+from .formulas import fold_constants
 
 DTYPES = {"float32": ("float", float32), "float64": ("double", float64)}
 
@@ -104,13 +104,6 @@ def expand_powers(expr: sp.Expr, largest: int = 4) -> sp.Expr:
         return times if node.exp > 0 else 1 / times
 
     return expr.replace(small, product)
-
-
-def fold_constants(expr: sp.Expr) -> sp.Expr:
-    """Each part of ``expr`` without symbols (``exp(2)``, ``sqrt(2)/2``, ``pi``) as one
-    float64 number, which C then gets as one literal."""
-    parts = constant_parts(expr)
-    return expr.xreplace({part: sp.Float(part.evalf(17), 17) for part in parts}) if parts else expr
 
 
 def elementwise(expr: sp.Expr, printer: CPrinter, result: str, owner: str) -> list[str]:
