@@ -323,13 +323,12 @@ class _Reader:
         self.refuse(f"a malformed {name}(...)")
 
     def check_power(self, args):
-        """A power of numbers is computed exactly by SymPy: keep its exponent small."""
+        """A power of numbers is computed exactly by SymPy: keep it within float64's range.
+        A power of a symbol stays symbolic, as at declaration, whatever its exponent."""
         if len(args) != 2:
             self.refuse("Pow takes two arguments")
         base, exponent = args
         if base.free_symbols or exponent.free_symbols:
-            if isinstance(exponent, sp.Rational) and max(abs(exponent.p), abs(exponent.q)) > 1024:
-                self.refuse("a power with a huge exponent")   # SymPy expands and solves with it
             return
         # A power of numbers is computed exactly: its base a plain number or constant, and
         # the result within float64's range (10**308), so no exact power grows without bound.

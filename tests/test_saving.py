@@ -217,3 +217,12 @@ def test_load_refuses_a_zero_batch_instead_of_falling_back(tmp_path):
     net.save(tmp_path / "net.npz")
     with pytest.raises(ValueError, match="batch"):
         sn.load(tmp_path / "net.npz", batch=0)
+
+
+def test_a_high_power_saves_and_loads(tmp_path):
+    """What declaration accepts, load accepts: x**(2**40) once could be saved but not read."""
+    model = sn.Sequential(sn.Input(3), sn.Dense(2), sn.Activation("high", lambda x: x ** (2 ** 40) / 2 ** 40),
+                          sn.Dense(2), loss=sn.MeanSquaredError(), name="high")
+    net = sn.compile(model, batch=2, dtype="float64")
+    net.save(tmp_path / "high.npz")
+    assert repr(sn.load(tmp_path / "high.npz").model) == repr(model)
