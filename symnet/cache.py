@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .files import STAMP, abandoned, kind, stamp, write_atomically
+from .files import STAMP, abandoned, kind, matching, stamp, write_atomically
 
 KEY = re.compile(r"[0-9a-f]{64}")
 # A private build folder: ".<key[:12]>-<pid>@<tag>-<random>"; older symnets left the stamp out.
@@ -158,18 +158,9 @@ def remove_abandoned(shard: Path) -> None:
     """Remove the private folders that killed compiles left in ``shard``: those whose process
     is gone, and those stamped elsewhere (or not at all) that are over an hour old. A live
     process's folder is left alone."""
-    with os.scandir(shard) as found:
-        items = list(found)
-    for item in items:
-        match = PRIVATE.fullmatch(item.name)
-        if not match:
-            continue
-        try:
-            info = item.stat(follow_symlinks=False)
-        except OSError:
-            continue
+    for item, match, info in matching(shard, PRIVATE, stat.S_ISDIR):
         pid = int(match["pid"]) if match["pid"] else None
-        if stat.S_ISDIR(info.st_mode) and abandoned(pid, match["tag"], info.st_mtime):
+        if abandoned(pid, match["tag"], info.st_mtime):
             shutil.rmtree(item.path, ignore_errors=True)
 
 
@@ -179,17 +170,7 @@ def keep_failed(root: Path, key: str, source: str) -> Path:
     folder = make_folder(root / "failed")
     path = folder / f"{key}.c"
     write_atomically(path, lambda file: file.write(source.encode()), mode=0o600)
-    kept = []
-    with os.scandir(folder) as found:
-        items = list(found)
-    for item in items:
-        if FAILED.fullmatch(item.name):
-            try:
-                info = item.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode):
-                kept.append((info.st_mtime_ns, item.path))
+    kept = [(info.st_mtime_ns, item.path) for item, _, info in matching(folder, FAILED, stat.S_ISREG)]
     for _, old in sorted(kept, reverse=True)[KEEP_FAILED:]:
         try:
             os.unlink(old)

@@ -77,25 +77,40 @@ def _temporaries(path: Path) -> re.Pattern:
     return re.compile(re.escape(f".{path.name}.") + STAMP + r"\.[0-9a-f]+\.tmp")
 
 
-def remove_abandoned_temporaries(path) -> None:
-    """Remove the temporary files that killed writers of ``path`` left beside it."""
-    path = Path(path)
-    pattern = _temporaries(path)
-    try:
-        with os.scandir(path.parent) as found:
-            entries = list(found)
-    except OSError:
-        return
+def matching(folder, pattern: re.Pattern, is_type) -> list[tuple[os.DirEntry, re.Match, os.stat_result]]:
+    """The entries of ``folder`` whose whole name matches ``pattern`` and whose own type
+    (links not followed) passes ``is_type`` (``stat.S_ISREG``, ``stat.S_ISDIR``), with the
+    match and the lstat. An entry that vanishes meanwhile is left out; a folder that cannot
+    be listed raises OSError."""
+    with os.scandir(folder) as found:
+        entries = list(found)
+    chosen = []
     for entry in entries:
         match = pattern.fullmatch(entry.name)
         if not match:
             continue
         try:
             info = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(info.st_mode) and abandoned(int(match["pid"]), match["tag"], info.st_mtime):
-                os.unlink(entry.path)
         except OSError:
-            pass   # gone already (another writer cleaned it), or not ours to remove
+            continue   # removed by another process meanwhile
+        if is_type(info.st_mode):
+            chosen.append((entry, match, info))
+    return chosen
+
+
+def remove_abandoned_temporaries(path) -> None:
+    """Remove the temporary files that killed writers of ``path`` left beside it."""
+    path = Path(path)
+    try:
+        found = matching(path.parent, _temporaries(path), stat.S_ISREG)
+    except OSError:
+        return
+    for entry, match, info in found:
+        if abandoned(int(match["pid"]), match["tag"], info.st_mtime):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass   # gone already (another writer cleaned it), or not ours to remove
 
 
 def write_atomically(path, write, *, mode: int | None = None) -> None:
