@@ -3,7 +3,7 @@
  *
  * Sequential(Input(1, 2, 2), Flatten(), Dense(4), Tanh(), Dense(8), ReLU(), Dense(4), loss=SoftmaxCrossEntropy())
  *
- * Buffers, offsets in elements:
+ * Buffers, offsets in elements (named below: CONV1_WEIGHT, CONV1_Y, CONV1_DY, ...):
  *   params  96 values, each parameter in PyTorch's layout:
  *     dense1.weight    at       0  (4, 4)
  *     dense1.bias      at      16  (4,)
@@ -13,12 +13,12 @@
  *     dense3.bias      at      92  (4,)
  *   grads   d loss / d params, laid out as params
  *   work    165888 values: each layer's output y, then d loss / d y, for 64 samples:
- *     flatten1         y at        0, dy at      256
- *     dense1           y at      512, dy at      768
- *     tanh1            y at     1024, dy at     1280
- *     dense2           y at     1536, dy at     2048
- *     relu1            y at     2560, dy at     3072
- *     dense3           y at     3584, dy at     3840
+ *     flatten1         y at        0, dy at      256   reads input
+ *     dense1           y at      512, dy at      768   reads flatten1
+ *     tanh1            y at     1024, dy at     1280   reads dense1
+ *     dense2           y at     1536, dy at     2048   reads tanh1
+ *     relu1            y at     2560, dy at     3072   reads dense2
+ *     dense3           y at     3584, dy at     3840   reads relu1
  *     scratch          at     4096: the matrix multiply's packed blocks, a convolution's im2col and padded input
  *   index   0 argmax positions of the max pools
  */
@@ -34,6 +34,26 @@ typedef float real;
 #define SN_TARGETS 1
 #define SN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SN_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Where each parameter and each layer's output (_Y) and gradient (_DY) begin. */
+#define DENSE1_WEIGHT            0
+#define DENSE1_BIAS              16
+#define DENSE2_WEIGHT            20
+#define DENSE2_BIAS              52
+#define DENSE3_WEIGHT            60
+#define DENSE3_BIAS              92
+#define FLATTEN1_Y               0
+#define FLATTEN1_DY              256
+#define DENSE1_Y                 512
+#define DENSE1_DY                768
+#define TANH1_Y                  1024
+#define TANH1_DY                 1280
+#define DENSE2_Y                 1536
+#define DENSE2_DY                2048
+#define RELU1_Y                  2560
+#define RELU1_DY                 3072
+#define DENSE3_Y                 3584
+#define DENSE3_DY                3840
 
 /*
  * Matrix multiply for the dense and convolution layers: C = alpha * A B (+ C).
@@ -387,7 +407,7 @@ static void flatten1_forward(
 }
 
 static void flatten1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)x; (void)y; (void)params; (void)grads; (void)index; (void)scratch;
@@ -407,31 +427,34 @@ static void dense1_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 0;
+    const real *restrict W = params + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
+    /* y[count x 4] = x[count x 4] · W^T[4 x 4] */
     sn_gemm(count, 4, 4, 1, x, 4, 1, W, 1, 4, y, 4, 0, pack_a, pack_b);
-    const real *restrict b = params + 16;
+    const real *restrict b = params + DENSE1_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 4; o++)
             y[4*n + o] += b[o];
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
- * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * dx = dy W        (∂term/∂x[n, i] = W[o, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 0;
-    real *restrict dW = grads + 0;
+    const real *restrict W = params + DENSE1_WEIGHT;
+    real *restrict dW = grads + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    /* dW[4 x 4] += dy^T[4 x count] · x[count x 4] */
     sn_gemm(4, 4, count, 1, dy, 1, 4, x, 4, 1, dW, 4, 1, pack_a, pack_b);
+    /* dx[count x 4] = dy[count x 4] · W[4 x 4] */
     sn_gemm(count, 4, 4, 1, dy, 4, 1, W, 4, 1, dx, 4, 0, pack_a, pack_b);
-    real *restrict db = grads + 16;
+    real *restrict db = grads + DENSE1_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 4; o++)
             db[o] += 1 * dy[4*n + o];
@@ -456,7 +479,7 @@ static void tanh1_forward(
 }
 
 static void tanh1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
@@ -481,31 +504,34 @@ static void dense2_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 20;
+    const real *restrict W = params + DENSE2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
+    /* y[count x 8] = x[count x 4] · W^T[4 x 8] */
     sn_gemm(count, 8, 4, 1, x, 4, 1, W, 1, 4, y, 8, 0, pack_a, pack_b);
-    const real *restrict b = params + 52;
+    const real *restrict b = params + DENSE2_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 8; o++)
             y[8*n + o] += b[o];
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
- * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * dx = dy W        (∂term/∂x[n, i] = W[o, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense2_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 20;
-    real *restrict dW = grads + 20;
+    const real *restrict W = params + DENSE2_WEIGHT;
+    real *restrict dW = grads + DENSE2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    /* dW[8 x 4] += dy^T[8 x count] · x[count x 4] */
     sn_gemm(8, 4, count, 1, dy, 1, 8, x, 4, 1, dW, 4, 1, pack_a, pack_b);
+    /* dx[count x 4] = dy[count x 8] · W[8 x 4] */
     sn_gemm(count, 4, 8, 1, dy, 8, 1, W, 4, 1, dx, 4, 0, pack_a, pack_b);
-    real *restrict db = grads + 52;
+    real *restrict db = grads + DENSE2_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 8; o++)
             db[o] += 1 * dy[8*n + o];
@@ -530,7 +556,7 @@ static void relu1_forward(
 }
 
 static void relu1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
@@ -555,31 +581,34 @@ static void dense3_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 60;
+    const real *restrict W = params + DENSE3_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
+    /* y[count x 4] = x[count x 8] · W^T[8 x 4] */
     sn_gemm(count, 4, 8, 1, x, 8, 1, W, 1, 8, y, 4, 0, pack_a, pack_b);
-    const real *restrict b = params + 92;
+    const real *restrict b = params + DENSE3_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 4; o++)
             y[4*n + o] += b[o];
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
- * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * dx = dy W        (∂term/∂x[n, i] = W[o, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense3_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 60;
-    real *restrict dW = grads + 60;
+    const real *restrict W = params + DENSE3_WEIGHT;
+    real *restrict dW = grads + DENSE3_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    /* dW[4 x 8] += dy^T[4 x count] · x[count x 8] */
     sn_gemm(4, 8, count, 1, dy, 1, 4, x, 8, 1, dW, 8, 1, pack_a, pack_b);
+    /* dx[count x 8] = dy[count x 4] · W[4 x 8] */
     sn_gemm(count, 8, 4, 1, dy, 4, 1, W, 8, 1, dx, 8, 0, pack_a, pack_b);
-    real *restrict db = grads + 92;
+    real *restrict db = grads + DENSE3_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 4; o++)
             db[o] += 1 * dy[4*n + o];
@@ -627,9 +656,14 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 }
 
 
+/* The layout above, for the Python side to read (symnet.layout.Layout.read). */
+const long sn_layout[29] = {96, 165888, 0, 4096, 161792, 0, 16, 20, 52, 60, 92, 0, 256, -1, 512, 768, -1, 1024, 1280, -1, 1536, 2048, -1, 2560, 3072, -1, 3584, 3840, -1};
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+/* Each thread's scratch room: the first begins at SN_SCRATCH_AT in work, the next SN_SCRATCH later. */
+#define SN_SCRATCH_AT 4096
 #define SN_SCRATCH 161792
 /* A thread is given at least this many samples: fewer would cost more than they save. */
 #define SN_MIN_SHARE 13
@@ -639,57 +673,49 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
                           real *restrict work, int32_t *restrict index, real *restrict scratch)
 {
-    flatten1_forward(count, x + (long)first * 4,
-        work + 0 + (long)first * 4, params, index + 0 + (long)first * 4, scratch);
-    dense1_forward(count, work + 0 + (long)first * 4,
-        work + 512 + (long)first * 4, params, index + 0 + (long)first * 4, scratch);
-    tanh1_forward(count, work + 512 + (long)first * 4,
-        work + 1024 + (long)first * 4, params, index + 0 + (long)first * 4, scratch);
-    dense2_forward(count, work + 1024 + (long)first * 4,
-        work + 1536 + (long)first * 8, params, index + 0 + (long)first * 8, scratch);
-    relu1_forward(count, work + 1536 + (long)first * 8,
-        work + 2560 + (long)first * 8, params, index + 0 + (long)first * 8, scratch);
-    dense3_forward(count, work + 2560 + (long)first * 8,
-        work + 3584 + (long)first * 4, params, index + 0 + (long)first * 4, scratch);
+    flatten1_forward(count, x + (long)first * SN_INPUT,
+        work + FLATTEN1_Y + (long)first * 4, params, index, scratch);
+    dense1_forward(count, work + FLATTEN1_Y + (long)first * 4,
+        work + DENSE1_Y + (long)first * 4, params, index, scratch);
+    tanh1_forward(count, work + DENSE1_Y + (long)first * 4,
+        work + TANH1_Y + (long)first * 4, params, index, scratch);
+    dense2_forward(count, work + TANH1_Y + (long)first * 4,
+        work + DENSE2_Y + (long)first * 8, params, index, scratch);
+    relu1_forward(count, work + DENSE2_Y + (long)first * 8,
+        work + RELU1_Y + (long)first * 8, params, index, scratch);
+    dense3_forward(count, work + RELU1_Y + (long)first * 8,
+        work + DENSE3_Y + (long)first * 4, params, index, scratch);
 }
 
+/* Backward from the loss: layers in reverse order, each sending d loss / d its inputs back.
+ * Where several layers read a tensor, the first to run writes its gradient and the others
+ * add to it (the multivariable chain rule); the input's gradient is not needed (NULL). */
 static void backward_range(int first, int count, int total, const real *restrict x,
                            const int32_t *restrict targets, const real *restrict params,
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
                            real *restrict scratch)
 {
-    loss_backward(count, total, work + 3584 + (long)first * 4,
-                  targets + (long)first * 1, work + 3840 + (long)first * 4);
-    dense3_backward(count,
-        work + 2560 + (long)first * 8,
-        work + 3584 + (long)first * 4, work + 3840 + (long)first * 4,
-        work + 3072 + (long)first * 8,
-        params, grads, index + 0 + (long)first * 4, scratch);
-    relu1_backward(count,
-        work + 1536 + (long)first * 8,
-        work + 2560 + (long)first * 8, work + 3072 + (long)first * 8,
-        work + 2048 + (long)first * 8,
-        params, grads, index + 0 + (long)first * 8, scratch);
-    dense2_backward(count,
-        work + 1024 + (long)first * 4,
-        work + 1536 + (long)first * 8, work + 2048 + (long)first * 8,
-        work + 1280 + (long)first * 4,
-        params, grads, index + 0 + (long)first * 8, scratch);
-    tanh1_backward(count,
-        work + 512 + (long)first * 4,
-        work + 1024 + (long)first * 4, work + 1280 + (long)first * 4,
-        work + 768 + (long)first * 4,
-        params, grads, index + 0 + (long)first * 4, scratch);
-    dense1_backward(count,
-        work + 0 + (long)first * 4,
-        work + 512 + (long)first * 4, work + 768 + (long)first * 4,
-        work + 256 + (long)first * 4,
-        params, grads, index + 0 + (long)first * 4, scratch);
-    flatten1_backward(count,
-        x + (long)first * 4,
-        work + 0 + (long)first * 4, work + 256 + (long)first * 4,
-        NULL,
-        params, grads, index + 0 + (long)first * 4, scratch);
+    (void)x;
+    loss_backward(count, total, work + DENSE3_Y + (long)first * 4,
+                  targets + (long)first * 1, work + DENSE3_DY + (long)first * 4);
+    dense3_backward(count, work + RELU1_Y + (long)first * 8,
+        work + DENSE3_Y + (long)first * 4, work + DENSE3_DY + (long)first * 4,
+        work + RELU1_DY + (long)first * 8, params, grads, index, scratch);
+    relu1_backward(count, work + DENSE2_Y + (long)first * 8,
+        work + RELU1_Y + (long)first * 8, work + RELU1_DY + (long)first * 8,
+        work + DENSE2_DY + (long)first * 8, params, grads, index, scratch);
+    dense2_backward(count, work + TANH1_Y + (long)first * 4,
+        work + DENSE2_Y + (long)first * 8, work + DENSE2_DY + (long)first * 8,
+        work + TANH1_DY + (long)first * 4, params, grads, index, scratch);
+    tanh1_backward(count, work + DENSE1_Y + (long)first * 4,
+        work + TANH1_Y + (long)first * 4, work + TANH1_DY + (long)first * 4,
+        work + DENSE1_DY + (long)first * 4, params, grads, index, scratch);
+    dense1_backward(count, work + FLATTEN1_Y + (long)first * 4,
+        work + DENSE1_Y + (long)first * 4, work + DENSE1_DY + (long)first * 4,
+        work + FLATTEN1_DY + (long)first * 4, params, grads, index, scratch);
+    flatten1_backward(count, x + (long)first * SN_INPUT,
+        work + FLATTEN1_Y + (long)first * 4, work + FLATTEN1_DY + (long)first * 4,
+        NULL, params, grads, index, scratch);
 }
 
 /* The share of count samples that thread t of threads takes: [*first, *first + return). */
@@ -706,7 +732,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params,
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        forward_range(0, count, x, params, work, index, work + 4096);
+        forward_range(0, count, x, params, work, index, work + SN_SCRATCH_AT);
         return;
     }
 #ifdef _OPENMP
@@ -720,14 +746,14 @@ void sn_forward(int count, const real *restrict x, const real *restrict params,
 #endif
         const int mine = share(count, t, used, &first);
         if (mine > 0)
-            forward_range(first, mine, x, params, work, index, work + 4096 + (long)t * SN_SCRATCH);
+            forward_range(first, mine, x, params, work, index, work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
     }
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
 double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
 {
-    return loss_value(count, total, work + 3584, targets);
+    return loss_value(count, total, work + DENSE3_Y, targets);
 }
 
 /* Backward: adds d loss / d params for count samples (of a mean over total) to grads.
@@ -740,7 +766,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {
-        backward_range(0, count, total, x, targets, params, work, index, grads, work + 4096);
+        backward_range(0, count, total, x, targets, params, work, index, grads, work + SN_SCRATCH_AT);
         return;
     }
 #ifdef _OPENMP
@@ -758,7 +784,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
         const int mine = share(count, t, used, &first);
         if (mine > 0)
             backward_range(first, mine, total, x, targets, params, work, index, own,
-                           work + 4096 + (long)t * SN_SCRATCH);
+                           work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
         if (used > 1) {
 #ifdef _OPENMP
             #pragma omp barrier

@@ -3,7 +3,7 @@
  *
  * Sequential(Input(1, 28, 28), Conv2D(6, 5, padding=2), ReLU(), MaxPool(2), Conv2D(16, 5), ReLU(), MaxPool(2), Flatten(), Dense(120), ReLU(), Dense(84), ReLU(), Dense(10), loss=SoftmaxCrossEntropy())
  *
- * Buffers, offsets in elements:
+ * Buffers, offsets in elements (named below: CONV1_WEIGHT, CONV1_Y, CONV1_DY, ...):
  *   params  61706 values, each parameter in PyTorch's layout:
  *     conv1.weight     at       0  (6, 1, 5, 5)
  *     conv1.bias       at     150  (6,)
@@ -17,18 +17,18 @@
  *     dense3.bias      at   61696  (10,)
  *   grads   d loss / d params, laid out as params
  *   work    2181648 values: each layer's output y, then d loss / d y, for 64 samples:
- *     conv1            y at        0, dy at   301056
- *     relu1            y at   602112, dy at   903168
- *     maxpool1         y at  1204224, dy at  1279488
- *     conv2            y at  1354752, dy at  1457152
- *     relu2            y at  1559552, dy at  1661952
- *     maxpool2         y at  1764352, dy at  1789952
- *     flatten1         y at  1815552, dy at  1841152
- *     dense1           y at  1866752, dy at  1874432
- *     relu3            y at  1882112, dy at  1889792
- *     dense2           y at  1897472, dy at  1902848
- *     relu4            y at  1908224, dy at  1913600
- *     dense3           y at  1918976, dy at  1919616
+ *     conv1            y at        0, dy at   301056   reads input
+ *     relu1            y at   602112, dy at   903168   reads conv1
+ *     maxpool1         y at  1204224, dy at  1279488   reads relu1
+ *     conv2            y at  1354752, dy at  1457152   reads maxpool1
+ *     relu2            y at  1559552, dy at  1661952   reads conv2
+ *     maxpool2         y at  1764352, dy at  1789952   reads relu2
+ *     flatten1         y at  1815552, dy at  1841152   reads maxpool2
+ *     dense1           y at  1866752, dy at  1874432   reads flatten1
+ *     relu3            y at  1882112, dy at  1889792   reads dense1
+ *     dense2           y at  1897472, dy at  1902848   reads relu3
+ *     relu4            y at  1908224, dy at  1913600   reads dense2
+ *     dense3           y at  1918976, dy at  1919616   reads relu4
  *     scratch          at  1920256: the matrix multiply's packed blocks, a convolution's im2col and padded input
  *   index   100864 argmax positions of the max pools
  */
@@ -44,6 +44,44 @@ typedef float real;
 #define SN_TARGETS 1
 #define SN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SN_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Where each parameter and each layer's output (_Y) and gradient (_DY) begin. */
+#define CONV1_WEIGHT             0
+#define CONV1_BIAS               150
+#define CONV2_WEIGHT             156
+#define CONV2_BIAS               2556
+#define DENSE1_WEIGHT            2572
+#define DENSE1_BIAS              50572
+#define DENSE2_WEIGHT            50692
+#define DENSE2_BIAS              60772
+#define DENSE3_WEIGHT            60856
+#define DENSE3_BIAS              61696
+#define CONV1_Y                  0
+#define CONV1_DY                 301056
+#define RELU1_Y                  602112
+#define RELU1_DY                 903168
+#define MAXPOOL1_Y               1204224
+#define MAXPOOL1_DY              1279488
+#define MAXPOOL1_ARGMAX          0
+#define CONV2_Y                  1354752
+#define CONV2_DY                 1457152
+#define RELU2_Y                  1559552
+#define RELU2_DY                 1661952
+#define MAXPOOL2_Y               1764352
+#define MAXPOOL2_DY              1789952
+#define MAXPOOL2_ARGMAX          75264
+#define FLATTEN1_Y               1815552
+#define FLATTEN1_DY              1841152
+#define DENSE1_Y                 1866752
+#define DENSE1_DY                1874432
+#define RELU3_Y                  1882112
+#define RELU3_DY                 1889792
+#define DENSE2_Y                 1897472
+#define DENSE2_DY                1902848
+#define RELU4_Y                  1908224
+#define RELU4_DY                 1913600
+#define DENSE3_Y                 1918976
+#define DENSE3_DY                1919616
 
 /*
  * Matrix multiply for the dense and convolution layers: C = alpha * A B (+ C).
@@ -456,12 +494,12 @@ static void conv1_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 0;
+    const real *restrict W = params + CONV1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 25 x (group x 784) */
     real *restrict padded = col + 25 * CONV1_GROUP * 784;  /* 1024 values */
 
-    const real *restrict b = params + 150;
+    const real *restrict b = params + CONV1_BIAS;
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV1_GROUP) {
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 784;
@@ -469,6 +507,7 @@ static void conv1_forward(
             conv1_im2col(x + (long)(n0 + s) * 784, col + s * 784, ld, padded);
         /* one sample at a time: the product is laid out as the output, so it goes straight there */
         real *restrict out = y + (long)n0 * 4704;
+        /* y[6 x ld] = W[6 x 25] · col[25 x ld] */
         sn_gemm(6, ld, 25, 1, W, 25, 1, col, ld, 1, out, ld, 0, pack_a, pack_b);
         for (int o = 0; o < 6; o++)
             for (int p = 0; p < 784; p++)
@@ -480,11 +519,11 @@ static void conv1_forward(
  * db += Σ dy   (∂y/∂b[o] = 1)
  */
 static void conv1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 0;
-    real *restrict dW = grads + 0;
+    const real *restrict W = params + CONV1_WEIGHT;
+    real *restrict dW = grads + CONV1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 25 x (group x 784) */
     real *restrict padded = col + 25 * CONV1_GROUP * 784;  /* 1024 values */
@@ -495,8 +534,9 @@ static void conv1_backward(
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 784;
         conv1_im2col(x + (long)n0 * 784, col, ld, padded);
         const real *restrict stage = dy + (long)n0 * 4704;  /* one sample's dy is laid out as the product */
+        /* dW[6 x 25] += dy[6 x ld] · col^T[ld x 25] */
         sn_gemm(6, 25, ld, 1, stage, ld, 1, col, 1, ld, dW, 25, 1, pack_a, pack_b);
-        real *restrict db = grads + 150;
+        real *restrict db = grads + CONV1_BIAS;
         for (int o = 0; o < 6; o++) {
             real sum = 0;
             for (int p = 0; p < ld; p++)
@@ -525,7 +565,7 @@ static void relu1_forward(
 }
 
 static void relu1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
@@ -570,13 +610,13 @@ static void maxpool1_forward(
 }
 
 static void maxpool1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)x; (void)y; (void)params; (void)grads; (void)scratch;
     /* The partial is 1 at the window's argmax and 0 elsewhere, so each output's gradient
      * goes to one input: u = argmax / 2, v = argmax % 2. */
-    memset(dx, 0, sizeof(real) * (size_t)count * 4704);
+    memset(dx, 0, sizeof(real) * (size_t)count * 4704);   /* the windows add into it */
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 6; c++)
     for (int r = 0; r < 14; r++)
@@ -636,18 +676,19 @@ static void conv2_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 156;
+    const real *restrict W = params + CONV2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 150 x (group x 100) */
     real *restrict stage = col + 150 * CONV2_GROUP * 100;   /* 16 x (group x 100) */
     real *restrict padded = stage + 16 * CONV2_GROUP * 100;  /* 0 values */
 
-    const real *restrict b = params + 2556;
+    const real *restrict b = params + CONV2_BIAS;
     (void)index;
     for (int n0 = 0; n0 < count; n0 += CONV2_GROUP) {
         const int g = SN_MIN(CONV2_GROUP, count - n0), ld = g * 100;
         for (int s = 0; s < g; s++)
             conv2_im2col(x + (long)(n0 + s) * 1176, col + s * 100, ld, padded);
+        /* stage[16 x ld] = W[16 x 150] · col[150 x ld] */
         sn_gemm(16, ld, 150, 1, W, 150, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);
         for (int s = 0; s < g; s++)
             for (int o = 0; o < 16; o++) {
@@ -660,22 +701,22 @@ static void conv2_forward(
 }
 
 /* dW += dy col^T   (∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v])
- * dx  = col2im(W^T dy)   (∂term/∂x[...] = W[o, i, u, v])
+ * dx = col2im(W^T dy)   (∂term/∂x[...] = W[o, i, u, v])
  * db += Σ dy   (∂y/∂b[o] = 1)
  */
 static void conv2_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 156;
-    real *restrict dW = grads + 156;
+    const real *restrict W = params + CONV2_WEIGHT;
+    real *restrict dW = grads + CONV2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 150 x (group x 100) */
     real *restrict stage = col + 150 * CONV2_GROUP * 100;   /* 16 x (group x 100) */
     real *restrict padded = stage + 16 * CONV2_GROUP * 100;  /* 0 values */
 
     (void)y; (void)index; (void)W;
-    memset(dx, 0, sizeof(real) * (size_t)count * 1176);
+    memset(dx, 0, sizeof(real) * (size_t)count * 1176);   /* col2im adds into it */
     for (int n0 = 0; n0 < count; n0 += CONV2_GROUP) {
         const int g = SN_MIN(CONV2_GROUP, count - n0), ld = g * 100;
         for (int s = 0; s < g; s++) {
@@ -684,14 +725,16 @@ static void conv2_backward(
                 memcpy(stage + (long)o * ld + s * 100, dy + (long)(n0 + s) * 1600 + o * 100,
                        sizeof(real) * 100);
         }
+        /* dW[16 x 150] += dy[16 x ld] · col^T[ld x 150] */
         sn_gemm(16, 150, ld, 1, stage, ld, 1, col, 1, ld, dW, 150, 1, pack_a, pack_b);
-        real *restrict db = grads + 2556;
+        real *restrict db = grads + CONV2_BIAS;
         for (int o = 0; o < 16; o++) {
             real sum = 0;
             for (int p = 0; p < ld; p++)
                 sum += stage[(long)o * ld + p];
             db[o] += 1 * sum;
         }
+        /* col[150 x ld] = W^T[150 x 16] · dy[16 x ld] */
         sn_gemm(150, ld, 16, 1, W, 1, 150, stage, ld, 1, col, ld, 0, pack_a, pack_b);
         for (int s = 0; s < g; s++)
             conv2_col2im(col + s * 100, ld, dx + (long)(n0 + s) * 1176, padded);
@@ -717,7 +760,7 @@ static void relu2_forward(
 }
 
 static void relu2_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
@@ -762,13 +805,13 @@ static void maxpool2_forward(
 }
 
 static void maxpool2_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)x; (void)y; (void)params; (void)grads; (void)scratch;
     /* The partial is 1 at the window's argmax and 0 elsewhere, so each output's gradient
      * goes to one input: u = argmax / 2, v = argmax % 2. */
-    memset(dx, 0, sizeof(real) * (size_t)count * 1600);
+    memset(dx, 0, sizeof(real) * (size_t)count * 1600);   /* the windows add into it */
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 16; c++)
     for (int r = 0; r < 5; r++)
@@ -793,7 +836,7 @@ static void flatten1_forward(
 }
 
 static void flatten1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)x; (void)y; (void)params; (void)grads; (void)index; (void)scratch;
@@ -813,31 +856,34 @@ static void dense1_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 2572;
+    const real *restrict W = params + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
+    /* y[count x 120] = x[count x 400] · W^T[400 x 120] */
     sn_gemm(count, 120, 400, 1, x, 400, 1, W, 1, 400, y, 120, 0, pack_a, pack_b);
-    const real *restrict b = params + 50572;
+    const real *restrict b = params + DENSE1_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 120; o++)
             y[120*n + o] += b[o];
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
- * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * dx = dy W        (∂term/∂x[n, i] = W[o, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 2572;
-    real *restrict dW = grads + 2572;
+    const real *restrict W = params + DENSE1_WEIGHT;
+    real *restrict dW = grads + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    /* dW[120 x 400] += dy^T[120 x count] · x[count x 400] */
     sn_gemm(120, 400, count, 1, dy, 1, 120, x, 400, 1, dW, 400, 1, pack_a, pack_b);
+    /* dx[count x 400] = dy[count x 120] · W[120 x 400] */
     sn_gemm(count, 400, 120, 1, dy, 120, 1, W, 400, 1, dx, 400, 0, pack_a, pack_b);
-    real *restrict db = grads + 50572;
+    real *restrict db = grads + DENSE1_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 120; o++)
             db[o] += 1 * dy[120*n + o];
@@ -862,7 +908,7 @@ static void relu3_forward(
 }
 
 static void relu3_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
@@ -887,31 +933,34 @@ static void dense2_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 50692;
+    const real *restrict W = params + DENSE2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
+    /* y[count x 84] = x[count x 120] · W^T[120 x 84] */
     sn_gemm(count, 84, 120, 1, x, 120, 1, W, 1, 120, y, 84, 0, pack_a, pack_b);
-    const real *restrict b = params + 60772;
+    const real *restrict b = params + DENSE2_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 84; o++)
             y[84*n + o] += b[o];
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
- * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * dx = dy W        (∂term/∂x[n, i] = W[o, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense2_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 50692;
-    real *restrict dW = grads + 50692;
+    const real *restrict W = params + DENSE2_WEIGHT;
+    real *restrict dW = grads + DENSE2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    /* dW[84 x 120] += dy^T[84 x count] · x[count x 120] */
     sn_gemm(84, 120, count, 1, dy, 1, 84, x, 120, 1, dW, 120, 1, pack_a, pack_b);
+    /* dx[count x 120] = dy[count x 84] · W[84 x 120] */
     sn_gemm(count, 120, 84, 1, dy, 84, 1, W, 120, 1, dx, 120, 0, pack_a, pack_b);
-    real *restrict db = grads + 60772;
+    real *restrict db = grads + DENSE2_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 84; o++)
             db[o] += 1 * dy[84*n + o];
@@ -936,7 +985,7 @@ static void relu4_forward(
 }
 
 static void relu4_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
@@ -961,31 +1010,34 @@ static void dense3_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 60856;
+    const real *restrict W = params + DENSE3_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
+    /* y[count x 10] = x[count x 84] · W^T[84 x 10] */
     sn_gemm(count, 10, 84, 1, x, 84, 1, W, 1, 84, y, 10, 0, pack_a, pack_b);
-    const real *restrict b = params + 61696;
+    const real *restrict b = params + DENSE3_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 10; o++)
             y[10*n + o] += b[o];
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
- * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * dx = dy W        (∂term/∂x[n, i] = W[o, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense3_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 60856;
-    real *restrict dW = grads + 60856;
+    const real *restrict W = params + DENSE3_WEIGHT;
+    real *restrict dW = grads + DENSE3_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    /* dW[10 x 84] += dy^T[10 x count] · x[count x 84] */
     sn_gemm(10, 84, count, 1, dy, 1, 10, x, 84, 1, dW, 84, 1, pack_a, pack_b);
+    /* dx[count x 84] = dy[count x 10] · W[10 x 84] */
     sn_gemm(count, 84, 10, 1, dy, 10, 1, W, 84, 1, dx, 84, 0, pack_a, pack_b);
-    real *restrict db = grads + 61696;
+    real *restrict db = grads + DENSE3_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 10; o++)
             db[o] += 1 * dy[10*n + o];
@@ -1033,9 +1085,14 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 }
 
 
+/* The layout above, for the Python side to read (symnet.layout.Layout.read). */
+const long sn_layout[51] = {61706, 2181648, 100864, 1920256, 261392, 0, 150, 156, 2556, 2572, 50572, 50692, 60772, 60856, 61696, 0, 301056, -1, 602112, 903168, -1, 1204224, 1279488, 0, 1354752, 1457152, -1, 1559552, 1661952, -1, 1764352, 1789952, 75264, 1815552, 1841152, -1, 1866752, 1874432, -1, 1882112, 1889792, -1, 1897472, 1902848, -1, 1908224, 1913600, -1, 1918976, 1919616, -1};
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+/* Each thread's scratch room: the first begins at SN_SCRATCH_AT in work, the next SN_SCRATCH later. */
+#define SN_SCRATCH_AT 1920256
 #define SN_SCRATCH 261392
 /* A thread is given at least this many samples: fewer would cost more than they save. */
 #define SN_MIN_SHARE 2
@@ -1045,99 +1102,79 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
                           real *restrict work, int32_t *restrict index, real *restrict scratch)
 {
-    conv1_forward(count, x + (long)first * 784,
-        work + 0 + (long)first * 4704, params, index + 0 + (long)first * 4704, scratch);
-    relu1_forward(count, work + 0 + (long)first * 4704,
-        work + 602112 + (long)first * 4704, params, index + 0 + (long)first * 4704, scratch);
-    maxpool1_forward(count, work + 602112 + (long)first * 4704,
-        work + 1204224 + (long)first * 1176, params, index + 0 + (long)first * 1176, scratch);
-    conv2_forward(count, work + 1204224 + (long)first * 1176,
-        work + 1354752 + (long)first * 1600, params, index + 0 + (long)first * 1600, scratch);
-    relu2_forward(count, work + 1354752 + (long)first * 1600,
-        work + 1559552 + (long)first * 1600, params, index + 0 + (long)first * 1600, scratch);
-    maxpool2_forward(count, work + 1559552 + (long)first * 1600,
-        work + 1764352 + (long)first * 400, params, index + 75264 + (long)first * 400, scratch);
-    flatten1_forward(count, work + 1764352 + (long)first * 400,
-        work + 1815552 + (long)first * 400, params, index + 0 + (long)first * 400, scratch);
-    dense1_forward(count, work + 1815552 + (long)first * 400,
-        work + 1866752 + (long)first * 120, params, index + 0 + (long)first * 120, scratch);
-    relu3_forward(count, work + 1866752 + (long)first * 120,
-        work + 1882112 + (long)first * 120, params, index + 0 + (long)first * 120, scratch);
-    dense2_forward(count, work + 1882112 + (long)first * 120,
-        work + 1897472 + (long)first * 84, params, index + 0 + (long)first * 84, scratch);
-    relu4_forward(count, work + 1897472 + (long)first * 84,
-        work + 1908224 + (long)first * 84, params, index + 0 + (long)first * 84, scratch);
-    dense3_forward(count, work + 1908224 + (long)first * 84,
-        work + 1918976 + (long)first * 10, params, index + 0 + (long)first * 10, scratch);
+    conv1_forward(count, x + (long)first * SN_INPUT,
+        work + CONV1_Y + (long)first * 4704, params, index, scratch);
+    relu1_forward(count, work + CONV1_Y + (long)first * 4704,
+        work + RELU1_Y + (long)first * 4704, params, index, scratch);
+    maxpool1_forward(count, work + RELU1_Y + (long)first * 4704,
+        work + MAXPOOL1_Y + (long)first * 1176, params, index + MAXPOOL1_ARGMAX + (long)first * 1176, scratch);
+    conv2_forward(count, work + MAXPOOL1_Y + (long)first * 1176,
+        work + CONV2_Y + (long)first * 1600, params, index, scratch);
+    relu2_forward(count, work + CONV2_Y + (long)first * 1600,
+        work + RELU2_Y + (long)first * 1600, params, index, scratch);
+    maxpool2_forward(count, work + RELU2_Y + (long)first * 1600,
+        work + MAXPOOL2_Y + (long)first * 400, params, index + MAXPOOL2_ARGMAX + (long)first * 400, scratch);
+    flatten1_forward(count, work + MAXPOOL2_Y + (long)first * 400,
+        work + FLATTEN1_Y + (long)first * 400, params, index, scratch);
+    dense1_forward(count, work + FLATTEN1_Y + (long)first * 400,
+        work + DENSE1_Y + (long)first * 120, params, index, scratch);
+    relu3_forward(count, work + DENSE1_Y + (long)first * 120,
+        work + RELU3_Y + (long)first * 120, params, index, scratch);
+    dense2_forward(count, work + RELU3_Y + (long)first * 120,
+        work + DENSE2_Y + (long)first * 84, params, index, scratch);
+    relu4_forward(count, work + DENSE2_Y + (long)first * 84,
+        work + RELU4_Y + (long)first * 84, params, index, scratch);
+    dense3_forward(count, work + RELU4_Y + (long)first * 84,
+        work + DENSE3_Y + (long)first * 10, params, index, scratch);
 }
 
+/* Backward from the loss: layers in reverse order, each sending d loss / d its inputs back.
+ * Where several layers read a tensor, the first to run writes its gradient and the others
+ * add to it (the multivariable chain rule); the input's gradient is not needed (NULL). */
 static void backward_range(int first, int count, int total, const real *restrict x,
                            const int32_t *restrict targets, const real *restrict params,
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
                            real *restrict scratch)
 {
-    loss_backward(count, total, work + 1918976 + (long)first * 10,
-                  targets + (long)first * 1, work + 1919616 + (long)first * 10);
-    dense3_backward(count,
-        work + 1908224 + (long)first * 84,
-        work + 1918976 + (long)first * 10, work + 1919616 + (long)first * 10,
-        work + 1913600 + (long)first * 84,
-        params, grads, index + 0 + (long)first * 10, scratch);
-    relu4_backward(count,
-        work + 1897472 + (long)first * 84,
-        work + 1908224 + (long)first * 84, work + 1913600 + (long)first * 84,
-        work + 1902848 + (long)first * 84,
-        params, grads, index + 0 + (long)first * 84, scratch);
-    dense2_backward(count,
-        work + 1882112 + (long)first * 120,
-        work + 1897472 + (long)first * 84, work + 1902848 + (long)first * 84,
-        work + 1889792 + (long)first * 120,
-        params, grads, index + 0 + (long)first * 84, scratch);
-    relu3_backward(count,
-        work + 1866752 + (long)first * 120,
-        work + 1882112 + (long)first * 120, work + 1889792 + (long)first * 120,
-        work + 1874432 + (long)first * 120,
-        params, grads, index + 0 + (long)first * 120, scratch);
-    dense1_backward(count,
-        work + 1815552 + (long)first * 400,
-        work + 1866752 + (long)first * 120, work + 1874432 + (long)first * 120,
-        work + 1841152 + (long)first * 400,
-        params, grads, index + 0 + (long)first * 120, scratch);
-    flatten1_backward(count,
-        work + 1764352 + (long)first * 400,
-        work + 1815552 + (long)first * 400, work + 1841152 + (long)first * 400,
-        work + 1789952 + (long)first * 400,
-        params, grads, index + 0 + (long)first * 400, scratch);
-    maxpool2_backward(count,
-        work + 1559552 + (long)first * 1600,
-        work + 1764352 + (long)first * 400, work + 1789952 + (long)first * 400,
-        work + 1661952 + (long)first * 1600,
-        params, grads, index + 75264 + (long)first * 400, scratch);
-    relu2_backward(count,
-        work + 1354752 + (long)first * 1600,
-        work + 1559552 + (long)first * 1600, work + 1661952 + (long)first * 1600,
-        work + 1457152 + (long)first * 1600,
-        params, grads, index + 0 + (long)first * 1600, scratch);
-    conv2_backward(count,
-        work + 1204224 + (long)first * 1176,
-        work + 1354752 + (long)first * 1600, work + 1457152 + (long)first * 1600,
-        work + 1279488 + (long)first * 1176,
-        params, grads, index + 0 + (long)first * 1600, scratch);
-    maxpool1_backward(count,
-        work + 602112 + (long)first * 4704,
-        work + 1204224 + (long)first * 1176, work + 1279488 + (long)first * 1176,
-        work + 903168 + (long)first * 4704,
-        params, grads, index + 0 + (long)first * 1176, scratch);
-    relu1_backward(count,
-        work + 0 + (long)first * 4704,
-        work + 602112 + (long)first * 4704, work + 903168 + (long)first * 4704,
-        work + 301056 + (long)first * 4704,
-        params, grads, index + 0 + (long)first * 4704, scratch);
-    conv1_backward(count,
-        x + (long)first * 784,
-        work + 0 + (long)first * 4704, work + 301056 + (long)first * 4704,
-        NULL,
-        params, grads, index + 0 + (long)first * 4704, scratch);
+    (void)x;
+    loss_backward(count, total, work + DENSE3_Y + (long)first * 10,
+                  targets + (long)first * 1, work + DENSE3_DY + (long)first * 10);
+    dense3_backward(count, work + RELU4_Y + (long)first * 84,
+        work + DENSE3_Y + (long)first * 10, work + DENSE3_DY + (long)first * 10,
+        work + RELU4_DY + (long)first * 84, params, grads, index, scratch);
+    relu4_backward(count, work + DENSE2_Y + (long)first * 84,
+        work + RELU4_Y + (long)first * 84, work + RELU4_DY + (long)first * 84,
+        work + DENSE2_DY + (long)first * 84, params, grads, index, scratch);
+    dense2_backward(count, work + RELU3_Y + (long)first * 120,
+        work + DENSE2_Y + (long)first * 84, work + DENSE2_DY + (long)first * 84,
+        work + RELU3_DY + (long)first * 120, params, grads, index, scratch);
+    relu3_backward(count, work + DENSE1_Y + (long)first * 120,
+        work + RELU3_Y + (long)first * 120, work + RELU3_DY + (long)first * 120,
+        work + DENSE1_DY + (long)first * 120, params, grads, index, scratch);
+    dense1_backward(count, work + FLATTEN1_Y + (long)first * 400,
+        work + DENSE1_Y + (long)first * 120, work + DENSE1_DY + (long)first * 120,
+        work + FLATTEN1_DY + (long)first * 400, params, grads, index, scratch);
+    flatten1_backward(count, work + MAXPOOL2_Y + (long)first * 400,
+        work + FLATTEN1_Y + (long)first * 400, work + FLATTEN1_DY + (long)first * 400,
+        work + MAXPOOL2_DY + (long)first * 400, params, grads, index, scratch);
+    maxpool2_backward(count, work + RELU2_Y + (long)first * 1600,
+        work + MAXPOOL2_Y + (long)first * 400, work + MAXPOOL2_DY + (long)first * 400,
+        work + RELU2_DY + (long)first * 1600, params, grads, index + MAXPOOL2_ARGMAX + (long)first * 400, scratch);
+    relu2_backward(count, work + CONV2_Y + (long)first * 1600,
+        work + RELU2_Y + (long)first * 1600, work + RELU2_DY + (long)first * 1600,
+        work + CONV2_DY + (long)first * 1600, params, grads, index, scratch);
+    conv2_backward(count, work + MAXPOOL1_Y + (long)first * 1176,
+        work + CONV2_Y + (long)first * 1600, work + CONV2_DY + (long)first * 1600,
+        work + MAXPOOL1_DY + (long)first * 1176, params, grads, index, scratch);
+    maxpool1_backward(count, work + RELU1_Y + (long)first * 4704,
+        work + MAXPOOL1_Y + (long)first * 1176, work + MAXPOOL1_DY + (long)first * 1176,
+        work + RELU1_DY + (long)first * 4704, params, grads, index + MAXPOOL1_ARGMAX + (long)first * 1176, scratch);
+    relu1_backward(count, work + CONV1_Y + (long)first * 4704,
+        work + RELU1_Y + (long)first * 4704, work + RELU1_DY + (long)first * 4704,
+        work + CONV1_DY + (long)first * 4704, params, grads, index, scratch);
+    conv1_backward(count, x + (long)first * SN_INPUT,
+        work + CONV1_Y + (long)first * 4704, work + CONV1_DY + (long)first * 4704,
+        NULL, params, grads, index, scratch);
 }
 
 /* The share of count samples that thread t of threads takes: [*first, *first + return). */
@@ -1154,7 +1191,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params,
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        forward_range(0, count, x, params, work, index, work + 1920256);
+        forward_range(0, count, x, params, work, index, work + SN_SCRATCH_AT);
         return;
     }
 #ifdef _OPENMP
@@ -1168,14 +1205,14 @@ void sn_forward(int count, const real *restrict x, const real *restrict params,
 #endif
         const int mine = share(count, t, used, &first);
         if (mine > 0)
-            forward_range(first, mine, x, params, work, index, work + 1920256 + (long)t * SN_SCRATCH);
+            forward_range(first, mine, x, params, work, index, work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
     }
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
 double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
 {
-    return loss_value(count, total, work + 1918976, targets);
+    return loss_value(count, total, work + DENSE3_Y, targets);
 }
 
 /* Backward: adds d loss / d params for count samples (of a mean over total) to grads.
@@ -1188,7 +1225,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {
-        backward_range(0, count, total, x, targets, params, work, index, grads, work + 1920256);
+        backward_range(0, count, total, x, targets, params, work, index, grads, work + SN_SCRATCH_AT);
         return;
     }
 #ifdef _OPENMP
@@ -1206,7 +1243,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
         const int mine = share(count, t, used, &first);
         if (mine > 0)
             backward_range(first, mine, total, x, targets, params, work, index, own,
-                           work + 1920256 + (long)t * SN_SCRATCH);
+                           work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
         if (used > 1) {
 #ifdef _OPENMP
             #pragma omp barrier

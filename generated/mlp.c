@@ -3,7 +3,7 @@
  *
  * Sequential(Input(784), Dense(128), Sigmoid(), Dense(10), loss=SoftmaxCrossEntropy())
  *
- * Buffers, offsets in elements:
+ * Buffers, offsets in elements (named below: CONV1_WEIGHT, CONV1_Y, CONV1_DY, ...):
  *   params  101770 values, each parameter in PyTorch's layout:
  *     dense1.weight    at       0  (128, 784)
  *     dense1.bias      at  100352  (128,)
@@ -11,9 +11,9 @@
  *     dense2.bias      at  101760  (10,)
  *   grads   d loss / d params, laid out as params
  *   work    195840 values: each layer's output y, then d loss / d y, for 64 samples:
- *     dense1           y at        0, dy at     8192
- *     sigmoid1         y at    16384, dy at    24576
- *     dense2           y at    32768, dy at    33408
+ *     dense1           y at        0, dy at     8192   reads input
+ *     sigmoid1         y at    16384, dy at    24576   reads dense1
+ *     dense2           y at    32768, dy at    33408   reads sigmoid1
  *     scratch          at    34048: the matrix multiply's packed blocks, a convolution's im2col and padded input
  *   index   0 argmax positions of the max pools
  */
@@ -29,6 +29,18 @@ typedef float real;
 #define SN_TARGETS 1
 #define SN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SN_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Where each parameter and each layer's output (_Y) and gradient (_DY) begin. */
+#define DENSE1_WEIGHT            0
+#define DENSE1_BIAS              100352
+#define DENSE2_WEIGHT            100480
+#define DENSE2_BIAS              101760
+#define DENSE1_Y                 0
+#define DENSE1_DY                8192
+#define SIGMOID1_Y               16384
+#define SIGMOID1_DY              24576
+#define DENSE2_Y                 32768
+#define DENSE2_DY                33408
 
 /*
  * Matrix multiply for the dense and convolution layers: C = alpha * A B (+ C).
@@ -380,11 +392,12 @@ static void dense1_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 0;
+    const real *restrict W = params + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
+    /* y[count x 128] = x[count x 784] · W^T[784 x 128] */
     sn_gemm(count, 128, 784, 1, x, 784, 1, W, 1, 784, y, 128, 0, pack_a, pack_b);
-    const real *restrict b = params + 100352;
+    const real *restrict b = params + DENSE1_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 128; o++)
             y[128*n + o] += b[o];
@@ -394,16 +407,17 @@ static void dense1_forward(
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 0;
-    real *restrict dW = grads + 0;
+    const real *restrict W = params + DENSE1_WEIGHT;
+    real *restrict dW = grads + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    /* dW[128 x 784] += dy^T[128 x count] · x[count x 784] */
     sn_gemm(128, 784, count, 1, dy, 1, 128, x, 784, 1, dW, 784, 1, pack_a, pack_b);
     (void)dx;
-    real *restrict db = grads + 100352;
+    real *restrict db = grads + DENSE1_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 128; o++)
             db[o] += 1 * dy[128*n + o];
@@ -428,7 +442,7 @@ static void sigmoid1_forward(
 }
 
 static void sigmoid1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
@@ -453,31 +467,34 @@ static void dense2_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 100480;
+    const real *restrict W = params + DENSE2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
+    /* y[count x 10] = x[count x 128] · W^T[128 x 10] */
     sn_gemm(count, 10, 128, 1, x, 128, 1, W, 1, 128, y, 10, 0, pack_a, pack_b);
-    const real *restrict b = params + 101760;
+    const real *restrict b = params + DENSE2_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 10; o++)
             y[10*n + o] += b[o];
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
- * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * dx = dy W        (∂term/∂x[n, i] = W[o, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense2_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 100480;
-    real *restrict dW = grads + 100480;
+    const real *restrict W = params + DENSE2_WEIGHT;
+    real *restrict dW = grads + DENSE2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    /* dW[10 x 128] += dy^T[10 x count] · x[count x 128] */
     sn_gemm(10, 128, count, 1, dy, 1, 10, x, 128, 1, dW, 128, 1, pack_a, pack_b);
+    /* dx[count x 128] = dy[count x 10] · W[10 x 128] */
     sn_gemm(count, 128, 10, 1, dy, 10, 1, W, 128, 1, dx, 128, 0, pack_a, pack_b);
-    real *restrict db = grads + 101760;
+    real *restrict db = grads + DENSE2_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 10; o++)
             db[o] += 1 * dy[10*n + o];
@@ -525,9 +542,14 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 }
 
 
+/* The layout above, for the Python side to read (symnet.layout.Layout.read). */
+const long sn_layout[18] = {101770, 195840, 0, 34048, 161792, 0, 100352, 100480, 101760, 0, 8192, -1, 16384, 24576, -1, 32768, 33408, -1};
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+/* Each thread's scratch room: the first begins at SN_SCRATCH_AT in work, the next SN_SCRATCH later. */
+#define SN_SCRATCH_AT 34048
 #define SN_SCRATCH 161792
 /* A thread is given at least this many samples: fewer would cost more than they save. */
 #define SN_MIN_SHARE 16
@@ -537,36 +559,34 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
                           real *restrict work, int32_t *restrict index, real *restrict scratch)
 {
-    dense1_forward(count, x + (long)first * 784,
-        work + 0 + (long)first * 128, params, index + 0 + (long)first * 128, scratch);
-    sigmoid1_forward(count, work + 0 + (long)first * 128,
-        work + 16384 + (long)first * 128, params, index + 0 + (long)first * 128, scratch);
-    dense2_forward(count, work + 16384 + (long)first * 128,
-        work + 32768 + (long)first * 10, params, index + 0 + (long)first * 10, scratch);
+    dense1_forward(count, x + (long)first * SN_INPUT,
+        work + DENSE1_Y + (long)first * 128, params, index, scratch);
+    sigmoid1_forward(count, work + DENSE1_Y + (long)first * 128,
+        work + SIGMOID1_Y + (long)first * 128, params, index, scratch);
+    dense2_forward(count, work + SIGMOID1_Y + (long)first * 128,
+        work + DENSE2_Y + (long)first * 10, params, index, scratch);
 }
 
+/* Backward from the loss: layers in reverse order, each sending d loss / d its inputs back.
+ * Where several layers read a tensor, the first to run writes its gradient and the others
+ * add to it (the multivariable chain rule); the input's gradient is not needed (NULL). */
 static void backward_range(int first, int count, int total, const real *restrict x,
                            const int32_t *restrict targets, const real *restrict params,
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
                            real *restrict scratch)
 {
-    loss_backward(count, total, work + 32768 + (long)first * 10,
-                  targets + (long)first * 1, work + 33408 + (long)first * 10);
-    dense2_backward(count,
-        work + 16384 + (long)first * 128,
-        work + 32768 + (long)first * 10, work + 33408 + (long)first * 10,
-        work + 24576 + (long)first * 128,
-        params, grads, index + 0 + (long)first * 10, scratch);
-    sigmoid1_backward(count,
-        work + 0 + (long)first * 128,
-        work + 16384 + (long)first * 128, work + 24576 + (long)first * 128,
-        work + 8192 + (long)first * 128,
-        params, grads, index + 0 + (long)first * 128, scratch);
-    dense1_backward(count,
-        x + (long)first * 784,
-        work + 0 + (long)first * 128, work + 8192 + (long)first * 128,
-        NULL,
-        params, grads, index + 0 + (long)first * 128, scratch);
+    (void)x;
+    loss_backward(count, total, work + DENSE2_Y + (long)first * 10,
+                  targets + (long)first * 1, work + DENSE2_DY + (long)first * 10);
+    dense2_backward(count, work + SIGMOID1_Y + (long)first * 128,
+        work + DENSE2_Y + (long)first * 10, work + DENSE2_DY + (long)first * 10,
+        work + SIGMOID1_DY + (long)first * 128, params, grads, index, scratch);
+    sigmoid1_backward(count, work + DENSE1_Y + (long)first * 128,
+        work + SIGMOID1_Y + (long)first * 128, work + SIGMOID1_DY + (long)first * 128,
+        work + DENSE1_DY + (long)first * 128, params, grads, index, scratch);
+    dense1_backward(count, x + (long)first * SN_INPUT,
+        work + DENSE1_Y + (long)first * 128, work + DENSE1_DY + (long)first * 128,
+        NULL, params, grads, index, scratch);
 }
 
 /* The share of count samples that thread t of threads takes: [*first, *first + return). */
@@ -583,7 +603,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params,
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        forward_range(0, count, x, params, work, index, work + 34048);
+        forward_range(0, count, x, params, work, index, work + SN_SCRATCH_AT);
         return;
     }
 #ifdef _OPENMP
@@ -597,14 +617,14 @@ void sn_forward(int count, const real *restrict x, const real *restrict params,
 #endif
         const int mine = share(count, t, used, &first);
         if (mine > 0)
-            forward_range(first, mine, x, params, work, index, work + 34048 + (long)t * SN_SCRATCH);
+            forward_range(first, mine, x, params, work, index, work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
     }
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
 double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
 {
-    return loss_value(count, total, work + 32768, targets);
+    return loss_value(count, total, work + DENSE2_Y, targets);
 }
 
 /* Backward: adds d loss / d params for count samples (of a mean over total) to grads.
@@ -617,7 +637,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {
-        backward_range(0, count, total, x, targets, params, work, index, grads, work + 34048);
+        backward_range(0, count, total, x, targets, params, work, index, grads, work + SN_SCRATCH_AT);
         return;
     }
 #ifdef _OPENMP
@@ -635,7 +655,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
         const int mine = share(count, t, used, &first);
         if (mine > 0)
             backward_range(first, mine, total, x, targets, params, work, index, own,
-                           work + 34048 + (long)t * SN_SCRATCH);
+                           work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
         if (used > 1) {
 #ifdef _OPENMP
             #pragma omp barrier

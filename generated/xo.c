@@ -3,18 +3,18 @@
  *
  * Sequential(Input(1, 9, 9), Conv2D(3, 3, bias=False, mean=True), ReLU(), MaxPool(2, ceil_mode=True), Flatten(), Dense(2), loss=SoftmaxCrossEntropy())
  *
- * Buffers, offsets in elements:
+ * Buffers, offsets in elements (named below: CONV1_WEIGHT, CONV1_Y, CONV1_DY, ...):
  *   params  125 values, each parameter in PyTorch's layout:
  *     conv1.weight     at       0  (3, 1, 3, 3)
  *     dense1.weight    at      27  (2, 48)
  *     dense1.bias      at     123  (2,)
  *   grads   d loss / d params, laid out as params
  *   work    218436 values: each layer's output y, then d loss / d y, for 64 samples:
- *     conv1            y at        0, dy at     9408
- *     relu1            y at    18816, dy at    28224
- *     maxpool1         y at    37632, dy at    40704
- *     flatten1         y at    43776, dy at    46848
- *     dense1           y at    49920, dy at    50048
+ *     conv1            y at        0, dy at     9408   reads input
+ *     relu1            y at    18816, dy at    28224   reads conv1
+ *     maxpool1         y at    37632, dy at    40704   reads relu1
+ *     flatten1         y at    43776, dy at    46848   reads maxpool1
+ *     dense1           y at    49920, dy at    50048   reads flatten1
  *     scratch          at    50176: the matrix multiply's packed blocks, a convolution's im2col and padded input
  *   index   3072 argmax positions of the max pools
  */
@@ -30,6 +30,22 @@ typedef float real;
 #define SN_TARGETS 1
 #define SN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SN_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Where each parameter and each layer's output (_Y) and gradient (_DY) begin. */
+#define CONV1_WEIGHT             0
+#define DENSE1_WEIGHT            27
+#define DENSE1_BIAS              123
+#define CONV1_Y                  0
+#define CONV1_DY                 9408
+#define RELU1_Y                  18816
+#define RELU1_DY                 28224
+#define MAXPOOL1_Y               37632
+#define MAXPOOL1_DY              40704
+#define MAXPOOL1_ARGMAX          0
+#define FLATTEN1_Y               43776
+#define FLATTEN1_DY              46848
+#define DENSE1_Y                 49920
+#define DENSE1_DY                50048
 
 /*
  * Matrix multiply for the dense and convolution layers: C = alpha * A B (+ C).
@@ -417,7 +433,7 @@ static void conv1_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 0;
+    const real *restrict W = params + CONV1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 9 x (group x 49) */
     real *restrict stage = col + 9 * CONV1_GROUP * 49;   /* 3 x (group x 49) */
@@ -428,6 +444,7 @@ static void conv1_forward(
         const int g = SN_MIN(CONV1_GROUP, count - n0), ld = g * 49;
         for (int s = 0; s < g; s++)
             conv1_im2col(x + (long)(n0 + s) * 81, col + s * 49, ld, padded);
+        /* stage[3 x ld] = 1/9 * W[3 x 9] · col[9 x ld] */
         sn_gemm(3, ld, 9, 1.0F/9.0F, W, 9, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);
         for (int s = 0; s < g; s++)
             for (int o = 0; o < 3; o++) {
@@ -442,11 +459,11 @@ static void conv1_forward(
 /* dW += 1/9 * dy col^T   (∂term/∂W[o, i, u, v] = x[n, i, r + u, c + v]/9)
  */
 static void conv1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 0;
-    real *restrict dW = grads + 0;
+    const real *restrict W = params + CONV1_WEIGHT;
+    real *restrict dW = grads + CONV1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     real *restrict col = pack_b + SN_KC * SN_NC;                      /* 9 x (group x 49) */
     real *restrict stage = col + 9 * CONV1_GROUP * 49;   /* 3 x (group x 49) */
@@ -462,6 +479,7 @@ static void conv1_backward(
                 memcpy(stage + (long)o * ld + s * 49, dy + (long)(n0 + s) * 147 + o * 49,
                        sizeof(real) * 49);
         }
+        /* dW[3 x 9] += 1/9 * dy[3 x ld] · col^T[ld x 9] */
         sn_gemm(3, 9, ld, 1.0F/9.0F, stage, ld, 1, col, 1, ld, dW, 9, 1, pack_a, pack_b);
     }
 }
@@ -485,7 +503,7 @@ static void relu1_forward(
 }
 
 static void relu1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)params; (void)grads; (void)index; (void)x; (void)y; (void)scratch;
@@ -530,13 +548,13 @@ static void maxpool1_forward(
 }
 
 static void maxpool1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)x; (void)y; (void)params; (void)grads; (void)scratch;
     /* The partial is 1 at the window's argmax and 0 elsewhere, so each output's gradient
      * goes to one input: u = argmax / 2, v = argmax % 2. */
-    memset(dx, 0, sizeof(real) * (size_t)count * 147);
+    memset(dx, 0, sizeof(real) * (size_t)count * 147);   /* the windows add into it */
     for (int n = 0; n < count; n++)
     for (int c = 0; c < 3; c++)
     for (int r = 0; r < 4; r++)
@@ -561,7 +579,7 @@ static void flatten1_forward(
 }
 
 static void flatten1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
     (void)x; (void)y; (void)params; (void)grads; (void)index; (void)scratch;
@@ -581,31 +599,34 @@ static void dense1_forward(
     int count, const real *restrict x, real *restrict y, const real *restrict params, int32_t *restrict index,
     real *restrict scratch)
 {
-    const real *restrict W = params + 27;
+    const real *restrict W = params + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)index;
+    /* y[count x 2] = x[count x 48] · W^T[48 x 2] */
     sn_gemm(count, 2, 48, 1, x, 48, 1, W, 1, 48, y, 2, 0, pack_a, pack_b);
-    const real *restrict b = params + 123;
+    const real *restrict b = params + DENSE1_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 2; o++)
             y[2*n + o] += b[o];
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
- * dx  = dy W        (∂term/∂x[n, i] = W[o, i])
+ * dx = dy W        (∂term/∂x[n, i] = W[o, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense1_backward(
-    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx,
+    int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
     const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
 {
-    const real *restrict W = params + 27;
-    real *restrict dW = grads + 27;
+    const real *restrict W = params + DENSE1_WEIGHT;
+    real *restrict dW = grads + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    /* dW[2 x 48] += dy^T[2 x count] · x[count x 48] */
     sn_gemm(2, 48, count, 1, dy, 1, 2, x, 48, 1, dW, 48, 1, pack_a, pack_b);
+    /* dx[count x 48] = dy[count x 2] · W[2 x 48] */
     sn_gemm(count, 48, 2, 1, dy, 2, 1, W, 48, 1, dx, 48, 0, pack_a, pack_b);
-    real *restrict db = grads + 123;
+    real *restrict db = grads + DENSE1_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 2; o++)
             db[o] += 1 * dy[2*n + o];
@@ -653,9 +674,14 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 }
 
 
+/* The layout above, for the Python side to read (symnet.layout.Layout.read). */
+const long sn_layout[23] = {125, 218436, 3072, 50176, 168260, 0, 27, 123, 0, 9408, -1, 18816, 28224, -1, 37632, 40704, 0, 43776, 46848, -1, 49920, 50048, -1};
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+/* Each thread's scratch room: the first begins at SN_SCRATCH_AT in work, the next SN_SCRATCH later. */
+#define SN_SCRATCH_AT 50176
 #define SN_SCRATCH 168260
 /* A thread is given at least this many samples: fewer would cost more than they save. */
 #define SN_MIN_SHARE 2
@@ -665,50 +691,44 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
                           real *restrict work, int32_t *restrict index, real *restrict scratch)
 {
-    conv1_forward(count, x + (long)first * 81,
-        work + 0 + (long)first * 147, params, index + 0 + (long)first * 147, scratch);
-    relu1_forward(count, work + 0 + (long)first * 147,
-        work + 18816 + (long)first * 147, params, index + 0 + (long)first * 147, scratch);
-    maxpool1_forward(count, work + 18816 + (long)first * 147,
-        work + 37632 + (long)first * 48, params, index + 0 + (long)first * 48, scratch);
-    flatten1_forward(count, work + 37632 + (long)first * 48,
-        work + 43776 + (long)first * 48, params, index + 0 + (long)first * 48, scratch);
-    dense1_forward(count, work + 43776 + (long)first * 48,
-        work + 49920 + (long)first * 2, params, index + 0 + (long)first * 2, scratch);
+    conv1_forward(count, x + (long)first * SN_INPUT,
+        work + CONV1_Y + (long)first * 147, params, index, scratch);
+    relu1_forward(count, work + CONV1_Y + (long)first * 147,
+        work + RELU1_Y + (long)first * 147, params, index, scratch);
+    maxpool1_forward(count, work + RELU1_Y + (long)first * 147,
+        work + MAXPOOL1_Y + (long)first * 48, params, index + MAXPOOL1_ARGMAX + (long)first * 48, scratch);
+    flatten1_forward(count, work + MAXPOOL1_Y + (long)first * 48,
+        work + FLATTEN1_Y + (long)first * 48, params, index, scratch);
+    dense1_forward(count, work + FLATTEN1_Y + (long)first * 48,
+        work + DENSE1_Y + (long)first * 2, params, index, scratch);
 }
 
+/* Backward from the loss: layers in reverse order, each sending d loss / d its inputs back.
+ * Where several layers read a tensor, the first to run writes its gradient and the others
+ * add to it (the multivariable chain rule); the input's gradient is not needed (NULL). */
 static void backward_range(int first, int count, int total, const real *restrict x,
                            const int32_t *restrict targets, const real *restrict params,
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
                            real *restrict scratch)
 {
-    loss_backward(count, total, work + 49920 + (long)first * 2,
-                  targets + (long)first * 1, work + 50048 + (long)first * 2);
-    dense1_backward(count,
-        work + 43776 + (long)first * 48,
-        work + 49920 + (long)first * 2, work + 50048 + (long)first * 2,
-        work + 46848 + (long)first * 48,
-        params, grads, index + 0 + (long)first * 2, scratch);
-    flatten1_backward(count,
-        work + 37632 + (long)first * 48,
-        work + 43776 + (long)first * 48, work + 46848 + (long)first * 48,
-        work + 40704 + (long)first * 48,
-        params, grads, index + 0 + (long)first * 48, scratch);
-    maxpool1_backward(count,
-        work + 18816 + (long)first * 147,
-        work + 37632 + (long)first * 48, work + 40704 + (long)first * 48,
-        work + 28224 + (long)first * 147,
-        params, grads, index + 0 + (long)first * 48, scratch);
-    relu1_backward(count,
-        work + 0 + (long)first * 147,
-        work + 18816 + (long)first * 147, work + 28224 + (long)first * 147,
-        work + 9408 + (long)first * 147,
-        params, grads, index + 0 + (long)first * 147, scratch);
-    conv1_backward(count,
-        x + (long)first * 81,
-        work + 0 + (long)first * 147, work + 9408 + (long)first * 147,
-        NULL,
-        params, grads, index + 0 + (long)first * 147, scratch);
+    (void)x;
+    loss_backward(count, total, work + DENSE1_Y + (long)first * 2,
+                  targets + (long)first * 1, work + DENSE1_DY + (long)first * 2);
+    dense1_backward(count, work + FLATTEN1_Y + (long)first * 48,
+        work + DENSE1_Y + (long)first * 2, work + DENSE1_DY + (long)first * 2,
+        work + FLATTEN1_DY + (long)first * 48, params, grads, index, scratch);
+    flatten1_backward(count, work + MAXPOOL1_Y + (long)first * 48,
+        work + FLATTEN1_Y + (long)first * 48, work + FLATTEN1_DY + (long)first * 48,
+        work + MAXPOOL1_DY + (long)first * 48, params, grads, index, scratch);
+    maxpool1_backward(count, work + RELU1_Y + (long)first * 147,
+        work + MAXPOOL1_Y + (long)first * 48, work + MAXPOOL1_DY + (long)first * 48,
+        work + RELU1_DY + (long)first * 147, params, grads, index + MAXPOOL1_ARGMAX + (long)first * 48, scratch);
+    relu1_backward(count, work + CONV1_Y + (long)first * 147,
+        work + RELU1_Y + (long)first * 147, work + RELU1_DY + (long)first * 147,
+        work + CONV1_DY + (long)first * 147, params, grads, index, scratch);
+    conv1_backward(count, x + (long)first * SN_INPUT,
+        work + CONV1_Y + (long)first * 147, work + CONV1_DY + (long)first * 147,
+        NULL, params, grads, index, scratch);
 }
 
 /* The share of count samples that thread t of threads takes: [*first, *first + return). */
@@ -725,7 +745,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params,
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        forward_range(0, count, x, params, work, index, work + 50176);
+        forward_range(0, count, x, params, work, index, work + SN_SCRATCH_AT);
         return;
     }
 #ifdef _OPENMP
@@ -739,14 +759,14 @@ void sn_forward(int count, const real *restrict x, const real *restrict params,
 #endif
         const int mine = share(count, t, used, &first);
         if (mine > 0)
-            forward_range(first, mine, x, params, work, index, work + 50176 + (long)t * SN_SCRATCH);
+            forward_range(first, mine, x, params, work, index, work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
     }
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
 double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
 {
-    return loss_value(count, total, work + 49920, targets);
+    return loss_value(count, total, work + DENSE1_Y, targets);
 }
 
 /* Backward: adds d loss / d params for count samples (of a mean over total) to grads.
@@ -759,7 +779,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {
-        backward_range(0, count, total, x, targets, params, work, index, grads, work + 50176);
+        backward_range(0, count, total, x, targets, params, work, index, grads, work + SN_SCRATCH_AT);
         return;
     }
 #ifdef _OPENMP
@@ -777,7 +797,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
         const int mine = share(count, t, used, &first);
         if (mine > 0)
             backward_range(first, mine, total, x, targets, params, work, index, own,
-                           work + 50176 + (long)t * SN_SCRATCH);
+                           work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
         if (used > 1) {
 #ifdef _OPENMP
             #pragma omp barrier

@@ -9,21 +9,20 @@ train it with the C that symnet writes.
 
 from .check import CheckReport, check, finite_difference_gradients, relative_error
 from .derive import Derivation, derive
-from .layers import (
-    Activation, AvgPool, Conv2D, DeclarationError, Dense, Flatten, Input, Loss, MaxPool,
-    MeanSquaredError, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh,
-)
 from .errors import FormulaError
-from .model import Sequential
+from .layers import (
+    Activation, Add, AvgPool, Concat, Conv2D, DeclarationError, Dense, Flatten, GlobalAvgPool, Input, Loss, MaxPool,
+    MeanSquaredError, ReLU, Residual, Sigmoid, SoftmaxCrossEntropy, Tanh,
+)
+from .model import Model, Sequential
 from .reference import Reference
-from .run import CompiledNet, DivergenceError, compile
-from .saving import load
+from .run import CompiledNet, DivergenceError, compile, load
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "AvgPool", "CheckReport", "check", "Conv2D", "DeclarationError", "Dense", "Derivation", "Flatten", "FormulaError", "Input",
-    "Loss", "MaxPool", "MeanSquaredError", "ReLU", "Reference", "Sequential", "Sigmoid",
-    "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "load", "finite_difference_gradients", "relative_error",
-    "DivergenceError",
+    "Activation", "Add", "AvgPool", "CheckReport", "check", "Concat", "Conv2D", "DeclarationError", "Dense",
+    "Derivation", "Flatten", "FormulaError", "GlobalAvgPool", "Input", "Loss", "MaxPool", "MeanSquaredError", "Model",
+    "ReLU", "Reference", "Residual", "Sequential", "Sigmoid", "SoftmaxCrossEntropy", "Tanh", "CompiledNet",
+    "compile", "derive", "load", "finite_difference_gradients", "relative_error", "DivergenceError",
 ]

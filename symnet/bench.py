@@ -17,14 +17,13 @@ import time
 
 import numpy as np
 
-from .layers import AvgPool, Conv2D, Dense, Flatten, MaxPool, MeanSquaredError, SoftmaxCrossEntropy
 from .zoo import load_model
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def training_flops(model) -> int:
-    """Floating-point operations of one sample's training step (see Sequential.training_flops)."""
+    """Floating-point operations of one sample's training step (see Model.training_flops)."""
     return model.training_flops()
 
 
@@ -50,62 +49,15 @@ def median_rate(step, samples: int, repeats: int = 5, seconds: float = 0.25) -> 
 def random_data(model, batch: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, *model.input_shape)).astype(np.float32)
-    if isinstance(model.loss, SoftmaxCrossEntropy):
-        return x, rng.integers(0, model.output_shape[0], batch)
-    return x, rng.normal(size=(batch, *model.output_shape)).astype(np.float32)
+    y = model.loss.random_targets(rng, batch)
+    return x, (y.astype(np.float32) if y.dtype.kind == "f" else y)
 
 
 def torch_twin(model, params: dict):
     """The same network in PyTorch, holding copies of ``params`` (float64; call .float() for float32)."""
-    import torch
-    from torch import nn
+    from .export.torch import to_torch
 
-    class Scale(nn.Module):
-        def __init__(self, factor):
-            super().__init__()
-            self.factor = factor
-
-        def forward(self, x):
-            return x * self.factor
-
-    activations = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "softplus": nn.Softplus, "swish": nn.SiLU}
-    modules = []
-    for layer in model.layers:
-        if isinstance(layer, Conv2D):
-            modules.append(nn.Conv2d(layer.input_shape[0], layer.out_channels, layer.kernel, layer.stride,
-                                     layer.padding, bias=layer.use_bias))
-            if layer.mean:
-                modules.append(Scale(1.0 / layer.products))
-        elif isinstance(layer, Dense):
-            modules.append(nn.Linear(layer.input_shape[0], layer.out_features, bias=layer.use_bias))
-        elif isinstance(layer, MaxPool):
-            modules.append(nn.MaxPool2d(layer.kernel, layer.stride, ceil_mode=layer.ceil_mode))
-        elif isinstance(layer, AvgPool):
-            modules.append(nn.AvgPool2d(layer.kernel, layer.stride))
-        elif isinstance(layer, Flatten):
-            modules.append(nn.Flatten())
-        elif getattr(layer, "function_name", None) in activations:
-            modules.append(activations[layer.function_name]())
-        else:
-            raise ValueError(f"{layer.label}: no PyTorch counterpart")
-    net = nn.Sequential(*modules).double()
-    weighted = [layer for layer in model.layers if isinstance(layer, (Conv2D, Dense))]
-    with torch.no_grad():
-        for module, layer in zip([m for m in net if isinstance(m, (nn.Conv2d, nn.Linear))], weighted):
-            module.weight.copy_(torch.from_numpy(np.asarray(params[f"{layer.name}.weight"], dtype=np.float64)))
-            if layer.use_bias:
-                module.bias.copy_(torch.from_numpy(np.asarray(params[f"{layer.name}.bias"], dtype=np.float64)))
-    return net
-
-
-def torch_loss(model):
-    import torch
-
-    if isinstance(model.loss, SoftmaxCrossEntropy):
-        return torch.nn.CrossEntropyLoss()
-    if isinstance(model.loss, MeanSquaredError):
-        return torch.nn.MSELoss()
-    raise ValueError(f"{model.loss.describe()}: no PyTorch counterpart")
+    return to_torch(model, params)
 
 
 def _symnet_rate(model, batch: int, threads: int) -> float:
@@ -130,7 +82,7 @@ def _torch_rate(model, batch: int, threads: int) -> float:
     torch.set_num_threads(threads)
     net = torch_twin(model, model.init_params()).float()
     optimizer = torch.optim.SGD(net.parameters(), lr=1e-4)
-    loss_fn = torch_loss(model)
+    loss_fn = model.loss.torch_loss()
     x, y = (torch.from_numpy(array) for array in random_data(model, batch))
 
     def step():

@@ -1,7 +1,7 @@
 """Check: hold the compiled net to the reference, and both to the math.
 
 :func:`check` runs a compiled net and the NumPy reference side by side and names the
-first layer that disagrees. Central finite differences depend on nothing but the
+first layer of the graph that disagrees. Central finite differences depend on nothing but the
 forward pass, so they judge any backward pass (and through it every derived partial)
 independently.
 """
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .layers import SoftmaxCrossEntropy
 from .reference import Reference
 from .run import compile
 
@@ -84,27 +83,34 @@ class CheckReport:
     tolerance: float
     samples: int
     batch: int
+    graph: object = None     # the model's graph (symnet.graph.Graph)
     layers: list[LayerReport] = field(default_factory=list)
     loss: float = 0.0
 
     @property
     def first_disagreement(self) -> str | None:
-        """The first layer, in forward order, whose outputs disagree. Else, walking backward
-        from the loss, the first step that turns agreeing values into disagreeing ones: the
-        loss if the last layer's delta is off, or a layer that receives a good delta but
-        passes on a bad one or computes bad gradients. Last, the first layer whose weights
-        drift apart over the SGD steps (the update itself)."""
+        """The first layer, in topological order, whose outputs disagree. Else, walking the
+        graph backward from the loss, the first step that turns agreeing values into
+        disagreeing ones: the loss if the output's gradient is off; a layer whose parameters'
+        gradients are off; or, once every reader of a tensor has sent its part back, the
+        readers of a tensor whose gradient is off (``conv2`` in a chain; ``add1 or conv3``
+        where both read it, since only their sum is seen). Last, the first layer whose
+        weights drift apart over the SGD steps (the update itself)."""
         tolerance = self.tolerance
+        by_name = {layer.name: layer for layer in self.layers}
         for layer in self.layers:
             if layer.output > tolerance:
                 return layer.name
-        if self.loss > tolerance or self.layers[-1].delta > tolerance:
+        if self.loss > tolerance or by_name[self.graph.output].delta > tolerance:
             return "loss"
-        for position in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[position]
-            passed_on = self.layers[position - 1].delta if position else 0.0
-            if max(layer.gradient, passed_on) > tolerance:
-                return layer.name
+        for node in reversed(self.graph.nodes):
+            if by_name[node.name].gradient > tolerance:
+                return node.name
+            for name in node.inputs:
+                readers = self.graph.tensors[name].readers
+                complete = readers[0][0] is node   # its first reader is the last to send its part
+                if name in by_name and complete and by_name[name].delta > tolerance:
+                    return " or ".join(reader.name for reader, _ in readers)
         for layer in self.layers:
             if layer.stepped > tolerance:
                 return layer.name
@@ -148,11 +154,8 @@ def check(model, dtype: str = "float64", batch: int = 8, seed: int = 0, steps: i
     else:
         net.params = params
     x = rng.normal(size=(samples, *model.input_shape))
-    if isinstance(model.loss, SoftmaxCrossEntropy):
-        y = rng.integers(0, model.output_shape[0], samples)
-    else:
-        y = rng.normal(size=(samples, *model.output_shape))
-    report = CheckReport(model.name, net.dtype, TOLERANCE[net.dtype], samples, net.batch)
+    y = model.loss.random_targets(rng, samples)
+    report = CheckReport(model.name, net.dtype, TOLERANCE[net.dtype], samples, net.batch, model.graph)
     by_name = {}
     for layer, mine, theirs in zip(model.layers, net.activations(x), ref.activations(x)):
         by_name[layer.name] = LayerReport(layer.name, output=relative_error(mine, theirs))

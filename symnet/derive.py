@@ -1,10 +1,12 @@
-"""Derive: every layer's local partial derivatives, and the chain rule for every parameter.
+"""Derive: every layer's local partial derivatives, and the chain rule over the graph.
 
-One loop over the model's layers asks each layer kind for its symbolic definition
+One loop over the graph's nodes asks each layer kind for its symbolic definition
 (:class:`~symnet.layers.Symbols`: the forward formula and the local partials that SymPy
-derived from it, written with index symbols). The chain for a parameter is the product
-of the local partials along the path from the loss back to it. The same structure feeds
-the printers here and the C emitter.
+derived from it, each saying which input or parameter it belongs to). The gradient of a
+tensor is the sum, over the layers that read it, of what each sends back (the
+multivariable chain rule); in a chain every tensor has one reader, and the gradient of a
+parameter is the product of the local partials on its path from the loss. The same
+structure feeds the printers here and the C emitter.
 """
 
 from __future__ import annotations
@@ -13,67 +15,56 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .layers import Activation, Layer, Symbols
 from .symbolic import latex, text
-
-
-def role(factor: sp.Expr) -> str:
-    """What a partial is taken with respect to: ``"input"``, ``"weight"`` or ``"bias"``."""
-    label = str(factor.base) if isinstance(factor, sp.Indexed) else str(factor)
-    return {"x": "input", "W": "weight", "b": "bias", "z": "input"}[label]
 
 
 @dataclass(frozen=True)
 class LayerDerivation:
-    """One layer's forward formula and local partials."""
+    """One node's forward formula and local partials."""
 
-    layer: Layer
-    symbols: Symbols
-    reads: str  # the tensor the layer reads: "input" or the previous layer's name
+    node: object   # symnet.graph.Node
+    symbols: object   # symnet.layers.Symbols
+
+    @property
+    def layer(self):
+        return self.node.layer
 
     @property
     def name(self) -> str:
-        return self.layer.name
+        return self.node.name
 
-    def partial(self, wrt: str) -> sp.Expr:
-        """The local partial with respect to ``"input"``, ``"weight"`` or ``"bias"``."""
-        for factor, expr in self.symbols.partials.items():
-            if role(factor) == wrt:
-                return expr
-        raise KeyError(f"{self.name} has no partial with respect to its {wrt}")
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The tensors the layer reads, in slot order."""
+        return self.node.inputs
 
-    def factor(self, wrt: str) -> sp.Expr:
-        """The symbol or indexed element the ``wrt`` partial is taken with respect to."""
-        return next(factor for factor in self.symbols.partials if role(factor) == wrt)
+    def partial(self, of) -> sp.Expr:
+        """The local partial with respect to input slot ``of`` (0, 1, ...) or parameter role ``of``."""
+        return self.symbols.partial(of).expr
+
+    def factor(self, of) -> sp.Expr:
+        """The symbol or indexed element the ``of`` partial is taken with respect to."""
+        return self.symbols.partial(of).factor
 
     def lines(self, fmt) -> list[tuple[str, str]]:
         """(left side, right side) of each formula, printed with ``fmt``."""
         s = self.symbols
-        out = [(fmt(s.output), fmt(s.forward))]
-        if isinstance(self.layer, Activation):
-            where = "in terms of the output y" if self.layer.derivative_in_output else "in terms of the input x"
-            out.append(("∂y/∂x", f"{fmt(self.layer.derivative)}   ({where})"))
-            return out
-        if s.term is not None and s.reduction:
-            out.append(("∂y/∂term", "1 for each term of the sum"))
-        for factor, expr in s.partials.items():
-            numerator = "term" if s.term is not None and s.term.has(factor) else "y"
-            out.append((f"∂{numerator}/∂{fmt(factor)}", fmt(expr)))
-        return out
+        return [(fmt(s.output), fmt(s.forward))] + self.layer.partial_lines(s, fmt)
 
 
 @dataclass(frozen=True)
 class Factor:
-    """One local partial of a chain: ``∂ numerator / ∂ denominator = expr``."""
+    """One local partial of a chain: ``∂ numerator / ∂ denominator = expr`` (``expr`` is None
+    for a tensor's whole gradient, which has an equation of its own)."""
 
     numerator: str
     denominator: str
-    expr: sp.Expr
+    expr: sp.Expr | None
 
 
 @dataclass(frozen=True)
 class Chain:
-    """``∂L/∂param`` as the product of local partials from the loss back to the parameter.
+    """``∂L/∂param`` as a product of partials from the loss back to the parameter.
 
     Products sum over the indices their factors share, as matrix products do.
     """
@@ -85,20 +76,41 @@ class Chain:
         return " · ".join(f"∂{f.numerator}/∂{f.denominator}" for f in self.factors)
 
     def formulas(self, fmt=text) -> str:
-        return " · ".join(_wrapped(fmt(f.expr)) for f in self.factors)
+        return " · ".join(f"∂{f.numerator}/∂{f.denominator}" if f.expr is None else _wrapped(fmt(f.expr))
+                          for f in self.factors)
+
+
+@dataclass(frozen=True)
+class TensorGradient:
+    """``∂L/∂tensor`` as the sum over its readers of ``∂L/∂reader · ∂reader/∂tensor``.
+
+    ``terms`` are ``(reader derivation, slot)`` in topological order; the output's gradient
+    comes from the loss alone (no terms)."""
+
+    tensor: str
+    terms: tuple
+
+    def symbolic(self) -> str:
+        return " + ".join(f"∂L/∂{step.name} · ∂{step.name}/∂{self.tensor}" for step, _ in self.terms)
+
+    def formulas(self, fmt=text) -> str:
+        return " + ".join(f"∂L/∂{step.name} · {_wrapped(fmt(step.partial(slot)))}" for step, slot in self.terms)
 
 
 class Derivation:
-    """The derivation of a model: local partials per layer, the loss, and the chains.
+    """The derivation of a model: local partials per layer, the loss, the gradient of every
+    tensor, and the chain for every parameter.
 
     ``str(derivation)`` is readable text, :meth:`latex` LaTeX, and Jupyter shows it
     typeset.
     """
 
-    def __init__(self, model, layers: list[LayerDerivation], loss: Symbols, chains: dict[str, Chain]):
+    def __init__(self, model, layers: list[LayerDerivation], loss, gradients: dict[str, TensorGradient],
+                 chains: dict[str, Chain]):
         self.model = model
         self.layers = layers
         self.loss = loss
+        self.gradients = gradients
         self.chains = chains
 
     def layer(self, name: str) -> LayerDerivation:
@@ -110,7 +122,13 @@ class Derivation:
 
     def loss_gradient(self) -> sp.Expr:
         """``∂L/∂z``: the loss's partial with respect to the model's outputs."""
-        return next(iter(self.loss.partials.values()))
+        return self.loss.partial(0).expr
+
+    def _reads(self, step: LayerDerivation) -> str:
+        shapes = self.model.graph.tensors
+        if len(step.reads) == 1:
+            return f"{step.reads[0]} {step.layer.input_shape}"
+        return ", ".join(f"{name} {shapes[name].shape}" for name in step.reads)
 
     def __str__(self) -> str:
         model = self.model
@@ -118,15 +136,21 @@ class Derivation:
                f"{model.loss.describe()}", "", "Local partial derivatives (n indexes the samples of a batch)"]
         for layer in self.layers:
             item = layer.layer
-            out.append(f"  {item.name}: {item.describe()}   reads {layer.reads} {item.input_shape} "
-                       f"-> {item.output_shape}")
+            out.append(f"  {item.name}: {item.describe()}   reads {self._reads(layer)} -> {item.output_shape}")
             out += [f"      {left} = {right}" for left, right in layer.lines(text)]
             out += [f"      ({note})" for note in layer.symbols.notes]
-        out.append(f"  loss: {model.loss.describe()}   of the outputs z = {self.layers[-1].name}")
+        out.append(f"  loss: {model.loss.describe()}   of the outputs z = {model.graph.output}")
         out.append(f"      L = {text(self.loss.forward)}")
-        for factor, expr in self.loss.partials.items():
-            out.append(f"      ∂L/∂{text(factor)} = {text(expr)}")
+        for partial in self.loss.partials:
+            out.append(f"      ∂L/∂{text(partial.factor)} = {text(partial.expr)}")
         out += [f"      ({note})" for note in self.loss.notes]
+        if not model.graph.is_chain:
+            out += ["", "Gradients of the tensors, from the loss back: where several layers read a tensor,",
+                    "its gradient is the sum of what each sends back (the multivariable chain rule)"]
+            for gradient in self.gradients.values():
+                if gradient.terms:
+                    out.append(f"  ∂L/∂{gradient.tensor} = {gradient.symbolic()}")
+                    out.append(f"      = {gradient.formulas()}")
         out += ["", "Chain rule: each gradient is the product of the local partials on its path",
                 "(products sum over the indices their factors share, as matrix products do)"]
         for chain in self.chains.values():
@@ -142,19 +166,25 @@ class Derivation:
             rows.append(rf"&\textbf{{{_tex_name(item.name)}}}\ \text{{{_tex_text(item.describe())}}} \\")
             s = layer.symbols
             rows.append(rf"{latex(s.output)} &= {latex(s.forward)} \\")
-            for factor, expr in s.partials.items():
-                numerator = "y" if s.term is None or not s.term.has(factor) else r"\mathrm{term}"
-                rows.append(rf"\frac{{\partial {numerator}}}{{\partial {latex(factor)}}} &= {latex(expr)} \\")
+            for partial in s.partials:
+                numerator = "y" if s.term is None or not s.term.has(partial.factor) else r"\mathrm{term}"
+                rows.append(rf"\frac{{\partial {numerator}}}{{\partial {latex(partial.factor)}}} &= "
+                            rf"{latex(partial.expr)} \\")
         rows.append(rf"&\textbf{{loss}}\ \text{{{_tex_text(self.model.loss.describe())}}} \\")
         rows.append(rf"L &= {latex(self.loss.forward)} \\")
-        for factor, expr in self.loss.partials.items():
-            rows.append(rf"\frac{{\partial L}}{{\partial {latex(factor)}}} &= {latex(expr)} \\")
+        for partial in self.loss.partials:
+            rows.append(rf"\frac{{\partial L}}{{\partial {latex(partial.factor)}}} &= {latex(partial.expr)} \\")
+        if not self.model.graph.is_chain:
+            rows.append(r"&\textbf{gradients of the tensors} \\")
+            for gradient in self.gradients.values():
+                if gradient.terms:
+                    total = " + ".join(rf"{_tex_partial('L', step.name)} \cdot {_tex_partial(step.name, gradient.tensor)}"
+                                       for step, _ in gradient.terms)
+                    rows.append(rf"{_tex_partial('L', gradient.tensor)} &= {total} \\")
         rows.append(r"&\textbf{chain rule} \\")
         for chain in self.chains.values():
-            product = r" \cdot ".join(
-                rf"\frac{{\partial {_tex_name(f.numerator)}}}{{\partial {_tex_name(f.denominator)}}}"
-                for f in chain.factors)
-            rows.append(rf"\frac{{\partial L}}{{\partial {_tex_name(chain.param)}}} &= {product} \\")
+            product = r" \cdot ".join(_tex_partial(f.numerator, f.denominator) for f in chain.factors)
+            rows.append(rf"{_tex_partial('L', chain.param)} &= {product} \\")
         return "\\begin{aligned}\n" + "\n".join(rows) + "\n\\end{aligned}"
 
     def _repr_latex_(self) -> str:
@@ -172,25 +202,44 @@ def _tex_name(name: str) -> str:
     return r"\mathrm{" + name.replace("_", r"\_") + "}"
 
 
+def _tex_partial(numerator: str, denominator: str) -> str:
+    top = "L" if numerator == "L" else _tex_name(numerator)   # the loss, as the formulas call it
+    return rf"\frac{{\partial {top}}}{{\partial {_tex_name(denominator)}}}"
+
+
 def _tex_text(value: str) -> str:
     return value.replace("\\", r"\textbackslash{}").replace("_", r"\_").replace("{", r"\{").replace("}", r"\}")
 
 
 def derive(model) -> Derivation:
-    """Derive the local partials of every layer of ``model`` and chain them per parameter."""
-    layers = []
-    reads = "input"
-    for layer in model.layers:
-        layers.append(LayerDerivation(layer, layer.symbols(), reads))
-        reads = layer.name
+    """Derive the local partials of every layer of ``model``, the gradient of every tensor
+    (summed over its readers) and the chain of every parameter."""
+    graph = model.graph
+    layers = [LayerDerivation(node, node.layer.symbols()) for node in graph.nodes]
+    by_name = {step.name: step for step in layers}
     loss = model.loss.symbols()
-    loss_factor = Factor("L", layers[-1].name, next(iter(loss.partials.values())))
+    gradients = {}
+    for step in reversed(layers):   # from the loss back, as backward computes them
+        readers = graph.tensors[step.name].readers
+        gradients[step.name] = TensorGradient(step.name, tuple((by_name[node.name], slot) for node, slot in readers))
     chains = {}
-    for position, layer in enumerate(layers):
-        # From the loss back to this layer: each later layer's partial w.r.t. its input.
-        path = [loss_factor] + [Factor(later.name, later.reads, later.partial("input"))
-                                for later in reversed(layers[position + 1:])]
-        for spec in layer.layer.param_specs():
-            own = Factor(layer.name, spec.name, layer.partial(spec.role))
-            chains[spec.name] = Chain(spec.name, tuple(path + [own]))
-    return Derivation(model, layers, loss, chains)
+    for step in layers:
+        path = _path(graph, by_name, loss, step.name)
+        for spec in step.layer.param_specs():
+            chains[spec.name] = Chain(spec.name, tuple(path + [Factor(step.name, spec.name, step.partial(spec.role))]))
+    return Derivation(model, layers, loss, gradients, chains)
+
+
+def _path(graph, by_name: dict, loss, tensor: str) -> list[Factor]:
+    """The factors from the loss back to ``tensor``: each reader's local partial while every
+    tensor on the way has one reader; where one has several, its gradient (a sum with an
+    equation of its own) stands for the rest of the way."""
+    factors = []
+    while tensor != graph.output:
+        readers = graph.tensors[tensor].readers
+        if len(readers) != 1:
+            return [Factor("L", tensor, None)] + factors
+        node, slot = readers[0]
+        factors.insert(0, Factor(node.name, tensor, by_name[node.name].partial(slot)))
+        tensor = node.name
+    return [Factor("L", tensor, loss.partial(0).expr)] + factors

@@ -1,77 +1,105 @@
-"""Declare: a model is an Input, an ordered list of layers, and a loss.
+"""Declare: a model is a graph of layers from one Input to one output, and a loss.
 
-Building a :class:`Sequential` names every layer, infers every shape and lays out the
-parameters, so a model that cannot work fails here, with the layer named, before
-anything is derived or compiled.
+``Model(inputs, outputs, loss=...)`` takes the functional form (``y = layer(x)``);
+``Sequential(...)`` is the builder of a chain. Either way the model copies its layers,
+names those without a name by kind and a counter in a topological order (the order the
+layers were called, which for a ``Residual`` is its block's layers, its projection, then
+its ``Add``), infers every shape over the graph (:class:`symnet.graph.Graph`) and lays
+out the parameters, so a model that cannot work fails here, with the layer named,
+before anything is derived or compiled.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 
 import numpy as np
 
 from .derive import Derivation, derive
-from .emit import check_settings, positive_integer
-from .layers import Conv2D, DeclarationError, Dense, Input, Layer, LossFunction, ParamSpec, is_rectifier
+from .graph import Graph, Tensor, trace
+from .layers import DeclarationError, Input, Layer, LossFunction, ParamSpec, is_rectifier
 from .layers.base import check_elements
 from .names import check_name
+from .settings import check_settings, positive_integer
 from .sizes import buffer_bytes, compiled_batch, show_bytes
 
 
-class Sequential:
-    """Layers applied in order to one input, ending in a loss.
+def fresh(layer):
+    """A copy of ``layer`` (or of a Residual) not yet called on anything."""
+    twin = copy.copy(layer)
+    twin.called = False
+    if isinstance(twin, Input):
+        twin.tensor = None
+    return twin
 
-    >>> model = Sequential(Input(784), Dense(10), loss=SoftmaxCrossEntropy())  # doctest: +SKIP
 
-    Layers are copied, so one layer object can be used in several models. Layers without
-    a ``name`` are named by kind and position among their kind: ``conv1``, ``relu2``, ...
+def name_layers(layers: list[Layer], taken: set[str]) -> None:
+    """Name every unnamed layer by its kind and a counter, in order, skipping names taken."""
+    given = [layer.name for layer in layers if layer.name]
+    for name in given:
+        if given.count(name) > 1 or name in taken:
+            raise DeclarationError(f"{name}: two layers share this name")
+    taken = taken | set(given)
+    counts: dict[str, int] = {}
+    for layer in layers:
+        while layer.name is None:
+            counts[layer.kind] = counts.get(layer.kind, 0) + 1
+            candidate = f"{layer.kind}{counts[layer.kind]}"
+            if candidate not in taken:
+                layer.name = candidate
+                taken.add(candidate)
+
+
+def _only(value, kind, argument: str):
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    if len(items) != 1 or not isinstance(items[0], kind):
+        raise DeclarationError(f"Model: {argument} must be one {kind.__name__} (a model has one input and one "
+                               f"output), got {value!r:.80}")
+    return items[0]
+
+
+class Model:
+    """A graph of layers from ``inputs`` (one :class:`~symnet.layers.Input`) to ``outputs``
+    (one tensor), ending in ``loss``.
+
+    >>> x = Input(784)                                      # doctest: +SKIP
+    >>> model = Model(x, Dense(10)(x), loss=SoftmaxCrossEntropy())
     """
 
-    def __init__(self, *layers: Layer, loss: LossFunction | None = None, name: str = "model"):
-        if not layers or not isinstance(layers[0], Input):
-            first = layers[0].label if layers and isinstance(layers[0], Layer) else repr(layers[:1])
-            raise DeclarationError(f"{first}: comes before any Input; start the model with sn.Input(...)")
-        for position, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise DeclarationError(f"Sequential: item {position} is {layer!r}, not a layer")
-            if position and isinstance(layer, Input):
-                raise DeclarationError(f"{layer.label}: a model has one Input, and it comes first")
+    def __init__(self, inputs, outputs, loss: LossFunction | None = None, name: str = "model"):
+        model_input = _only(inputs, Input, "inputs")
+        output = _only(outputs, Tensor, "outputs")
+        traced = trace(model_input, output)
+        model_input = fresh(model_input)
+        layers = [fresh(layer) for layer, _ in traced]
+        name_layers(layers, {model_input.name or "input"})
+        names = [model_input.name or "input"] + [layer.name for layer in layers]
+        nodes = [(layer, tuple(names[index + 1] for index in reads)) for layer, (_, reads) in zip(layers, traced)]
+        self._finish(model_input, nodes, loss, name)
+
+    @classmethod
+    def from_nodes(cls, model_input: Input, nodes: list[tuple[Layer, tuple[str, ...]]], loss: LossFunction,
+                   name: str = "model") -> "Model":
+        """A model from its nodes: fresh layers, each with the names of the tensors it reads
+        (as a saved file lists them). Unnamed layers are named as :class:`Model` names them."""
+        name_layers([layer for layer, _ in nodes], {model_input.name or "input"})
+        model = cls.__new__(cls)
+        model._finish(model_input, list(nodes), loss, name)
+        return model
+
+    def _finish(self, model_input: Input, nodes: list, loss, name: str) -> None:
         if not isinstance(loss, LossFunction):
-            raise DeclarationError(f"Sequential: loss must be a loss such as sn.SoftmaxCrossEntropy(), got {loss!r}")
-        if len(layers) < 2:
-            raise DeclarationError("Sequential: declare at least one layer after the Input")
-        self.name = check_name(name, "Sequential: name")
-        self.input = copy.copy(layers[0])
-        self.layers: list[Layer] = [copy.copy(layer) for layer in layers[1:]]
+            raise DeclarationError(f"{type(self).__name__}: loss must be a loss such as sn.SoftmaxCrossEntropy(), "
+                                   f"got {loss!r:.80}")
+        self.name = check_name(name, f"{type(self).__name__}: name")
+        self.graph = Graph(model_input, nodes)
+        self.input = model_input
+        self.layers: list[Layer] = [node.layer for node in self.graph.nodes]
         self.loss = copy.copy(loss)
-        self._name_layers()
-        shape = self.input.build(self.input.shape)
-        for layer in self.layers:
-            shape = layer.build(shape)
-        self.loss.build(shape)
+        self.loss.build(self.output_shape)
         # The C walks all parameters (an SGD step) with an int counter.
         check_elements(self.param_count, "its parameters in all", self.name)
         self._derivation = None
-
-    def _name_layers(self) -> None:
-        taken = {layer.name for layer in self.layers if layer.name}
-        counts: dict[str, int] = {}
-        for layer in self.layers:
-            if layer.name:
-                continue
-            while True:
-                counts[layer.kind] = counts.get(layer.kind, 0) + 1
-                candidate = f"{layer.kind}{counts[layer.kind]}"
-                if candidate not in taken:
-                    break
-            layer.name = candidate
-            taken.add(candidate)
-        names = [layer.name for layer in self.layers]
-        for name in names:
-            if names.count(name) > 1:
-                raise DeclarationError(f"{name}: two layers share this name")
 
     # -- shapes and parameters -----------------------------------------------------
     @property
@@ -91,18 +119,11 @@ class Sequential:
         return sum(spec.size for spec in self.param_specs())
 
     def training_flops(self) -> int:
-        """Multiply-adds x 2 of one sample's training step in the dense and convolution layers
-        (forward, the weight gradient, and the input gradient where one is passed on)."""
-        flops = 0
-        for position, layer in enumerate(self.layers):
-            if isinstance(layer, Conv2D):
-                products = math.prod(layer.output_shape) * layer.products
-            elif isinstance(layer, Dense):
-                products = layer.out_features * layer.input_shape[0]
-            else:
-                continue
-            flops += 2 * products * (3 if position else 2)
-        return flops
+        """Floating-point operations of one sample's training step in the layers' products:
+        forward, the weight gradients, and the input gradients that are passed on."""
+        graph = self.graph
+        return sum(node.layer.training_flops(any(graph.gradient_mode(node, slot) for slot in range(len(node.inputs))))
+                   for node in graph.nodes)
 
     def layer(self, name: str) -> Layer:
         """The layer called ``name``."""
@@ -112,20 +133,21 @@ class Sequential:
         raise KeyError(f"no layer named {name!r}; the layers are {[layer.name for layer in self.layers]}")
 
     def init_params(self, seed: int = 0) -> dict[str, np.ndarray]:
-        """Fresh float64 parameters: He normal for layers feeding a rectifier, Glorot uniform
-        otherwise, biases zero.
+        """Fresh float64 parameters: He normal for layers whose readers are all rectifiers,
+        Glorot uniform otherwise, biases zero.
 
         Each layer draws from its own stream (seed, position), so adding a layer does not
         change the others' initial values.
         """
         params = {}
-        for position, layer in enumerate(self.layers):
-            following = self.layers[position + 1] if position + 1 < len(self.layers) else None
+        for position, node in enumerate(self.graph.nodes):
+            readers = self.graph.tensors[node.name].readers
+            rectified = bool(readers) and all(is_rectifier(reader.layer) for reader, _ in readers)
             rng = np.random.default_rng([seed, position])
-            for spec in layer.param_specs():
+            for spec in node.layer.param_specs():
                 if spec.role == "bias":
                     params[spec.name] = np.zeros(spec.shape)
-                elif following is not None and is_rectifier(following):
+                elif rectified:
                     params[spec.name] = rng.normal(0.0, np.sqrt(2.0 / spec.fan_in), spec.shape)
                 else:
                     limit = np.sqrt(6.0 / (spec.fan_in + spec.fan_out))
@@ -182,22 +204,36 @@ class Sequential:
             raise ValueError(f"{argument}: contains NaN or infinity")
         return converted
 
+    # -- the declaration as data ------------------------------------------------------
+    def to_dict(self) -> dict:
+        """The declaration as JSON values: every layer's kind and constructor arguments, and
+        the tensors it reads (see symnet.saving for the reading side)."""
+        return {
+            "name": self.name,
+            "input": {"kind": "Input", **self.input.config()},
+            "layers": [{"kind": type(node.layer).__name__, **node.layer.config(), "inputs": list(node.inputs)}
+                       for node in self.graph.nodes],
+            "loss": {"kind": type(self.loss).__name__, **self.loss.config()},
+        }
+
     # -- reports -------------------------------------------------------------------
     def summary_text(self, batch: int = 64, dtype: str = "float32", threads: int = 1) -> str:
-        """The table that :meth:`summary` prints, then the bytes of the parameters and of all
-        the buffers of the model compiled for ``batch`` samples of ``dtype`` on ``threads`` threads."""
+        """The table that :meth:`summary` prints (each layer, what it reads, its output shape
+        and parameter count), then the bytes of the parameters and of all the buffers of the
+        model compiled for ``batch`` samples of ``dtype`` on ``threads`` threads."""
         check_settings(dtype, batch)
         positive_integer(threads, "threads")
-        rows = [("layer", "declared as", "output shape", "parameters")]
-        rows.append(("input", self.input.describe(), str(self.input_shape), "0"))
-        for layer in self.layers:
-            count = sum(spec.size for spec in layer.param_specs())
-            rows.append((layer.name, layer.describe(), str(layer.output_shape), f"{count:,}"))
-        rows.append(("loss", self.loss.describe(), "()", "0"))
-        widths = [max(len(row[column]) for row in rows) for column in range(4)]
+        rows = [("layer", "declared as", "reads", "output shape", "parameters")]
+        rows.append((self.graph.input_name, self.input.describe(), "", str(self.input_shape), "0"))
+        for node in self.graph.nodes:
+            count = sum(spec.size for spec in node.layer.param_specs())
+            rows.append((node.name, node.layer.describe(), ", ".join(node.inputs), str(node.layer.output_shape),
+                         f"{count:,}"))
+        rows.append(("loss", self.loss.describe(), self.graph.output, "()", "0"))
+        widths = [max(len(row[column]) for row in rows) for column in range(5)]
         lines = []
         for index, row in enumerate(rows):
-            cells = [cell.ljust(width) for cell, width in zip(row[:3], widths)] + [row[3].rjust(widths[3])]
+            cells = [cell.ljust(width) for cell, width in zip(row[:4], widths)] + [row[4].rjust(widths[4])]
             lines.append("  ".join(cells).rstrip())
             if index == 0:
                 lines.append("-" * len(lines[0]))
@@ -208,8 +244,8 @@ class Sequential:
         return "\n".join(lines)
 
     def summary(self, batch: int = 64, dtype: str = "float32", threads: int = 1) -> None:
-        """Print the layers, their output shapes and parameter counts, and the bytes of the
-        parameters and of a net compiled for ``batch`` samples of ``dtype`` (see :meth:`summary_text`)."""
+        """Print the layers, what each reads, their output shapes and parameter counts, and the
+        bytes of a net compiled for ``batch`` samples of ``dtype`` (see :meth:`summary_text`)."""
         print(self.summary_text(batch, dtype, threads))
 
     def derivation(self) -> Derivation:
@@ -219,5 +255,46 @@ class Sequential:
         return self._derivation
 
     def __repr__(self) -> str:
-        parts = [self.input.describe(), *(layer.describe() for layer in self.layers)]
+        if self.graph.is_chain:   # as the Sequential that declares the same chain
+            parts = [self.input.describe(), *(layer.describe() for layer in self.layers)]
+            return f"Sequential({', '.join(parts)}, loss={self.loss.describe()})"
+        return (f"Model({self.name}: {self.input.describe()} -> {len(self.layers)} layers -> "
+                f"{self.graph.output}, loss={self.loss.describe()})")
+
+
+class Sequential(Model):
+    """Layers applied in order to one input, ending in a loss: the builder of a chain.
+
+    >>> model = Sequential(Input(784), Dense(10), loss=SoftmaxCrossEntropy())  # doctest: +SKIP
+
+    Items after the Input are layers or :class:`~symnet.layers.Residual` blocks. Layers are
+    copied, so one layer object can be used in several models. Layers without a ``name``
+    are named by kind and position among their kind: ``conv1``, ``relu2``, ...
+    """
+
+    def __init__(self, *layers, loss: LossFunction | None = None, name: str = "model"):
+        if not layers or not isinstance(layers[0], Input):
+            first = layers[0].label if layers and isinstance(layers[0], Layer) else repr(layers[:1])
+            raise DeclarationError(f"{first}: comes before any Input; start the model with sn.Input(...)")
+        for position, item in enumerate(layers):
+            if not hasattr(item, "parts") or not hasattr(item, "connect"):
+                raise DeclarationError(f"Sequential: item {position} is {item!r:.80}, not a layer")
+            if position and isinstance(item, Input):
+                raise DeclarationError(f"{item.label}: a model has one Input, and it comes first")
+        if not isinstance(loss, LossFunction):
+            raise DeclarationError(f"Sequential: loss must be a loss such as sn.SoftmaxCrossEntropy(), got {loss!r}")
+        if len(layers) < 2:
+            raise DeclarationError("Sequential: declare at least one layer after the Input")
+        self.declared = layers
+        model_input = fresh(layers[0])
+        # Named before they are connected, so that a shape error names the layer.
+        parts = [[fresh(part) for part in item.parts()] for item in layers[1:]]
+        name_layers([part for group in parts for part in group], {model_input.name or "input"})
+        tensor = model_input
+        for item, group in zip(layers[1:], parts):
+            tensor = item.connect(tensor, group)
+        super().__init__(model_input, tensor, loss=loss, name=name)
+
+    def __repr__(self) -> str:
+        parts = [item.describe() for item in self.declared]
         return f"Sequential({', '.join(parts)}, loss={self.loss.describe()})"

@@ -106,14 +106,14 @@ def expand_powers(expr: sp.Expr, largest: int = 4) -> sp.Expr:
     return expr.replace(small, product)
 
 
-def elementwise(expr: sp.Expr, printer: CPrinter, result: str, owner: str) -> list[str]:
-    """C statements computing ``result = expr``: constants folded, common subexpressions
-    first, small powers expanded to products. A constant that does not fit the dtype is a
-    FormulaError naming ``owner``."""
+def elementwise(expr: sp.Expr, printer: CPrinter, result: str, owner: str, operator: str = "=") -> list[str]:
+    """C statements computing ``result = expr`` (or ``result += expr`` with ``operator``):
+    constants folded, common subexpressions first, small powers expanded to products. A
+    constant that does not fit the dtype is a FormulaError naming ``owner``."""
     replacements, (reduced,) = sp.cse([fold_constants(expr)], symbols=sp.numbered_symbols("c"))
     try:
         lines = [f"const real {symbol} = {printer.doprint(expand_powers(value))};" for symbol, value in replacements]
-        lines.append(f"{result} = {printer.doprint(expand_powers(reduced))};")
+        lines.append(f"{result} {operator} {printer.doprint(expand_powers(reduced))};")
     except FormulaError as error:
         raise FormulaError(f"{owner}: {error}") from None
     return lines

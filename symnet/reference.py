@@ -1,24 +1,25 @@
 """The NumPy reference interpreter: the living definition of what a model computes.
 
-It shares only the declaration with the compiler. Layer mechanics (convolution,
-pooling, dense, losses) are written directly in NumPy inside each layer kind;
-activations are evaluated from their SymPy formulas and their derived derivatives.
-Everything runs in float64.
+It shares only the declaration (the graph) with the compiler. Layer mechanics
+(convolution, pooling, dense, joins, losses) are written directly in NumPy inside each
+layer kind; activations are evaluated from their SymPy formulas and their derived
+derivatives. Backward walks the graph in reverse and sums, for a tensor that several
+layers read, what each sends back. Everything runs in float64.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .model import Sequential
+from .model import Model
 
 
 class Reference:
     """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``."""
 
-    def __init__(self, model: Sequential, params: dict | None = None):
-        if not isinstance(model, Sequential):
-            raise TypeError(f"model: expected a sn.Sequential, got {type(model).__name__}")
+    def __init__(self, model: Model, params: dict | None = None):
+        if not isinstance(model, Model):
+            raise TypeError(f"model: expected a sn.Model or sn.Sequential, got {type(model).__name__}")
         self.model = model
         self.params = model.init_params() if params is None else params
 
@@ -31,38 +32,43 @@ class Reference:
         checked = self.model.check_params(value)
         self._params = {name: array.astype(np.float64) for name, array in checked.items()}
 
-    def _run(self, x) -> tuple[list[np.ndarray], list]:
-        outputs, saved = [], []
-        value = self.model.check_inputs(x)
-        for layer in self.model.layers:
-            value, keep = layer.forward(value, self._params)
-            outputs.append(value)
-            saved.append(keep)
-        return outputs, saved
+    def _run(self, x) -> tuple[dict[str, np.ndarray], dict]:
+        """Every tensor's value by name, and what each layer keeps for backward."""
+        graph = self.model.graph
+        values = {graph.input_name: self.model.check_inputs(x)}
+        saved = {}
+        for node in graph.nodes:
+            values[node.name], saved[node.name] = node.layer.evaluate([values[name] for name in node.inputs],
+                                                                      self._params)
+        return values, saved
 
     def forward(self, x) -> np.ndarray:
         """The outputs before the loss (logits), shape ``(n, *output_shape)``."""
-        return self._run(x)[0][-1]
+        return self._run(x)[0][self.model.graph.output]
 
     def activations(self, x) -> list[np.ndarray]:
         """The output of every layer after the Input, in order."""
-        return self._run(x)[0]
+        values = self._run(x)[0]
+        return [values[layer.name] for layer in self.model.layers]
 
     def loss(self, x, y) -> float:
         """The batch-mean loss of inputs ``x`` against targets ``y``."""
         z = self.forward(x)
         return self.model.loss.value(z, self.model.loss.targets(y, len(z)))
 
-    def _backward(self, x, y) -> tuple[dict, list[np.ndarray]]:
-        outputs, saved = self._run(x)
-        z = outputs[-1]
-        delta = self.model.loss.gradient(z, self.model.loss.targets(y, len(z)))
-        grads, deltas = {}, []
-        for layer, keep in zip(reversed(self.model.layers), reversed(saved)):
-            deltas.append(delta)
-            delta, own = layer.backward(delta, keep, self._params)
+    def _backward(self, x, y) -> tuple[dict, dict]:
+        """Every parameter's gradient, and every tensor's (d loss / d it), by name."""
+        graph = self.model.graph
+        values, saved = self._run(x)
+        z = values[graph.output]
+        deltas = {graph.output: self.model.loss.gradient(z, self.model.loss.targets(y, len(z)))}
+        grads = {}
+        for node in reversed(graph.nodes):
+            sent, own = node.layer.pull_back(deltas[node.name], saved[node.name], self._params)
             grads.update(own)
-        return {spec.name: grads[spec.name] for spec in self.model.param_specs()}, deltas[::-1]
+            for name, delta in zip(node.inputs, sent):
+                deltas[name] = delta if name not in deltas else deltas[name] + delta   # the sum over readers
+        return {spec.name: grads[spec.name] for spec in self.model.param_specs()}, deltas
 
     def gradients(self, x, y) -> dict[str, np.ndarray]:
         """``d loss / d parameter`` for every parameter, in the params' order."""
@@ -70,7 +76,8 @@ class Reference:
 
     def deltas(self, x, y) -> list[np.ndarray]:
         """``d loss / d output`` of every layer, in order: what backward passes along."""
-        return self._backward(x, y)[1]
+        deltas = self._backward(x, y)[1]
+        return [deltas[layer.name] for layer in self.model.layers]
 
     def step(self, x, y, lr: float = 0.01) -> float:
         """One step of plain gradient descent; returns the loss before it."""

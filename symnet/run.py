@@ -15,15 +15,17 @@ import threading
 import numpy as np
 
 from .build import Built, build, declaration_key, load_declared, remember_declared
-from .emit import Emitted, check_settings, emit, layout, positive_integer
-from .layers import SoftmaxCrossEntropy
+from .cache import CacheError
+from .emit import Emitted, emit
 from .layers.base import MAX_ELEMENTS
-from .model import Sequential
-from .saving import model_to_dict
+from .layout import Layout, plan
+from .model import Model
+from .saving import read_net, save
+from .settings import check_settings, positive_integer
 from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes
 from .training import DivergenceError, Training
 
-__all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads"]
+__all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads", "load"]
 
 NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -36,30 +38,31 @@ class CompiledNet(Training):
     parameters and velocity that let training undo a step that diverged.
     """
 
-    def __init__(self, model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
+    def __init__(self, model: Model, batch: int = 64, dtype: str = "float32", params: dict | None = None,
                  sanitize: bool = False, threads: int | None = None):
-        if not isinstance(model, Sequential):
-            raise TypeError(f"model: expected a sn.Sequential, got {type(model).__name__}")
+        if not isinstance(model, Model):
+            raise TypeError(f"model: expected a sn.Model or sn.Sequential, got {type(model).__name__}")
         self.model = model
         self.dtype = dtype
         self._emitted: Emitted | None = None
         check_settings(dtype, batch)
         self.batch = int(batch)
         self.threads = default_threads() if threads is None else positive_integer(threads, "threads")
-        self.layout = layout(model, self.batch)
         # Before compiling: a batch the C cannot index, or the machine cannot hold, is refused.
-        self.buffer_bytes = check_batch(model, self.layout, self.batch, dtype, self.threads)
+        self.buffer_bytes = check_batch(model, plan(model, self.batch), self.batch, dtype, self.threads)
         params = model.init_params() if params is None else model.check_params(params)
         # A declaration compiled before is loaded without deriving or emitting it again.
-        declared = declaration_key(model_to_dict(model), dtype, self.batch, sanitize)
+        declared = declaration_key(model.to_dict(), dtype, self.batch, sanitize)
         built = load_declared(declared, sanitize)
         if built is None:
             built = build(self.emitted, sanitize=sanitize)
             remember_declared(declared, built)
         self.built: Built = built
+        # Where every tensor lives, as the emitted C says (its sn_layout array).
+        self.layout = Layout.read(model, built.lib.sn_layout)
         self._np = NUMPY_DTYPES[dtype]
         # Class labels reach C as int32; other targets as the net's dtype.
-        self._target_dtype = np.int32 if isinstance(model.loss, SoftmaxCrossEntropy) else self._np
+        self._target_dtype = np.int32 if model.loss.target_type == "int32_t" else self._np
         # Every buffer the C uses (sizes.buffer_sizes says what each holds). grads are zero
         # between calls: sn_train expects it and clears them as it uses them; a call that adds
         # gradients in Python's sight (gradients, deltas) clears them after.
@@ -163,12 +166,12 @@ class CompiledNet(Training):
         self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), c["params"], c["work"], c["index"],
                                   self.threads)
 
-    def _held(self, offsets: dict, layer, count: int) -> np.ndarray:
-        """The ``count`` samples of a layer's tensor in work: its output (``layout.outputs``)
-        or d loss / d output (``layout.deltas``)."""
-        offset = offsets[layer.name]
-        size = count * int(np.prod(layer.output_shape))
-        return self._work[offset:offset + size].reshape(count, *layer.output_shape)
+    def _held(self, name: str, count: int, gradient: bool = False) -> np.ndarray:
+        """The ``count`` samples of tensor ``name`` in work: its value, or with ``gradient``
+        d loss / d it."""
+        place, shape = self.layout.tensors[name], self.model.graph.tensors[name].shape
+        offset = place.grad if gradient else place.value
+        return self._work[offset:offset + count * math.prod(shape)].reshape(count, *shape)
 
     def _batch(self, x, y) -> tuple[np.ndarray, np.ndarray]:
         """Inputs and targets checked and converted for C; at least one sample."""
@@ -243,11 +246,10 @@ class CompiledNet(Training):
     def forward(self, x) -> np.ndarray:
         """The outputs before the loss (logits), shape ``(n, *output_shape)``."""
         x = self.model.check_input_shape(x)
-        last = self.model.layers[-1]
-        outputs = np.empty((len(x), *last.output_shape), self._np)
+        outputs = np.empty((len(x), *self.model.output_shape), self._np)
         with self._lock:
             for start, count in self._forwards(x):
-                outputs[start:start + count] = self._held(self.layout.outputs, last, count)
+                outputs[start:start + count] = self._held(self.model.graph.output, count)
         return outputs
 
     def activations(self, x) -> list[np.ndarray]:
@@ -258,7 +260,7 @@ class CompiledNet(Training):
             for start, count in self._chunks(len(x)):
                 self._forward_chunk(x, start, count)
                 for layer, out in zip(self.model.layers, outputs):
-                    out[start:start + count] = self._held(self.layout.outputs, layer, count)
+                    out[start:start + count] = self._held(layer.name, count)
         return outputs
 
     def loss(self, x, y) -> float:
@@ -284,39 +286,37 @@ class CompiledNet(Training):
                 for start, count in self._chunks(len(x)):
                     self._accumulate_chunk(x, targets, start, count, len(x))
                     for layer, out in zip(self.model.layers, deltas):
-                        out[start:start + count] = self._held(self.layout.deltas, layer, count)
+                        out[start:start + count] = self._held(layer.name, count, gradient=True)
             finally:
                 self._grads[:] = 0
         return deltas
 
     def predict(self, x) -> np.ndarray:
         """Class indices for a classifier; the outputs themselves otherwise."""
-        if not isinstance(self.model.loss, SoftmaxCrossEntropy):
+        if not self.model.loss.classifies:
             return self.forward(x)
         x = self.model.check_input_shape(x)
-        last = self.model.layers[-1]
         labels = np.empty(len(x), np.intp)
         with self._lock:
             for start, count in self._forwards(x):
-                labels[start:start + count] = self._held(self.layout.outputs, last, count).argmax(axis=1)
+                labels[start:start + count] = self._held(self.model.graph.output, count).argmax(axis=1)
         return labels
 
     def evaluate(self, x, y) -> dict[str, float]:
         """``{"loss": ..., "accuracy": ...}`` (accuracy for classifiers only), in one pass."""
-        return self._evaluate(x, y, accuracy=isinstance(self.model.loss, SoftmaxCrossEntropy))
+        return self._evaluate(x, y, accuracy=self.model.loss.classifies)
 
     def _evaluate(self, x, y, accuracy: bool) -> dict[str, float]:
         x = self.model.check_input_shape(x)
         targets = self._targets(y, len(x))
         self._count(len(x))
-        last = self.model.layers[-1]
         loss, correct = 0.0, 0
         with self._lock:
             for start, count in self._forwards(x):
                 chunk = targets[start:start + count]
                 loss += self.built.lib.sn_loss(count, len(x), self._c["work"], self._pointer(chunk))
                 if accuracy:
-                    correct += int((self._held(self.layout.outputs, last, count).argmax(axis=1) == chunk).sum())
+                    correct += int((self._held(self.model.graph.output, count).argmax(axis=1) == chunk).sum())
         result = {"loss": float(loss)}
         if accuracy:
             result["accuracy"] = correct / len(x)
@@ -324,8 +324,6 @@ class CompiledNet(Training):
 
     def save(self, path) -> None:
         """Store the declaration and weights in ``path`` (.npz, written atomically); see :func:`symnet.load`."""
-        from .saving import save
-
         save(self, path)
 
 
@@ -337,7 +335,7 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def compile(model: Sequential, batch: int = 64, dtype: str = "float32", params: dict | None = None,
+def compile(model: Model, batch: int = 64, dtype: str = "float32", params: dict | None = None,
             sanitize: bool = False, threads: int | None = None) -> CompiledNet:
     """Emit, compile (or load from the cache) and return ``model`` as a :class:`CompiledNet`.
 
@@ -346,3 +344,21 @@ def compile(model: Sequential, batch: int = 64, dtype: str = "float32", params: 
     ``model.init_params()``; ``threads`` (default: all cores) split each batch's samples.
     """
     return CompiledNet(model, batch=batch, dtype=dtype, params=params, sanitize=sanitize, threads=threads)
+
+
+def load(path, batch: int | None = None, dtype: str | None = None) -> CompiledNet:
+    """A compiled net from :meth:`CompiledNet.save`'s file; ``batch`` and ``dtype`` default to
+    the saved ones.
+
+    A file that is not exactly what ``save`` writes raises one ValueError naming the file and
+    the field (see :func:`symnet.saving.read_net`); nothing in it is evaluated as code.
+    """
+    header, model, params = read_net(path)
+    batch = header["batch"] if batch is None else batch
+    dtype = header["dtype"] if dtype is None else dtype
+    try:
+        return compile(model, batch=batch, dtype=dtype, params=params)
+    except CacheError:
+        raise    # about the cache, not the file
+    except ValueError as error:  # the weights (NaN, overflowing the dtype), or the settings asked for
+        raise ValueError(f"{path}: {error}") from None

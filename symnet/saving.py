@@ -19,36 +19,21 @@ import zipfile
 
 import numpy as np
 
-from . import layers
-from .cache import CacheError
 from .files import write_atomically
-from .formulas import read_formula
-from .model import Sequential
+from .layers import LAYERS, LOSSES
+from .model import Model
 from .names import check_name, is_name
 from .sizes import physical_memory, show_bytes
-from .symbolic import real_symbol
 
-FORMAT = "symnet-net-1"
+FORMAT = "symnet-net-2"          # a graph: each layer lists the tensors it reads
+CHAIN_FORMAT = "symnet-net-1"    # read too: a chain, the Input first
 # Bounds on what a file may hold before it is even parsed.
 MAX_HEADER_BYTES = 1 << 20
 MAX_LAYERS = 1000
-
-# The saved form of each kind: its constructor's arguments and the JSON type of each.
-# "int", "pair" (two ints), "shape" (1 to 8 ints), "bool", "name" (a name or null),
+MAX_INPUTS = 64   # tensors one layer reads
+# Each kind's saved form is its FIELDS: its constructor's arguments and the JSON type of
+# each: "int", "pair" (two ints), "shape" (1 to 8 ints), "bool", "name" (a name or null),
 # "formula" (srepr text), "function" (a name).
-LAYER_FIELDS = {
-    "Input": {"shape": "shape", "name": "name"},
-    "Conv2D": {"out_channels": "int", "kernel_size": "pair", "stride": "pair", "padding": "pair", "bias": "bool",
-               "mean": "bool", "name": "name"},
-    "MaxPool": {"kernel_size": "pair", "stride": "pair", "ceil_mode": "bool", "name": "name"},
-    "AvgPool": {"kernel_size": "pair", "stride": "pair", "name": "name"},
-    "Flatten": {"name": "name"},
-    "Dense": {"out_features": "int", "bias": "bool", "name": "name"},
-    "ReLU": {"name": "name"}, "Sigmoid": {"name": "name"}, "Tanh": {"name": "name"},
-    "Activation": {"function": "function", "formula": "formula", "name": "name"},
-}
-LOSS_FIELDS = {"SoftmaxCrossEntropy": {}, "MeanSquaredError": {}, "Loss": {"name": "function", "formula": "formula"}}
-KINDS = {name: getattr(layers, name) for name in (*LAYER_FIELDS, *LOSS_FIELDS)}
 
 
 class _Malformed(ValueError):
@@ -75,15 +60,16 @@ def _check(value, kind: str, where: str):
     return value
 
 
-def _fields(item, expected: dict, where: str) -> dict:
-    """A saved object's fields: a dict with a known ``kind`` and exactly its fields."""
+def _fields(item, kinds: dict, where: str, extra_fields=()) -> dict:
+    """A saved object's fields: a dict with a ``kind`` known in ``kinds`` and exactly its
+    ``FIELDS`` (plus ``extra_fields``, which are not checked here)."""
     if not isinstance(item, dict):
         raise _Malformed(f"{where}: expected an object, got {type(item).__name__}")
     kind = item.get("kind")
-    if not isinstance(kind, str) or kind not in expected:
-        raise _Malformed(f"{where}.kind: unknown kind {kind!r:.60}; known: {', '.join(expected)}")
-    fields = expected[kind]
-    extra = sorted(set(item) - set(fields) - {"kind"})
+    if not isinstance(kind, str) or kind not in kinds:
+        raise _Malformed(f"{where}.kind: unknown kind {kind!r:.60}; known: {', '.join(kinds)}")
+    fields = kinds[kind].FIELDS
+    extra = sorted(set(item) - set(fields) - {"kind", *extra_fields})
     missing = sorted(set(fields) - set(item) - {"name"})
     if extra or missing:
         raise _Malformed(f"{where}: {kind} has {'unknown fields ' + str(extra) if extra else ''}"
@@ -91,61 +77,57 @@ def _fields(item, expected: dict, where: str) -> dict:
     return {key: _check(item.get(key), fields[key], f"{where}.{key}") for key in fields}
 
 
-def _formula_fn(text: str, names: tuple[str, ...], where: str):
-    """The callable an Activation or Loss is declared with, giving the stored formula."""
-    symbols = tuple(real_symbol(name) for name in names)
-    formula = read_formula(text, symbols, where)
-
-    def rebuild(*values):
-        return formula.xreplace(dict(zip(symbols, values)))
-    return rebuild
+def model_to_dict(model: Model) -> dict:
+    """The declaration of ``model`` as JSON values (see :meth:`symnet.model.Model.to_dict`)."""
+    return model.to_dict()
 
 
-def model_to_dict(model: Sequential) -> dict:
-    """The declaration of ``model`` as JSON values."""
-    return {
-        "name": model.name,
-        "layers": [{"kind": type(layer).__name__, **layer.config()} for layer in [model.input, *model.layers]],
-        "loss": {"kind": type(model.loss).__name__, **model.loss.config()},
-    }
-
-
-def model_from_dict(spec) -> Sequential:
-    """Rebuild a model from :func:`model_to_dict`'s output, checking every field first.
+def model_from_dict(spec) -> Model:
+    """Rebuild a model from :meth:`~symnet.model.Model.to_dict`'s output (or a chain in the
+    older form, whose first layer is the Input), checking every field first.
 
     Raises ValueError naming the field (``model.layers[3].kernel_size``) of anything that
-    is not what :func:`model_to_dict` writes, or the layer a declaration error concerns.
+    is not what ``to_dict`` writes, or the layer a declaration error concerns (a cycle, a
+    read of an unknown tensor, shapes that do not fit).
     """
-    if not isinstance(spec, dict) or set(spec) != {"name", "layers", "loss"}:
-        raise _Malformed("model: expected an object with exactly name, layers and loss")
+    chain = isinstance(spec, dict) and "input" not in spec
+    keys = {"name", "layers", "loss"} | (set() if chain else {"input"})
+    if not isinstance(spec, dict) or set(spec) != keys:
+        raise _Malformed("model: expected an object with exactly name, input, layers and loss")
     name = check_name(spec["name"], "model.name")
     items = spec["layers"]
-    if not isinstance(items, list) or not 2 <= len(items) <= MAX_LAYERS:
-        raise _Malformed(f"model.layers: expected a list of 2 to {MAX_LAYERS} layers")
-    built = []
-    for index, item in enumerate(items):
+    if not isinstance(items, list) or not 1 + chain <= len(items) <= MAX_LAYERS:
+        raise _Malformed(f"model.layers: expected a list of 1 to {MAX_LAYERS} layers")
+    if chain:
+        model_input, items = _build(items[0], {"Input": LAYERS["Input"]}, "model.layers[0]"), items[1:]
+    else:
+        model_input = _build(spec["input"], {"Input": LAYERS["Input"]}, "model.input")
+    nodes, previous = [], model_input.name or "input"
+    for index, item in enumerate(items, start=chain):
         where = f"model.layers[{index}]"
-        fields = _fields(item, LAYER_FIELDS, where)
-        built.append(_build(item["kind"], fields, where))
-    loss = _fields(spec["loss"], LOSS_FIELDS, "model.loss")
-    loss = _build(spec["loss"]["kind"], loss, "model.loss")
+        kinds = {kind: cls for kind, cls in LAYERS.items() if kind != "Input"}
+        layer = _build(item, kinds, where, () if chain else ("inputs",))
+        reads = [previous] if chain else _reads(item.get("inputs"), f"{where}.inputs")
+        nodes.append((layer, tuple(reads)))
+        previous = layer.name
+    loss = _build(spec["loss"], LOSSES, "model.loss")
     try:
-        return Sequential(*built, loss=loss, name=name)
+        return Model.from_nodes(model_input, nodes, loss, name)
     except ValueError as error:   # the layers do not fit together: the message names the layer
         raise _Malformed(f"model.layers: {error}") from None
 
 
-def _build(kind: str, fields: dict, where: str):
+def _reads(value, where: str) -> list[str]:
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_INPUTS or not all(map(is_name, value)):
+        raise _Malformed(f"{where}: expected a list of 1 to {MAX_INPUTS} tensor names, got {value!r:.60}")
+    return value
+
+
+def _build(item, kinds: dict, where: str, extra_fields=()):
     """One layer or loss from its checked fields; its own declaration errors name ``where``."""
+    fields = _fields(item, kinds, where, extra_fields)
     try:
-        if kind == "Input":
-            return layers.Input(*fields["shape"], name=fields["name"])
-        if kind == "Activation":
-            fn = _formula_fn(fields["formula"], ("x",), f"{where}.formula")
-            return layers.Activation(fields["function"], fn, fields["name"])
-        if kind == "Loss":
-            return layers.Loss(fields["name"], _formula_fn(fields["formula"], ("y", "t"), f"{where}.formula"))
-        return KINDS[kind](**fields)
+        return kinds[item["kind"]].from_fields(fields, where)
     except ValueError as error:
         message = str(error)
         raise _Malformed(message if message.startswith(where) else f"{where}: {message}") from None
@@ -177,7 +159,7 @@ def _array(archive: zipfile.ZipFile, member: str) -> np.ndarray:
         return np.lib.format.read_array(file, allow_pickle=False)
 
 
-def _read(path) -> tuple[dict, Sequential, dict]:
+def _read(path) -> tuple[dict, Model, dict]:
     """The header, the model and the parameter arrays of a saved file, every part checked."""
     try:
         archive = zipfile.ZipFile(path)
@@ -229,7 +211,7 @@ def _no_constant(name: str):
 def _check_header(header) -> None:
     if not isinstance(header, dict):
         raise _Malformed("header: expected an object")
-    if header.get("format") != FORMAT:
+    if header.get("format") not in (FORMAT, CHAIN_FORMAT):
         raise _Malformed(f"header.format: unknown format {header.get('format')!r:.60}")
     if set(header) != {"format", "model", "batch", "dtype"}:
         raise _Malformed(f"header: expected the fields format, model, batch and dtype, got {sorted(header)!r:.120}")
@@ -239,27 +221,18 @@ def _check_header(header) -> None:
         raise _Malformed(f"header.dtype: expected float32 or float64, got {header['dtype']!r:.60}")
 
 
-def load(path, batch: int | None = None, dtype: str | None = None):
-    """A compiled net from :func:`save`'s file; ``batch`` and ``dtype`` default to the saved ones.
+def read_net(path) -> tuple[dict, Model, dict]:
+    """The header (format, model, batch, dtype), the model and the parameters of a file that
+    :func:`save` wrote (see :func:`symnet.load`, which compiles them).
 
     A file that is not exactly what :func:`save` writes raises one ValueError naming the
     file and the field; nothing in it is evaluated as code.
     """
-    from .run import compile
-
     try:
-        header, model, params = _read(path)
+        return _read(path)
     except ValueError as error:   # _Malformed, or a declaration error of what the file declares
         raise ValueError(f"{path}: {error}") from None
     except (OSError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, MemoryError) as error:
         if isinstance(error, FileNotFoundError):
             raise
         raise ValueError(f"{path}: not a readable symnet net ({type(error).__name__}: {error})") from None
-    batch = header["batch"] if batch is None else batch
-    dtype = header["dtype"] if dtype is None else dtype
-    try:
-        return compile(model, batch=batch, dtype=dtype, params=params)
-    except CacheError:
-        raise    # about the cache, not the file
-    except ValueError as error:  # the weights (NaN, overflowing the dtype), or the settings asked for
-        raise ValueError(f"{path}: {error}") from None

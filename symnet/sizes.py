@@ -26,43 +26,43 @@ import os
 
 import numpy as np
 
-from .emit import GEMM, Layout, conv_group, conv_scratch, layout
-from .layers import Conv2D, DeclarationError, SoftmaxCrossEntropy
+from .errors import DeclarationError
 from .layers.base import MAX_ELEMENTS
+from .layout import PACKS, Layout, plan
 
 
-def buffer_sizes(model, plan: Layout, batch: int, threads: int) -> dict[str, int]:
+def buffer_sizes(model, layout: Layout, batch: int, threads: int) -> dict[str, int]:
     """Elements of every buffer a net compiled for ``batch`` allocates, by name."""
     return {
-        "params": plan.param_size,
-        "grads": plan.param_size,
-        "velocity": plan.param_size,
+        "params": layout.param_size,
+        "grads": layout.param_size,
+        "velocity": layout.param_size,
         # Each thread after the first needs its own scratch room and gradient slice.
-        "work": plan.work_size + (threads - 1) * plan.scratch_size,
-        "thread_grads": plan.param_size * threads if threads > 1 else 1,
-        "index": max(plan.index_size, 1),
+        "work": layout.work_size + (threads - 1) * layout.scratch_size,
+        "thread_grads": layout.param_size * threads if threads > 1 else 1,
+        "index": max(layout.index_size, 1),
         # Training in C gathers each shuffled chunk of samples here.
         "staging_x": batch * math.prod(model.input_shape),
         "staging_targets": batch * model.loss.targets_per_sample,
         # The weights and velocity before a call that trains, restored if it diverges.
-        "params_before": plan.param_size,
-        "velocity_before": plan.param_size,
+        "params_before": layout.param_size,
+        "velocity_before": layout.param_size,
     }
 
 
 def buffer_dtypes(model, dtype: str) -> dict[str, np.dtype]:
     """The NumPy dtype of each buffer: class labels and argmax positions are int32."""
     real = np.dtype(dtype)
-    labels = isinstance(model.loss, SoftmaxCrossEntropy)
+    labels = model.loss.target_type == "int32_t"
     return {name: np.dtype(np.int32) if name == "index" or (name == "staging_targets" and labels) else real
             for name in ("params", "grads", "velocity", "work", "thread_grads", "index", "staging_x",
                          "staging_targets", "params_before", "velocity_before")}
 
 
-def buffer_bytes(model, batch: int = 64, dtype: str = "float32", threads: int = 1, plan: Layout | None = None) -> int:
+def buffer_bytes(model, batch: int = 64, dtype: str = "float32", threads: int = 1, layout: Layout | None = None) -> int:
     """Bytes of all the buffers of ``model`` compiled for ``batch`` samples of ``dtype`` on
-    ``threads`` threads (``plan``: its layout, when already made)."""
-    sizes = buffer_sizes(model, plan or layout(model, batch), batch, threads)
+    ``threads`` threads (``layout``: its layout, when already made)."""
+    sizes = buffer_sizes(model, layout or plan(model, batch), batch, threads)
     dtypes = buffer_dtypes(model, dtype)
     return sum(size * dtypes[name].itemsize for name, size in sizes.items())
 
@@ -88,7 +88,7 @@ def compiled_batch(batch: int, dtype: str, threads: int) -> str:
     return f"a compiled batch of {batch:,} ({dtype}, {threads} thread{'s' if threads > 1 else ''})"
 
 
-def check_batch(model, plan: Layout, batch: int, dtype: str, threads: int) -> int:
+def check_batch(model, layout: Layout, batch: int, dtype: str, threads: int) -> int:
     """The bytes the buffers of a compiled batch take, or a ValueError naming ``batch`` when
     the C could not index them (see the module's docstring) or the machine could not hold them."""
     tensors = [("the input", math.prod(model.input_shape))]
@@ -99,19 +99,17 @@ def check_batch(model, plan: Layout, batch: int, dtype: str, threads: int) -> in
             raise ValueError(f"batch: {batch:,} samples of {what} ({size:,} elements each) make {batch * size:,}, "
                              f"more than the {MAX_ELEMENTS:,} elements the emitted C indexes with int; "
                              f"compile a batch of at most {MAX_ELEMENTS // size:,}")
-    packs = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"]
     for layer in model.layers:
-        if isinstance(layer, Conv2D) and packs + conv_scratch(layer) > MAX_ELEMENTS:
-            raise DeclarationError(f"{layer.label}: its scratch room for {conv_group(layer)} samples at once "
-                                   f"({packs + conv_scratch(layer):,} elements) is more than the {MAX_ELEMENTS:,} "
-                                   "the emitted C indexes with int")
-    if plan.work_size > MAX_ELEMENTS:
-        per_sample = (plan.work_size - plan.scratch_size) // batch
-        most = max(0, MAX_ELEMENTS - plan.scratch_size) // per_sample
-        raise ValueError(f"batch: the work buffer of a compiled batch of {batch:,} holds {plan.work_size:,} elements, "
+        if PACKS + layer.scratch_size() > MAX_ELEMENTS:
+            raise DeclarationError(f"{layer.label}: its scratch room ({PACKS + layer.scratch_size():,} elements) "
+                                   f"is more than the {MAX_ELEMENTS:,} the emitted C indexes with int")
+    if layout.work_size > MAX_ELEMENTS:
+        per_sample = (layout.work_size - layout.scratch_size) // batch
+        most = max(0, MAX_ELEMENTS - layout.scratch_size) // per_sample
+        raise ValueError(f"batch: the work buffer of a compiled batch of {batch:,} holds {layout.work_size:,} elements, "
                          f"more than the {MAX_ELEMENTS:,} the emitted C indexes with int; "
                          f"compile a batch of at most {most:,}")
-    needed = buffer_bytes(model, batch, dtype, threads, plan)
+    needed = buffer_bytes(model, batch, dtype, threads, layout)
     memory = physical_memory()
     if memory is not None and needed > memory:
         raise ValueError(f"batch: {compiled_batch(batch, dtype, threads)} needs {show_bytes(needed)} "

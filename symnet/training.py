@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from .emit import positive_integer
+from .settings import positive_integer
 from .layers.base import MAX_ELEMENTS
 
 

@@ -11,7 +11,7 @@ from typing import Callable
 from . import layers as sn
 from .datasets import four_pixel as four_pixel_pictures
 from .datasets import load_mnist, xo_pictures
-from .model import Sequential
+from .model import Model, Sequential
 
 # The three features of the X/O walk-through: a "\" diagonal, a small x, a "/" diagonal.
 XO_FEATURES = (
@@ -125,13 +125,13 @@ def load_model(spec: str) -> Sequential:
     if not hasattr(module, attribute):
         raise ValueError(f"{path} has no attribute {attribute!r}")
     value = getattr(module, attribute)
-    if callable(value) and not isinstance(value, Sequential):
+    if callable(value) and not isinstance(value, Model):
         try:
             value = value()
         except Exception as error:
             raise ModelFileError(f"{path}:{attribute}", error) from error
-    if not isinstance(value, Sequential):
-        raise ValueError(f"{path}:{attribute} is {type(value).__name__}, not a sn.Sequential")
+    if not isinstance(value, Model):
+        raise ValueError(f"{path}:{attribute} is {type(value).__name__}, not a sn.Model or sn.Sequential")
     return value
 
 

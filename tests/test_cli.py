@@ -267,7 +267,7 @@ def test_load_model_keeps_what_the_file_raised(tmp_path):
 
 @pytest.mark.parametrize("attribute, message", [
     ("nope", "has no attribute 'nope'"),
-    ("number", "net.py:number is int, not a sn.Sequential"),
+    ("number", "net.py:number is int, not a sn.Model or sn.Sequential"),
 ])
 def test_a_wrong_attribute_is_one_line(attribute, message, tmp_path, capsys):
     path = tmp_path / "net.py"

@@ -7,7 +7,6 @@ import pytest
 import sympy as sp
 
 import symnet as sn
-from symnet.derive import role
 from symnet.layers.loss import BATCH
 from symnet.zoo import lenet
 
@@ -60,10 +59,10 @@ def test_dense_partials_are_weight_input_and_one():
     layer = model.derivation().layer("dense1")
     n, o, i = sp.symbols("n o i", integer=True, nonnegative=True)
     W, x = sp.IndexedBase("W"), sp.IndexedBase("x")
-    assert layer.partial("input") == W[o, i]
+    assert layer.partial(0) == W[o, i]
     assert layer.partial("weight") == x[n, i]
     assert layer.partial("bias") == 1
-    assert layer.factor("input") == x[n, i]
+    assert layer.factor(0) == x[n, i]
 
 
 def test_conv_partials_index_the_window():
@@ -72,8 +71,8 @@ def test_conv_partials_index_the_window():
     layer = model.derivation().layer("conv1")
     n, o, i, r, c, u, v = sp.symbols("n o i r c u v", integer=True, nonnegative=True)
     W, x = sp.IndexedBase("W"), sp.IndexedBase("x")
-    assert layer.factor("input") == x[n, i, 2 * r + u - 1, 2 * c + v - 1]
-    assert layer.partial("input") == W[o, i, u, v] / 18
+    assert layer.factor(0) == x[n, i, 2 * r + u - 1, 2 * c + v - 1]
+    assert layer.partial(0) == W[o, i, u, v] / 18
     assert layer.partial("weight") == x[n, i, 2 * r + u - 1, 2 * c + v - 1] / 18
     assert layer.partial("bias") == sp.Rational(1, 18)  # mean=True divides the whole output
 
@@ -82,16 +81,16 @@ def test_pool_partials_route_the_gradient():
     model = sn.Sequential(sn.Input(1, 4, 4), sn.MaxPool(2), sn.AvgPool(2), loss=sn.MeanSquaredError())
     derivation = model.derivation()
     n, c, r, q, u, v = sp.symbols("n c r q u v", integer=True, nonnegative=True)
-    assert derivation.layer("maxpool1").partial("input") == sp.KroneckerDelta(2 * u + v, sp.IndexedBase("argmax")[n, c, r, q])
-    assert derivation.layer("avgpool1").partial("input") == sp.Rational(1, 4)
+    assert derivation.layer("maxpool1").partial(0) == sp.KroneckerDelta(2 * u + v, sp.IndexedBase("argmax")[n, c, r, q])
+    assert derivation.layer("avgpool1").partial(0) == sp.Rational(1, 4)
 
 
 def test_activation_partials_are_in_the_output():
     model = sn.Sequential(sn.Input(3), sn.Sigmoid(), sn.Tanh(), loss=sn.MeanSquaredError())
     derivation = model.derivation()
     y = sp.Symbol("y", real=True)
-    assert sp.expand(derivation.layer("sigmoid1").partial("input") - (y - y**2)) == 0
-    assert sp.expand(derivation.layer("tanh1").partial("input") - (1 - y**2)) == 0
+    assert sp.expand(derivation.layer("sigmoid1").partial(0) - (y - y**2)) == 0
+    assert sp.expand(derivation.layer("tanh1").partial(0) - (1 - y**2)) == 0
 
 
 def test_softmax_cross_entropy_gradient_simplifies_to_softmax_minus_one_hot():
@@ -135,16 +134,20 @@ def test_chains_multiply_the_partials_along_the_path():
     assert [f.denominator for f in chains["dense2.bias"].factors] == ["dense2", "dense2.bias"]
 
 
-def test_role_of_each_factor():
-    assert role(sp.IndexedBase("W")[0]) == "weight"
-    assert role(sp.IndexedBase("b")[0]) == "bias"
-    assert role(sp.Symbol("x")) == "input"
+def test_each_partial_says_what_it_belongs_to():
+    model = sn.Sequential(sn.Input(4), sn.Dense(3), sn.Sigmoid(), loss=sn.MeanSquaredError())
+    dense, sigmoid = model.derivation().layers
+    assert [partial.of for partial in dense.symbols.partials] == [0, "weight", "bias"]
+    assert dense.factor("weight") == sp.IndexedBase("W")[sp.Symbol("o", integer=True, nonnegative=True),
+                                                         sp.Symbol("i", integer=True, nonnegative=True)]
+    assert [partial.of for partial in sigmoid.symbols.partials] == [0]
 
 
 def test_text_and_latex():
     derivation = lenet().derivation()
     printed = str(derivation)
     assert "conv1: Conv2D(6, 5, padding=2)   reads input (1, 28, 28) -> (6, 28, 28)" in printed
+    assert "Gradients of the tensors" not in printed   # a chain: the products alone
     assert "∂y/∂x = (1 if y > 0 else 0)   (in terms of the output y)" in printed
     assert "∂L/∂z[n, k] = (-[k = t[n]] + p[n, k])/N" in printed
     assert "∂L/∂conv1.weight = ∂L/∂dense3 · ∂dense3/∂relu4" in printed

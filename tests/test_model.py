@@ -60,7 +60,7 @@ def test_check_params_names_what_is_wrong():
 def test_summary_lists_layers_shapes_and_counts(capsys):
     lenet().summary()
     printed = capsys.readouterr().out
-    assert "conv2     Conv2D(16, 5)            (16, 10, 10)       2,416" in printed
+    assert "conv2     Conv2D(16, 5)            maxpool1  (16, 10, 10)       2,416" in printed
     assert "total parameters: 61,706" in printed
     assert lenet().param_count == 61706
 

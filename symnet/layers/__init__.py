@@ -1,14 +1,18 @@
-"""Every layer kind, each in one place: declaration, symbolic definition, NumPy mechanics."""
+"""Every layer kind, each in one place: declaration, symbolic definition, NumPy mechanics,
+template context, PyTorch twin, FLOPs and saved form. ``LAYERS`` and ``LOSSES`` are the
+registries every stage looks kinds up in."""
 
 from .activation import Activation, ReLU, Sigmoid, Tanh, is_rectifier
-from .base import DeclarationError, Input, Layer, ParamSpec, Symbols
+from .base import LAYERS, DeclarationError, Input, Layer, ParamSpec, Partial, Symbols, register
 from .conv import Conv2D
 from .dense import Dense, Flatten
-from .loss import Loss, LossFunction, MeanSquaredError, SoftmaxCrossEntropy
-from .pool import AvgPool, MaxPool
+from .join import Add, Concat, Residual
+from .loss import LOSSES, Loss, LossFunction, MeanSquaredError, SoftmaxCrossEntropy, register_loss
+from .pool import AvgPool, GlobalAvgPool, MaxPool
 
 __all__ = [
-    "Activation", "AvgPool", "Conv2D", "DeclarationError", "Dense", "Flatten", "Input", "Layer",
-    "Loss", "LossFunction", "MaxPool", "MeanSquaredError", "ParamSpec", "ReLU", "Sigmoid",
-    "SoftmaxCrossEntropy", "Symbols", "Tanh", "is_rectifier",
+    "Activation", "Add", "AvgPool", "Concat", "Conv2D", "DeclarationError", "Dense", "Flatten", "GlobalAvgPool",
+    "Input", "LAYERS", "LOSSES", "Layer", "Loss", "LossFunction", "MaxPool", "MeanSquaredError", "ParamSpec",
+    "Partial", "ReLU", "Residual", "Sigmoid", "SoftmaxCrossEntropy", "Symbols", "Tanh", "is_rectifier",
+    "register", "register_loss",
 ]

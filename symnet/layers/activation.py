@@ -9,9 +9,12 @@ import sympy as sp
 
 from ..formulas import check_formula, numpy_function
 from ..names import check_name
+from ..printer import CPrinter, elementwise
 from ..symbolic import derivative_in_output, differentiate, real_symbol
-from .base import DeclarationError, Layer, Shape, Symbols
+from .base import DeclarationError, Layer, Partial, Shape, Symbols, register
 
+
+@register
 class Activation(Layer):
     """An elementwise function given as a SymPy formula.
 
@@ -23,6 +26,8 @@ class Activation(Layer):
     """
 
     kind = "act"
+    template = "activation"
+    FIELDS = {"function": "function", "formula": "formula", "name": "name"}
 
     def __init__(self, name: str, fn: Callable, layer_name: str | None = None):
         self.function_name = check_name(name, f"Activation({name!r})" if isinstance(name, str) else "Activation")
@@ -51,11 +56,25 @@ class Activation(Layer):
             return {"name": self.name}
         return {"function": self.function_name, "formula": sp.srepr(self.expr), "name": self.name}
 
+    @classmethod
+    def from_fields(cls, fields: dict, where: str):
+        from ..formulas import read_formula
+
+        if cls is not Activation:   # a built-in: ReLU, Sigmoid, Tanh
+            return cls(**fields)
+        x = real_symbol("x")
+        formula = read_formula(fields["formula"], (x,), f"{where}.formula")
+        return cls(fields["function"], lambda value: formula.xreplace({x: value}), fields["name"])
+
     def _output_shape(self, input_shape: Shape) -> Shape:
         return input_shape
 
     def symbols(self) -> Symbols:
-        return Symbols(output=self.y, forward=self.expr, partials={self.x: self.derivative})
+        return Symbols(output=self.y, forward=self.expr, partials=(Partial(0, self.x, self.derivative),))
+
+    def partial_lines(self, symbols: Symbols, fmt) -> list[tuple[str, str]]:
+        where = "in terms of the output y" if self.derivative_in_output else "in terms of the input x"
+        return [("∂y/∂x", f"{fmt(symbols.partial(0).expr)}   ({where})")]
 
     def forward(self, x, params):
         y = self._forward(x)
@@ -65,32 +84,73 @@ class Activation(Layer):
         x, y = saved
         return dy * self._slope(y if self.derivative_in_output else x), {}
 
+    @property
+    def rectifies(self) -> bool:
+        """ReLU-like: zero slope below 0, unit slope above (the layers before want He init)."""
+        slope = numpy_function(differentiate(self.expr, self.x, self.label), self.x)(np.array([-2.0, 2.0]))
+        return bool(abs(slope[1] - 1.0) < 1e-12 and abs(slope[0]) < 0.5)
 
+    def template_context(self, lowering) -> dict:
+        variable = "y" if self.derivative_in_output else "x"
+        slope = lowering.step.symbols.partial(0).expr
+        operator = "+=" if lowering.context["add_dx"] else "="
+        return {"forward": elementwise(self.expr, CPrinter(lowering.dtype), "out[e]", self.label),
+                "variable": variable, "slope_of": variable,
+                "backward": elementwise(sp.Symbol("g") * slope, CPrinter(lowering.dtype), "dx[e]", self.label,
+                                        operator)}
+
+    def torch_module(self):
+        from ..export.torch import Formula
+
+        return Formula(self.expr, self.x)
+
+
+@register
 class ReLU(Activation):
     """``max(0, x)``; its derivative is the step: 1 where the output is positive, else 0."""
+
+    FIELDS = {"name": "name"}
 
     def __init__(self, name: str | None = None):
         super().__init__("relu", lambda x: sp.Piecewise((x, x > 0), (0, True)), name)
 
+    def torch_module(self):
+        import torch
 
+        return torch.nn.ReLU()
+
+
+@register
 class Sigmoid(Activation):
     """``1 / (1 + exp(-x))``; its derivative in terms of its output is ``y (1 - y)``."""
+
+    FIELDS = {"name": "name"}
 
     def __init__(self, name: str | None = None):
         super().__init__("sigmoid", lambda x: 1 / (1 + sp.exp(-x)), name)
 
+    def torch_module(self):
+        import torch
 
+        return torch.nn.Sigmoid()
+
+
+@register
 class Tanh(Activation):
     """``tanh(x)``; its derivative in terms of its output is ``1 - y**2``."""
+
+    FIELDS = {"name": "name"}
 
     def __init__(self, name: str | None = None):
         super().__init__("tanh", sp.tanh, name)
 
+    def torch_module(self):
+        import torch
+
+        return torch.nn.Tanh()
+
 
 def is_rectifier(layer: Layer) -> bool:
-    """True for ReLU-like activations (zero slope below 0, unit slope above), which want He init."""
-    if not isinstance(layer, Activation):
-        return False
-    slope = numpy_function(differentiate(layer.expr, layer.x, layer.label), layer.x)(np.array([-2.0, 2.0]))
-    return bool(abs(slope[1] - 1.0) < 1e-12 and abs(slope[0]) < 0.5)
+    """True for ReLU-like activations, which want He init (see ``Layer.rectifies``)."""
+    return layer.rectifies
 

@@ -1,8 +1,10 @@
-"""What every layer kind shares: naming, argument checks, shapes, and the interface.
+"""What every layer kind shares: the registry, naming, argument checks, shapes, the interface.
 
-A layer kind keeps all of its faces in one class: its declaration (arguments, output
-shape, parameters), its symbolic definition (for Derive), and its NumPy mechanics (for
-the reference interpreter). Adding a kind means adding one such class.
+A layer kind is one registered class that holds every face of the kind (the way a
+PyTensor Op does): its declaration (arguments, output shape, parameters, saved form),
+its symbolic definition (for Derive), its NumPy mechanics (for the reference), its C
+template and what that template needs, its PyTorch twin and its cost in FLOPs. Stages
+look kinds up in :data:`LAYERS` and ask the layer; none of them lists or switches on kinds.
 """
 
 from __future__ import annotations
@@ -24,6 +26,16 @@ Shape = tuple[int, ...]
 # one sample, no parameter tensor and no parameter count may pass this many elements; a
 # compiled batch is held to the same limit over all its samples (see symnet.sizes).
 MAX_ELEMENTS = 2**31 - 1
+
+# Every layer kind by the name its saved form carries (the class name): see register().
+LAYERS: dict[str, type] = {}
+
+
+def register(cls):
+    """Make ``cls`` a layer kind: found by its class name when a saved model is read, and
+    enumerated by the tests, which hold every kind to having all of its faces."""
+    LAYERS[cls.__name__] = cls
+    return cls
 
 
 def check_elements(count: int, what: str, owner: str) -> int:
@@ -77,6 +89,21 @@ class ParamSpec:
         return math.prod(self.shape)  # exact: np.prod would wrap around past 2**63
 
 
+@dataclass(frozen=True)
+class Partial:
+    """One local partial derivative, and what it belongs to.
+
+    ``of`` is an input slot (0 for the first tensor the layer reads, 1 for the second, ...)
+    or a parameter role (``"weight"``, ``"bias"``); ``factor`` is the element
+    differentiated by (``x[n, i]``, ``W[o, i]``, or a scalar symbol for an elementwise
+    layer) and ``expr`` the derivative, ``∂y/∂factor`` (or ``∂term/∂factor``).
+    """
+
+    of: int | str
+    factor: sp.Expr
+    expr: sp.Expr
+
+
 @dataclass
 class Symbols:
     """A layer's symbolic definition, written with SymPy indexed symbols.
@@ -85,34 +112,47 @@ class Symbols:
     ``forward`` its value. A linear layer (dense, convolution, average pool) computes a
     sum of ``term`` over ``reduction`` (plus ``bias``); its partials are those of one
     term, with respect to each factor (``∂ term / ∂ x[...] = w``), and ``∂ y / ∂ term = 1``.
-    ``partials`` maps the factor differentiated by (an ``Indexed``, or a ``Symbol`` for an
-    elementwise layer) to the local partial derivative. ``ranges`` gives each free index
-    symbol its extent, so a C printer can turn the expressions into loops.
+    ``ranges`` gives each free index symbol its extent, so a C printer can turn the
+    expressions into loops.
     """
 
     output: sp.Expr
     forward: sp.Expr
-    partials: dict
+    partials: tuple[Partial, ...]
     ranges: dict = field(default_factory=dict)
     term: sp.Expr | None = None
     reduction: tuple = ()
     bias: sp.Expr | None = None
     notes: tuple[str, ...] = ()
 
+    def partial(self, of: int | str) -> Partial:
+        """The partial with respect to input slot ``of`` or parameter role ``of``."""
+        for partial in self.partials:
+            if partial.of == of:
+                return partial
+        raise KeyError(f"no partial with respect to {of!r}")
+
 
 class Layer:
     """Base of every layer kind.
 
-    Subclasses set ``kind`` (the stem of default names: ``conv``, ``dense``, ...) and
-    implement ``_output_shape``; layers with parameters implement ``param_specs``.
+    Subclasses set ``kind`` (the stem of default names: ``conv``, ``dense``, ...),
+    ``template`` (``templates/layers/<template>.c.j2``) and ``FIELDS`` (the saved form),
+    and implement ``_output_shape``; layers with parameters implement ``param_specs``.
+    A layer reads ``arity`` tensors (``None``: two or more, as a join does).
     """
 
     kind = "layer"
+    template = ""
+    arity: int | None = 1
+    FIELDS: dict = {"name": "name"}   # saved field -> its type (see symnet.saving)
+    rectifies = False   # ReLU-like (see Activation): the layers it reads want He init
 
     def __init__(self, name: str | None = None):
         self.name = None if name is None else check_name(name, f"{self.describe()}: name")
-        self.input_shape: Shape | None = None
+        self.input_shapes: tuple[Shape, ...] | None = None
         self.output_shape: Shape | None = None
+        self.called = False
 
     # -- declaration -------------------------------------------------------------
     def describe(self) -> str:
@@ -127,12 +167,31 @@ class Layer:
     def error(self, reason: str) -> DeclarationError:
         return DeclarationError(f"{self.label}: {reason}")
 
-    def build(self, input_shape: Shape) -> Shape:
-        """Fix the layer's input shape and return its output shape."""
-        self.input_shape = tuple(input_shape)
-        self.output_shape = tuple(self._output_shape(self.input_shape))
-        what = "one sample" if isinstance(self, Input) else "its output"
-        check_elements(math.prod(self.output_shape), f"{what} {self.output_shape}", self.label)
+    def __call__(self, *inputs):
+        """The tensor this layer computes from ``inputs`` (the functional form ``y = layer(x)``)."""
+        from ..graph import apply
+
+        return apply(self, inputs)
+
+    # What Sequential asks of each item (a layer, or a Residual block of several).
+    def parts(self) -> list:
+        """The layers this item adds to a chain, in the order they are connected."""
+        return [self]
+
+    def connect(self, tensor, parts: list):
+        """Connect ``parts`` (fresh copies of :meth:`parts`) after ``tensor``; the chain's new end."""
+        return parts[0](tensor)
+
+    @property
+    def input_shape(self) -> Shape | None:
+        """The shape of the (first) tensor the layer reads."""
+        return None if self.input_shapes is None else self.input_shapes[0]
+
+    def build(self, input_shapes) -> Shape:
+        """Fix the layer's input shapes and return its output shape."""
+        self.input_shapes = tuple(tuple(shape) for shape in input_shapes)
+        self.output_shape = tuple(self._output_shape(*self.input_shapes))
+        check_elements(math.prod(self.output_shape), f"its output {self.output_shape}", self.label)
         for spec in self.param_specs():
             check_elements(spec.size, f"{spec.role} {spec.shape}", self.label)
         return self.output_shape
@@ -148,6 +207,11 @@ class Layer:
         """The constructor's arguments, as JSON values: ``type(self)(**config)`` rebuilds it."""
         return {"name": self.name}
 
+    @classmethod
+    def from_fields(cls, fields: dict, where: str):
+        """The layer a saved file describes, from its checked ``FIELDS``."""
+        return cls(**fields)
+
     def require_rank(self, input_shape: Shape, rank: int, hint: str):
         if len(input_shape) != rank:
             raise self.error(f"expects a {rank}-D input per sample, got shape {input_shape}; {hint}")
@@ -156,6 +220,16 @@ class Layer:
     def symbols(self) -> Symbols:
         """The symbolic definition (see :class:`Symbols`)."""
         raise NotImplementedError
+
+    def partial_lines(self, symbols: Symbols, fmt) -> list[tuple[str, str]]:
+        """(left, right) of each local partial as the derivation prints it with ``fmt``."""
+        out = []
+        if symbols.term is not None and symbols.reduction:
+            out.append(("∂y/∂term", "1 for each term of the sum"))
+        for partial in symbols.partials:
+            numerator = "term" if symbols.term is not None and symbols.term.has(partial.factor) else "y"
+            out.append((f"∂{numerator}/∂{fmt(partial.factor)}", fmt(partial.expr)))
+        return out
 
     # -- reference mechanics (NumPy, float64, batch first) ------------------------
     def forward(self, x: np.ndarray, params: dict) -> tuple[np.ndarray, object]:
@@ -166,14 +240,55 @@ class Layer:
         """``(d loss / d input, {param name: d loss / d param})`` from ``d loss / d output``."""
         raise NotImplementedError
 
+    def evaluate(self, inputs: list, params: dict) -> tuple[np.ndarray, object]:
+        """Output for the tensors ``inputs`` (one per slot), and what ``pull_back`` needs."""
+        return self.forward(inputs[0], params)
+
+    def pull_back(self, dy: np.ndarray, saved, params: dict) -> tuple[list, dict]:
+        """``([d loss / d input per slot], {param name: d loss / d param})``."""
+        dx, grads = self.backward(dy, saved, params)
+        return [dx], grads
+
+    # -- Emit ----------------------------------------------------------------------
+    def template_context(self, lowering) -> dict:
+        """What this kind's template needs beyond what every template gets: ``lowering`` is a
+        :class:`symnet.lower.Lowering` (the node's derivation, printers, the base context)."""
+        return {}
+
+    def scratch_size(self) -> int:
+        """Elements of per-thread scratch this layer needs past the matrix multiply's packing."""
+        return 0
+
+    def index_size(self) -> int:
+        """int32 values this layer keeps per sample between forward and backward (an argmax)."""
+        return 0
+
+    def training_flops(self, input_gradient: bool) -> int:
+        """Floating-point operations of one sample's training step in this layer's products
+        (forward, the weight gradient, and the input gradient when it is passed on)."""
+        return 0
+
+    # -- PyTorch -------------------------------------------------------------------
+    def torch_module(self):
+        """The same layer as a ``torch.nn.Module`` taking the same inputs in the same order;
+        its parameters (if any) are attributes named by role (``weight``, ``bias``)."""
+        raise NotImplementedError
+
     def __repr__(self) -> str:
         return self.describe()
 
 
+@register
 class Input(Layer):
-    """The shape of one sample: ``Input(channels, height, width)`` or ``Input(features)``."""
+    """The shape of one sample: ``Input(channels, height, width)`` or ``Input(features)``.
+
+    In a ``Sequential`` it comes first; in the functional form it is the model's input
+    tensor, which layers are called on.
+    """
 
     kind = "input"
+    arity = 0
+    FIELDS = {"shape": "shape", "name": "name"}
 
     def __init__(self, *shape: int, name: str | None = None):
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
@@ -183,6 +298,8 @@ class Input(Layer):
             raise DeclarationError(f"{owner}: give the shape of one sample, e.g. Input(1, 28, 28) or Input(784)")
         self.shape = tuple(positive_int(size, "every size", owner) for size in shape)
         super().__init__(name)
+        self.output_shape = self.shape
+        self.tensor = None   # the tensor this input is, once a layer is called on it
 
     def describe(self) -> str:
         return f"Input({', '.join(map(str, self.shape))})"
@@ -190,7 +307,11 @@ class Input(Layer):
     def config(self) -> dict:
         return {"shape": list(self.shape), "name": self.name}
 
-    def _output_shape(self, input_shape: Shape) -> Shape:
+    @classmethod
+    def from_fields(cls, fields: dict, where: str):
+        return cls(*fields["shape"], name=fields["name"])
+
+    def _output_shape(self) -> Shape:
         return self.shape
 
 

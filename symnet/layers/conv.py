@@ -7,10 +7,11 @@ import math
 import numpy as np
 import sympy as sp
 
-from .base import (Layer, ParamSpec, Shape, Symbols, check_elements, indices, pair, positive_int, show_pair,
-                   window)
+from .base import (Layer, ParamSpec, Partial, Shape, Symbols, check_elements, indices, pair, positive_int,
+                   register, show_pair, window)
 
 
+@register
 class Conv2D(Layer):
     """``y[o, r, c] = b[o] + Σ_{i,u,v} W[o, i, u, v] x[i, s r + u - p, s c + v - p]``.
 
@@ -21,6 +22,9 @@ class Conv2D(Layer):
     """
 
     kind = "conv"
+    template = "conv2d"
+    FIELDS = {"out_channels": "int", "kernel_size": "pair", "stride": "pair", "padding": "pair", "bias": "bool",
+              "mean": "bool", "name": "name"}
 
     def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, bias: bool = True,
                  mean: bool = False, name: str | None = None):
@@ -92,19 +96,50 @@ class Conv2D(Layer):
         if self.use_bias:
             bias = b[o] / self.products if self.mean else b[o]
         forward = sp.Sum(term, *reduction) + (bias if bias is not None else 0)
-        partials = {pixel: sp.diff(term, pixel), w[o, i, u, v]: sp.diff(term, w[o, i, u, v])}
+        partials = [Partial(0, pixel, sp.diff(term, pixel)), Partial("weight", w[o, i, u, v], sp.diff(term, w[o, i, u, v]))]
         if bias is not None:
-            partials[b[o]] = sp.diff(forward, b[o]).doit()
+            partials.append(Partial("bias", b[o], sp.diff(forward, b[o]).doit()))
         notes = ()
         if ph or pw:
             notes = (f"x is 0 outside its {self.input_shape[1]}x{self.input_shape[2]} bounds (padding {ph}, {pw})",)
         _, oh, ow = self.output_shape
         return Symbols(
-            output=y[n, o, r, c], forward=forward, partials=partials,
+            output=y[n, o, r, c], forward=forward, partials=tuple(partials),
             ranges={o: self.out_channels, r: oh, c: ow, i: self.input_shape[0],
                     u: self.kernel[0], v: self.kernel[1]},
             term=term, reduction=reduction, bias=bias, notes=notes,
         )
+
+    # -- Emit: im2col, then one matrix multiply for several samples at once ---------------
+    @property
+    def group(self) -> int:
+        """How many samples are multiplied at once: enough that the matrix multiply has at
+        least 512 columns (output pixels), at most 16."""
+        return max(1, min(16, -(-512 // math.prod(self.output_shape[1:]))))
+
+    def scratch_size(self) -> int:
+        """Room past the packing buffers: the im2col columns of ``group`` samples; the output
+        staged when several samples are multiplied at once (one sample's product is laid out
+        as its output); one sample's input padded with zeros."""
+        pixels = math.prod(self.output_shape[1:])
+        channels, height, width = self.input_shape
+        staged = self.out_channels if self.group > 1 else 0
+        padded = (channels * (height + 2 * self.padding[0]) * (width + 2 * self.padding[1])
+                  if any(self.padding) else 0)
+        return (math.prod(self.kernel) * channels + staged) * self.group * pixels + padded
+
+    def template_context(self, lowering) -> dict:
+        from ..lower import matrix_lowering
+
+        return {**matrix_lowering(lowering.step, lowering.values), "group": self.group}
+
+    def training_flops(self, input_gradient: bool) -> int:
+        return 2 * math.prod(self.output_shape) * self.products * (3 if input_gradient else 2)
+
+    def torch_module(self):
+        from ..export.torch import conv2d
+
+        return conv2d(self)
 
     # NumPy mechanics: one tensordot per kernel offset (u, v), never a loop over pixels.
     def _padded(self, x):

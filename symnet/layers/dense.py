@@ -7,9 +7,10 @@ import math
 import numpy as np
 import sympy as sp
 
-from .base import Layer, ParamSpec, Shape, Symbols, indices, positive_int
+from .base import Layer, ParamSpec, Partial, Shape, Symbols, indices, positive_int, register
 
 
+@register
 class Dense(Layer):
     """``y[o] = Σ_i W[o, i] x[i] + b[o]``: every input votes on every output.
 
@@ -17,6 +18,8 @@ class Dense(Layer):
     """
 
     kind = "dense"
+    template = "dense"
+    FIELDS = {"out_features": "int", "bias": "bool", "name": "name"}
 
     def __init__(self, out_features: int, bias: bool = True, name: str | None = None):
         self.out_features = positive_int(out_features, "out_features", f"Dense({out_features!r})")
@@ -47,11 +50,11 @@ class Dense(Layer):
         reduction = ((i, 0, self.input_shape[0] - 1),)
         bias = b[o] if self.use_bias else None
         forward = sp.Sum(term, *reduction) + (bias if bias is not None else 0)
-        partials = {x[n, i]: sp.diff(term, x[n, i]), w[o, i]: sp.diff(term, w[o, i])}
+        partials = [Partial(0, x[n, i], sp.diff(term, x[n, i])), Partial("weight", w[o, i], sp.diff(term, w[o, i]))]
         if bias is not None:
-            partials[bias] = sp.diff(forward, bias).doit()
+            partials.append(Partial("bias", bias, sp.diff(forward, bias).doit()))
         return Symbols(
-            output=y[n, o], forward=forward, partials=partials,
+            output=y[n, o], forward=forward, partials=tuple(partials),
             ranges={o: self.out_features, i: self.input_shape[0]},
             term=term, reduction=reduction, bias=bias,
         )
@@ -68,11 +71,26 @@ class Dense(Layer):
             grads[f"{self.name}.bias"] = dy.sum(axis=0)
         return dy @ params[f"{self.name}.weight"], grads
 
+    def template_context(self, lowering) -> dict:
+        from ..lower import matrix_lowering
 
+        return matrix_lowering(lowering.step, lowering.values)
+
+    def training_flops(self, input_gradient: bool) -> int:
+        return 2 * self.out_features * self.input_shape[0] * (3 if input_gradient else 2)
+
+    def torch_module(self):
+        import torch
+
+        return torch.nn.Linear(self.input_shape[0], self.out_features, bias=self.use_bias)
+
+
+@register
 class Flatten(Layer):
     """Lays a sample out as a vector in C order: ``(c, h, w)`` becomes ``c*h*w`` values."""
 
     kind = "flatten"
+    template = "flatten"
 
     def _output_shape(self, input_shape: Shape) -> Shape:
         return (math.prod(input_shape),)  # exact; build refuses what the C cannot index
@@ -86,7 +104,7 @@ class Flatten(Layer):
         x, y = sp.IndexedBase("x"), sp.IndexedBase("y")
         source = x[(n, *axes)]
         return Symbols(
-            output=y[n, flat], forward=source, partials={source: sp.Integer(1)},
+            output=y[n, flat], forward=source, partials=(Partial(0, source, sp.diff(source, source)),),
             ranges=dict(zip(axes, self.input_shape)),
         )
 
@@ -95,3 +113,15 @@ class Flatten(Layer):
 
     def backward(self, dy, shape, params):
         return dy.reshape(shape), {}
+
+    def template_context(self, lowering) -> dict:
+        from ..lower import constant_partial
+
+        if constant_partial(lowering.step, 0) != 1:
+            raise AssertionError(f"{self.name}: the template copies gradients, but the derived partial is not 1")
+        return {}
+
+    def torch_module(self):
+        import torch
+
+        return torch.nn.Flatten()

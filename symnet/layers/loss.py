@@ -9,19 +9,52 @@ import sympy as sp
 
 from ..formulas import check_formula, numpy_function
 from ..names import check_name
-from ..symbolic import differentiate, real_symbol, simplest
-from .base import DeclarationError, Shape, Symbols, indices
+from ..printer import CPrinter, comment, elementwise
+from ..symbolic import differentiate, real_symbol, simplest, text
+from .base import DeclarationError, Partial, Shape, Symbols, indices
 
 BATCH = sp.Symbol("N", integer=True, positive=True)
+
+# Every loss kind by the name its saved form carries (the class name): see register_loss().
+LOSSES: dict[str, type] = {}
+
+
+def register_loss(cls):
+    """Make ``cls`` a loss kind, found by its class name when a saved model is read."""
+    LOSSES[cls.__name__] = cls
+    return cls
 
 
 class LossFunction:
     """Base of the losses: declaration, symbolic definition and NumPy mechanics."""
 
     name = "loss"
+    template = ""       # templates/layers/<template>.c.j2
+    FIELDS: dict = {}   # the saved form: field -> type (see symnet.saving)
+    target_type = "real"   # the C type of a target: the net's dtype, or int32_t for class labels
+    classifies = False     # the outputs are class scores: predict gives the top class, evaluate accuracy
 
     def __init__(self):
         self.output_shape: Shape | None = None
+
+    @classmethod
+    def from_fields(cls, fields: dict, where: str):
+        """The loss a saved file describes, from its checked ``FIELDS``."""
+        return cls(**fields)
+
+    def template_context(self, symbols: Symbols, dtype: str) -> dict:
+        """What the loss's template needs: its formulas printed as C."""
+        raise NotImplementedError
+
+    def torch_loss(self):
+        """The same loss as a PyTorch criterion."""
+        raise NotImplementedError
+
+    def comments(self, symbols: Symbols) -> list[str]:
+        """The loss's formulas, for the comment above its C."""
+        lines = [f"L = {text(symbols.forward)}"]
+        lines += [f"∂L/∂{text(partial.factor)} = {text(partial.expr)}" for partial in symbols.partials]
+        return [comment(line) for line in lines + list(symbols.notes)]
 
     def describe(self) -> str:
         return f"{type(self).__name__}()"
@@ -46,6 +79,10 @@ class LossFunction:
         """How many target values each sample has: one per output."""
         return int(np.prod(self.output_shape))
 
+    def random_targets(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        """Targets for ``count`` samples, drawn from ``rng`` (for checks and benchmarks)."""
+        return rng.normal(size=(count, *self.output_shape))
+
     def symbols(self) -> Symbols:
         raise NotImplementedError
 
@@ -60,11 +97,15 @@ class LossFunction:
         return self.describe()
 
 
+@register_loss
 class Loss(LossFunction):
     """A per-element cost ``fn(y, t)`` of output ``y`` and target ``t``; the loss is its mean.
 
     ``Loss("squared", lambda y, t: (y - t)**2)`` equals :class:`MeanSquaredError`.
     """
+
+    template = "loss_elementwise"
+    FIELDS = {"name": "function", "formula": "formula"}
 
     def __init__(self, name: str, fn: Callable):
         super().__init__()
@@ -91,6 +132,31 @@ class Loss(LossFunction):
     def config(self) -> dict:
         return {"name": self.name, "formula": sp.srepr(self.expr)}
 
+    @classmethod
+    def from_fields(cls, fields: dict, where: str):
+        from ..formulas import read_formula
+
+        if cls is not Loss:   # a built-in: MeanSquaredError
+            return cls(**fields)
+        y, t = real_symbol("y"), real_symbol("t")
+        formula = read_formula(fields["formula"], (y, t), f"{where}.formula")
+        return cls(fields["name"], lambda a, b: formula.xreplace({y: a, t: b}))
+
+    def template_context(self, symbols: Symbols, dtype: str) -> dict:
+        owner = f"loss ({self.describe()})"
+        # Inside the loss loops, z and t are scalars of the current element.
+        printer = CPrinter(dtype, names={"z": "z", "t": "t"})
+        cost = self.expr.subs({self.y: sp.Symbol("z", real=True), self.t: sp.Symbol("t", real=True)})
+        gradient = symbols.partials[0].expr.subs(BATCH, sp.Symbol("total", positive=True))
+        return {"size": int(np.prod(self.output_shape)),
+                "cost": elementwise(cost, CPrinter(dtype), "cost", owner),
+                "gradient": elementwise(gradient, printer, "dz[e]", owner)}
+
+    def torch_loss(self):
+        from ..export.torch import FormulaLoss
+
+        return FormulaLoss(self.expr, self.y, self.t)
+
     def targets(self, t, count: int) -> np.ndarray:
         t = np.asarray(t)
         if t.dtype.kind not in "biuf":
@@ -113,7 +179,7 @@ class Loss(LossFunction):
         forward = sp.Sum(self.expr.subs(at), (n, 0, BATCH - 1), (e, 0, int(np.prod(self.output_shape)) - 1)) / count
         return Symbols(
             output=sp.Symbol("L"), forward=forward,
-            partials={z[n, e]: self.derivative.subs(at) / count},
+            partials=(Partial(0, z[n, e], self.derivative.subs(at) / count),),
             ranges={e: int(np.prod(self.output_shape))},
             notes=("z[n, e]: element e of sample n's outputs; the loss is the mean over all of them",),
         )
@@ -125,8 +191,11 @@ class Loss(LossFunction):
         return self._slope(z, t) / z.size
 
 
+@register_loss
 class MeanSquaredError(Loss):
     """``mean((y - t)**2)`` over all elements, as ``torch.nn.MSELoss()``."""
+
+    FIELDS = {}
 
     def __init__(self):
         super().__init__("mse", lambda y, t: (y - t) ** 2)
@@ -137,6 +206,11 @@ class MeanSquaredError(Loss):
     def config(self) -> dict:
         return {}
 
+    def torch_loss(self):
+        import torch
+
+        return torch.nn.MSELoss()
+
     # The reference computes the mechanics directly rather than from the formula.
     def value(self, z, t) -> float:
         return float(np.mean((z - t) ** 2))
@@ -145,6 +219,7 @@ class MeanSquaredError(Loss):
         return 2.0 * (z - t) / z.size
 
 
+@register_loss
 class SoftmaxCrossEntropy(LossFunction):
     """Cross-entropy of the softmax of the outputs against integer class labels.
 
@@ -152,6 +227,12 @@ class SoftmaxCrossEntropy(LossFunction):
     """
 
     name = "softmax_cross_entropy"
+    template = "loss_softmax_cross_entropy"
+    target_type = "int32_t"
+    classifies = True
+
+    def random_targets(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        return rng.integers(0, self.classes, count)
 
     def build(self, output_shape: Shape) -> None:
         if len(output_shape) != 1 or output_shape[0] < 2:
@@ -197,10 +278,24 @@ class SoftmaxCrossEntropy(LossFunction):
         slope = slope.subs(softmax, p[n, k])
         return Symbols(
             output=sp.Symbol("L"), forward=sp.Sum(per_sample, (n, 0, BATCH - 1)) / BATCH,
-            partials={z[n, k]: slope / BATCH},
+            partials=(Partial(0, z[n, k], slope / BATCH),),
             ranges={k: self.classes},
             notes=(f"p[n, k] = exp(z[n, k]) / Σ_j exp(z[n, j]), the softmax; t[n] is sample n's class",),
         )
+
+    def template_context(self, symbols: Symbols, dtype: str) -> dict:
+        owner = f"loss ({self.describe()})"
+        t_n = sp.IndexedBase("t")[sp.Symbol("n", integer=True, nonnegative=True)]
+        gradient = symbols.partials[0].expr.subs({t_n: sp.Symbol("label", integer=True),
+                                                  BATCH: sp.Symbol("total", positive=True)})
+        # Inside the loops, z and p are scalars of the current class.
+        printer = CPrinter(dtype, names={"p": "p", "z": "z", "t": "t"})
+        return {"classes": self.classes, "gradient": elementwise(gradient, printer, "dz[k]", owner)}
+
+    def torch_loss(self):
+        import torch
+
+        return torch.nn.CrossEntropyLoss()
 
     @staticmethod
     def _softmax(z):

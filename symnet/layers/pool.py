@@ -8,7 +8,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic import WindowMax
-from .base import Layer, Shape, Symbols, indices, pair, show_pair, window
+from .base import Layer, Partial, Shape, Symbols, indices, pair, register, show_pair, window
 
 
 class _Pool(Layer):
@@ -64,6 +64,7 @@ class _Pool(Layer):
                 yield u, v
 
 
+@register
 class MaxPool(_Pool):
     """Keeps the largest value of each window; its gradient goes to that value's position.
 
@@ -72,6 +73,8 @@ class MaxPool(_Pool):
     """
 
     kind = "maxpool"
+    template = "maxpool"
+    FIELDS = {"kernel_size": "pair", "stride": "pair", "ceil_mode": "bool", "name": "name"}
 
     def __init__(self, kernel_size, stride=None, ceil_mode: bool = False, name: str | None = None):
         self.ceil_mode = bool(ceil_mode)
@@ -94,7 +97,7 @@ class MaxPool(_Pool):
             limits = (limits[0], (v, 0, sp.Min(self.kernel[1], width - self.stride[1] * q) - 1))
         return Symbols(
             output=sp.IndexedBase("y")[n, c, r, q], forward=WindowMax(pixel, *limits),
-            partials={pixel: sp.KroneckerDelta(u * self.kernel[1] + v, position)},
+            partials=(Partial(0, pixel, sp.KroneckerDelta(u * self.kernel[1] + v, position)),),
             ranges=ranges,
             notes=(f"argmax[n, c, r, q] = u*{self.kernel[1]} + v of the first largest value in the window",),
         )
@@ -120,18 +123,39 @@ class MaxPool(_Pool):
         height, width = self.input_shape[1:]
         return d_padded[:, :, :height, :width], {}
 
+    def index_size(self) -> int:
+        return math.prod(self.output_shape)   # the argmax of every window
 
+    def template_context(self, lowering) -> dict:
+        symbols = lowering.step.symbols
+        # The template scatters each gradient to the argmax; that is the derived partial only
+        # if the partial is the delta [u*kw + v = argmax].
+        u, v = sp.symbols("u v", integer=True, nonnegative=True)
+        argmax = sp.IndexedBase("argmax")[symbols.output.indices]
+        if symbols.partial(0).expr != sp.KroneckerDelta(u * self.kernel[1] + v, argmax):
+            raise AssertionError(f"{self.name}: derived partial {symbols.partial(0).expr} is not the argmax delta")
+        return {"index_at": lowering.values.doprint(argmax)}
+
+    def torch_module(self):
+        import torch
+
+        return torch.nn.MaxPool2d(self.kernel, self.stride, ceil_mode=self.ceil_mode)
+
+
+@register
 class AvgPool(_Pool):
     """The mean of each window; each input of a window gets 1/(kh*kw) of its gradient."""
 
     kind = "avgpool"
+    template = "avgpool"
+    FIELDS = {"kernel_size": "pair", "stride": "pair", "name": "name"}
 
     def symbols(self) -> Symbols:
         (n, c, r, q, u, v), pixel, limits, ranges = self._pixel()
         term = pixel / (self.kernel[0] * self.kernel[1])
         return Symbols(
             output=sp.IndexedBase("y")[n, c, r, q], forward=sp.Sum(term, *limits),
-            partials={pixel: sp.diff(term, pixel)}, ranges=ranges, term=term, reduction=limits,
+            partials=(Partial(0, pixel, sp.diff(term, pixel)),), ranges=ranges, term=term, reduction=limits,
         )
 
     def forward(self, x, params):
@@ -145,3 +169,49 @@ class AvgPool(_Pool):
         for u, v in self._offsets():
             dx[window(u, v, self.stride, self.output_shape[1:])] += share
         return dx, {}
+
+    def torch_module(self):
+        import torch
+
+        return torch.nn.AvgPool2d(self.kernel, self.stride)
+
+
+@register
+class GlobalAvgPool(Layer):
+    """The mean of each channel over its whole picture: ``(c, h, w)`` becomes ``c`` values,
+    ``y[c] = Σ_{r,q} x[c, r, q] / (h w)``, ready for a Dense layer."""
+
+    kind = "gap"
+    template = "globalavgpool"
+
+    def _output_shape(self, input_shape: Shape) -> Shape:
+        self.require_rank(input_shape, 3, "global average pooling works on (channels, height, width)")
+        return (input_shape[0],)
+
+    def symbols(self) -> Symbols:
+        n, c, r, q = indices("n", "c", "r", "q")
+        channels, height, width = self.input_shape
+        pixel = sp.IndexedBase("x")[n, c, r, q]
+        term = pixel / (height * width)
+        limits = ((r, 0, height - 1), (q, 0, width - 1))
+        return Symbols(
+            output=sp.IndexedBase("y")[n, c], forward=sp.Sum(term, *limits),
+            partials=(Partial(0, pixel, sp.diff(term, pixel)),), ranges={c: channels, r: height, q: width},
+            term=term, reduction=limits,
+        )
+
+    def forward(self, x, params):
+        return x.mean(axis=(2, 3)), x.shape
+
+    def backward(self, dy, shape, params):
+        return np.broadcast_to(dy[:, :, None, None] / (shape[2] * shape[3]), shape).copy(), {}
+
+    def template_context(self, lowering) -> dict:
+        from ..lower import constant_partial
+
+        return {"share": lowering.values.doprint(constant_partial(lowering.step, 0))}
+
+    def torch_module(self):
+        from ..export.torch import GlobalAvgPool2d
+
+        return GlobalAvgPool2d()

@@ -1,0 +1,1 @@
+"""Leaving symnet: a model and its weights as other tools take them."""

@@ -1,0 +1,98 @@
+"""Layout: where every parameter and every tensor's value and gradient live in the C's buffers.
+
+One function, :func:`plan`, decides it from the graph, for a compiled batch. Emit writes
+it into the C twice: as named offsets (``#define CONV1_Y 0``) that the code uses, and as
+the array ``sn_layout`` that the compiled module exports; Run reads the layout from that
+array (:meth:`Layout.read`), so nothing else works it out again.
+
+Buffers: ``params`` (and ``grads``, laid out alike) hold every parameter in PyTorch's
+layout; ``work`` holds, for each layer, its output ``y`` and then d loss / d ``y`` for a
+compiled batch, and past them each thread's scratch room (the matrix multiply's packed
+blocks and a layer's own room, such as a convolution's im2col columns); ``index`` holds
+int32 values a layer keeps between forward and backward (a max pool's argmax).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+# The matrix multiply's blocking: MR rows per micro-tile; KC, MC, NC the packed block sizes
+# (NC a multiple of every NR the vector widths give: 16 or 32 floats, 8 or 16 doubles).
+# Unpacked instead: a transposed B under NT_ROWS rows of A, and sums at most THIN_K long.
+GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 64, "thin_k": 4}
+PACKS = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"]   # the packed blocks of A and B
+
+
+@dataclass
+class Place:
+    """Where one tensor lives in work (its value and gradient) and in index (or None)."""
+
+    value: int
+    grad: int
+    index: int | None = None
+
+
+@dataclass
+class Layout:
+    """Offsets (in elements) of every tensor in the parameter, work and index buffers."""
+
+    params: dict = field(default_factory=dict)   # param name -> (offset, shape)
+    tensors: dict = field(default_factory=dict)  # layer name -> Place of its output
+    scratch: int = 0       # offset in work of each thread's scratch room
+    scratch_size: int = 0  # that room for one thread; thread t's starts at scratch + t * scratch_size
+    param_size: int = 0
+    work_size: int = 0
+    index_size: int = 0
+
+    def macros(self) -> list[tuple[str, int]]:
+        """The named offsets the emitted C uses: ``CONV1_WEIGHT``, ``CONV1_Y``, ``CONV1_DY``, ..."""
+        named = [(name.replace(".", "_").upper(), offset) for name, (offset, _) in self.params.items()]
+        for name, place in self.tensors.items():
+            named += [(f"{name.upper()}_Y", place.value), (f"{name.upper()}_DY", place.grad)]
+            if place.index is not None:
+                named.append((f"{name.upper()}_ARGMAX", place.index))
+        return named
+
+    def numbers(self) -> list[int]:
+        """The layout as the flat array ``sn_layout`` the module exports (see :meth:`read`)."""
+        values = [self.param_size, self.work_size, self.index_size, self.scratch, self.scratch_size]
+        values += [offset for offset, _ in self.params.values()]
+        for place in self.tensors.values():
+            values += [place.value, place.grad, -1 if place.index is None else place.index]
+        return values
+
+    @classmethod
+    def read(cls, model, numbers) -> "Layout":
+        """The layout a compiled module exports (:meth:`numbers`), named after ``model``'s graph."""
+        specs, nodes = model.param_specs(), model.graph.nodes
+        expected = 5 + len(specs) + 3 * len(nodes)
+        numbers = [int(numbers[k]) for k in range(expected)]
+        layout = cls(param_size=numbers[0], work_size=numbers[1], index_size=numbers[2], scratch=numbers[3],
+                     scratch_size=numbers[4])
+        layout.params = {spec.name: (numbers[5 + k], spec.shape) for k, spec in enumerate(specs)}
+        at = 5 + len(specs)
+        for k, node in enumerate(nodes):
+            value, grad, index = numbers[at + 3 * k:at + 3 * k + 3]
+            layout.tensors[node.name] = Place(value, grad, None if index < 0 else index)
+        return layout
+
+
+def plan(model, batch: int) -> Layout:
+    """Where each parameter and each layer's output and gradient live, for ``batch`` samples."""
+    layout = Layout()
+    for spec in model.param_specs():
+        layout.params[spec.name] = (layout.param_size, spec.shape)
+        layout.param_size += spec.size
+    for layer in model.layers:
+        size = batch * math.prod(layer.output_shape)
+        place = Place(layout.work_size, layout.work_size + size)
+        layout.work_size += 2 * size
+        if layer.index_size():
+            place.index = layout.index_size
+            layout.index_size += batch * layer.index_size()
+        layout.tensors[layer.name] = place
+    layout.scratch = layout.work_size
+    layout.scratch_size = PACKS + max((layer.scratch_size() for layer in model.layers), default=0)
+    layout.work_size += layout.scratch_size  # for one thread; a net with more threads allocates more
+    return layout

@@ -1,0 +1,148 @@
+"""Lower: each node of the graph to what its template needs, and to the calls that run it.
+
+Every template gets the same base context (:func:`node_context`): the layer, its name,
+its derived formulas as comments, its parameters' named offsets, how it stores the
+gradient of each tensor it reads (written by the first contribution, added by the later
+ones: see :meth:`symnet.graph.Graph.gradient_mode`), and its formulas printed as C with
+``x``/``y``/``W``/``b`` as flat arrays. The layer kind adds what only it needs
+(``Layer.template_context``). The calls in ``model.c.j2`` pass each node explicit
+pointers to the tensors it reads and to their gradients (:func:`calls`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import FormulaError
+from .printer import CPrinter, comment
+from .symbolic import text
+
+
+@dataclass
+class Lowering:
+    """What a layer kind's ``template_context`` is given: the node's derivation, the dtype,
+    printers for values (``x[...]``) and gradients (``dx[...]``), and the base context."""
+
+    step: object      # symnet.derive.LayerDerivation
+    dtype: str
+    values: CPrinter
+    grads: CPrinter
+    context: dict
+
+
+def input_labels(layer) -> list[str]:
+    """How a layer's inputs are called in its formulas and its C: ``x``, or ``x0, x1, ...`` for a join."""
+    return ["x"] if layer.arity == 1 else [f"x{slot}" for slot in range(len(layer.input_shapes))]
+
+
+def node_context(step, graph, dtype: str) -> dict:
+    """The template context of one node: the base every template gets, plus its kind's own.
+    A constant that does not fit ``dtype`` is a FormulaError naming the layer."""
+    try:
+        return _node_context(step, graph, dtype)
+    except FormulaError as error:
+        message = str(error)
+        raise FormulaError(message if message.startswith(step.layer.label) else f"{step.layer.label}: {message}") \
+            from None
+
+
+def _node_context(step, graph, dtype: str) -> dict:
+    node, layer, symbols = step.node, step.layer, step.symbols
+    modes = [graph.gradient_mode(node, slot) for slot in range(len(node.inputs))]
+    labels = input_labels(layer)
+    context = {
+        "layer": layer, "name": layer.name, "NAME": layer.name.upper(),
+        "need_dx": modes[0] is not None, "add_dx": modes[0] == "add",
+        "inputs": [{"x": label, "dx": "d" + label, "need": mode is not None, "add": mode == "add",
+                    "reads": name, "size": math.prod(shape)}
+                   for label, mode, name, shape in zip(labels, modes, node.inputs, layer.input_shapes)],
+        "in_size": math.prod(layer.input_shape), "out_size": math.prod(layer.output_shape),
+        "comments": [comment(f"{left} = {right}") for left, right in step.lines(text)]
+                    + [comment(note) for note in symbols.notes],
+        "offsets": {spec.role: f"{layer.name.upper()}_{spec.role.upper()}" for spec in layer.param_specs()},
+    }
+    shapes = dict(zip(labels, layer.input_shapes))
+    shapes.update({"y": layer.output_shape, "argmax": layer.output_shape})
+    shapes.update({"W" if spec.role == "weight" else "b": spec.shape for spec in layer.param_specs()})
+    # Values print as x[...], W[...]; gradients as dx[...], dW[...]; argmax as index[...].
+    values = CPrinter(dtype, {label: ("index" if label == "argmax" else label, shape) for label, shape in shapes.items()})
+    grads = CPrinter(dtype, {label: ("d" + label, shape) for label, shape in shapes.items()})
+    if isinstance(symbols.output, sp.Indexed):
+        context["output_at"] = values.doprint(symbols.output)
+        context["d_output_at"] = grads.doprint(symbols.output)
+    if symbols.term is not None:
+        context["term"] = values.doprint(symbols.term)
+    if symbols.bias is not None:
+        context["bias"] = values.doprint(symbols.bias)
+    for partial in symbols.partials:
+        key = ("input" if layer.arity == 1 else f"input{partial.of}") if isinstance(partial.of, int) else partial.of
+        context[f"{key}_partial"] = values.doprint(partial.expr)
+        context[f"{key}_partial_text"] = comment(text(partial.expr))
+        context[f"{key}_at"] = grads.doprint(partial.factor)
+        if key == "input":
+            context["pixel"] = values.doprint(partial.factor)
+    context.update(layer.template_context(Lowering(step, dtype, values, grads, context)))
+    return context
+
+
+def matrix_lowering(step, printer: CPrinter) -> dict:
+    """The scale factors of a dense or convolution layer lowered onto the matrix multiply.
+
+    The multiply computes every ``Σ W x`` at once, so it is only right if the derived
+    partials are those of ``term = s * W * x`` (``∂term/∂x = s W``, ``∂term/∂W = s x``,
+    ``∂y/∂b`` a constant): checked here, not assumed.
+    """
+    symbols = step.symbols
+    weight, pixel = symbols.partial("weight").factor, symbols.partial(0).factor
+    scale = sp.simplify(symbols.term / (weight * pixel))
+    if scale.free_symbols or sp.simplify(symbols.partial(0).expr - scale * weight) != 0 \
+            or sp.simplify(symbols.partial("weight").expr - scale * pixel) != 0:
+        raise AssertionError(f"{step.name}: derived partials do not match the matrix lowering")
+    lowering = {"scale": printer.doprint(scale), "scale_text": "" if scale == 1 else f"{scale} * "}
+    lowering["bias_scale_text"] = ""
+    if symbols.bias is not None:
+        bias_scale = symbols.partial("bias").expr
+        if bias_scale.free_symbols:
+            raise AssertionError(f"{step.name}: the bias partial {bias_scale} is not a constant")
+        lowering["bias_scale_text"] = "" if bias_scale == 1 else f"{bias_scale} * "
+    return lowering
+
+
+def constant_partial(step, of) -> sp.Expr:
+    """The partial with respect to ``of``, which the kind's template applies as a constant
+    factor: an AssertionError if SymPy derived anything that is not a constant."""
+    expr = step.symbols.partial(of).expr
+    if expr.free_symbols:
+        raise AssertionError(f"{step.name}: the partial with respect to {of!r} is {expr}, not a constant")
+    return expr
+
+
+def _tensor(graph, name: str, what: str) -> str:
+    """A pointer to the rows of this thread's samples of tensor ``name``'s value (``Y``) or gradient (``DY``)."""
+    size = math.prod(graph.tensors[name].shape)
+    if name == graph.input_name:
+        return "x + (long)first * SN_INPUT" if what == "Y" else "NULL"
+    return f"work + {name.upper()}_{what} + (long)first * {size}"
+
+
+def calls(graph) -> list[dict]:
+    """Per node, in topological order: the C calls of its forward and backward for the
+    samples ``[first, first + count)``, with explicit pointers to what it reads and writes."""
+    out = []
+    for node in graph.nodes:
+        layer = node.layer
+        reads = [_tensor(graph, name, "Y") for name in node.inputs]
+        grads = [_tensor(graph, name, "DY") for name in node.inputs]
+        y, dy = _tensor(graph, node.name, "Y"), _tensor(graph, node.name, "DY")
+        index = f"index + {node.name.upper()}_ARGMAX + (long)first * {layer.index_size()}" \
+            if layer.index_size() else "index"
+        out.append({
+            "name": node.name,
+            "forward": f"{node.name}_forward(count, {', '.join(reads)},\n        {y}, params, {index}, scratch);",
+            "backward": f"{node.name}_backward(count, {', '.join(reads)},\n        {y}, {dy},\n        "
+                        f"{', '.join(grads)}, params, grads, {index}, scratch);",
+        })
+    return out
