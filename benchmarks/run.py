@@ -1,6 +1,6 @@
 """Run the full benchmark and record it: benchmarks/results.json and benchmarks/results.md.
 
-    python benchmarks/run.py    # xo, mlp, lenet, convnet32 at batch 1, 16, 64, 256; 1 and 2 threads
+    python benchmarks/run.py    # xo, mlp, lenet, convnet32, resnet at batch 1, 16, 64, 256; 1 and 2 threads
 
 Needs PyTorch for the comparison (pip install -e '.[dev]'); takes about ten minutes on
 two cores. The README's table is results.md.
@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    results = run(["xo", "mlp", "lenet", "convnet32"], [1, 16, 64, 256], [1, 2])
+    results = run(["xo", "mlp", "lenet", "convnet32", "resnet"], [1, 16, 64, 256], [1, 2])
     write_atomically(HERE / "results.json", lambda file: file.write(json.dumps(results, indent=1).encode()))
     text = table(results)
     write_atomically(HERE / "results.md", lambda file: file.write((text + "\n").encode()))

@@ -1,8 +1,11 @@
 """Emit: one C translation unit per model, from the derivation and the templates.
 
-Every shape is a compile-time constant. The C of each layer kind lives in its own
-template (``templates/layers/<kind>.c.j2``), with the derived formulas as comments above
-the code that computes them. Elementwise layers and losses apply the derivation's SymPy
+One loop over the graph's nodes renders each node's template
+(``templates/layers/<template>.c.j2``) with the context :mod:`symnet.lower` gives it;
+``model.c.j2`` joins them with the layout's named offsets (:mod:`symnet.layout`), the
+calls that run the nodes forward and backward, and the entry points. Every shape is a
+compile-time constant, and the derived formulas are comments above the code that
+computes them. Elementwise layers and losses apply the derivation's SymPy
 expressions, printed by :class:`symnet.printer.CPrinter` after ``cse()`` and pow expansion, so a user's
 formula needs no C written by hand. Dense and convolution layers are lowered onto one
 matrix multiply, and max pooling onto a scatter to the argmax, each only after checking

@@ -85,7 +85,23 @@ def convnet32() -> Sequential:
     )
 
 
-MODELS = {"xo": xo, "mlp": mlp, "lenet": lenet, "four_pixel": four_pixel, "convnet32": convnet32}
+def resnet() -> Sequential:
+    """A residual network for 28x28 digits: a 3x3 stem, three stages of two residual blocks at
+    16, 32 and 64 channels (each block two 3x3 convolutions added to its input, then a ReLU;
+    the first block of the later stages halves the picture, with a strided 1x1 projection on
+    its skip path), global average pooling and a dense head."""
+    layers = [sn.Input(1, 28, 28), sn.Conv2D(16, 3, padding=1), sn.ReLU()]
+    for stage, channels in enumerate((16, 32, 64)):
+        for block in range(2):
+            stride = 2 if stage and not block else 1
+            projection = sn.Conv2D(channels, 1, stride=stride) if stride > 1 else None
+            layers += [sn.Residual(sn.Conv2D(channels, 3, stride=stride, padding=1), sn.ReLU(),
+                                   sn.Conv2D(channels, 3, padding=1), projection=projection), sn.ReLU()]
+    layers += [sn.GlobalAvgPool(), sn.Dense(10)]
+    return Sequential(*layers, loss=sn.SoftmaxCrossEntropy(), name="resnet")
+
+
+MODELS = {"xo": xo, "mlp": mlp, "lenet": lenet, "four_pixel": four_pixel, "convnet32": convnet32, "resnet": resnet}
 
 
 class ModelFileError(Exception):
@@ -100,9 +116,9 @@ class ModelFileError(Exception):
         super().__init__(": ".join([str(path), type(error).__name__, *last_line]))
 
 
-def load_model(spec: str) -> Sequential:
+def load_model(spec: str) -> Model:
     """A built-in model by name, or ``path/to/file.py[:attribute]`` (default attribute
-    ``model``), where the attribute is a Sequential or a function returning one.
+    ``model``), where the attribute is a Model (or Sequential) or a function returning one.
 
     Anything the file raises when run, or the attribute when called, comes out as a
     ModelFileError naming the file (KeyboardInterrupt and SystemExit pass through)."""
@@ -165,4 +181,5 @@ RECIPES = {
     "four_pixel": Recipe(_generated(four_pixel_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32),
     "mlp": Recipe(lambda folder: _mnist(folder, flat=True), epochs=15, lr=0.1, momentum=0.9, batch=64),
     "lenet": Recipe(_mnist, epochs=15, lr=0.01, momentum=0.9, batch=16),
+    "resnet": Recipe(_mnist, epochs=10, lr=0.02, momentum=0.9, batch=32),
 }
