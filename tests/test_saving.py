@@ -23,7 +23,9 @@ def custom_model():
 def test_declarations_round_trip(make):
     model = make()
     again = model_from_dict(json.loads(json.dumps(model_to_dict(model))))
-    assert repr(again) == repr(model) and again.name == model.name
+    assert model_to_dict(again) == model_to_dict(model) and again.name == model.name
+    if model.graph.is_chain:   # a graph (resnet) comes back as a Model, not as the Sequential that built it
+        assert repr(again) == repr(model)
     assert [layer.name for layer in again.layers] == [layer.name for layer in model.layers]
     assert str(again.derivation()) == str(model.derivation())
 
