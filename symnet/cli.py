@@ -167,7 +167,8 @@ def _train(args) -> int:
     net = compile(model, batch=batch, dtype=args.dtype)
     compiled = time.perf_counter() - started
     started = time.perf_counter()
-    net.fit(x_train, y_train, epochs=epochs, lr=lr, momentum=momentum, seed=args.seed,
+    net.fit(x_train, y_train, epochs=epochs, lr=lr, momentum=momentum, seed=args.seed, lr_decay=recipe.lr_decay,
+            weight_decay=recipe.weight_decay,
             validation=(x_test, y_test), progress=False if args.no_progress else None)
     trained = time.perf_counter() - started
     result = net.evaluate(x_test, y_test)

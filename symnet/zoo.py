@@ -153,13 +153,16 @@ def load_model(spec: str) -> Model:
 
 @dataclass(frozen=True)
 class Recipe:
-    """How ``symnet train`` trains a built-in model: its data and its SGD settings."""
+    """How ``symnet train`` trains a built-in model: its data and its SGD settings (the learning
+    rate is multiplied by ``lr_decay`` after each epoch)."""
 
     data: Callable  # (folder) -> (x_train, y_train, x_test, y_test)
     epochs: int
     lr: float
     momentum: float
     batch: int
+    lr_decay: float = 1.0
+    weight_decay: float = 0.0
 
 
 def _mnist(folder, flat: bool = False):

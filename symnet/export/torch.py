@@ -102,13 +102,6 @@ class Cat(nn.Module):
         return torch.cat(inputs, dim=1)
 
 
-class GlobalAvgPool2d(nn.Module):
-    """The mean of each channel: ``(n, c, h, w)`` to ``(n, c)``."""
-
-    def forward(self, x):
-        return x.mean(dim=(2, 3))
-
-
 class MeanConv2d(nn.Conv2d):
     """A convolution whose outputs are divided by the number of products each sums."""
 
