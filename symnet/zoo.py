@@ -184,5 +184,5 @@ RECIPES = {
     "four_pixel": Recipe(_generated(four_pixel_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32),
     "mlp": Recipe(lambda folder: _mnist(folder, flat=True), epochs=15, lr=0.1, momentum=0.9, batch=64),
     "lenet": Recipe(_mnist, epochs=15, lr=0.01, momentum=0.9, batch=16),
-    "resnet": Recipe(_mnist, epochs=10, lr=0.02, momentum=0.9, batch=32),
+    "resnet": Recipe(_mnist, epochs=16, lr=0.01, momentum=0.9, batch=8, lr_decay=0.95, weight_decay=1e-4),
 }
