@@ -113,7 +113,7 @@ typedef real vreal __attribute__((vector_size(SN_VBYTES), aligned(sizeof(real)))
 #define SN_MC 120
 #define SN_NC 512
 /* below this many rows of A, a transposed B is multiplied unpacked (sn_gemm_nt) */
-#define SN_NT_ROWS 64
+#define SN_NT_ROWS 128
 /* at most this long a sum (with B's rows contiguous), C is made row by row (sn_gemm_thin) */
 #define SN_THIN_K 4
 /* at most this many rows of A (and at most SN_MC), B's rows contiguous: B is read in place (sn_gemm_few) */
@@ -287,6 +287,30 @@ static inline __attribute__((always_inline)) real sn_lanes_sum(vreal v)
     for (int w = SN_VL; w > 1; w /= 2)
         v = sn_fold(w, v, v);
     return v[0];
+}
+
+/* The sum of the n values at p. Added one by one they would be a chain of dependent additions
+ * (the compiler keeps their order); instead four vectors of partial sums run side by side and are
+ * added up at the end, and the last n % VL values one by one. */
+static inline real sn_sum(const real *restrict p, long n)
+{
+    vreal part[4] = {0};
+    long i = 0;
+    for (; i + 4 * SN_VL <= n; i += 4 * SN_VL)
+        for (int v = 0; v < 4; v++) {
+            vreal x;
+            memcpy(&x, p + i + v * SN_VL, sizeof x);
+            part[v] += x;
+        }
+    for (; i + SN_VL <= n; i += SN_VL) {
+        vreal x;
+        memcpy(&x, p + i, sizeof x);
+        part[0] += x;
+    }
+    real tail = 0;
+    for (; i < n; i++)
+        tail += p[i];
+    return sn_lanes_sum((part[0] + part[1]) + (part[2] + part[3])) + tail;
 }
 
 /* The lane sums of the 4 x 4 vectors v into sums[0..16), row by row: pairs of vectors are folded
@@ -579,12 +603,8 @@ static void conv1_backward(
         /* dW[6 x 25] += dy[6 x ld] · col^T[ld x 25] */
         sn_gemm(6, 25, ld, 1, stage, ld, 1, col, 1, ld, dW, 25, 1, pack_a, pack_b);
         real *restrict db = grads + CONV1_BIAS;
-        for (int o = 0; o < 6; o++) {
-            real sum = 0;
-            for (int p = 0; p < ld; p++)
-                sum += stage[(long)o * ld + p];
-            db[o] += 1 * sum;
-        }
+        for (int o = 0; o < 6; o++)
+            db[o] += 1 * sn_sum(stage + (long)o * ld, ld);
     }
 }
 
@@ -770,12 +790,8 @@ static void conv2_backward(
         /* dW[16 x 150] += dy[16 x ld] · col^T[ld x 150] */
         sn_gemm(16, 150, ld, 1, stage, ld, 1, col, 1, ld, dW, 150, 1, pack_a, pack_b);
         real *restrict db = grads + CONV2_BIAS;
-        for (int o = 0; o < 16; o++) {
-            real sum = 0;
-            for (int p = 0; p < ld; p++)
-                sum += stage[(long)o * ld + p];
-            db[o] += 1 * sum;
-        }
+        for (int o = 0; o < 16; o++)
+            db[o] += 1 * sn_sum(stage + (long)o * ld, ld);
         /* col[150 x ld] = W^T[150 x 16] · dy[16 x ld] */
         sn_gemm(150, ld, 16, 1, W, 1, 150, stage, ld, 1, col, ld, 0, pack_a, pack_b);
         for (int s = 0; s < g; s++)

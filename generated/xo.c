@@ -77,7 +77,7 @@ typedef real vreal __attribute__((vector_size(SN_VBYTES), aligned(sizeof(real)))
 #define SN_MC 120
 #define SN_NC 512
 /* below this many rows of A, a transposed B is multiplied unpacked (sn_gemm_nt) */
-#define SN_NT_ROWS 64
+#define SN_NT_ROWS 128
 /* at most this long a sum (with B's rows contiguous), C is made row by row (sn_gemm_thin) */
 #define SN_THIN_K 4
 /* at most this many rows of A (and at most SN_MC), B's rows contiguous: B is read in place (sn_gemm_few) */
@@ -251,6 +251,30 @@ static inline __attribute__((always_inline)) real sn_lanes_sum(vreal v)
     for (int w = SN_VL; w > 1; w /= 2)
         v = sn_fold(w, v, v);
     return v[0];
+}
+
+/* The sum of the n values at p. Added one by one they would be a chain of dependent additions
+ * (the compiler keeps their order); instead four vectors of partial sums run side by side and are
+ * added up at the end, and the last n % VL values one by one. */
+static inline real sn_sum(const real *restrict p, long n)
+{
+    vreal part[4] = {0};
+    long i = 0;
+    for (; i + 4 * SN_VL <= n; i += 4 * SN_VL)
+        for (int v = 0; v < 4; v++) {
+            vreal x;
+            memcpy(&x, p + i + v * SN_VL, sizeof x);
+            part[v] += x;
+        }
+    for (; i + SN_VL <= n; i += SN_VL) {
+        vreal x;
+        memcpy(&x, p + i, sizeof x);
+        part[0] += x;
+    }
+    real tail = 0;
+    for (; i < n; i++)
+        tail += p[i];
+    return sn_lanes_sum((part[0] + part[1]) + (part[2] + part[3])) + tail;
 }
 
 /* The lane sums of the 4 x 4 vectors v into sums[0..16), row by row: pairs of vectors are folded

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 # NR the vector widths give: 16 or 32 floats, 8 or 16 doubles; MC of both MRs).
 # Unpacked instead: a transposed B under NT_ROWS rows of A, sums at most THIN_K long, and B
 # read in place under FEW_ROWS (at most MC) rows of A.
-GEMM = {"mr": 6, "mr_avx512": 8, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 64, "thin_k": 4, "few_rows": 64}
+GEMM = {"mr": 6, "mr_avx512": 8, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 128, "thin_k": 4, "few_rows": 64}
 PACKS = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"]   # the packed blocks of A and B
 
 
