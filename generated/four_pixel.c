@@ -73,15 +73,23 @@ typedef float real;
 #endif
 typedef real vreal __attribute__((vector_size(SN_VBYTES), aligned(sizeof(real))));
 #define SN_VL ((int)(SN_VBYTES / sizeof(real)))
+/* MR x 2 vectors of C stay in registers: AVX-512 has 32 of them, room for MR = 8 (a divisor of the 16,
+ * 32, 64 output channels convolutions tend to have); AVX and SSE have 16 */
+#if SN_VBYTES == 64
+#define SN_MR 8
+#else
 #define SN_MR 6
+#endif
 #define SN_NR (2 * SN_VL)
 #define SN_KC 256
 #define SN_MC 120
 #define SN_NC 512
 /* below this many rows of A, a transposed B is multiplied unpacked (sn_gemm_nt) */
-#define SN_NT_ROWS 64
+#define SN_NT_ROWS 128
 /* at most this long a sum (with B's rows contiguous), C is made row by row (sn_gemm_thin) */
 #define SN_THIN_K 4
+/* at most this many rows of A (and at most SN_MC), B's rows contiguous: B is read in place (sn_gemm_few) */
+#define SN_FEW_ROWS 64
 
 /* panels of NR columns: packed[(p*kc + k)*NR + j] = B(k, p*NR + j), 0 past column nc */
 static void sn_pack_b(int kc, int nc, const real *restrict b, long brs, long bcs, real *restrict packed)
@@ -129,17 +137,18 @@ static void sn_pack_a(int mc, int kc, const real *restrict a, long ars, long acs
     }
 }
 
-/* C[0:m, 0:n] (+)= alpha * (MR x kc panel of A) (kc x NR panel of B), m <= MR, n <= NR */
-static inline void sn_micro(int kc, const real *restrict a, const real *restrict b, real *restrict c, long ldc,
-                            int m, int n, real alpha, int accumulate)
+/* C[0:m, 0:n] (+)= alpha * (MR x kc panel of A) (kc x NR block of B), m <= MR, n <= NR. The block's
+ * rows are ldb apart: SN_NR in a packed panel, B's own row stride when B is read in place. */
+static inline void sn_micro(int kc, const real *restrict a, const real *restrict b, long ldb, real *restrict c,
+                            long ldc, int m, int n, real alpha, int accumulate)
 {
     vreal acc[SN_MR][2];
     for (int i = 0; i < SN_MR; i++)
         acc[i][0] = acc[i][1] = (vreal){0};
     for (int k = 0; k < kc; k++) {
         vreal b0, b1;
-        memcpy(&b0, b + k * SN_NR, sizeof b0);
-        memcpy(&b1, b + k * SN_NR + SN_VL, sizeof b1);
+        memcpy(&b0, b + k * ldb, sizeof b0);
+        memcpy(&b1, b + k * ldb + SN_VL, sizeof b1);
         for (int i = 0; i < SN_MR; i++) {
             const real ai = a[k * SN_MR + i];
             acc[i][0] += ai * b0;
@@ -252,6 +261,30 @@ static inline __attribute__((always_inline)) real sn_lanes_sum(vreal v)
     return v[0];
 }
 
+/* The sum of the n values at p. Added one by one they would be a chain of dependent additions
+ * (the compiler keeps their order); instead four vectors of partial sums run side by side and are
+ * added up at the end, and the last n % VL values one by one. */
+static inline real sn_sum(const real *restrict p, long n)
+{
+    vreal part[4] = {0};
+    long i = 0;
+    for (; i + 4 * SN_VL <= n; i += 4 * SN_VL)
+        for (int v = 0; v < 4; v++) {
+            vreal x;
+            memcpy(&x, p + i + v * SN_VL, sizeof x);
+            part[v] += x;
+        }
+    for (; i + SN_VL <= n; i += SN_VL) {
+        vreal x;
+        memcpy(&x, p + i, sizeof x);
+        part[0] += x;
+    }
+    real tail = 0;
+    for (; i < n; i++)
+        tail += p[i];
+    return sn_lanes_sum((part[0] + part[1]) + (part[2] + part[3])) + tail;
+}
+
 /* The lane sums of the 4 x 4 vectors v into sums[0..16), row by row: pairs of vectors are folded
  * until every group is one lane, 15 folds (two shuffles and an add each) where summing each
  * vector alone would take 16 * log2(VL). */
@@ -361,6 +394,35 @@ static void sn_gemm_nt(int m, int n, int k, real alpha, const real *a, long lda,
     }
 }
 
+/* C (m x n) (+)= alpha * A B for A with at most SN_FEW_ROWS rows (a convolution's output channels)
+ * and B's rows contiguous. Each value of B is then used only m times, and packing B (a copy of
+ * all of it) would cost about as much as the multiply: the micro-kernel reads B's rows in place,
+ * NR columns at a time, and only the last, partial, block of columns is packed (zero-padded).
+ * The sums are cut into equal blocks of at most SN_KC, so that a panel of B stays in cache while
+ * the row blocks of A use it. */
+static void sn_gemm_few(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs,
+                        real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b)
+{
+    const int blocks = (k + SN_KC - 1) / SN_KC, step = (k + blocks - 1) / blocks;
+    for (int pc = 0; pc < k; pc += step) {
+        const int kc = SN_MIN(step, k - pc);
+        const int add = accumulate || pc > 0;
+        const real *restrict bk = b + (long)pc * brs;
+        sn_pack_a(m, kc, a + pc * acs, ars, acs, pack_a);
+        int jr = 0;
+        for (; jr + SN_NR <= n; jr += SN_NR)
+            for (int ir = 0; ir < m; ir += SN_MR)
+                sn_micro(kc, pack_a + (long)ir * kc, bk + jr, brs, c + (long)ir * ldc + jr, ldc,
+                         SN_MIN(SN_MR, m - ir), SN_NR, alpha, add);
+        if (jr < n) {
+            sn_pack_b(kc, n - jr, bk + jr, brs, 1, pack_b);
+            for (int ir = 0; ir < m; ir += SN_MR)
+                sn_micro(kc, pack_a + (long)ir * kc, pack_b, SN_NR, c + (long)ir * ldc + jr, ldc,
+                         SN_MIN(SN_MR, m - ir), n - jr, alpha, add);
+        }
+    }
+}
+
 /* C (m x n, row stride ldc) = alpha * A B, plus C when accumulate; A is m x k, B is k x n.
  * pack_a holds SN_MC * SN_KC values and pack_b SN_KC * SN_NC. */
 static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs,
@@ -374,6 +436,10 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
         sn_gemm_thin(m, n, k, alpha, a, ars, acs, b, brs, bcs, c, ldc, accumulate);
         return;
     }
+    if (bcs == 1 && m <= SN_FEW_ROWS) {
+        sn_gemm_few(m, n, k, alpha, a, ars, acs, b, brs, c, ldc, accumulate, pack_a, pack_b);
+        return;
+    }
     for (int jc = 0; jc < n; jc += SN_NC) {
         const int nc = SN_MIN(SN_NC, n - jc);
         for (int pc = 0; pc < k; pc += SN_KC) {
@@ -385,8 +451,8 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
                 sn_pack_a(mc, kc, a + ic * ars + pc * acs, ars, acs, pack_a);
                 for (int jr = 0; jr < nc; jr += SN_NR)
                     for (int ir = 0; ir < mc; ir += SN_MR)
-                        sn_micro(kc, pack_a + (long)ir * kc, pack_b + (long)jr * kc, c + (long)(ic + ir) * ldc + jc + jr,
-                                 ldc, SN_MIN(SN_MR, mc - ir), SN_MIN(SN_NR, nc - jr), alpha, add);
+                        sn_micro(kc, pack_a + (long)ir * kc, pack_b + (long)jr * kc, SN_NR,
+                                 c + (long)(ic + ir) * ldc + jc + jr, ldc, SN_MIN(SN_MR, mc - ir), SN_MIN(SN_NR, nc - jr), alpha, add);
             }
         }
     }

@@ -17,10 +17,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-# The matrix multiply's blocking: MR rows per micro-tile; KC, MC, NC the packed block sizes
-# (NC a multiple of every NR the vector widths give: 16 or 32 floats, 8 or 16 doubles).
-# Unpacked instead: a transposed B under NT_ROWS rows of A, and sums at most THIN_K long.
-GEMM = {"mr": 6, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 64, "thin_k": 4}
+# The matrix multiply's blocking: MR rows per micro-tile (MR_AVX512 under AVX-512, whose 32
+# vector registers hold more of C); KC, MC, NC the packed block sizes (NC a multiple of every
+# NR the vector widths give: 16 or 32 floats, 8 or 16 doubles; MC of both MRs).
+# Unpacked instead: a transposed B under NT_ROWS rows of A, sums at most THIN_K long, and B
+# read in place under FEW_ROWS (at most MC) rows of A.
+GEMM = {"mr": 6, "mr_avx512": 8, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 128, "thin_k": 4, "few_rows": 64}
 PACKS = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"]   # the packed blocks of A and B
 
 

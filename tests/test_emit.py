@@ -89,7 +89,7 @@ def test_mean_convolution_scales_the_matrix_multiply():
     source = emit(model, "float32", 8).source
     assert "sn_gemm(3, ld, 9, 1.0F/9.0F, W, 9, 1, col, ld, 1, stage, ld, 0, pack_a, pack_b);" in source
     assert "out[p] = from[p] + (1.0F/9.0F)*b[o];" in source
-    assert "db[o] += 1.0F/9.0F * sum;" in source
+    assert "db[o] += 1.0F/9.0F * sn_sum(stage + (long)o * ld, ld);" in source
 
 
 def test_the_matrix_lowering_is_checked_against_the_derivation():
