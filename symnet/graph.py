@@ -87,6 +87,7 @@ def trace(model_input: Input, output: Tensor) -> list[tuple[Layer, tuple[int, ..
     if not isinstance(output, Tensor) or isinstance(output.layer, Input):
         raise DeclarationError(f"Model: outputs must be a tensor computed by a layer, got {output!r:.80}")
     seen: dict[int, Tensor] = {}
+    foreign = None   # the first read of another Input: refused once the walk has shown the input is used
     stack = [output]
     while stack:
         tensor = stack.pop()
@@ -95,12 +96,16 @@ def trace(model_input: Input, output: Tensor) -> list[tuple[Layer, tuple[int, ..
         seen[id(tensor)] = tensor
         for source in tensor.inputs:
             if isinstance(source.layer, Input) and source.layer is not model_input:
-                raise tensor.layer.error(f"reads {source.layer.describe()}, which is not this model's input "
-                                         f"{model_input.describe()} (a tensor from another model?)")
+                foreign = foreign or (tensor, source)
+                continue
             stack.append(source)
-    computed = sorted((t for t in seen.values() if not isinstance(t.layer, Input)), key=lambda t: t.order)
     if model_input.tensor is None or id(model_input.tensor) not in seen:
         raise DeclarationError(f"Model: the input {model_input.describe()} is unused: the output does not depend on it")
+    if foreign is not None:
+        tensor, source = foreign
+        raise tensor.layer.error(f"reads {source.layer.describe()}, which is not this model's input "
+                                 f"{model_input.describe()} (a tensor from another model?)")
+    computed = sorted((t for t in seen.values() if not isinstance(t.layer, Input)), key=lambda t: t.order)
     position = {id(model_input.tensor): -1, **{id(t): index for index, t in enumerate(computed)}}
     return [(t.layer, tuple(position[id(source)] for source in t.inputs)) for t in computed]
 

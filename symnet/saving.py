@@ -21,7 +21,7 @@ import numpy as np
 
 from .files import write_atomically
 from .layers import LAYERS, LOSSES
-from .model import Model
+from .model import Model, name_layers
 from .names import check_name, is_name
 from .sizes import physical_memory, show_bytes
 
@@ -102,16 +102,18 @@ def model_from_dict(spec) -> Model:
         model_input, items = _build(items[0], {"Input": LAYERS["Input"]}, "model.layers[0]"), items[1:]
     else:
         model_input = _build(spec["input"], {"Input": LAYERS["Input"]}, "model.input")
-    nodes, previous = [], model_input.name or "input"
+    nodes = []
     for index, item in enumerate(items, start=chain):
         where = f"model.layers[{index}]"
         kinds = {kind: cls for kind, cls in LAYERS.items() if kind != "Input"}
         layer = _build(item, kinds, where, () if chain else ("inputs",))
-        reads = [previous] if chain else _reads(item.get("inputs"), f"{where}.inputs")
-        nodes.append((layer, tuple(reads)))
-        previous = layer.name
+        nodes.append((layer, () if chain else tuple(_reads(item.get("inputs"), f"{where}.inputs"))))
     loss = _build(spec["loss"], LOSSES, "model.loss")
     try:
+        if chain:   # each layer reads the one before, named first (a layer's name may be null) as Sequential names it
+            name_layers([layer for layer, _ in nodes], {model_input.name or "input"})
+            previous = [model_input.name or "input"] + [layer.name for layer, _ in nodes]
+            nodes = [(layer, (previous[index],)) for index, (layer, _) in enumerate(nodes)]
         return Model.from_nodes(model_input, nodes, loss, name)
     except ValueError as error:   # the layers do not fit together: the message names the layer
         raise _Malformed(f"model.layers: {error}") from None
