@@ -1,17 +1,19 @@
 """Property tests over random small graphs: branches that meet in Add and Concat, residual
-blocks, pooling beside a convolution, tensors read by two or three layers.
+blocks, pooling beside a convolution, late branches and taps that make tensors with two or
+more readers of every kind (the last reader writes the gradient, the others add to it).
 
-Three independent judges: central finite differences (the reference's gradients), PyTorch
-autograd (the reference's forward, loss and gradients), and the reference itself (the
-compiled C, float64 and float32, over a sample count that is not a multiple of its batch).
+Three independent judges: central finite differences (the reference's gradients, away
+from the kinks of ReLU and max pooling), PyTorch autograd (the reference's forward, loss
+and gradients), and the reference itself (the compiled C, float64 and float32, over a
+sample count that is not a multiple of its batch).
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 import pytest
 import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from numpy.lib.stride_tricks import sliding_window_view
 
 import symnet as sn
 from helpers import random_batch
