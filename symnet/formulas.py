@@ -9,7 +9,8 @@ both compute. Anything else (an undefined ``Function('f')``, ``erfinv``, ``Sum``
 the formula's owner and the offending piece named.
 
 Nothing here evaluates text as code: :func:`evaluate` walks the expression tree and
-calls NumPy for each node it knows, and :func:`read_formula` parses a stored ``srepr``
+calls, for each node it knows, the implementation a :class:`Backend` gives (NumPy's
+here; PyTorch's in :mod:`symnet.export.torch`), and :func:`read_formula` parses a stored ``srepr``
 with :mod:`ast` and builds only the classes of the allow-list from literal arguments.
 """
 
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import ast
 import math
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import sympy as sp
@@ -38,7 +41,7 @@ FUNCTIONS = {
     sp.asinh: np.arcsinh, sp.acosh: np.arccosh, sp.atanh: np.arctanh,
     sp.erf: _erf, sp.erfc: _erfc,
     sp.Abs: np.abs, sp.sign: np.sign, sp.floor: np.floor, sp.ceiling: np.ceil,
-    sp.Max: lambda *args: _reduce(np.fmax, args), sp.Min: lambda *args: _reduce(np.fmin, args),
+    sp.Max: lambda *args: fold(np.fmax, args), sp.Min: lambda *args: fold(np.fmin, args),
     sp.Heaviside: lambda x, h0=0.5: np.heaviside(x, h0),
 }
 RELATIONS = {
@@ -58,7 +61,8 @@ MAX_DEPTH = 100
 MAX_NODES = 5000
 
 
-def _reduce(function, args):
+def fold(function, args):
+    """``function(function(args[0], args[1]), args[2]) ...``: a binary operation over all ``args``."""
     result = args[0]
     for arg in args[1:]:
         result = function(result, arg)
@@ -163,36 +167,61 @@ def fold_constants(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace({part: sp.Float(part.evalf(17), 17) for part in parts}) if parts else expr
 
 
-def evaluate(expr: sp.Basic, values: dict):
-    """``expr`` evaluated over NumPy arrays: ``values`` maps each symbol to an array.
+@dataclass(frozen=True)
+class Backend:
+    """How :func:`evaluate` computes over one kind of array: an implementation of every
+    class a formula may hold (``functions``: those of :data:`FUNCTIONS`, :data:`RELATIONS`,
+    :data:`LOGIC`, and ``Not``), of sums, products and powers, of constants, and of a
+    ``Piecewise`` (``select``: the first choice whose condition holds, NaN where none does)."""
 
-    A tree walk over the supported nodes only (see :data:`FUNCTIONS`); float64 throughout.
+    functions: dict
+    add: Callable
+    multiply: Callable
+    power: Callable
+    number: Callable
+    boolean: Callable
+    select: Callable
+
+
+def _numpy_select(conditions: list, choices: list):
+    conditions = [np.asarray(condition, dtype=bool) for condition in conditions]
+    choices = [np.asarray(choice, dtype=np.float64) for choice in choices]
+    shape = np.broadcast_shapes(*(a.shape for a in conditions + choices))
+    return np.select([np.broadcast_to(c, shape) for c in conditions],
+                     [np.broadcast_to(c, shape) for c in choices], np.nan)
+
+
+NUMPY = Backend(functions={**FUNCTIONS, **RELATIONS, **LOGIC, sp.Not: np.logical_not}, add=np.add,
+                multiply=np.multiply, power=lambda base, exponent: np.power(np.asarray(base, dtype=np.float64), exponent),
+                number=np.float64, boolean=np.bool_, select=_numpy_select)
+
+
+def evaluate(expr: sp.Basic, values: dict, backend: Backend = NUMPY):
+    """``expr`` evaluated over arrays: ``values`` maps each symbol to an array.
+
+    A tree walk over the supported nodes only (see :data:`FUNCTIONS`), each computed by
+    ``backend`` (NumPy in float64 by default).
     """
     if isinstance(expr, sp.Symbol):
         return values[expr]
     if not expr.free_symbols and isinstance(expr, sp.Expr):
-        return np.float64(float(expr))
+        return backend.number(float(expr))
     if expr in (sp.true, sp.false):
-        return np.bool_(expr == sp.true)
-    args = [evaluate(arg, values) for arg in expr.args] if not isinstance(expr, sp.Piecewise) else None
-    if isinstance(expr, sp.Add):
-        return _reduce(np.add, args)
-    if isinstance(expr, sp.Mul):
-        return _reduce(np.multiply, args)
-    if isinstance(expr, sp.Pow):
-        return np.power(np.asarray(args[0], dtype=np.float64), args[1])
+        return backend.boolean(expr == sp.true)
     if isinstance(expr, sp.Piecewise):
-        conditions = [np.asarray(evaluate(cond, values), dtype=bool) for _, cond in expr.args]
-        choices = [np.asarray(evaluate(value, values), dtype=np.float64) for value, _ in expr.args]
-        shape = np.broadcast_shapes(*(a.shape for a in conditions + choices))
-        return np.select([np.broadcast_to(c, shape) for c in conditions],
-                         [np.broadcast_to(c, shape) for c in choices], np.nan)
-    if isinstance(expr, sp.Not):
-        return np.logical_not(args[0])
-    for table in (FUNCTIONS, RELATIONS, LOGIC):
-        if expr.func in table:
-            return table[expr.func](*args)
-    raise FormulaError(f"cannot evaluate {type(expr).__name__} ({_short(expr)})")
+        return backend.select([evaluate(condition, values, backend) for _, condition in expr.args],
+                              [evaluate(value, values, backend) for value, _ in expr.args])
+    args = [evaluate(arg, values, backend) for arg in expr.args]
+    if isinstance(expr, sp.Add):
+        return fold(backend.add, args)
+    if isinstance(expr, sp.Mul):
+        return fold(backend.multiply, args)
+    if isinstance(expr, sp.Pow):
+        return backend.power(*args)
+    function = backend.functions.get(expr.func)
+    if function is None:
+        raise FormulaError(f"cannot evaluate {type(expr).__name__} ({_short(expr)})")
+    return function(*args)
 
 
 def numpy_function(expr: sp.Expr, *symbols: sp.Symbol):

@@ -62,9 +62,7 @@ def apply(layer: Layer, items) -> Tensor:
     if isinstance(layer, Input):
         raise DeclarationError(f"{layer.label}: an Input is the tensor layers are called on; it is not called")
     inputs = tuple(_as_tensor(item, layer) for item in items)
-    _check_arity(layer, len(inputs))
-    if len({id(tensor) for tensor in inputs}) < len(inputs):
-        raise layer.error("reads the same tensor twice; pass each tensor once")
+    _check_reads(layer, [id(tensor) for tensor in inputs])
     if layer.called:
         raise layer.error("this layer object is already used once in a graph; a layer is used once "
                           "(declare another one for a second use)")
@@ -73,11 +71,16 @@ def apply(layer: Layer, items) -> Tensor:
     return Tensor(layer, inputs, shape)
 
 
-def _check_arity(layer: Layer, count: int) -> None:
+def _check_reads(layer: Layer, keys: list) -> None:
+    """Refuse a number of inputs ``layer`` does not take, or one tensor passed twice (``keys``
+    tell the tensors apart: their ids while declaring, their names in a graph)."""
+    count = len(keys)
     if layer.arity is None and count < 2:
         raise layer.error(f"joins two or more tensors, got {count}")
     if layer.arity is not None and count != layer.arity:
         raise layer.error(f"reads {layer.arity} tensor{'s' if layer.arity != 1 else ''}, got {count}")
+    if len(set(keys)) < count:
+        raise layer.error("reads the same tensor twice; pass each tensor once")
 
 
 def trace(model_input: Input, output: Tensor) -> list[tuple[Layer, tuple[int, ...]]]:
@@ -158,9 +161,7 @@ class Graph:
             if missing:
                 raise layer.error(f"reads {missing[0]!r}, which no layer before it computes "
                                   "(a cycle, or a name that is not in the model)")
-            _check_arity(layer, len(reads))
-            if len(set(reads)) < len(reads):
-                raise layer.error("reads the same tensor twice; pass each tensor once")
+            _check_reads(layer, list(reads))
             node = Node(layer, tuple(reads))
             layer.build([self.tensors[name].shape for name in reads])
             for slot, name in enumerate(reads):

@@ -33,11 +33,6 @@ class Lowering:
     context: dict
 
 
-def input_labels(layer) -> list[str]:
-    """How a layer's inputs are called in its formulas and its C: ``x``, or ``x0, x1, ...`` for a join."""
-    return ["x"] if layer.arity == 1 else [f"x{slot}" for slot in range(len(layer.input_shapes))]
-
-
 def node_context(step, graph, dtype: str) -> dict:
     """The template context of one node: the base every template gets, plus its kind's own.
     A constant that does not fit ``dtype`` is a FormulaError naming the layer."""
@@ -52,7 +47,7 @@ def node_context(step, graph, dtype: str) -> dict:
 def _node_context(step, graph, dtype: str) -> dict:
     node, layer, symbols = step.node, step.layer, step.symbols
     modes = [graph.gradient_mode(node, slot) for slot in range(len(node.inputs))]
-    labels = input_labels(layer)
+    labels = layer.input_labels
     context = {
         "layer": layer, "name": layer.name, "NAME": layer.name.upper(),
         "need_dx": modes[0] is not None, "add_dx": modes[0] == "add",

@@ -17,7 +17,7 @@ import numpy as np
 
 from .derive import Derivation, derive
 from .graph import Graph, Tensor, trace
-from .layers import DeclarationError, Input, Layer, LossFunction, ParamSpec, is_rectifier
+from .layers import DeclarationError, Input, Layer, LossFunction, ParamSpec
 from .layers.base import check_elements
 from .names import check_name
 from .settings import check_settings, positive_integer
@@ -142,7 +142,7 @@ class Model:
         params = {}
         for position, node in enumerate(self.graph.nodes):
             readers = self.graph.tensors[node.name].readers
-            rectified = bool(readers) and all(is_rectifier(reader.layer) for reader, _ in readers)
+            rectified = bool(readers) and all(reader.layer.rectifies for reader, _ in readers)
             rng = np.random.default_rng([seed, position])
             for spec in node.layer.param_specs():
                 if spec.role == "bias":

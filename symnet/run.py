@@ -61,12 +61,11 @@ class CompiledNet(Training):
         # Where every tensor lives, as the emitted C says (its sn_layout array).
         self.layout = Layout.read(model, built.lib.sn_layout)
         self._np = NUMPY_DTYPES[dtype]
-        # Class labels reach C as int32; other targets as the net's dtype.
-        self._target_dtype = np.int32 if model.loss.target_type == "int32_t" else self._np
         # Every buffer the C uses (sizes.buffer_sizes says what each holds). grads are zero
         # between calls: sn_train expects it and clears them as it uses them; a call that adds
         # gradients in Python's sight (gradients, deltas) clears them after.
         dtypes = buffer_dtypes(model, dtype)
+        self._target_dtype = dtypes["staging_targets"]   # class labels reach C as int32, other targets as dtype
         try:
             buffers = {name: np.zeros(size, dtypes[name])
                        for name, size in buffer_sizes(model, self.layout, self.batch, self.threads).items()}

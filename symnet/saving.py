@@ -103,9 +103,9 @@ def model_from_dict(spec) -> Model:
     else:
         model_input = _build(spec["input"], {"Input": LAYERS["Input"]}, "model.input")
     nodes = []
+    kinds = {kind: cls for kind, cls in LAYERS.items() if kind != "Input"}   # the Input is not a layer after it
     for index, item in enumerate(items, start=chain):
         where = f"model.layers[{index}]"
-        kinds = {kind: cls for kind, cls in LAYERS.items() if kind != "Input"}
         layer = _build(item, kinds, where, () if chain else ("inputs",))
         nodes.append((layer, () if chain else tuple(_reads(item.get("inputs"), f"{where}.inputs"))))
     loss = _build(spec["loss"], LOSSES, "model.loss")

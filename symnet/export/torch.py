@@ -13,57 +13,35 @@ import sympy as sp
 import torch
 from torch import nn
 
-from ..errors import FormulaError
+from ..formulas import Backend, evaluate, fold
+
+# PyTorch's namesake of each class a formula may hold (see symnet.formulas.Backend).
+FUNCTIONS = {
+    sp.exp: torch.exp, sp.log: torch.log, sp.sin: torch.sin, sp.cos: torch.cos, sp.tan: torch.tan,
+    sp.asin: torch.asin, sp.acos: torch.acos, sp.atan: torch.atan, sp.atan2: torch.atan2,
+    sp.sinh: torch.sinh, sp.cosh: torch.cosh, sp.tanh: torch.tanh, sp.asinh: torch.asinh, sp.acosh: torch.acosh,
+    sp.atanh: torch.atanh, sp.erf: torch.erf, sp.erfc: torch.erfc, sp.Abs: torch.abs, sp.sign: torch.sign,
+    sp.floor: torch.floor, sp.ceiling: torch.ceil,
+    sp.Max: lambda *args: fold(torch.fmax, args), sp.Min: lambda *args: fold(torch.fmin, args),
+    sp.Heaviside: lambda x, h0=0.5: torch.heaviside(x, torch.as_tensor(float(h0), dtype=x.dtype)),
+    sp.StrictGreaterThan: torch.gt, sp.GreaterThan: torch.ge, sp.StrictLessThan: torch.lt, sp.LessThan: torch.le,
+    sp.Eq: torch.eq, sp.Ne: torch.ne, sp.And: lambda *args: fold(torch.logical_and, args),
+    sp.Or: lambda *args: fold(torch.logical_or, args), sp.Not: torch.logical_not,
+}
 
 
-def _functions():
-    t = torch
-    return {
-        sp.exp: t.exp, sp.log: t.log, sp.sin: t.sin, sp.cos: t.cos, sp.tan: t.tan,
-        sp.asin: t.asin, sp.acos: t.acos, sp.atan: t.atan, sp.atan2: t.atan2,
-        sp.sinh: t.sinh, sp.cosh: t.cosh, sp.tanh: t.tanh, sp.asinh: t.asinh, sp.acosh: t.acosh, sp.atanh: t.atanh,
-        sp.erf: t.erf, sp.erfc: t.erfc, sp.Abs: t.abs, sp.sign: t.sign, sp.floor: t.floor, sp.ceiling: t.ceil,
-        sp.Max: lambda *args: _fold(t.fmax, args), sp.Min: lambda *args: _fold(t.fmin, args),
-        sp.Heaviside: lambda x, h0=0.5: t.heaviside(x, t.as_tensor(float(h0), dtype=x.dtype)),
-        sp.StrictGreaterThan: t.gt, sp.GreaterThan: t.ge, sp.StrictLessThan: t.lt, sp.LessThan: t.le,
-        sp.Eq: t.eq, sp.Ne: t.ne, sp.And: lambda *a: _fold(t.logical_and, a), sp.Or: lambda *a: _fold(t.logical_or, a),
-        sp.Not: t.logical_not,
-    }
-
-
-def _fold(function, args):
-    result = args[0]
-    for arg in args[1:]:
-        result = function(result, arg)
-    return result
-
-
-def evaluate(expr: sp.Basic, values: dict, like: torch.Tensor):
-    """``expr`` over tensors (``values``: symbol -> tensor), with autograd; ``like`` gives the
-    dtype and device of constants."""
-    if isinstance(expr, sp.Symbol):
-        return values[expr]
-    if expr in (sp.true, sp.false):
-        return torch.as_tensor(expr == sp.true)
-    if not expr.free_symbols and isinstance(expr, sp.Expr):
-        return torch.as_tensor(float(expr), dtype=like.dtype)
-    if isinstance(expr, sp.Piecewise):
+def backend(like: torch.Tensor) -> Backend:
+    """PyTorch tensors with autograd; ``like`` gives the dtype and shape of constants and of a
+    ``Piecewise``'s result."""
+    def select(conditions, choices):
         result = torch.full_like(like, float("nan"))
-        for value, condition in reversed(expr.args):
-            result = torch.where(torch.as_tensor(evaluate(condition, values, like)).expand_as(like),
-                                 evaluate(value, values, like) * torch.ones_like(like), result)
+        for condition, choice in reversed(list(zip(conditions, choices))):
+            result = torch.where(torch.as_tensor(condition).expand_as(like), choice * torch.ones_like(like), result)
         return result
-    args = [evaluate(arg, values, like) for arg in expr.args]
-    if isinstance(expr, sp.Add):
-        return _fold(torch.add, args)
-    if isinstance(expr, sp.Mul):
-        return _fold(torch.mul, args)
-    if isinstance(expr, sp.Pow):
-        return torch.pow(args[0], args[1])
-    function = _functions().get(expr.func)
-    if function is None:
-        raise FormulaError(f"no PyTorch counterpart for {type(expr).__name__}")
-    return function(*args)
+
+    return Backend(functions=FUNCTIONS, add=torch.add, multiply=torch.mul, power=torch.pow,
+                   number=lambda value: torch.as_tensor(value, dtype=like.dtype), boolean=torch.as_tensor,
+                   select=select)
 
 
 class Formula(nn.Module):
@@ -74,7 +52,7 @@ class Formula(nn.Module):
         self.expr, self.symbol = expr, symbol
 
     def forward(self, x):
-        return evaluate(self.expr, {self.symbol: x}, x)
+        return evaluate(self.expr, {self.symbol: x}, backend(x))
 
 
 class FormulaLoss(nn.Module):
@@ -85,14 +63,14 @@ class FormulaLoss(nn.Module):
         self.expr, self.y, self.t = expr, y, t
 
     def forward(self, outputs, targets):
-        return evaluate(self.expr, {self.y: outputs, self.t: targets.to(outputs.dtype)}, outputs).mean()
+        return evaluate(self.expr, {self.y: outputs, self.t: targets.to(outputs.dtype)}, backend(outputs)).mean()
 
 
 class Sum(nn.Module):
     """``x0 + x1 + ...``"""
 
     def forward(self, *inputs):
-        return _fold(torch.add, inputs)
+        return fold(torch.add, inputs)
 
 
 class Cat(nn.Module):

@@ -2,7 +2,7 @@
 template context, PyTorch twin, FLOPs and saved form. ``LAYERS`` and ``LOSSES`` are the
 registries every stage looks kinds up in."""
 
-from .activation import Activation, ReLU, Sigmoid, Tanh, is_rectifier
+from .activation import Activation, ReLU, Sigmoid, Tanh
 from .base import LAYERS, DeclarationError, Input, Layer, ParamSpec, Partial, Symbols, register
 from .conv import Conv2D
 from .dense import Dense, Flatten
@@ -13,6 +13,6 @@ from .pool import AvgPool, GlobalAvgPool, MaxPool
 __all__ = [
     "Activation", "Add", "AvgPool", "Concat", "Conv2D", "DeclarationError", "Dense", "Flatten", "GlobalAvgPool",
     "Input", "LAYERS", "LOSSES", "Layer", "Loss", "LossFunction", "MaxPool", "MeanSquaredError", "ParamSpec",
-    "Partial", "ReLU", "Residual", "Sigmoid", "SoftmaxCrossEntropy", "Symbols", "Tanh", "is_rectifier",
+    "Partial", "ReLU", "Residual", "Sigmoid", "SoftmaxCrossEntropy", "Symbols", "Tanh",
     "register", "register_loss",
 ]

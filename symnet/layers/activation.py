@@ -148,9 +148,3 @@ class Tanh(Activation):
         import torch
 
         return torch.nn.Tanh()
-
-
-def is_rectifier(layer: Layer) -> bool:
-    """True for ReLU-like activations, which want He init (see ``Layer.rectifies``)."""
-    return layer.rectifies
-

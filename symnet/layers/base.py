@@ -183,6 +183,12 @@ class Layer:
         return parts[0](tensor)
 
     @property
+    def input_labels(self) -> list[str]:
+        """What the tensors the layer reads are called in its formulas and its C: ``x``, or
+        ``x0, x1, ...`` for a join."""
+        return ["x"] if self.arity == 1 else [f"x{slot}" for slot in range(len(self.input_shapes))]
+
+    @property
     def input_shape(self) -> Shape | None:
         """The shape of the (first) tensor the layer reads."""
         return None if self.input_shapes is None else self.input_shapes[0]
@@ -310,9 +316,6 @@ class Input(Layer):
     @classmethod
     def from_fields(cls, fields: dict, where: str):
         return cls(*fields["shape"], name=fields["name"])
-
-    def _output_shape(self) -> Shape:
-        return self.shape
 
 
 def indices(*names: str) -> tuple[sp.Symbol, ...]:

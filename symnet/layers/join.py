@@ -17,7 +17,7 @@ class _Join(Layer):
     arity = None
 
     def _bases(self) -> list[sp.IndexedBase]:
-        return [sp.IndexedBase(f"x{slot}") for slot in range(len(self.input_shapes))]
+        return [sp.IndexedBase(label) for label in self.input_labels]
 
     def _shapes(self, shapes) -> str:
         return ", ".join(f"{shape} (input {slot})" for slot, shape in enumerate(shapes))
@@ -61,12 +61,12 @@ class Add(_Join):
         return [dy] * count, {}
 
     def template_context(self, lowering) -> dict:
+        from ..lower import constant_partial
+
         symbols = lowering.step.symbols
-        e = indices("e")[0]
-        scalars = CPrinter(lowering.dtype, names={f"x{slot}": f"x{slot}[e]" for slot in range(len(symbols.partials))})
-        slopes = [scalars.doprint(partial.expr) for partial in symbols.partials]
-        if any(partial.expr.free_symbols - {e} for partial in symbols.partials):
-            raise AssertionError(f"{self.name}: an addend's partial depends on the values: {slopes}")
+        scalars = CPrinter(lowering.dtype, names={label: f"{label}[e]" for label in self.input_labels})
+        # The template scales each input's gradient by a constant: checked, not assumed.
+        slopes = [scalars.doprint(constant_partial(lowering.step, partial.of)) for partial in symbols.partials]
         return {"sum": scalars.doprint(symbols.forward), "slopes": slopes}
 
     def torch_module(self):
