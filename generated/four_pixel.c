@@ -35,6 +35,18 @@ typedef float real;
 #define SN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SN_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* How a call runs: the mode, the optimizer step, and where this thread's samples sit (the
+ * layers that depend on them, BatchNorm and Dropout, take it as their last argument). */
+typedef struct {
+    int training;          /* 1: training mode (batch statistics, dropout masks); 0: eval mode */
+    long step;             /* optimizer steps taken before this one: part of Dropout's key */
+    int offset;            /* the index in its minibatch of the chunk's first sample */
+    int first, total;      /* this thread's first sample in the chunk, and the chunk's samples */
+    int thread, threads;   /* this thread, of the threads that run the chunk */
+    real *work;            /* the work buffer: a layer's state for the chunk lives there */
+    real *buffers;         /* the running statistics */
+} sn_run;
+
 /* Where each parameter and each layer's output (_Y) and gradient (_DY) begin. */
 #define DENSE1_WEIGHT            0
 #define DENSE1_BIAS              16
@@ -737,7 +749,7 @@ const long sn_layout[29] = {96, 165888, 0, 4096, 161792, 0, 16, 20, 52, 60, 92, 
 /* Samples [first, first + count) through every layer; each layer reads and writes only
  * those samples' rows, so threads can run disjoint ranges side by side. */
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
-                          real *restrict work, int32_t *restrict index, real *restrict scratch)
+                          real *restrict work, int32_t *restrict index, real *restrict scratch, const sn_run *run)
 {
     flatten1_forward(count, x + (long)first * SN_INPUT,
         work + FLATTEN1_Y + (long)first * 4, params, index, scratch);
@@ -759,7 +771,7 @@ static void forward_range(int first, int count, const real *restrict x, const re
 static void backward_range(int first, int count, int total, const real *restrict x,
                            const int32_t *restrict targets, const real *restrict params,
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
-                           real *restrict scratch)
+                           real *restrict scratch, const sn_run *run)
 {
     (void)x;
     loss_backward(count, total, work + DENSE3_Y + (long)first * 4,
@@ -792,13 +804,15 @@ static int share(int count, int t, int threads, int *first)
     return base + (t < extra);
 }
 
-/* Forward: every layer's output, for count <= SN_BATCH samples, on up to threads threads. */
-void sn_forward(int count, const real *restrict x, const real *restrict params,
-                real *restrict work, int32_t *restrict index, int threads)
+/* Forward: every layer's output, for count <= SN_BATCH samples, on up to threads threads, in
+ * training mode or not; the samples are the minibatch's from offset on, at optimizer step step. */
+void sn_forward(int count, const real *restrict x, const real *restrict params, real *restrict buffers,
+                real *restrict work, int32_t *restrict index, int threads, int training, long step, int offset)
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        forward_range(0, count, x, params, work, index, work + SN_SCRATCH_AT);
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers};
+        forward_range(0, count, x, params, work, index, work + SN_SCRATCH_AT, &run);
         return;
     }
 #ifdef _OPENMP
@@ -810,9 +824,11 @@ void sn_forward(int count, const real *restrict x, const real *restrict params,
         t = omp_get_thread_num();
         used = omp_get_num_threads();
 #endif
+        /* every thread has a sample (threads <= count), so each reaches a layer's barriers */
         const int mine = share(count, t, used, &first);
+        const sn_run run = {training, step, offset, first, count, t, used, work, buffers};
         if (mine > 0)
-            forward_range(first, mine, x, params, work, index, work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
+            forward_range(first, mine, x, params, work, index, work + SN_SCRATCH_AT + (long)t * SN_SCRATCH, &run);
     }
 }
 
@@ -828,11 +844,12 @@ double sn_loss(int count, int total, const real *restrict work, const int32_t *r
  * order, into its own share of grads: results do not depend on timing. */
 void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
                  const real *restrict params, real *restrict work, const int32_t *restrict index,
-                 real *restrict grads, real *restrict thread_grads, int threads)
+                 real *restrict grads, real *restrict thread_grads, int threads, int training, long step, int offset)
 {
     threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
     if (threads == 1) {
-        backward_range(0, count, total, x, targets, params, work, index, grads, work + SN_SCRATCH_AT);
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL};
+        backward_range(0, count, total, x, targets, params, work, index, grads, work + SN_SCRATCH_AT, &run);
         return;
     }
 #ifdef _OPENMP
@@ -848,9 +865,10 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
         if (t > 0)
             memset(own, 0, sizeof(real) * SN_PARAMS);
         const int mine = share(count, t, used, &first);
+        const sn_run run = {training, step, offset, first, count, t, used, work, NULL};
         if (mine > 0)
             backward_range(first, mine, total, x, targets, params, work, index, own,
-                           work + SN_SCRATCH_AT + (long)t * SN_SCRATCH);
+                           work + SN_SCRATCH_AT + (long)t * SN_SCRATCH, &run);
         if (used > 1) {
 #ifdef _OPENMP
             #pragma omp barrier
@@ -891,14 +909,17 @@ void sn_sgd(real *restrict params, const real *restrict grads, real *restrict ve
 /* Minibatch SGD over count samples, in one call: minibatches of batch_size samples, taken
  * in the order order[0], order[1], ... (or 0, 1, ... when order is NULL), each through
  * forward, loss, backward and sn_sgd, its loss written to losses[step]. A minibatch larger
- * than SN_BATCH is walked in chunks whose gradients add up to the whole minibatch's mean.
+ * than SN_BATCH is walked in chunks whose gradients add up to the whole minibatch's mean
+ * (the caller keeps a model whose layers couple the samples, BatchNorm, to one chunk per
+ * minibatch in training mode). Step s is optimizer step first_step + s (Dropout's key).
  * Ordered samples are gathered into staging_x and staging_targets (SN_BATCH samples each).
  * grads must be 0 on entry; each step clears them as it uses them, so they are 0 on return. */
 void sn_train(int count, int batch_size, const int32_t *restrict order, const real *restrict x,
               const int32_t *restrict targets, real *restrict params, real *restrict grads,
               real *restrict velocity, real *restrict work, int32_t *restrict index, real *restrict thread_grads,
               real *restrict staging_x, int32_t *restrict staging_targets,
-              double lr, double momentum, double weight_decay, int threads, double *restrict losses)
+              double lr, double momentum, double weight_decay, int threads, double *restrict losses,
+              real *restrict buffers, int training, long first_step)
 {
     for (int start = 0, step = 0; start < count; start += batch_size, step++) {
         const int size = SN_MIN(batch_size, count - start);
@@ -917,9 +938,10 @@ void sn_train(int count, int batch_size, const int32_t *restrict order, const re
                 chunk_x = staging_x;
                 chunk_targets = staging_targets;
             }
-            sn_forward(chunk, chunk_x, params, work, index, threads);
+            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, training, first_step + step, done);
             loss += sn_loss(chunk, size, work, chunk_targets);
-            sn_backward(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads);
+            sn_backward(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,
+                        training, first_step + step, done);
         }
         sgd(params, grads, velocity, lr, momentum, weight_decay, 1);
         losses[step] = loss;

@@ -95,7 +95,10 @@ def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
     loss_context = {**loss.template_context(derivation.loss, dtype), "comments": loss.comments(derivation.loss),
                     "target_type": loss.target_type, "targets_per_sample": loss.targets_per_sample}
     loss_context["code"] = env.get_template(f"layers/{loss.template}.c.j2").render(**loss_context, dtype=dtype)
+    # C helpers the kinds call (a barrier, the keyed generator), each emitted once, in order.
+    helpers = list(dict.fromkeys(helper for step in derivation.layers for helper in step.layer.helpers))
     context = {
+        "helpers": helpers, "updates": [layer.name for layer in model.layers if layer.buffer_specs()],
         "model": model, "graph": model.graph, "version": __version__, "dtype": dtype, "ctype": DTYPES[dtype][0],
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context, "gemm": GEMM,
         "min_share": min_share(model), "calls": calls(model.graph), "output": model.graph.output.upper(),

@@ -9,7 +9,9 @@ Buffers: ``params`` (and ``grads``, laid out alike) hold every parameter in PyTo
 layout; ``work`` holds, for each layer, its output ``y`` and then d loss / d ``y`` for a
 compiled batch, and past them each thread's scratch room (the matrix multiply's packed
 blocks and a layer's own room, such as a convolution's im2col columns); ``index`` holds
-int32 values a layer keeps between forward and backward (a max pool's argmax).
+int32 values a layer keeps between forward and backward (a max pool's argmax);
+``buffers`` holds the running statistics (BatchNorm's), and a layer's state in work (its
+statistics of the chunk, shared by the threads) sits after the tensors.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ class Layout:
 
     params: dict = field(default_factory=dict)   # param name -> (offset, shape)
     tensors: dict = field(default_factory=dict)  # layer name -> Place of its output
+    buffers: dict = field(default_factory=dict)  # running statistic's name -> (offset, shape), in buffers
+    states: dict = field(default_factory=dict)   # layer name -> offset in work of its state (Layer.state_size)
+    buffer_size: int = 0
     scratch: int = 0       # offset in work of each thread's scratch room
     scratch_size: int = 0  # that room for one thread; thread t's starts at scratch + t * scratch_size
     param_size: int = 0
@@ -54,6 +59,8 @@ class Layout:
             named += [(f"{name.upper()}_Y", place.value), (f"{name.upper()}_DY", place.grad)]
             if place.index is not None:
                 named.append((f"{name.upper()}_ARGMAX", place.index))
+        named += [(f"{name.upper()}_STATE", offset) for name, offset in self.states.items()]
+        named += [(name.replace(".", "_").upper(), offset) for name, (offset, _) in self.buffers.items()]
         return named
 
     def numbers(self) -> list[int]:
@@ -62,6 +69,8 @@ class Layout:
         values += [offset for offset, _ in self.params.values()]
         for place in self.tensors.values():
             values += [place.value, place.grad, -1 if place.index is None else place.index]
+        if self.states or self.buffers:   # only then: the layout of other models stays as it was
+            values += [self.buffer_size, *(offset for offset, _ in self.buffers.values()), *self.states.values()]
         return values
 
     @classmethod
@@ -69,7 +78,7 @@ class Layout:
         """The layout a compiled module exports (:meth:`numbers`), named after ``model``'s graph."""
         specs, nodes = model.param_specs(), model.graph.nodes
         expected = 5 + len(specs) + 3 * len(nodes)
-        numbers = [int(numbers[k]) for k in range(expected)]
+        exported, numbers = numbers, [int(numbers[k]) for k in range(expected)]
         layout = cls(param_size=numbers[0], work_size=numbers[1], index_size=numbers[2], scratch=numbers[3],
                      scratch_size=numbers[4])
         layout.params = {spec.name: (numbers[5 + k], spec.shape) for k, spec in enumerate(specs)}
@@ -77,6 +86,13 @@ class Layout:
         for k, node in enumerate(nodes):
             value, grad, index = numbers[at + 3 * k:at + 3 * k + 3]
             layout.tensors[node.name] = Place(value, grad, None if index < 0 else index)
+        buffers, stateful = model.buffer_specs(), [node.name for node in nodes if node.layer.state_size()]
+        if buffers or stateful:
+            at += 3 * len(nodes)
+            extra = [int(exported[k]) for k in range(at, at + 1 + len(buffers) + len(stateful))]
+            layout.buffer_size = extra[0]
+            layout.buffers = {spec.name: (extra[1 + k], spec.shape) for k, spec in enumerate(buffers)}
+            layout.states = dict(zip(stateful, extra[1 + len(buffers):]))
         return layout
 
 
@@ -94,6 +110,13 @@ def plan(model, batch: int) -> Layout:
             place.index = layout.index_size
             layout.index_size += batch * layer.index_size()
         layout.tensors[layer.name] = place
+    for layer in model.layers:   # shared by the threads, for the whole chunk (BatchNorm's statistics)
+        if layer.state_size():
+            layout.states[layer.name] = layout.work_size
+            layout.work_size += layer.state_size()
+    for spec in model.buffer_specs():
+        layout.buffers[spec.name] = (layout.buffer_size, spec.shape)
+        layout.buffer_size += spec.size
     layout.scratch = layout.work_size
     layout.scratch_size = PACKS + max((layer.scratch_size() for layer in model.layers), default=0)
     layout.work_size += layout.scratch_size  # for one thread; a net with more threads allocates more

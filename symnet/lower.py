@@ -74,8 +74,10 @@ def _node_context(step, graph, dtype: str) -> dict:
         context["bias"] = values.doprint(symbols.bias)
     for partial in symbols.partials:
         key = ("input" if layer.arity == 1 else f"input{partial.of}") if isinstance(partial.of, int) else partial.of
-        context[f"{key}_partial"] = values.doprint(partial.expr)
         context[f"{key}_partial_text"] = comment(text(partial.expr))
+        if not layer.prints_partials:   # sums over the batch: the kind prints its own
+            continue
+        context[f"{key}_partial"] = values.doprint(partial.expr)
         context[f"{key}_at"] = grads.doprint(partial.factor)
         if key == "input":
             context["pixel"] = values.doprint(partial.factor)
@@ -134,10 +136,11 @@ def calls(graph) -> list[dict]:
         y, dy = _tensor(graph, node.name, "Y"), _tensor(graph, node.name, "DY")
         index = f"index + {node.name.upper()}_ARGMAX + (long)first * {layer.index_size()}" \
             if layer.index_size() else "index"
+        run = ", run" if layer.uses_run else ""   # the mode, step and threads (sn_run)
         out.append({
             "name": node.name,
-            "forward": f"{node.name}_forward(count, {', '.join(reads)},\n        {y}, params, {index}, scratch);",
+            "forward": f"{node.name}_forward(count, {', '.join(reads)},\n        {y}, params, {index}, scratch{run});",
             "backward": f"{node.name}_backward(count, {', '.join(reads)},\n        {y}, {dy},\n        "
-                        f"{', '.join(grads)}, params, grads, {index}, scratch);",
+                        f"{', '.join(grads)}, params, grads, {index}, scratch{run});",
         })
     return out

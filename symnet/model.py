@@ -114,6 +114,40 @@ class Model:
         """Every parameter in layer order, weight before bias."""
         return [spec for layer in self.layers for spec in layer.param_specs()]
 
+    def buffer_specs(self) -> list:
+        """Every running statistic (BatchNorm's ``running_mean``, ``running_var``), in layer order."""
+        return [spec for layer in self.layers for spec in layer.buffer_specs()]
+
+    def init_buffers(self) -> dict[str, np.ndarray]:
+        """Fresh running statistics (float64): PyTorch's start, means 0 and variances 1."""
+        return {spec.name: np.full(spec.shape, float(spec.fill)) for spec in self.buffer_specs()}
+
+    def check_buffers(self, buffers: dict) -> dict[str, np.ndarray]:
+        """``buffers`` checked against the model's running statistics: every name, right shapes,
+        finite, and variances not negative."""
+        if not isinstance(buffers, dict):
+            raise TypeError(f"buffers: expected a dict of arrays, got {type(buffers).__name__}")
+        expected = [spec.name for spec in self.buffer_specs()]
+        missing, extra = [n for n in expected if n not in buffers], [n for n in buffers if n not in expected]
+        if missing or extra:
+            raise ValueError(f"buffers: missing {missing}, unexpected {extra}; expected {expected}")
+        checked = {}
+        for spec in self.buffer_specs():
+            value = np.asarray(buffers[spec.name])
+            if value.dtype.kind not in "biuf" or value.shape != spec.shape:
+                raise ValueError(f"buffers: {spec.name} must be numbers of shape {spec.shape}, got {value.dtype} "
+                                 f"of shape {value.shape}")
+            if not np.isfinite(value).all() or (spec.role == "running_var" and (value < 0).any()):
+                raise ValueError(f"buffers: {spec.name} contains NaN, infinity"
+                                 f"{' or a negative variance' if spec.role == 'running_var' else ''}")
+            checked[spec.name] = value
+        return checked
+
+    @property
+    def couples_samples(self) -> list:
+        """The layers whose output for one sample depends on the others' in training mode."""
+        return [layer for layer in self.layers if layer.couples_samples]
+
     @property
     def param_count(self) -> int:
         return sum(spec.size for spec in self.param_specs())
@@ -145,7 +179,9 @@ class Model:
             rectified = bool(readers) and all(reader.layer.rectifies for reader, _ in readers)
             rng = np.random.default_rng([seed, position])
             for spec in node.layer.param_specs():
-                if spec.role == "bias":
+                if spec.fill is not None:
+                    params[spec.name] = np.full(spec.shape, float(spec.fill))
+                elif spec.role == "bias":
                     params[spec.name] = np.zeros(spec.shape)
                 elif rectified:
                     params[spec.name] = rng.normal(0.0, np.sqrt(2.0 / spec.fan_in), spec.shape)
@@ -239,6 +275,9 @@ class Model:
                 lines.append("-" * len(lines[0]))
         itemsize = np.dtype(dtype).itemsize
         lines.append(f"total parameters: {self.param_count:,} ({show_bytes(self.param_count * itemsize)} as {dtype})")
+        running = sum(spec.size for spec in self.buffer_specs())
+        if running:
+            lines.append(f"running statistics: {running:,} values, not trained by gradients (net.buffers)")
         lines.append(f"buffers for {compiled_batch(batch, dtype, threads)}: "
                      f"{show_bytes(buffer_bytes(self, batch, dtype, threads))}")
         return "\n".join(lines)

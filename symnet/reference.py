@@ -5,23 +5,48 @@ It shares only the declaration (the graph) with the compiler. Layer mechanics
 layer kind; activations are evaluated from their SymPy formulas and their derived
 derivatives. Backward walks the graph in reverse and sums, for a tensor that several
 layers read, what each sends back. Everything runs in float64.
+
+Like the compiled net it has a mode (``train()``, ``eval()``, ``training``), running
+statistics (``buffers``) that its steps keep, and a step count that keys Dropout's masks.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .layers.base import RunState
 from .model import Model
 
 
 class Reference:
     """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``."""
 
-    def __init__(self, model: Model, params: dict | None = None):
+    def __init__(self, model: Model, params: dict | None = None, buffers: dict | None = None):
         if not isinstance(model, Model):
             raise TypeError(f"model: expected a sn.Model or sn.Sequential, got {type(model).__name__}")
         self.model = model
         self.params = model.init_params() if params is None else params
+        self.buffers = model.init_buffers() if buffers is None else buffers
+        self.training = True
+        self.step_count = 0
+
+    @property
+    def buffers(self) -> dict[str, np.ndarray]:
+        """The running statistics (BatchNorm's), by name."""
+        return {name: value.copy() for name, value in self._buffers.items()}
+
+    @buffers.setter
+    def buffers(self, value: dict) -> None:
+        self._buffers = {name: array.astype(np.float64) for name, array in self.model.check_buffers(value).items()}
+
+    def train(self, mode: bool = True) -> "Reference":
+        """Training mode (the default), as the compiled net's; returns the reference."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> "Reference":
+        """Eval mode: BatchNorm uses its running statistics and Dropout is the identity."""
+        return self.train(False)
 
     @property
     def params(self) -> dict[str, np.ndarray]:
@@ -32,19 +57,30 @@ class Reference:
         checked = self.model.check_params(value)
         self._params = {name: array.astype(np.float64) for name, array in checked.items()}
 
-    def _run(self, x) -> tuple[dict[str, np.ndarray], dict]:
-        """Every tensor's value by name, and what each layer keeps for backward."""
+    def _run(self, x, training: bool | None = None, update: bool = False) -> tuple[dict[str, np.ndarray], dict]:
+        """Every tensor's value by name, and what each layer keeps for backward; in the
+        reference's mode unless ``training`` says; with ``update``, the running statistics
+        are updated as a training step updates them."""
         graph = self.model.graph
+        run = RunState(self.training if training is None else training, self.step_count, self._buffers, update)
         values = {graph.input_name: self.model.check_inputs(x)}
         saved = {}
         for node in graph.nodes:
-            values[node.name], saved[node.name] = node.layer.evaluate([values[name] for name in node.inputs],
-                                                                      self._params)
+            inputs = [values[name] for name in node.inputs]
+            values[node.name], saved[node.name] = node.layer.evaluate(inputs, self._params, run) \
+                if node.layer.uses_run else node.layer.evaluate(inputs, self._params)
+        if update and run.training:
+            self._buffers.update(run.updates)
         return values, saved
 
     def forward(self, x) -> np.ndarray:
         """The outputs before the loss (logits), shape ``(n, *output_shape)``."""
         return self._run(x)[0][self.model.graph.output]
+
+    def predict(self, x) -> np.ndarray:
+        """Class indices for a classifier, the outputs otherwise; in eval mode."""
+        z = self._run(x, training=False)[0][self.model.graph.output]
+        return z.argmax(axis=1) if self.model.loss.classifies else z
 
     def activations(self, x) -> list[np.ndarray]:
         """The output of every layer after the Input, in order."""
@@ -56,10 +92,10 @@ class Reference:
         z = self.forward(x)
         return self.model.loss.value(z, self.model.loss.targets(y, len(z)))
 
-    def _backward(self, x, y) -> tuple[dict, dict]:
+    def _backward(self, x, y, update: bool = False) -> tuple[dict, dict]:
         """Every parameter's gradient, and every tensor's (d loss / d it), by name."""
         graph = self.model.graph
-        values, saved = self._run(x)
+        values, saved = self._run(x, update=update)
         z = values[graph.output]
         deltas = {graph.output: self.model.loss.gradient(z, self.model.loss.targets(y, len(z)))}
         grads = {}
@@ -80,8 +116,10 @@ class Reference:
         return [deltas[layer.name] for layer in self.model.layers]
 
     def step(self, x, y, lr: float = 0.01) -> float:
-        """One step of plain gradient descent; returns the loss before it."""
+        """One step of plain gradient descent in the reference's mode (updating the running
+        statistics in training mode); returns the loss before it."""
         loss = self.loss(x, y)
-        for name, grad in self.gradients(x, y).items():
+        for name, grad in self._backward(x, y, update=True)[0].items():
             self._params[name] = self._params[name] - lr * grad
+        self.step_count += 1
         return loss

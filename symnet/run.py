@@ -39,11 +39,12 @@ class CompiledNet(Training):
     """
 
     def __init__(self, model: Model, batch: int = 64, dtype: str = "float32", params: dict | None = None,
-                 sanitize: bool = False, threads: int | None = None):
+                 sanitize: bool = False, threads: int | None = None, buffers: dict | None = None):
         if not isinstance(model, Model):
             raise TypeError(f"model: expected a sn.Model or sn.Sequential, got {type(model).__name__}")
         self.model = model
         self.dtype = dtype
+        running = model.init_buffers() if buffers is None else buffers   # the name buffers is taken below
         self._emitted: Emitted | None = None
         check_settings(dtype, batch)
         self.batch = int(batch)
@@ -77,11 +78,15 @@ class CompiledNet(Training):
         self._work, self._thread_grads, self._index = buffers["work"], buffers["thread_grads"], buffers["index"]
         self._staging_x, self._staging_targets = buffers["staging_x"], buffers["staging_targets"]
         self._flat_before, self._velocity_before = buffers["params_before"], buffers["velocity_before"]
+        self._buffers, self._buffers_before = buffers["buffers"], buffers["buffers_before"]
         # The buffers never move, so their C pointers are made once (a step at batch 1 is
         # short enough that making them on every call would show).
         self._c = {name: self._pointer(array) for name, array in buffers.items() if not name.endswith("_before")}
         self._lock = threading.Lock()  # the buffers belong to one call at a time
         self.params = params
+        self.buffers = running
+        self.training = True   # the mode: see train() and eval()
+        self.step_count = 0    # optimizer steps taken: part of Dropout's key
 
     # -- inspection -----------------------------------------------------------------
     @property
@@ -136,6 +141,52 @@ class CompiledNet(Training):
         self._velocity[:] = 0
         self._steps_since_copy = None  # step's copy of the weights is of other weights
 
+    @property
+    def buffers(self) -> dict[str, np.ndarray]:
+        """A copy of every running statistic (BatchNorm's ``<layer>.running_mean`` and
+        ``running_var``): kept by training steps, used in eval mode, saved with the weights."""
+        return {name: self._buffers[offset:offset + math.prod(shape)].reshape(shape).copy()
+                for name, (offset, shape) in self.layout.buffers.items()}
+
+    @buffers.setter
+    def buffers(self, value: dict) -> None:
+        checked = self.model.check_buffers(value)
+        for name, (offset, shape) in self.layout.buffers.items():
+            with np.errstate(over="ignore"):
+                cast = checked[name].astype(self._np)
+            if not np.isfinite(cast).all():
+                raise ValueError(f"buffers: {name} does not fit in {self.dtype} (it overflows to infinity)")
+            self._buffers[offset:offset + math.prod(shape)] = cast.reshape(-1)
+        self._steps_since_copy = None  # step's copy is of other statistics
+
+    # -- the mode --------------------------------------------------------------------
+    def train(self, mode: bool = True) -> "CompiledNet":
+        """Training mode (the default): BatchNorm normalizes with the minibatch's statistics
+        and Dropout drops. ``forward``, ``activations``, ``loss``, ``gradients``, ``deltas`` and
+        ``step`` follow the mode; ``predict`` and ``evaluate`` always run in eval mode, and
+        ``fit`` trains in training mode and validates in eval mode. Returns the net."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> "CompiledNet":
+        """Eval mode: BatchNorm uses its running statistics and Dropout is the identity."""
+        return self.train(False)
+
+    def _minibatch(self, count: int, training: bool) -> None:
+        """The chunk rule: in training mode a layer that couples the samples (BatchNorm) needs
+        the whole minibatch in one chunk, so at most the compiled batch, and more than one
+        value per channel; a ValueError naming the layer otherwise."""
+        if not training:
+            return
+        for layer in self.model.couples_samples:
+            if count > self.batch:
+                raise ValueError(f"{layer.label}: in training mode its statistics span the whole minibatch, which the "
+                                 f"C holds only within one compiled batch: at most {self.batch} samples per minibatch, "
+                                 f"got {count}; compile a larger batch, or use eval mode (net.eval())")
+            if layer.values_per_channel(count) < 2:
+                raise ValueError(f"{layer.label}: in training mode each channel needs more than one value in the "
+                                 f"minibatch to normalize, got {count} sample of {layer.pixels} value per channel")
+
     # -- the calls into C ------------------------------------------------------------
     # The C type of each NumPy dtype passed to C.
     _CTYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t"}
@@ -160,10 +211,13 @@ class CompiledNet(Training):
         for start in range(0, count, self.batch):
             yield start, min(self.batch, count - start)
 
-    def _forward_chunk(self, x: np.ndarray, start: int, count: int) -> None:
+    def _forward_chunk(self, x: np.ndarray, start: int, count: int, training: bool, offset: int | None = None) -> None:
+        """Forward for ``x[start:start + count]``; ``offset`` (default ``start``) is the index of
+        its first sample within the call's samples, which (with the step) keys Dropout's masks."""
         c = self._c
-        self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), c["params"], c["work"], c["index"],
-                                  self.threads)
+        self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), c["params"], c["buffers"], c["work"],
+                                  c["index"], self.threads, training, self.step_count,
+                                  start if offset is None else offset)
 
     def _held(self, name: str, count: int, gradient: bool = False) -> np.ndarray:
         """The ``count`` samples of tensor ``name`` in work: its value, or with ``gradient``
@@ -200,34 +254,39 @@ class CompiledNet(Training):
         for first in range(0, len(x), size):
             yield first, self.model.check_inputs(x[first:first + size], self._np, argument)
 
-    def _forwards(self, x: np.ndarray):
+    def _forwards(self, x: np.ndarray, training: bool):
         """Forward passes over ``x``, a compiled batch at a time: yields ``(start, count)`` while
         those samples' outputs are in work. The caller holds the lock."""
+        self._minibatch(len(x), training)
         for first, block in self._blocks(x):
             for start, count in self._chunks(len(block)):
-                self._forward_chunk(block, start, count)
+                self._forward_chunk(block, start, count, training, first + start)
                 yield first + start, count
             del block  # one block at a time: not held while the next is converted
 
     def _accumulate(self, x: np.ndarray, targets: np.ndarray) -> float:
         """Add every chunk's gradients into the (zero) gradients; returns the loss of the mean."""
+        self._minibatch(len(x), self.training)
         return sum(self._accumulate_chunk(x, targets, start, count, len(x)) for start, count in self._chunks(len(x)))
 
     def _accumulate_chunk(self, x: np.ndarray, targets: np.ndarray, start: int, count: int, total: int) -> float:
-        """Forward and backward for one chunk of a mean over ``total``; returns its share of the loss."""
+        """Forward and backward for one chunk of a mean over ``total``, in the net's mode;
+        returns its share of the loss."""
         lib, c = self.built.lib, self._c
-        self._forward_chunk(x, start, count)
+        self._forward_chunk(x, start, count, self.training)
         t = self._pointer(targets[start:start + count])
         loss = lib.sn_loss(count, total, c["work"], t)
         lib.sn_backward(count, total, self._pointer(x[start:start + count]), t, c["params"], c["work"], c["index"],
-                        c["grads"], c["thread_grads"], self.threads)
+                        c["grads"], c["thread_grads"], self.threads, self.training, self.step_count, start)
         return loss
 
     def _train(self, x: np.ndarray, targets: np.ndarray, order: np.ndarray | None, batch_size: int,
-               lr: float, momentum: float, weight_decay: float) -> np.ndarray:
+               lr: float, momentum: float, weight_decay: float, training: bool = True) -> np.ndarray:
         """SGD steps in one call into C: minibatches of ``batch_size`` of the samples
-        ``x[order]`` (``x`` when ``order`` is None); returns each minibatch's loss. The caller
-        holds the lock, and checks the result (see training.Training)."""
+        ``x[order]`` (``x`` when ``order`` is None), in training mode or not, counted in
+        ``step_count``; returns each minibatch's loss. The caller holds the lock, checks the
+        minibatches against the chunk rule (:meth:`_minibatch`) and the result (see
+        training.Training)."""
         count = len(x) if order is None else len(order)
         losses = np.empty(-(-count // batch_size))
         c = self._c
@@ -235,7 +294,8 @@ class CompiledNet(Training):
             count, batch_size, self.built.ffi.NULL if order is None else self._pointer(order),
             self._pointer(x), self._pointer(targets), c["params"], c["grads"],
             c["velocity"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
-            lr, momentum, weight_decay, self.threads, self._pointer(losses))
+            lr, momentum, weight_decay, self.threads, self._pointer(losses), c["buffers"], training, self.step_count)
+        self.step_count += len(losses)
         return losses
 
     # -- the contract's calls --------------------------------------------------------
@@ -247,7 +307,7 @@ class CompiledNet(Training):
         x = self.model.check_input_shape(x)
         outputs = np.empty((len(x), *self.model.output_shape), self._np)
         with self._lock:
-            for start, count in self._forwards(x):
+            for start, count in self._forwards(x, self.training):
                 outputs[start:start + count] = self._held(self.model.graph.output, count)
         return outputs
 
@@ -255,16 +315,17 @@ class CompiledNet(Training):
         """The output of every layer after the Input, in order."""
         x = self.model.check_inputs(x, self._np)
         outputs = [np.empty((len(x), *layer.output_shape), self._np) for layer in self.model.layers]
+        self._minibatch(len(x), self.training)
         with self._lock:
             for start, count in self._chunks(len(x)):
-                self._forward_chunk(x, start, count)
+                self._forward_chunk(x, start, count, self.training)
                 for layer, out in zip(self.model.layers, outputs):
                     out[start:start + count] = self._held(layer.name, count)
         return outputs
 
     def loss(self, x, y) -> float:
-        """The batch-mean loss of inputs ``x`` against targets ``y``."""
-        return self._evaluate(x, y, accuracy=False)["loss"]
+        """The batch-mean loss of inputs ``x`` against targets ``y``, in the net's mode."""
+        return self._evaluate(x, y, accuracy=False, training=self.training)["loss"]
 
     def gradients(self, x, y) -> dict[str, np.ndarray]:
         """``d loss / d parameter`` for every parameter, over all samples."""
@@ -280,6 +341,7 @@ class CompiledNet(Training):
         """``d loss / d output`` of every layer, in order: what backward passes along."""
         x, targets = self._batch(x, y)
         deltas = [np.empty((len(x), *layer.output_shape), self._np) for layer in self.model.layers]
+        self._minibatch(len(x), self.training)
         with self._lock:
             try:
                 for start, count in self._chunks(len(x)):
@@ -291,27 +353,31 @@ class CompiledNet(Training):
         return deltas
 
     def predict(self, x) -> np.ndarray:
-        """Class indices for a classifier; the outputs themselves otherwise."""
-        if not self.model.loss.classifies:
-            return self.forward(x)
+        """Class indices for a classifier; the outputs themselves otherwise; in eval mode."""
         x = self.model.check_input_shape(x)
+        if not self.model.loss.classifies:
+            outputs = np.empty((len(x), *self.model.output_shape), self._np)
+            with self._lock:
+                for start, count in self._forwards(x, False):
+                    outputs[start:start + count] = self._held(self.model.graph.output, count)
+            return outputs
         labels = np.empty(len(x), np.intp)
         with self._lock:
-            for start, count in self._forwards(x):
+            for start, count in self._forwards(x, False):
                 labels[start:start + count] = self._held(self.model.graph.output, count).argmax(axis=1)
         return labels
 
     def evaluate(self, x, y) -> dict[str, float]:
-        """``{"loss": ..., "accuracy": ...}`` (accuracy for classifiers only), in one pass."""
-        return self._evaluate(x, y, accuracy=self.model.loss.classifies)
+        """``{"loss": ..., "accuracy": ...}`` (accuracy for classifiers only), in one pass, in eval mode."""
+        return self._evaluate(x, y, accuracy=self.model.loss.classifies, training=False)
 
-    def _evaluate(self, x, y, accuracy: bool) -> dict[str, float]:
+    def _evaluate(self, x, y, accuracy: bool, training: bool) -> dict[str, float]:
         x = self.model.check_input_shape(x)
         targets = self._targets(y, len(x))
         self._count(len(x))
         loss, correct = 0.0, 0
         with self._lock:
-            for start, count in self._forwards(x):
+            for start, count in self._forwards(x, training):
                 chunk = targets[start:start + count]
                 loss += self.built.lib.sn_loss(count, len(x), self._c["work"], self._pointer(chunk))
                 if accuracy:
@@ -335,14 +401,16 @@ def default_threads() -> int:
 
 
 def compile(model: Model, batch: int = 64, dtype: str = "float32", params: dict | None = None,
-            sanitize: bool = False, threads: int | None = None) -> CompiledNet:
+            sanitize: bool = False, threads: int | None = None, buffers: dict | None = None) -> CompiledNet:
     """Emit, compile (or load from the cache) and return ``model`` as a :class:`CompiledNet`.
 
     ``batch`` is how many samples the C handles per call (any number may be passed);
     ``dtype`` is ``"float32"`` or ``"float64"``; ``params`` default to
-    ``model.init_params()``; ``threads`` (default: all cores) split each batch's samples.
+    ``model.init_params()``; ``threads`` (default: all cores) split each batch's samples;
+    ``buffers`` (running statistics) default to ``model.init_buffers()``.
     """
-    return CompiledNet(model, batch=batch, dtype=dtype, params=params, sanitize=sanitize, threads=threads)
+    return CompiledNet(model, batch=batch, dtype=dtype, params=params, sanitize=sanitize, threads=threads,
+                       buffers=buffers)
 
 
 def load(path, batch: int | None = None, dtype: str | None = None) -> CompiledNet:
@@ -352,11 +420,13 @@ def load(path, batch: int | None = None, dtype: str | None = None) -> CompiledNe
     A file that is not exactly what ``save`` writes raises one ValueError naming the file and
     the field (see :func:`symnet.saving.read_net`); nothing in it is evaluated as code.
     """
-    header, model, params = read_net(path)
+    header, model, params, buffers = read_net(path)
     batch = header["batch"] if batch is None else batch
     dtype = header["dtype"] if dtype is None else dtype
     try:
-        return compile(model, batch=batch, dtype=dtype, params=params)
+        net = compile(model, batch=batch, dtype=dtype, params=params, buffers=buffers)
+        net.step_count = header.get("step_count", 0)
+        return net
     except CacheError:
         raise    # about the cache, not the file
     except ValueError as error:  # the weights (NaN, overflowing the dtype), or the settings asked for

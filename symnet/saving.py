@@ -33,7 +33,7 @@ MAX_LAYERS = 1000
 MAX_INPUTS = 64   # tensors one layer reads
 # Each kind's saved form is its FIELDS: its constructor's arguments and the JSON type of
 # each: "int", "pair" (two ints), "shape" (1 to 8 ints), "bool", "name" (a name or null),
-# "formula" (srepr text), "function" (a name).
+# "formula" (srepr text), "function" (a name), "number" (a finite int or float).
 
 
 class _Malformed(ValueError):
@@ -53,6 +53,7 @@ def _check(value, kind: str, where: str):
         "name": lambda: value is None or is_name(value),
         "function": lambda: is_name(value),
         "formula": lambda: isinstance(value, str) and 0 < len(value) <= 100_000,
+        "number": lambda: isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value),
     }[kind]()
     if not ok:
         shown = repr(value)
@@ -136,9 +137,13 @@ def _build(item, kinds: dict, where: str, extra_fields=()):
 
 
 def save(net, path) -> None:
-    """Store ``net``'s declaration, compiled settings and weights in ``path`` (.npz)."""
+    """Store ``net``'s declaration, compiled settings, weights, running statistics and step
+    count in ``path`` (.npz)."""
     header = {"format": FORMAT, "model": model_to_dict(net.model), "batch": net.batch, "dtype": net.dtype}
+    if net.step_count:   # read as 0 when absent, so a file without steps is as it was
+        header["step_count"] = net.step_count
     arrays = {f"param:{name}": value for name, value in net.params.items()}
+    arrays.update({f"buffer:{name}": value for name, value in net.buffers.items()})
     write_atomically(path, lambda file: np.savez(file, header=np.array(json.dumps(header)), **arrays))
 
 
@@ -161,8 +166,9 @@ def _array(archive: zipfile.ZipFile, member: str) -> np.ndarray:
         return np.lib.format.read_array(file, allow_pickle=False)
 
 
-def _read(path) -> tuple[dict, Model, dict]:
-    """The header, the model and the parameter arrays of a saved file, every part checked."""
+def _read(path) -> tuple[dict, Model, dict, dict]:
+    """The header, the model, the parameter and the running-statistic arrays of a saved file,
+    every part checked."""
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -178,32 +184,37 @@ def _read(path) -> tuple[dict, Model, dict]:
         for member in members:
             if member == "header.npy":
                 continue
-            if not (member.startswith("param:") and member.endswith(".npy")):
+            kind = member.partition(":")[0]
+            if kind not in ("param", "buffer") or not member.endswith(".npy"):
                 raise _Malformed(f"{member[:80]!r}: unexpected member")
-            declared[member[len("param:"):-len(".npy")]] = (member, *_array_header(archive, member))
+            declared[kind, member[len(kind) + 1:-len(".npy")]] = (member, *_array_header(archive, member))
         try:
             header = json.loads(str(_array(archive, "header.npy")), parse_constant=_no_constant)
         except (ValueError, RecursionError) as error:
             raise _Malformed(f"header: not valid JSON ({type(error).__name__})") from None
         _check_header(header)
         model = model_from_dict(header["model"])
-        specs = {spec.name: spec for spec in model.param_specs()}
-        for name, (member, shape, dtype) in declared.items():
-            if name not in specs:
-                raise _Malformed(f"param:{name[:60]}: not a parameter of the model")
-            if shape != specs[name].shape or dtype.kind != "f" or dtype.itemsize not in (4, 8):
-                raise _Malformed(f"param:{name}: expected float32 or float64 of shape {specs[name].shape}, "
+        specs = {("param", spec.name): spec for spec in model.param_specs()}
+        specs.update({("buffer", spec.name): spec for spec in model.buffer_specs()})
+        for (kind, name), (member, shape, dtype) in declared.items():
+            if (kind, name) not in specs:
+                raise _Malformed(f"{kind}:{name[:60]}: not a {'parameter' if kind == 'param' else 'running statistic'} "
+                                 "of the model")
+            if shape != specs[kind, name].shape or dtype.kind != "f" or dtype.itemsize not in (4, 8):
+                raise _Malformed(f"{kind}:{name}: expected float32 or float64 of shape {specs[kind, name].shape}, "
                                  f"got {dtype} of shape {shape}")
-        missing = [name for name in specs if name not in declared]
-        if missing:
-            raise _Malformed(f"params: missing {missing}")
+        for kind in ("param", "buffer"):
+            missing = [name for key, name in specs if key == kind and (key, name) not in declared]
+            if missing:
+                raise _Malformed(f"{kind}s: missing {missing}")
         # A deflated member can be tiny and still declare gigabytes: add them up first.
         needed = sum(math.prod(shape) * dtype.itemsize for _, shape, dtype in declared.values())
         memory = physical_memory()
         if memory is not None and needed > memory // 2:
             raise _Malformed(f"params: {show_bytes(needed)}, more than half of this machine's memory")
-        params = {name: _array(archive, member) for name, (member, _, _) in declared.items()}
-    return header, model, params
+        arrays = {key: _array(archive, member) for key, (member, _, _) in declared.items()}
+    return header, model, *({name: value for (key, name), value in arrays.items() if key == kind}
+                             for kind in ("param", "buffer"))
 
 
 def _no_constant(name: str):
@@ -215,17 +226,21 @@ def _check_header(header) -> None:
         raise _Malformed("header: expected an object")
     if header.get("format") not in (FORMAT, CHAIN_FORMAT):
         raise _Malformed(f"header.format: unknown format {header.get('format')!r:.60}")
-    if set(header) != {"format", "model", "batch", "dtype"}:
-        raise _Malformed(f"header: expected the fields format, model, batch and dtype, got {sorted(header)!r:.120}")
+    if not {"format", "model", "batch", "dtype"} <= set(header) <= {"format", "model", "batch", "dtype", "step_count"}:
+        raise _Malformed(f"header: expected the fields format, model, batch, dtype (and step_count), "
+                         f"got {sorted(header)!r:.120}")
+    if "step_count" in header and not (_check(header["step_count"], "int", "header.step_count") >= 0):
+        raise _Malformed(f"header.step_count: must be a count of steps, got {header['step_count']}")
     if not (_check(header["batch"], "int", "header.batch") >= 1):
         raise _Malformed(f"header.batch: must be a positive integer, got {header['batch']}")
     if header["dtype"] not in ("float32", "float64"):
         raise _Malformed(f"header.dtype: expected float32 or float64, got {header['dtype']!r:.60}")
 
 
-def read_net(path) -> tuple[dict, Model, dict]:
-    """The header (format, model, batch, dtype), the model and the parameters of a file that
-    :func:`save` wrote (see :func:`symnet.load`, which compiles them).
+def read_net(path) -> tuple[dict, Model, dict, dict]:
+    """The header (format, model, batch, dtype, step_count if any), the model, the parameters
+    and the running statistics of a file that :func:`save` wrote (see :func:`symnet.load`,
+    which compiles them).
 
     A file that is not exactly what :func:`save` writes raises one ValueError naming the
     file and the field; nothing in it is evaluated as code.

@@ -47,6 +47,9 @@ def buffer_sizes(model, layout: Layout, batch: int, threads: int) -> dict[str, i
         # The weights and velocity before a call that trains, restored if it diverges.
         "params_before": layout.param_size,
         "velocity_before": layout.param_size,
+        # Running statistics (BatchNorm's), and their copy from before a call that trains.
+        "buffers": max(layout.buffer_size, 1),
+        "buffers_before": max(layout.buffer_size, 1),
     }
 
 
@@ -56,7 +59,7 @@ def buffer_dtypes(model, dtype: str) -> dict[str, np.dtype]:
     labels = model.loss.target_type == "int32_t"
     return {name: np.dtype(np.int32) if name == "index" or (name == "staging_targets" and labels) else real
             for name in ("params", "grads", "velocity", "work", "thread_grads", "index", "staging_x",
-                         "staging_targets", "params_before", "velocity_before")}
+                         "staging_targets", "params_before", "velocity_before", "buffers", "buffers_before")}
 
 
 def buffer_bytes(model, batch: int = 64, dtype: str = "float32", threads: int = 1, layout: Layout | None = None) -> int:

@@ -69,13 +69,18 @@ class Training:
             return math.isfinite(np.dot(flat, flat)) or bool(np.isfinite(flat).all())
 
     def _save(self, velocity: bool) -> None:
-        """Copy the weights (and the velocity, which only momentum changes) before a call into C."""
+        """Copy the weights (and the velocity, which only momentum changes), the running
+        statistics and the step count before a call into C."""
         np.copyto(self._flat_before, self._flat)
+        np.copyto(self._buffers_before, self._buffers)
+        self._step_count_before = self.step_count
         if velocity:
             np.copyto(self._velocity_before, self._velocity)
 
     def _restore(self, velocity: bool) -> None:
         np.copyto(self._flat, self._flat_before)
+        np.copyto(self._buffers, self._buffers_before)
+        self.step_count = self._step_count_before
         if velocity:
             np.copyto(self._velocity, self._velocity_before)
 
@@ -102,7 +107,7 @@ class Training:
         steps = -(-len(chosen) // batch_size)
         for bad in range(steps):
             loss = self._train(x, targets, chosen[bad * batch_size:(bad + 1) * batch_size], batch_size,
-                               lr, momentum, weight_decay)[0]
+                               lr, momentum, weight_decay, training=True)[0]
             if not (math.isfinite(loss) and self._finite_params()):
                 why = self._why(loss, lr, weight_decay)
                 break
@@ -110,7 +115,7 @@ class Training:
             raise AssertionError("the steps that diverged did not diverge when taken again")
         self._restore(velocity=bool(momentum))
         if bad:
-            self._train(x, targets, chosen[:bad * batch_size], batch_size, lr, momentum, weight_decay)
+            self._train(x, targets, chosen[:bad * batch_size], batch_size, lr, momentum, weight_decay, training=True)
         return bad, why
 
     # -- the calls -----------------------------------------------------------------
@@ -123,13 +128,16 @@ class Training:
     STEPS_PER_COPY = 16
 
     def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
-        """One SGD step on the batch ``x, y``; returns the loss before the step.
+        """One SGD step on the batch ``x, y`` in the net's mode (``net.training``); returns the
+        loss before the step.
 
         Raises :class:`DivergenceError`, with the weights (and velocity) left as they were,
         when the loss or the updated parameters are NaN or infinite.
         """
         lr, momentum, weight_decay = sgd_settings(lr, momentum, weight_decay)
         x, targets = self._batch(x, y)
+        training = self.training
+        self._minibatch(len(x), training)
         with self._lock:
             small = (x.nbytes + targets.nbytes) * self.STEPS_PER_COPY <= self._flat.nbytes
             steps = self._steps_since_copy if small else None
@@ -137,10 +145,10 @@ class Training:
                 self._save(velocity=bool(momentum) or small)  # the kept steps may use momentum
                 steps = [] if small else None
             self._steps_since_copy = steps
-            loss = float(self._train(x, targets, None, len(x), lr, momentum, weight_decay)[0])
+            loss = float(self._train(x, targets, None, len(x), lr, momentum, weight_decay, training)[0])
             if math.isfinite(loss) and self._finite_params():
                 if steps is not None:
-                    steps.append((x.copy(), targets.copy(), lr, momentum, weight_decay))
+                    steps.append((x.copy(), targets.copy(), lr, momentum, weight_decay, training))
                 return loss
             what, hint = self._why(loss, lr, weight_decay)
             self._restore(velocity=bool(momentum) or steps is not None)
@@ -156,9 +164,10 @@ class Training:
 
         Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
         shuffled order seeded by ``seed``; the learning rate is multiplied by
-        ``lr_decay`` after each epoch. ``validation=(x, y)`` is evaluated after each
-        epoch. A progress bar with the running loss is shown when ``progress`` is true,
-        or, by default, when standard error is a terminal.
+        ``lr_decay`` after each epoch. Training runs in training mode, whatever
+        ``net.training`` says (which it leaves as it was); ``validation=(x, y)`` is
+        evaluated in eval mode after each epoch. A progress bar with the running loss is
+        shown when ``progress`` is true, or, by default, when standard error is a terminal.
 
         Raises :class:`DivergenceError`, naming the epoch and step, when a minibatch's loss
         or its update of the parameters is NaN or infinite; the net then keeps the weights
@@ -187,6 +196,8 @@ class Training:
         rng = np.random.default_rng(seed)
         history: dict[str, list[float]] = {"loss": []}
         sizes = np.minimum(batch_size, len(x) - batch_size * np.arange(-(-len(x) // batch_size)))
+        for size in dict.fromkeys((int(sizes[0]), int(sizes[-1]))):   # the chunk rule, before any step
+            self._minibatch(size, True)
         # One call into C per epoch; with a progress bar, one per twentieth of an epoch. sn_train
         # counts a call's samples in int, up to one minibatch past the last.
         per_call = -(-len(sizes) // 20) if show else len(sizes)
@@ -201,7 +212,7 @@ class Training:
                     with self._lock:
                         self._steps_since_copy = None  # the copy step keeps is overwritten
                         self._save(velocity=bool(momentum))
-                        part = self._train(x, targets, chosen, batch_size, lr, momentum, weight_decay)
+                        part = self._train(x, targets, chosen, batch_size, lr, momentum, weight_decay, training=True)
                         if not (np.isfinite(part).all() and self._finite_params()):
                             bad, (what, hint) = self._find_divergence(x, targets, chosen, batch_size, lr, momentum,
                                                                       weight_decay)

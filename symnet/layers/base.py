@@ -79,6 +79,7 @@ class ParamSpec:
     shape: Shape
     fan_in: int = 1
     fan_out: int = 1
+    fill: float | None = None   # a constant start (BatchNorm's scale starts at 1), else drawn by fan
 
     @property
     def name(self) -> str:
@@ -87,6 +88,39 @@ class ParamSpec:
     @property
     def size(self) -> int:
         return math.prod(self.shape)  # exact: np.prod would wrap around past 2**63
+
+
+@dataclass(frozen=True)
+class BufferSpec:
+    """One tensor of a layer's state that is not trained by gradients (BatchNorm's running
+    statistics): ``<layer>.<role>``, PyTorch's name, starting at ``fill``."""
+
+    layer: str
+    role: str   # "running_mean", "running_var"
+    shape: Shape
+    fill: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.layer}.{self.role}"
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+
+@dataclass
+class RunState:
+    """How the reference runs the layers that depend on the mode (see ``Layer.uses_run``):
+    ``training`` (batch statistics, dropout masks) or eval mode; ``step``, the optimizer steps
+    taken before this one (part of Dropout's key); the running statistics ``buffers``; and,
+    with ``update``, the new running statistics each layer computes (set into ``updates``)."""
+
+    training: bool = True
+    step: int = 0
+    buffers: dict = field(default_factory=dict)
+    update: bool = False
+    updates: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -147,6 +181,16 @@ class Layer:
     arity: int | None = 1
     FIELDS: dict = {"name": "name"}   # saved field -> its type (see symnet.saving)
     rectifies = False   # ReLU-like (see Activation): the layers it reads want He init
+    # Depends on the mode (training or eval) and the step: its C functions take the run
+    # (sn_run) as a last argument, and the reference passes it a RunState.
+    uses_run = False
+    # In training mode one sample's output depends on the others' (BatchNorm's statistics),
+    # so a minibatch must fit in one compiled batch (see CompiledNet's chunk rule).
+    couples_samples = False
+    # The base template context prints each partial as C; a kind whose partials hold sums
+    # over the batch prints its own (BatchNorm).
+    prints_partials = True
+    helpers: tuple[str, ...] = ()   # templates of C helpers the kind's code calls, emitted once per model
 
     def __init__(self, name: str | None = None):
         self.name = None if name is None else check_name(name, f"{self.describe()}: name")
@@ -209,6 +253,15 @@ class Layer:
         """The layer's parameters, weight before bias."""
         return []
 
+    def buffer_specs(self) -> list[BufferSpec]:
+        """The layer's running statistics (tensors kept in ``net.buffers``, not trained)."""
+        return []
+
+    def state_size(self) -> int:
+        """Elements of work this layer keeps for the whole chunk between its forward and
+        backward and shares between threads (BatchNorm's per-channel statistics)."""
+        return 0
+
     def config(self) -> dict:
         """The constructor's arguments, as JSON values: ``type(self)(**config)`` rebuilds it."""
         return {"name": self.name}
@@ -246,8 +299,10 @@ class Layer:
         """``(d loss / d input, {param name: d loss / d param})`` from ``d loss / d output``."""
         raise NotImplementedError
 
-    def evaluate(self, inputs: list, params: dict) -> tuple[np.ndarray, object]:
-        """Output for the tensors ``inputs`` (one per slot), and what ``pull_back`` needs."""
+    def evaluate(self, inputs: list, params: dict, run: RunState | None = None) -> tuple[np.ndarray, object]:
+        """Output for the tensors ``inputs`` (one per slot), and what ``pull_back`` needs;
+        ``run`` is the mode and step, which only kinds with ``uses_run`` read (None: training
+        mode at step 0 with the initial running statistics)."""
         return self.forward(inputs[0], params)
 
     def pull_back(self, dy: np.ndarray, saved, params: dict) -> tuple[list, dict]:
