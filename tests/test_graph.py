@@ -403,6 +403,8 @@ EXAMPLES = {
     "GlobalAvgPool": (sn.GlobalAvgPool, [(3, 4, 2)]),
     "Add": (sn.Add, [(2, 3, 3), (2, 3, 3), (2, 3, 3)]),
     "Concat": (sn.Concat, [(1, 3, 3), (2, 3, 3)]),
+    "BatchNorm": (lambda: sn.BatchNorm(momentum=0.2, eps=1e-3), [(3, 2, 2)]),
+    "Dropout": (lambda: sn.Dropout(0.4, seed=3), [(2, 3)]),
 }
 LOSS_EXAMPLES = {
     "Loss": (lambda: sn.Loss("log_cosh", lambda y, t: sp.log(sp.cosh(y - t))), (3,)),

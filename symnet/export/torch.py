@@ -88,6 +88,22 @@ class MeanConv2d(nn.Conv2d):
         return super().forward(x) / products
 
 
+class KeyedDropout(nn.Module):
+    """symnet's Dropout in PyTorch: in training mode the mask symnet draws for ``step`` (an
+    attribute, the optimizer steps taken) and the samples' positions in the batch, scaled by
+    ``1/(1 - p)`` as ``torch.nn.Dropout`` scales; the identity in eval mode."""
+
+    def __init__(self, layer):
+        super().__init__()
+        self.layer, self.step = layer, 0
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        mask = torch.from_numpy(self.layer.mask(self.step, np.arange(x.shape[0]))).to(x.dtype)
+        return x * (mask / (1.0 - self.layer.p))
+
+
 def conv2d(layer) -> nn.Conv2d:
     """The twin of a symnet Conv2D."""
     kind = MeanConv2d if layer.mean else nn.Conv2d
@@ -110,15 +126,20 @@ class GraphModule(nn.Module):
         return values[self.graph.output]
 
     def parameter(self, spec) -> nn.Parameter:
-        """The PyTorch parameter holding symnet's ``spec`` (``conv1.weight``)."""
+        """The PyTorch parameter (or buffer) holding symnet's ``spec`` (``conv1.weight``,
+        ``batchnorm1.running_mean``)."""
         return getattr(self.nodes[spec.layer], spec.role)
 
 
-def to_torch(model, params: dict) -> GraphModule:
-    """``model`` as a float64 ``torch.nn.Module`` holding copies of ``params`` (call
-    ``.float()`` for float32)."""
+def to_torch(model, params: dict, buffers: dict | None = None) -> GraphModule:
+    """``model`` as a float64 ``torch.nn.Module`` holding copies of ``params`` and of the
+    running statistics ``buffers`` (default: the model's initial ones; call ``.float()`` for
+    float32). Its BatchNorm twins are PyTorch's; its Dropout twins draw symnet's masks."""
     twin = GraphModule(model).double()
+    buffers = model.init_buffers() if buffers is None else buffers
     with torch.no_grad():
         for spec in model.param_specs():
             twin.parameter(spec).copy_(torch.from_numpy(np.asarray(params[spec.name], dtype=np.float64)))
+        for spec in model.buffer_specs():
+            twin.parameter(spec).copy_(torch.from_numpy(np.asarray(buffers[spec.name], dtype=np.float64)))
     return twin

@@ -6,12 +6,14 @@ from .activation import Activation, ReLU, Sigmoid, Tanh
 from .base import LAYERS, DeclarationError, Input, Layer, ParamSpec, Partial, Symbols, register
 from .conv import Conv2D
 from .dense import Dense, Flatten
+from .dropout import Dropout
 from .join import Add, Concat, Residual
+from .norm import BatchNorm
 from .loss import LOSSES, Loss, LossFunction, MeanSquaredError, SoftmaxCrossEntropy, register_loss
 from .pool import AvgPool, GlobalAvgPool, MaxPool
 
 __all__ = [
-    "Activation", "Add", "AvgPool", "Concat", "Conv2D", "DeclarationError", "Dense", "Flatten", "GlobalAvgPool",
+    "Activation", "Add", "AvgPool", "BatchNorm", "Concat", "Conv2D", "DeclarationError", "Dense", "Dropout", "Flatten", "GlobalAvgPool",
     "Input", "LAYERS", "LOSSES", "Layer", "Loss", "LossFunction", "MaxPool", "MeanSquaredError", "ParamSpec",
     "Partial", "ReLU", "Residual", "Sigmoid", "SoftmaxCrossEntropy", "Symbols", "Tanh",
     "register", "register_loss",
