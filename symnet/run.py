@@ -23,6 +23,7 @@ from .model import Model
 from .saving import read_net, save
 from .settings import check_settings, positive_integer
 from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes
+from .modes import Modes
 from .training import DivergenceError, Training
 
 __all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads", "load"]
@@ -30,7 +31,7 @@ __all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads", "load
 NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
-class CompiledNet(Training):
+class CompiledNet(Training, Modes):
     """A model compiled to C for one dtype and batch size; see :func:`compile`.
 
     ``buffer_bytes`` is what its buffers take: parameters, gradients, velocity, each
@@ -140,52 +141,6 @@ class CompiledNet(Training):
             self._flat[offset:offset + int(np.prod(shape))] = cast[name].reshape(-1)
         self._velocity[:] = 0
         self._steps_since_copy = None  # step's copy of the weights is of other weights
-
-    @property
-    def buffers(self) -> dict[str, np.ndarray]:
-        """A copy of every running statistic (BatchNorm's ``<layer>.running_mean`` and
-        ``running_var``): kept by training steps, used in eval mode, saved with the weights."""
-        return {name: self._buffers[offset:offset + math.prod(shape)].reshape(shape).copy()
-                for name, (offset, shape) in self.layout.buffers.items()}
-
-    @buffers.setter
-    def buffers(self, value: dict) -> None:
-        checked = self.model.check_buffers(value)
-        for name, (offset, shape) in self.layout.buffers.items():
-            with np.errstate(over="ignore"):
-                cast = checked[name].astype(self._np)
-            if not np.isfinite(cast).all():
-                raise ValueError(f"buffers: {name} does not fit in {self.dtype} (it overflows to infinity)")
-            self._buffers[offset:offset + math.prod(shape)] = cast.reshape(-1)
-        self._steps_since_copy = None  # step's copy is of other statistics
-
-    # -- the mode --------------------------------------------------------------------
-    def train(self, mode: bool = True) -> "CompiledNet":
-        """Training mode (the default): BatchNorm normalizes with the minibatch's statistics
-        and Dropout drops. ``forward``, ``activations``, ``loss``, ``gradients``, ``deltas`` and
-        ``step`` follow the mode; ``predict`` and ``evaluate`` always run in eval mode, and
-        ``fit`` trains in training mode and validates in eval mode. Returns the net."""
-        self.training = bool(mode)
-        return self
-
-    def eval(self) -> "CompiledNet":
-        """Eval mode: BatchNorm uses its running statistics and Dropout is the identity."""
-        return self.train(False)
-
-    def _minibatch(self, count: int, training: bool) -> None:
-        """The chunk rule: in training mode a layer that couples the samples (BatchNorm) needs
-        the whole minibatch in one chunk, so at most the compiled batch, and more than one
-        value per channel; a ValueError naming the layer otherwise."""
-        if not training:
-            return
-        for layer in self.model.couples_samples:
-            if count > self.batch:
-                raise ValueError(f"{layer.label}: in training mode its statistics span the whole minibatch, which the "
-                                 f"C holds only within one compiled batch: at most {self.batch} samples per minibatch, "
-                                 f"got {count}; compile a larger batch, or use eval mode (net.eval())")
-            if layer.values_per_channel(count) < 2:
-                raise ValueError(f"{layer.label}: in training mode each channel needs more than one value in the "
-                                 f"minibatch to normalize, got {count} sample of {layer.pixels} value per channel")
 
     # -- the calls into C ------------------------------------------------------------
     # The C type of each NumPy dtype passed to C.

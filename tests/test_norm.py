@@ -104,6 +104,15 @@ def test_reference_backward_matches_finite_differences_in_training_mode(make):
     assert_gradients_match(make(), count=4, params=noisy_params(make()))
 
 
+def test_compiled_backward_matches_finite_differences_in_float64():
+    model = residual_graph()
+    net = sn.compile(model, batch=5, dtype="float64", params=noisy_params(model))
+    x, y = random_batch(model, 5, seed=6)
+    numeric = sn.finite_difference_gradients(net, x, y)
+    for name, grad in net.gradients(x, y).items():
+        assert sn.relative_error(grad, numeric[name]) < 1e-6, name
+
+
 def test_reference_backward_matches_finite_differences_in_eval_mode():
     model = pictures()
     ref = sn.Reference(model, noisy_params(model))
