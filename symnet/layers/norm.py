@@ -121,7 +121,9 @@ def check_partials(owner: str, partial: sp.Expr, affine: bool, size: int = 5, se
                              f"sums gives {expected}")
 
 
-def _positive_number(value, argument: str, owner: str, low: float, high: float | None, open_low: bool) -> float:
+def _number_in(value, argument: str, owner: str, low: float, high: float | None, open_low: bool) -> float:
+    """``value`` as a float in [low, high] (``(low, ...`` with ``open_low``; no upper bound when
+    ``high`` is None), or a DeclarationError naming ``owner`` and ``argument``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
             or value < low or (open_low and value == low) or (high is not None and value > high):
         bounds = f"{'(' if open_low else '['}{low}, {high if high is not None else '∞'}{']' if high is not None else ')'}"
@@ -150,8 +152,8 @@ class BatchNorm(Layer):
 
     def __init__(self, momentum: float = 0.1, eps: float = 1e-5, affine: bool = True, name: str | None = None):
         owner = f"BatchNorm(momentum={momentum!r}, eps={eps!r})"
-        self.momentum = _positive_number(momentum, "momentum", owner, 0.0, 1.0, open_low=False)
-        self.eps = _positive_number(eps, "eps", owner, 0.0, None, open_low=True)
+        self.momentum = _number_in(momentum, "momentum", owner, 0.0, 1.0, open_low=False)
+        self.eps = _number_in(eps, "eps", owner, 0.0, None, open_low=True)
         self.affine = bool(affine)
         super().__init__(name)
 
