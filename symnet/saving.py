@@ -33,7 +33,9 @@ MAX_LAYERS = 1000
 MAX_INPUTS = 64   # tensors one layer reads
 # Each kind's saved form is its FIELDS: its constructor's arguments and the JSON type of
 # each: "int", "pair" (two ints), "shape" (1 to 8 ints), "bool", "name" (a name or null),
-# "formula" (srepr text), "function" (a name).
+# "formula" (srepr text), "function" (a name), "number" (a finite int or float). A kind's
+# OPTIONAL fields may be left out, for its constructor's default: a field added to a kind
+# later, which files written before it do not have.
 
 
 class _Malformed(ValueError):
@@ -53,6 +55,7 @@ def _check(value, kind: str, where: str):
         "name": lambda: value is None or is_name(value),
         "function": lambda: is_name(value),
         "formula": lambda: isinstance(value, str) and 0 < len(value) <= 100_000,
+        "number": lambda: isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value),
     }[kind]()
     if not ok:
         shown = repr(value)
@@ -69,12 +72,14 @@ def _fields(item, kinds: dict, where: str, extra_fields=()) -> dict:
     if not isinstance(kind, str) or kind not in kinds:
         raise _Malformed(f"{where}.kind: unknown kind {kind!r:.60}; known: {', '.join(kinds)}")
     fields = kinds[kind].FIELDS
+    optional = set(getattr(kinds[kind], "OPTIONAL", ()))
     extra = sorted(set(item) - set(fields) - {"kind", *extra_fields})
-    missing = sorted(set(fields) - set(item) - {"name"})
+    missing = sorted(set(fields) - set(item) - {"name"} - optional)
     if extra or missing:
         raise _Malformed(f"{where}: {kind} has {'unknown fields ' + str(extra) if extra else ''}"
                          f"{' and ' if extra and missing else ''}{'no ' + str(missing) if missing else ''}")
-    return {key: _check(item.get(key), fields[key], f"{where}.{key}") for key in fields}
+    return {key: _check(item.get(key), fields[key], f"{where}.{key}") for key in fields
+            if key in item or key not in optional}
 
 
 def model_to_dict(model: Model) -> dict:
