@@ -11,8 +11,8 @@ from .check import CheckReport, check, finite_difference_gradients, relative_err
 from .derive import Derivation, derive
 from .errors import FormulaError
 from .layers import (
-    Activation, Add, AvgPool, Concat, Conv2D, DeclarationError, Dense, Flatten, GlobalAvgPool, Input, Loss, MaxPool,
-    MeanSquaredError, ReLU, Residual, Sigmoid, SoftmaxCrossEntropy, Tanh,
+    L1, Activation, Add, AvgPool, BinaryCrossEntropyWithLogits, Concat, Conv2D, DeclarationError, Dense, Flatten,
+    GlobalAvgPool, Huber, Input, Loss, MaxPool, MeanSquaredError, ReLU, Residual, Sigmoid, SoftmaxCrossEntropy, Tanh,
 )
 from .model import Model, Sequential
 from .reference import Reference
@@ -21,8 +21,9 @@ from .run import CompiledNet, DivergenceError, compile, load
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "Add", "AvgPool", "CheckReport", "check", "Concat", "Conv2D", "DeclarationError", "Dense",
-    "Derivation", "Flatten", "FormulaError", "GlobalAvgPool", "Input", "Loss", "MaxPool", "MeanSquaredError", "Model",
-    "ReLU", "Reference", "Residual", "Sequential", "Sigmoid", "SoftmaxCrossEntropy", "Tanh", "CompiledNet",
-    "compile", "derive", "load", "finite_difference_gradients", "relative_error", "DivergenceError",
+    "Activation", "Add", "AvgPool", "BinaryCrossEntropyWithLogits", "CheckReport", "check", "Concat", "Conv2D",
+    "DeclarationError", "Dense", "Derivation", "Flatten", "FormulaError", "GlobalAvgPool", "Huber", "Input", "L1",
+    "Loss", "MaxPool", "MeanSquaredError", "Model", "ReLU", "Reference", "Residual", "Sequential", "Sigmoid",
+    "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "load", "finite_difference_gradients",
+    "relative_error", "DivergenceError",
 ]
