@@ -164,13 +164,24 @@ class BinaryCrossEntropyWithLogits(Loss):
     simplify_derivative = False   # simplify rewrites exp(-|y|) as exp(|y|), which overflows
 
     def __init__(self):
-        super().__init__("bce_with_logits", lambda y, t: sp.Max(y, 0) - y * t + log1p(sp.exp(-sp.Abs(y))))
+        super().__init__("bce_with_logits", lambda y, t: sum(_parts(y, t)))
 
     def describe(self) -> str:
         return "BinaryCrossEntropyWithLogits()"
 
     def config(self) -> dict:
         return {}
+
+    def template_context(self, symbols: Symbols, dtype: str) -> dict:
+        context = super().template_context(symbols, dtype)
+        # C adds a sum's terms left to right in the printer's order (-t*z + log1p(...) + fmax(0, z)),
+        # which rounds log1p's tiny term away against z when the answer is right (z = 40, t = 1).
+        # The margin max(z, 0) - t z is taken first, as PyTorch does, and the tiny term added last.
+        margin, tail = _parts(sp.Symbol("z", real=True), sp.Symbol("t", real=True))
+        printer = CPrinter(dtype)
+        context["cost"] = [f"const real margin = {printer.doprint(margin)};"] + elementwise(
+            sp.Symbol("margin", real=True) + tail, printer, "cost", f"loss ({self.describe()})")
+        return context
 
     def torch_loss(self):
         import torch
@@ -188,14 +199,19 @@ class BinaryCrossEntropyWithLogits(Loss):
     def random_targets(self, rng: np.random.Generator, count: int) -> np.ndarray:
         return rng.random((count, *self.output_shape))
 
-    # The reference computes the mechanics directly, as PyTorch does: (1 - t) z - log σ(z),
-    # with log σ(z) = min(z, 0) - log1p(exp(-|z|)); and σ(z) without an exponential of a
-    # positive number.
+    # The reference computes the mechanics its own way: softplus(-|z|) + the part of z that
+    # the target does not take (z (1 - t) where z > 0, -z t elsewhere), which never subtracts
+    # two large numbers when the target is right; and σ(z) without exp of a positive number.
     def value(self, z, t) -> float:
-        log_sigmoid = np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
-        return float(np.mean((1 - t) * z - log_sigmoid))
+        return float(np.mean(np.logaddexp(0, -np.abs(z)) + np.where(z > 0, z * (1 - t), -z * t)))
 
     def gradient(self, z, t):
         small = np.exp(-np.abs(z))
         sigmoid = np.where(z >= 0, 1 / (1 + small), small / (1 + small))
         return (sigmoid - t) / z.size
+
+
+def _parts(y, t) -> tuple[sp.Expr, sp.Expr]:
+    """The binary cross-entropy's two parts: the margin ``max(y, 0) - y t``, which is 0 when
+    the answer is right, and ``log1p(exp(-|y|))``, which is tiny then."""
+    return sp.Max(y, 0) - y * t, log1p(sp.exp(-sp.Abs(y)))
