@@ -380,7 +380,8 @@ def test_the_plain_cross_entropy_saves_as_before_the_option():
     ({"kind": "Huber", "delta": "1"}, r"model.loss.delta: expected number, got '1'"),
     ({"kind": "Huber", "delta": True}, r"model.loss.delta: expected number, got True"),
     ({"kind": "Huber"}, r"model.loss: Huber has no \['delta'\]"),
-    ({"kind": "SoftmaxCrossEntropy", "label_smoothing": 1.0}, r"model.loss: .*label_smoothing must be a number in \[0, 1\)"),
+    ({"kind": "SoftmaxCrossEntropy", "label_smoothing": 1.0},
+     r"model.loss: .*label_smoothing must be a number in \[0, 1\)"),
     ({"kind": "SoftmaxCrossEntropy", "label_smoothing": None}, r"model.loss.label_smoothing: expected number"),
     ({"kind": "L1", "delta": 1.0}, r"model.loss: L1 has unknown fields \['delta'\]"),
 ])
@@ -449,7 +450,8 @@ def test_binary_cross_entropy_refuses_targets_that_are_not_probabilities(targets
     model = sn.Sequential(sn.Input(4), sn.Dense(2), loss=sn.BinaryCrossEntropyWithLogits())
     x = np.zeros((3, 4))
     net = sn.compile(model, batch=4, dtype="float32")
-    for call in (sn.Reference(model).loss, net.loss, net.evaluate, net.step, lambda a, b: net.fit(a, b, progress=False)):
+    calls = (sn.Reference(model).loss, net.loss, net.evaluate, net.step, lambda a, b: net.fit(a, b, progress=False))
+    for call in calls:
         with pytest.raises(ValueError, match=message):
             call(x, targets)
     assert net.loss(x, np.array([[0.0, 1.0]] * 3)) > 0   # hard labels are probabilities too

@@ -39,6 +39,7 @@ class LossFunction:
     name = "loss"
     template = ""       # templates/layers/<template>.c.j2
     FIELDS: dict = {}   # the saved form: field -> type (see symnet.saving)
+    OPTIONAL: tuple = ()   # fields a saved form may leave out, for the constructor's default
     target_type = "real"   # the C type of a target: the net's dtype, or int32_t for class labels
     classifies = False     # the outputs are class scores: predict gives the top class, evaluate accuracy
 
