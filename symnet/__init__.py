@@ -14,7 +14,10 @@ from .layers import (
     Activation, Add, AvgPool, Concat, Conv2D, DeclarationError, Dense, Flatten, GlobalAvgPool, Input, Loss, MaxPool,
     MeanSquaredError, ReLU, Residual, Sigmoid, SoftmaxCrossEntropy, Tanh,
 )
+from . import schedules
 from .model import Model, Sequential
+from .optim import Optimizer
+from .optimizers import SGD, Adam, AdamW, RMSprop
 from .reference import Reference
 from .run import CompiledNet, DivergenceError, compile, load
 
@@ -25,4 +28,5 @@ __all__ = [
     "Derivation", "Flatten", "FormulaError", "GlobalAvgPool", "Input", "Loss", "MaxPool", "MeanSquaredError", "Model",
     "ReLU", "Reference", "Residual", "Sequential", "Sigmoid", "SoftmaxCrossEntropy", "Tanh", "CompiledNet",
     "compile", "derive", "load", "finite_difference_gradients", "relative_error", "DivergenceError",
+    "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "schedules",
 ]
