@@ -18,6 +18,7 @@ options; :class:`Optimizer` declares a rule of one's own.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 
@@ -177,7 +178,11 @@ class Optimizer:
 
     def hyper_array(self, **overrides) -> np.ndarray:
         """The hyperparameters as the C reads them: doubles in declaration order, ``lr`` first."""
-        return np.array([overrides.get(name, value) for name, value in self.hyper.items()], dtype=np.float64)
+        hyper = np.fromiter(self.hyper.values(), np.float64, len(self.hyper))
+        for index, name in enumerate(self.hyper):
+            if name in overrides:
+                hyper[index] = overrides[name]
+        return hyper
 
     # -- NumPy: the reference's update -------------------------------------------------
     def apply(self, param: np.ndarray, grad: np.ndarray, state: dict, t: int, hyper: dict | None = None) -> np.ndarray:
@@ -190,8 +195,8 @@ class Optimizer:
         for name in self.rule_state():
             values[symbols[name]] = state.get(name, np.zeros_like(param))
         with np.errstate(all="ignore"):
-            for target, formula in self.rule():
-                result = evaluate(fold_constants(formula), values)
+            for target, formula in _folded(self.rule()):
+                result = evaluate(formula, values)
                 values[symbols[target]] = np.broadcast_to(np.asarray(result, np.float64), param.shape).copy()
         state.update({name: values[symbols[name]] for name in self.rule_state()})
         return values[symbols["p"]]
@@ -202,6 +207,10 @@ class Optimizer:
         return f"{self.kind}({self.name!r}, {settings})" if self.kind == "Optimizer" else f"{self.kind}({settings})"
 
     __repr__ = describe
+
+    def describe_rule(self) -> str:
+        """The rule without its hyperparameters' values, which the C reads at run time."""
+        return f"Optimizer({self.name!r})"
 
     def derivation(self) -> "UpdateRule":
         """The update rule, printable as text and LaTeX (Jupyter shows it typeset)."""
@@ -218,6 +227,12 @@ class Optimizer:
         """What the C is emitted from, as JSON: part of the compiled module's cache key."""
         return {"kind": self.kind, "name": self.name, "hyper": list(self.hyper), "state": list(self.rule_state()),
                 "update": [[target, sp.srepr(formula)] for target, formula in self.rule()]}
+
+
+@functools.lru_cache(maxsize=64)
+def _folded(rule: tuple) -> tuple:
+    """The rule with its constant parts folded, once per rule rather than once per step."""
+    return tuple((target, fold_constants(formula)) for target, formula in rule)
 
 
 class UpdateRule:

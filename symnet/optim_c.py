@@ -92,7 +92,7 @@ def update_context(optimizer: Optimizer, dtype: str) -> dict:
                      f"   /* {comment(target)} ← {comment(text(declared))} */")
     used = set().union(*(value.free_symbols for value in reduced), *(v.free_symbols for _, v in replacements))
     return {
-        "describe": comment(optimizer.describe()),
+        "describe": comment(optimizer.describe_rule()),
         "rule": [f"{comment(target)} ← {comment(text(formula))}" for target, formula in rule],
         "hyper": hyper, "states": states,
         "loads": [(name, str(_local(name, 0))) for name in ("p", "g", *states) if _local(name, 0) in used],

@@ -70,6 +70,9 @@ class BuiltIn(Optimizer):
 
     __repr__ = describe
 
+    def describe_rule(self) -> str:
+        return f"{self.kind}({', '.join(f'{name}={value}' for name, value in self.switches().items())})"
+
     def to_dict(self) -> dict:
         return {"kind": self.kind, **{name: list(value) if isinstance(value, tuple) else value
                                       for name, value in self.options().items()}}
