@@ -14,7 +14,10 @@ from .layers import (
     L1, Activation, Add, AvgPool, BinaryCrossEntropyWithLogits, Concat, Conv2D, DeclarationError, Dense, Flatten,
     GlobalAvgPool, Huber, Input, Loss, MaxPool, MeanSquaredError, ReLU, Residual, Sigmoid, SoftmaxCrossEntropy, Tanh,
 )
+from . import schedules
 from .model import Model, Sequential
+from .optim import Optimizer
+from .optimizers import SGD, Adam, AdamW, RMSprop
 from .reference import Reference
 from .run import CompiledNet, DivergenceError, compile, load
 
@@ -26,4 +29,5 @@ __all__ = [
     "Loss", "MaxPool", "MeanSquaredError", "Model", "ReLU", "Reference", "Residual", "Sequential", "Sigmoid",
     "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "load", "finite_difference_gradients",
     "relative_error", "DivergenceError",
+    "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "schedules",
 ]

@@ -12,15 +12,18 @@ from __future__ import annotations
 import numpy as np
 
 from .model import Model
+from .optim_reference import ReferenceTraining
 
 
-class Reference:
-    """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``."""
+class Reference(ReferenceTraining):
+    """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``, and
+    ``step`` with an optimizer (default ``sn.SGD()``) evaluated from its formulas."""
 
-    def __init__(self, model: Model, params: dict | None = None):
+    def __init__(self, model: Model, params: dict | None = None, optimizer=None):
         if not isinstance(model, Model):
             raise TypeError(f"model: expected a sn.Model or sn.Sequential, got {type(model).__name__}")
         self.model = model
+        self._start_optimizer(optimizer)
         self.params = model.init_params() if params is None else params
 
     @property
@@ -31,6 +34,7 @@ class Reference:
     def params(self, value: dict) -> None:
         checked = self.model.check_params(value)
         self._params = {name: array.astype(np.float64) for name, array in checked.items()}
+        self._reset_training()
 
     def _run(self, x) -> tuple[dict[str, np.ndarray], dict]:
         """Every tensor's value by name, and what each layer keeps for backward."""
@@ -78,10 +82,3 @@ class Reference:
         """``d loss / d output`` of every layer, in order: what backward passes along."""
         deltas = self._backward(x, y)[1]
         return [deltas[layer.name] for layer in self.model.layers]
-
-    def step(self, x, y, lr: float = 0.01) -> float:
-        """One step of plain gradient descent; returns the loss before it."""
-        loss = self.loss(x, y)
-        for name, grad in self.gradients(x, y).items():
-            self._params[name] = self._params[name] - lr * grad
-        return loss

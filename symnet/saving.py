@@ -141,9 +141,14 @@ def _build(item, kinds: dict, where: str, extra_fields=()):
 
 
 def save(net, path) -> None:
-    """Store ``net``'s declaration, compiled settings and weights in ``path`` (.npz)."""
-    header = {"format": FORMAT, "model": model_to_dict(net.model), "batch": net.batch, "dtype": net.dtype}
+    """Store ``net``'s declaration, compiled settings, weights and training state (its
+    optimizer, the optimizer's state and the step counts) in ``path`` (.npz)."""
+    header = {"format": FORMAT, "model": model_to_dict(net.model), "batch": net.batch, "dtype": net.dtype,
+              "training": {"optimizer": net.optimizer.to_dict(), "step_count": net.step_count,
+                           "optimizer_steps": net._optimizer_steps}}
     arrays = {f"param:{name}": value for name, value in net.params.items()}
+    arrays.update({f"state:{state}:{name}": value for state, values in net.optimizer_state.items()
+                   for name, value in values.items()})
     write_atomically(path, lambda file: np.savez(file, header=np.array(json.dumps(header)), **arrays))
 
 
@@ -179,9 +184,12 @@ def _read(path) -> tuple[dict, Model, dict]:
         shape, dtype = _array_header(archive, "header.npy")
         if shape != () or dtype.kind != "U" or dtype.itemsize > MAX_HEADER_BYTES:
             raise _Malformed(f"header: expected one text of at most {MAX_HEADER_BYTES} bytes")
-        declared = {}
+        declared, state_members = {}, {}
         for member in members:
             if member == "header.npy":
+                continue
+            if member.startswith("state:") and member.endswith(".npy"):
+                state_members[member] = _array_header(archive, member)
                 continue
             if not (member.startswith("param:") and member.endswith(".npy")):
                 raise _Malformed(f"{member[:80]!r}: unexpected member")
@@ -202,13 +210,38 @@ def _read(path) -> tuple[dict, Model, dict]:
         missing = [name for name in specs if name not in declared]
         if missing:
             raise _Malformed(f"params: missing {missing}")
+        states = _state_members(state_members, specs, header)
         # A deflated member can be tiny and still declare gigabytes: add them up first.
         needed = sum(math.prod(shape) * dtype.itemsize for _, shape, dtype in declared.values())
+        needed += sum(math.prod(shape) * dtype.itemsize for shape, dtype in state_members.values())
         memory = physical_memory()
         if memory is not None and needed > memory // 2:
             raise _Malformed(f"params: {show_bytes(needed)}, more than half of this machine's memory")
         params = {name: _array(archive, member) for name, (member, _, _) in declared.items()}
-    return header, model, params
+        state = {name: {param: _array(archive, member) for param, member in members_of.items()}
+                 for name, members_of in states.items()}
+    return header, model, params, state
+
+
+def _state_members(members: dict, specs: dict, header: dict) -> dict[str, dict[str, str]]:
+    """The optimizer state's members by state and parameter name, each checked: a state name,
+    a parameter of the model, its shape, a float dtype; every state holding every parameter."""
+    states: dict[str, dict[str, str]] = {}
+    if members and "training" not in header:
+        raise _Malformed("state: optimizer state without the header's training field")
+    for member, (shape, dtype) in members.items():
+        state, _, name = member[len("state:"):-len(".npy")].partition(":")
+        if not is_name(state) or name not in specs:
+            raise _Malformed(f"{member[:80]!r}: not the state of a parameter of the model")
+        if shape != specs[name].shape or dtype.kind != "f" or dtype.itemsize not in (4, 8):
+            raise _Malformed(f"{member}: expected float32 or float64 of shape {specs[name].shape}, "
+                             f"got {dtype} of shape {shape}")
+        states.setdefault(state, {})[name] = member
+    for state, by_param in states.items():
+        missing = [name for name in specs if name not in by_param]
+        if missing:
+            raise _Malformed(f"state:{state}: missing {missing}")
+    return states
 
 
 def _no_constant(name: str):
@@ -220,16 +253,38 @@ def _check_header(header) -> None:
         raise _Malformed("header: expected an object")
     if header.get("format") not in (FORMAT, CHAIN_FORMAT):
         raise _Malformed(f"header.format: unknown format {header.get('format')!r:.60}")
-    if set(header) != {"format", "model", "batch", "dtype"}:
-        raise _Malformed(f"header: expected the fields format, model, batch and dtype, got {sorted(header)!r:.120}")
+    if set(header) - {"training"} != {"format", "model", "batch", "dtype"}:
+        raise _Malformed(f"header: expected the fields format, model, batch, dtype (and training), "
+                         f"got {sorted(header)!r:.120}")
+    if "training" in header:
+        _check_training(header["training"])
     if not (_check(header["batch"], "int", "header.batch") >= 1):
         raise _Malformed(f"header.batch: must be a positive integer, got {header['batch']}")
     if header["dtype"] not in ("float32", "float64"):
         raise _Malformed(f"header.dtype: expected float32 or float64, got {header['dtype']!r:.60}")
 
 
-def read_net(path) -> tuple[dict, Model, dict]:
-    """The header (format, model, batch, dtype), the model and the parameters of a file that
+def _check_training(training) -> None:
+    """The header's training field: an optimizer (read by the safe parser) and two counts."""
+    from .optim import optimizer_from_dict
+
+    if not isinstance(training, dict) or set(training) != {"optimizer", "step_count", "optimizer_steps"}:
+        raise _Malformed("header.training: expected an object with exactly optimizer, step_count and optimizer_steps")
+    for count in ("step_count", "optimizer_steps"):
+        value = training[count]
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2 ** 62:
+            raise _Malformed(f"header.training.{count}: expected a count of steps, got {value!r:.60}")
+    if training["optimizer_steps"] > training["step_count"]:
+        raise _Malformed("header.training.optimizer_steps: more than step_count")
+    try:
+        optimizer_from_dict(training["optimizer"], "header.training.optimizer")
+    except (ValueError, TypeError) as error:
+        raise _Malformed(str(error)) from None
+
+
+def read_net(path) -> tuple[dict, Model, dict, dict]:
+    """The header (format, model, batch, dtype, and training when saved), the model, the
+    parameters and the optimizer's state (``{state: {parameter: array}}``) of a file that
     :func:`save` wrote (see :func:`symnet.load`, which compiles them).
 
     A file that is not exactly what :func:`save` writes raises one ValueError naming the
