@@ -895,45 +895,56 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
     }
 }
 
-/* SGD as PyTorch's: g = grad + weight_decay * param; with momentum, v = momentum * v + g
- * and the step follows v; param -= lr * step. With clear, each gradient is set to 0 once
- * used, ready for the next step's sums (one pass over the gradients instead of two). */
-static void sgd(real *restrict params, real *restrict grads, real *restrict velocity,
-                double lr, double momentum, double weight_decay, int clear)
+/* The optimizer: SGD(with_momentum=False, nesterov=False).
+ * For each parameter element p with gradient g, at step t (1 on its first step), with its
+ * hyperparameters read at run time from hyper[] (lr, momentum, dampening, weight_decay):
+ *   g ← g + p*weight_decay
+ *   p ← -g*lr + p
+ * Parts that depend only on the hyperparameters and t are computed once per step. */
+#define SN_HYPER 4
+#define SN_STATES 0
+
+/* One update of every parameter; each gradient is set to 0 once used, ready for the next
+ * step's sums (one pass over the gradients instead of two). */
+static void update(real *restrict params, real *restrict grads, real *restrict state,
+                   const double *restrict hyper, double t)
 {
+    const double hd_lr = hyper[0];   /* lr */
+    const real hr_weight_decay = (real)hyper[3];   /* weight_decay */
+    const real k0 = (real)(-hd_lr);   /* -lr */
+    (void)t;
+    (void)state;
     for (int k = 0; k < SN_PARAMS; k++) {
-        real g = grads[k] + (real)weight_decay * params[k];
-        if (clear)
-            grads[k] = 0;
-        if (momentum != 0.0) {
-            velocity[k] = (real)momentum * velocity[k] + g;
-            g = velocity[k];
-        }
-        params[k] -= (real)lr * g;
+        const real p0 = params[k];
+        const real g0 = grads[k];
+        grads[k] = 0;
+        const real g1 = g0 + hr_weight_decay*p0;   /* g ← g + p*weight_decay */
+        const real p1 = g1*k0 + p0;   /* p ← -g*lr + p */
+        params[k] = p1;
     }
 }
 
-void sn_sgd(real *restrict params, const real *restrict grads, real *restrict velocity,
-            double lr, double momentum, double weight_decay)
-{
-    sgd(params, (real *)grads, velocity, lr, momentum, weight_decay, 0);  /* not written: clear is 0 */
-}
-
-/* Minibatch SGD over count samples, in one call: minibatches of batch_size samples, taken
+/* Training over count samples, in one call: minibatches of batch_size samples, taken
  * in the order order[0], order[1], ... (or 0, 1, ... when order is NULL), each through
- * forward, loss, backward and sn_sgd, its loss written to losses[step]. A minibatch larger
- * than SN_BATCH is walked in chunks whose gradients add up to the whole minibatch's mean
- * (the caller keeps a model whose layers couple the samples, BatchNorm, to one chunk per
- * minibatch in training mode). Step s is optimizer step first_step + s (Dropout's key).
- * Ordered samples are gathered into staging_x and staging_targets (SN_BATCH samples each).
+ * forward, loss, backward and the optimizer's update, its loss written to losses[step].
+ * A minibatch larger than SN_BATCH is walked in chunks whose gradients add up to the whole
+ * minibatch's mean (the caller keeps a model whose layers couple the samples, BatchNorm, to
+ * one chunk per minibatch in training mode). Ordered samples are gathered into staging_x
+ * and staging_targets (SN_BATCH samples each). hyper holds the optimizer's SN_HYPER hyperparameters; when
+ * rates is not NULL, step k uses the learning rate rates[k] (a schedule) instead of
+ * hyper[0]. steps is how many steps the net took before this call, and optimizer_steps how
+ * many of them the optimizer's state has seen (its t counts on from there); step k is the
+ * net's step steps + k (Dropout's key). training is the mode (BatchNorm, Dropout).
  * grads must be 0 on entry; each step clears them as it uses them, so they are 0 on return. */
 void sn_train(int count, int batch_size, const int32_t *restrict order, const real *restrict x,
               const int32_t *restrict targets, real *restrict params, real *restrict grads,
-              real *restrict velocity, real *restrict work, int32_t *restrict index, real *restrict thread_grads,
+              real *restrict state, real *restrict work, int32_t *restrict index, real *restrict thread_grads,
               real *restrict staging_x, int32_t *restrict staging_targets,
-              double lr, double momentum, double weight_decay, int threads, double *restrict losses,
-              real *restrict buffers, int training, long first_step)
+              const double *restrict hyper, const double *restrict rates, long steps, long optimizer_steps,
+              int threads, double *restrict losses, real *restrict buffers, int training)
 {
+    double step_hyper[SN_HYPER];
+    memcpy(step_hyper, hyper, sizeof(step_hyper));
     for (int start = 0, step = 0; start < count; start += batch_size, step++) {
         const int size = SN_MIN(batch_size, count - start);
         double loss = 0.0;
@@ -951,12 +962,14 @@ void sn_train(int count, int batch_size, const int32_t *restrict order, const re
                 chunk_x = staging_x;
                 chunk_targets = staging_targets;
             }
-            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, training, first_step + step, done);
+            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, training, steps + step, done);
             loss += sn_loss(chunk, size, work, chunk_targets);
             sn_backward(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,
-                        training, first_step + step, done);
+                        training, steps + step, done);
         }
-        sgd(params, grads, velocity, lr, momentum, weight_decay, 1);
+        if (rates)
+            step_hyper[0] = rates[step];
+        update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1));
         losses[step] = loss;
     }
 }

@@ -11,18 +11,24 @@ from .check import CheckReport, check, finite_difference_gradients, relative_err
 from .derive import Derivation, derive
 from .errors import FormulaError
 from .layers import (
-    Activation, Add, AvgPool, BatchNorm, Concat, Conv2D, DeclarationError, Dense, Dropout, Flatten, GlobalAvgPool, Input,
-    Loss, MaxPool, MeanSquaredError, ReLU, Residual, Sigmoid, SoftmaxCrossEntropy, Tanh,
+    L1, Activation, Add, AvgPool, BatchNorm, BinaryCrossEntropyWithLogits, Concat, Conv2D, DeclarationError, Dense,
+    Dropout, Flatten, GlobalAvgPool, Huber, Input, Loss, MaxPool, MeanSquaredError, ReLU, Residual, Sigmoid,
+    SoftmaxCrossEntropy, Tanh,
 )
+from . import schedules
 from .model import Model, Sequential
+from .optim import Optimizer
+from .optimizers import SGD, Adam, AdamW, RMSprop
 from .reference import Reference
 from .run import CompiledNet, DivergenceError, compile, load
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "Add", "AvgPool", "BatchNorm", "CheckReport", "check", "Concat", "Conv2D", "DeclarationError", "Dense",
-    "Derivation", "Dropout", "Flatten", "FormulaError", "GlobalAvgPool", "Input", "Loss", "MaxPool", "MeanSquaredError", "Model",
-    "ReLU", "Reference", "Residual", "Sequential", "Sigmoid", "SoftmaxCrossEntropy", "Tanh", "CompiledNet",
-    "compile", "derive", "load", "finite_difference_gradients", "relative_error", "DivergenceError",
+    "Activation", "Add", "AvgPool", "BatchNorm", "BinaryCrossEntropyWithLogits", "CheckReport", "check", "Concat", "Conv2D",
+    "DeclarationError", "Dense", "Derivation", "Dropout", "Flatten", "FormulaError", "GlobalAvgPool", "Huber", "Input", "L1",
+    "Loss", "MaxPool", "MeanSquaredError", "Model", "ReLU", "Reference", "Residual", "Sequential", "Sigmoid",
+    "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "load", "finite_difference_gradients",
+    "relative_error", "DivergenceError",
+    "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "schedules",
 ]

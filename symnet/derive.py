@@ -112,6 +112,15 @@ class Derivation:
         self.loss = loss
         self.gradients = gradients
         self.chains = chains
+        self.optimizer = None
+
+    def with_optimizer(self, optimizer) -> "Derivation":
+        """This derivation, printed with ``optimizer``'s update rule at the end."""
+        from .optimizer_state import check_optimizer
+
+        copy = Derivation(self.model, self.layers, self.loss, self.gradients, self.chains)
+        copy.optimizer = check_optimizer(optimizer)
+        return copy
 
     def layer(self, name: str) -> LayerDerivation:
         """The derivation of the layer called ``name``."""
@@ -156,6 +165,8 @@ class Derivation:
         for chain in self.chains.values():
             out.append(f"  ∂L/∂{chain.param} = {chain.symbolic()}")
             out.append(f"      = {chain.formulas()}")
+        if self.optimizer is not None:
+            out += ["", str(self.optimizer.derivation())]
         return "\n".join(out)
 
     def latex(self) -> str:
@@ -185,6 +196,8 @@ class Derivation:
         for chain in self.chains.values():
             product = r" \cdot ".join(_tex_partial(f.numerator, f.denominator) for f in chain.factors)
             rows.append(rf"{_tex_partial('L', chain.param)} &= {product} \\")
+        if self.optimizer is not None:
+            rows += self.optimizer.derivation().rows()
         return "\\begin{aligned}\n" + "\n".join(rows) + "\n\\end{aligned}"
 
     def _repr_latex_(self) -> str:

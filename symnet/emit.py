@@ -78,10 +78,14 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
-    """The C translation unit of ``model`` for ``dtype`` and a compiled batch of ``batch``."""
+def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None) -> Emitted:
+    """The C translation unit of ``model`` for ``dtype`` and a compiled batch of ``batch``,
+    training with ``optimizer`` (default: ``sn.SGD()``; its rule, not its hyperparameters,
+    is compiled in)."""
     check_settings(dtype, batch)
     from . import __version__
+    from .optim_c import update_context
+    from .optimizers import SGD
 
     derivation = model.derivation()
     layout = plan(model, int(batch))
@@ -103,6 +107,7 @@ def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context, "gemm": GEMM,
         "min_share": min_share(model), "calls": calls(model.graph), "output": model.graph.output.upper(),
         "specs": model.param_specs(),
+        "optimizer": update_context(SGD() if optimizer is None else optimizer, dtype),
         "folds": {size: lane_folds(size // np.dtype(dtype).itemsize) for size in (64, 32, 16)},
     }
     source = env.get_template("model.c.j2").render(**context)

@@ -23,6 +23,7 @@ from typing import Callable
 
 import numpy as np
 import sympy as sp
+from sympy.codegen.cfunctions import log1p
 from sympy.core.function import AppliedUndef
 from sympy.functions.elementary.piecewise import ExprCondPair
 
@@ -30,11 +31,13 @@ from .errors import FormulaError
 
 # One NumPy implementation per supported SymPy function; the C99 printer knows the C one
 # (exp -> exp/expf, Abs -> fabs, Max -> fmax, sign -> a comparison, ...). fmax and fmin,
-# not maximum and minimum, because C's fmax ignores a NaN argument as they do.
+# not maximum and minimum, because C's fmax ignores a NaN argument as they do. log1p(u),
+# SymPy's codegen function for log(1 + u), keeps the digits of a tiny u that 1 + u rounds
+# away (the binary cross-entropy's log(1 + exp(-|z|)) for large |z|).
 _erf = np.vectorize(math.erf, otypes=[float])
 _erfc = np.vectorize(math.erfc, otypes=[float])
 FUNCTIONS = {
-    sp.exp: np.exp, sp.log: np.log,
+    sp.exp: np.exp, sp.log: np.log, log1p: np.log1p,
     sp.sin: np.sin, sp.cos: np.cos, sp.tan: np.tan,
     sp.asin: np.arcsin, sp.acos: np.arccos, sp.atan: np.arctan, sp.atan2: np.arctan2,
     sp.sinh: np.sinh, sp.cosh: np.cosh, sp.tanh: np.tanh,

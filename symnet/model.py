@@ -287,11 +287,14 @@ class Model:
         bytes of a net compiled for ``batch`` samples of ``dtype`` (see :meth:`summary_text`)."""
         print(self.summary_text(batch, dtype, threads))
 
-    def derivation(self) -> Derivation:
-        """The model's :class:`~symnet.derive.Derivation` (computed once)."""
+    def derivation(self, optimizer=None) -> Derivation:
+        """The model's :class:`~symnet.derive.Derivation` (computed once); with ``optimizer``,
+        its update rule is printed after the chain rule."""
         if self._derivation is None:
             self._derivation = derive(self)
-        return self._derivation
+        if optimizer is None:
+            return self._derivation
+        return self._derivation.with_optimizer(optimizer)
 
     def __repr__(self) -> str:
         if self.graph.is_chain:   # as the Sequential that declares the same chain

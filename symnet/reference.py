@@ -16,19 +16,21 @@ import numpy as np
 
 from .layers.base import RunState
 from .model import Model
+from .optim_reference import ReferenceTraining
 
 
-class Reference:
-    """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``."""
+class Reference(ReferenceTraining):
+    """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``, and
+    ``step`` with an optimizer (default ``sn.SGD()``) evaluated from its formulas."""
 
-    def __init__(self, model: Model, params: dict | None = None, buffers: dict | None = None):
+    def __init__(self, model: Model, params: dict | None = None, buffers: dict | None = None, optimizer=None):
         if not isinstance(model, Model):
             raise TypeError(f"model: expected a sn.Model or sn.Sequential, got {type(model).__name__}")
         self.model = model
+        self._start_optimizer(optimizer)
         self.params = model.init_params() if params is None else params
         self.buffers = model.init_buffers() if buffers is None else buffers
         self.training = True
-        self.step_count = 0
 
     @property
     def buffers(self) -> dict[str, np.ndarray]:
@@ -56,6 +58,7 @@ class Reference:
     def params(self, value: dict) -> None:
         checked = self.model.check_params(value)
         self._params = {name: array.astype(np.float64) for name, array in checked.items()}
+        self._reset_training()
 
     def _run(self, x, training: bool | None = None, update: bool = False) -> tuple[dict[str, np.ndarray], dict]:
         """Every tensor's value by name, and what each layer keeps for backward; in the
@@ -114,12 +117,3 @@ class Reference:
         """``d loss / d output`` of every layer, in order: what backward passes along."""
         deltas = self._backward(x, y)[1]
         return [deltas[layer.name] for layer in self.model.layers]
-
-    def step(self, x, y, lr: float = 0.01) -> float:
-        """One step of plain gradient descent in the reference's mode (updating the running
-        statistics in training mode); returns the loss before it."""
-        loss = self.loss(x, y)
-        for name, grad in self._backward(x, y, update=True)[0].items():
-            self._params[name] = self._params[name] - lr * grad
-        self.step_count += 1
-        return loss

@@ -20,10 +20,13 @@ from .emit import Emitted, emit
 from .layers.base import MAX_ELEMENTS
 from .layout import Layout, plan
 from .model import Model
+from .modes import Modes
+from .optim import optimizer_from_dict
+from .optimizer_state import OptimizerState, check_optimizer
+from .optimizers import SGD
 from .saving import read_net, save
 from .settings import check_settings, positive_integer
 from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes
-from .modes import Modes
 from .training import DivergenceError, Training
 
 __all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads", "load"]
@@ -31,63 +34,63 @@ __all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads", "load
 NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
-class CompiledNet(Training, Modes):
+class CompiledNet(Training, OptimizerState, Modes):
     """A model compiled to C for one dtype and batch size; see :func:`compile`.
 
-    ``buffer_bytes`` is what its buffers take: parameters, gradients, velocity, each
-    layer's outputs and gradients for a compiled batch, scratch, and the copies of the
-    parameters and velocity that let training undo a step that diverged.
+    ``buffer_bytes`` is what its buffers take: parameters, gradients, the optimizer's state,
+    each layer's outputs and gradients for a compiled batch, scratch, and the copies of the
+    parameters and state that let training undo a step that diverged.
     """
 
     def __init__(self, model: Model, batch: int = 64, dtype: str = "float32", params: dict | None = None,
-                 sanitize: bool = False, threads: int | None = None, buffers: dict | None = None):
+                 sanitize: bool = False, threads: int | None = None, optimizer=None, buffers: dict | None = None):
         if not isinstance(model, Model):
             raise TypeError(f"model: expected a sn.Model or sn.Sequential, got {type(model).__name__}")
         self.model = model
         self.dtype = dtype
         running = model.init_buffers() if buffers is None else buffers   # the name buffers is taken below
-        self._emitted: Emitted | None = None
+        self._emitted: dict = {}
+        self._sanitize = sanitize
         check_settings(dtype, batch)
         self.batch = int(batch)
         self.threads = default_threads() if threads is None else positive_integer(threads, "threads")
+        first = SGD() if optimizer is None else check_optimizer(optimizer)
         # Before compiling: a batch the C cannot index, or the machine cannot hold, is refused.
-        self.buffer_bytes = check_batch(model, plan(model, self.batch), self.batch, dtype, self.threads)
+        self.buffer_bytes = check_batch(model, plan(model, self.batch), self.batch, dtype, self.threads,
+                                        states=len(first.rule_state()))
         params = model.init_params() if params is None else model.check_params(params)
-        # A declaration compiled before is loaded without deriving or emitting it again.
-        declared = declaration_key(model.to_dict(), dtype, self.batch, sanitize)
-        built = load_declared(declared, sanitize)
-        if built is None:
-            built = build(self.emitted, sanitize=sanitize)
-            remember_declared(declared, built)
-        self.built: Built = built
-        # Where every tensor lives, as the emitted C says (its sn_layout array).
-        self.layout = Layout.read(model, built.lib.sn_layout)
         self._np = NUMPY_DTYPES[dtype]
+        self.layout = None   # read from the first module loaded (its sn_layout array)
+        self._lock = threading.Lock()  # the buffers belong to one call at a time
         # Every buffer the C uses (sizes.buffer_sizes says what each holds). grads are zero
         # between calls: sn_train expects it and clears them as it uses them; a call that adds
         # gradients in Python's sight (gradients, deltas) clears them after.
+        self._first_module = self._load_module(first)
+        self.layout = Layout.read(model, self._first_module.lib.sn_layout)
         dtypes = buffer_dtypes(model, dtype)
         self._target_dtype = dtypes["staging_targets"]   # class labels reach C as int32, other targets as dtype
         try:
             buffers = {name: np.zeros(size, dtypes[name])
-                       for name, size in buffer_sizes(model, self.layout, self.batch, self.threads).items()}
+                       for name, size in buffer_sizes(model, self.layout, self.batch, self.threads).items()
+                       if name not in ("state", "state_before")}   # sized for each rule (OptimizerState)
         except MemoryError:
             raise ValueError(f"batch: the buffers of {compiled_batch(self.batch, dtype, self.threads)} need "
                              f"{show_bytes(self.buffer_bytes)} ({self.buffer_bytes:,} bytes), which could not be "
                              "allocated; compile a smaller batch") from None
-        self._flat, self._grads, self._velocity = buffers["params"], buffers["grads"], buffers["velocity"]
+        self._flat, self._grads = buffers["params"], buffers["grads"]
         self._work, self._thread_grads, self._index = buffers["work"], buffers["thread_grads"], buffers["index"]
         self._staging_x, self._staging_targets = buffers["staging_x"], buffers["staging_targets"]
-        self._flat_before, self._velocity_before = buffers["params_before"], buffers["velocity_before"]
+        self._flat_before = buffers["params_before"]
         self._buffers, self._buffers_before = buffers["buffers"], buffers["buffers_before"]
-        # The buffers never move, so their C pointers are made once (a step at batch 1 is
-        # short enough that making them on every call would show).
-        self._c = {name: self._pointer(array) for name, array in buffers.items() if not name.endswith("_before")}
-        self._lock = threading.Lock()  # the buffers belong to one call at a time
+        # The buffers never move while one module trains, so their C pointers are made when it
+        # becomes the active one (a step at batch 1 is short enough that making them on every
+        # call would show). The optimizer's state is sized for its rule (OptimizerState).
+        self._arrays = {name: array for name, array in buffers.items()
+                        if not name.endswith("_before") and name != "state"}
+        self._start_optimizer(first)
         self.params = params
         self.buffers = running
         self.training = True   # the mode: see train() and eval()
-        self.step_count = 0    # optimizer steps taken: part of Dropout's key
 
     # -- inspection -----------------------------------------------------------------
     @property
@@ -97,10 +100,30 @@ class CompiledNet(Training, Modes):
 
     @property
     def emitted(self) -> Emitted:
-        """The emitted C (derived and emitted on first use when the module came from the cache)."""
-        if self._emitted is None:
-            self._emitted = emit(self.model, self.dtype, self.batch)
-        return self._emitted
+        """The emitted C of the active update rule (derived and emitted on first use when the
+        module came from the cache)."""
+        return self._emit(self._optimizer)
+
+    def _emit(self, optimizer) -> Emitted:
+        key = optimizer.structure()
+        if key not in self._emitted:
+            self._emitted[key] = emit(self.model, self.dtype, self.batch, optimizer)
+        return self._emitted[key]
+
+    def _load_module(self, optimizer) -> Built:
+        """The built module training with ``optimizer``'s rule: a declaration compiled before is
+        loaded without deriving or emitting it again."""
+        first = getattr(self, "_first_module", None)
+        if first is not None:   # made while reading the layout
+            self._first_module = None
+            return first
+        declaration = {**self.model.to_dict(), "optimizer": optimizer.compiled_form()}
+        declared = declaration_key(declaration, self.dtype, self.batch, self._sanitize)
+        built = load_declared(declared, self._sanitize)
+        if built is None:
+            built = build(self._emit(optimizer), sanitize=self._sanitize)
+            remember_declared(declared, built)
+        return built
 
     @property
     def source(self) -> str:
@@ -111,8 +134,8 @@ class CompiledNet(Training, Modes):
         return self.built.flags
 
     def derivation(self):
-        """The derivation the C was emitted from."""
-        return self.model.derivation()
+        """The derivation the C was emitted from, with the optimizer's update rule."""
+        return self.model.derivation(optimizer=self._optimizer)
 
     def __repr__(self) -> str:
         return (f"CompiledNet({self.model.name}, batch={self.batch}, dtype={self.dtype!r}, threads={self.threads}, "
@@ -139,8 +162,7 @@ class CompiledNet(Training, Modes):
                 raise ValueError(f"params: {name} does not fit in {self.dtype} (it overflows to infinity)")
         for name, (offset, shape) in self.layout.params.items():
             self._flat[offset:offset + int(np.prod(shape))] = cast[name].reshape(-1)
-        self._velocity[:] = 0
-        self._steps_since_copy = None  # step's copy of the weights is of other weights
+        self._reset_training()   # new weights: a fresh optimizer state; step's copy is of other weights
 
     # -- the calls into C ------------------------------------------------------------
     # The C type of each NumPy dtype passed to C.
@@ -236,21 +258,25 @@ class CompiledNet(Training, Modes):
         return loss
 
     def _train(self, x: np.ndarray, targets: np.ndarray, order: np.ndarray | None, batch_size: int,
-               lr: float, momentum: float, weight_decay: float, training: bool = True) -> np.ndarray:
-        """SGD steps in one call into C: minibatches of ``batch_size`` of the samples
-        ``x[order]`` (``x`` when ``order`` is None), in training mode or not, counted in
-        ``step_count``; returns each minibatch's loss. The caller holds the lock, checks the
-        minibatches against the chunk rule (:meth:`_minibatch`) and the result (see
-        training.Training)."""
+               hyper: np.ndarray, rates: np.ndarray | None, training: bool = True) -> np.ndarray:
+        """Training steps in one call into C with the active update rule: minibatches of
+        ``batch_size`` of the samples ``x[order]`` (``x`` when ``order`` is None); ``hyper``
+        the optimizer's hyperparameters (float64), ``rates`` each step's learning rate or
+        None; in training mode or not. Advances the step counts; returns each minibatch's loss. The caller holds the
+        lock, and checks the result (see training.Training)."""
         count = len(x) if order is None else len(order)
-        losses = np.empty(-(-count // batch_size))
-        c = self._c
-        self.built.lib.sn_train(
-            count, batch_size, self.built.ffi.NULL if order is None else self._pointer(order),
+        steps = -(-count // batch_size)
+        losses = np.empty(steps)
+        c, built = self._c, self.built
+        built.lib.sn_train(
+            count, batch_size, built.ffi.NULL if order is None else self._pointer(order),
             self._pointer(x), self._pointer(targets), c["params"], c["grads"],
-            c["velocity"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
-            lr, momentum, weight_decay, self.threads, self._pointer(losses), c["buffers"], training, self.step_count)
-        self.step_count += len(losses)
+            c["state"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
+            self._pointer(hyper), built.ffi.NULL if rates is None else self._pointer(rates),
+            self.step_count, self._optimizer_steps, self.threads, self._pointer(losses),
+            c["buffers"], training)
+        self.step_count += steps
+        self._optimizer_steps += steps
         return losses
 
     # -- the contract's calls --------------------------------------------------------
@@ -356,16 +382,17 @@ def default_threads() -> int:
 
 
 def compile(model: Model, batch: int = 64, dtype: str = "float32", params: dict | None = None,
-            sanitize: bool = False, threads: int | None = None, buffers: dict | None = None) -> CompiledNet:
+            sanitize: bool = False, threads: int | None = None, optimizer=None, buffers: dict | None = None) -> CompiledNet:
     """Emit, compile (or load from the cache) and return ``model`` as a :class:`CompiledNet`.
 
     ``batch`` is how many samples the C handles per call (any number may be passed);
     ``dtype`` is ``"float32"`` or ``"float64"``; ``params`` default to
     ``model.init_params()``; ``threads`` (default: all cores) split each batch's samples;
+    ``optimizer`` (default ``sn.SGD()``) is what ``step`` and ``fit`` train with;
     ``buffers`` (running statistics) default to ``model.init_buffers()``.
     """
     return CompiledNet(model, batch=batch, dtype=dtype, params=params, sanitize=sanitize, threads=threads,
-                       buffers=buffers)
+                       optimizer=optimizer, buffers=buffers)
 
 
 def load(path, batch: int | None = None, dtype: str | None = None) -> CompiledNet:
@@ -375,12 +402,18 @@ def load(path, batch: int | None = None, dtype: str | None = None) -> CompiledNe
     A file that is not exactly what ``save`` writes raises one ValueError naming the file and
     the field (see :func:`symnet.saving.read_net`); nothing in it is evaluated as code.
     """
-    header, model, params, buffers = read_net(path)
+    header, model, params, buffers, state = read_net(path)
     batch = header["batch"] if batch is None else batch
     dtype = header["dtype"] if dtype is None else dtype
+    training = header.get("training")
     try:
-        net = compile(model, batch=batch, dtype=dtype, params=params, buffers=buffers)
-        net.step_count = header.get("step_count", 0)
+        optimizer = None if training is None else optimizer_from_dict(training["optimizer"], "header.training.optimizer")
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+    try:
+        net = compile(model, batch=batch, dtype=dtype, params=params, optimizer=optimizer, buffers=buffers)
+        if training is not None:
+            net._set_training_state(state, training["step_count"], training["optimizer_steps"])
         return net
     except CacheError:
         raise    # about the cache, not the file

@@ -33,7 +33,9 @@ MAX_LAYERS = 1000
 MAX_INPUTS = 64   # tensors one layer reads
 # Each kind's saved form is its FIELDS: its constructor's arguments and the JSON type of
 # each: "int", "pair" (two ints), "shape" (1 to 8 ints), "bool", "name" (a name or null),
-# "formula" (srepr text), "function" (a name), "number" (a finite int or float).
+# "formula" (srepr text), "function" (a name), "number" (a finite int or float). A kind's
+# OPTIONAL fields may be left out, for its constructor's default: a field added to a kind
+# later, which files written before it do not have.
 
 
 class _Malformed(ValueError):
@@ -53,7 +55,7 @@ def _check(value, kind: str, where: str):
         "name": lambda: value is None or is_name(value),
         "function": lambda: is_name(value),
         "formula": lambda: isinstance(value, str) and 0 < len(value) <= 100_000,
-        "number": lambda: isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value),
+        "number": lambda: isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value),
     }[kind]()
     if not ok:
         shown = repr(value)
@@ -70,12 +72,14 @@ def _fields(item, kinds: dict, where: str, extra_fields=()) -> dict:
     if not isinstance(kind, str) or kind not in kinds:
         raise _Malformed(f"{where}.kind: unknown kind {kind!r:.60}; known: {', '.join(kinds)}")
     fields = kinds[kind].FIELDS
+    optional = set(getattr(kinds[kind], "OPTIONAL", ()))
     extra = sorted(set(item) - set(fields) - {"kind", *extra_fields})
-    missing = sorted(set(fields) - set(item) - {"name"})
+    missing = sorted(set(fields) - set(item) - {"name"} - optional)
     if extra or missing:
         raise _Malformed(f"{where}: {kind} has {'unknown fields ' + str(extra) if extra else ''}"
                          f"{' and ' if extra and missing else ''}{'no ' + str(missing) if missing else ''}")
-    return {key: _check(item.get(key), fields[key], f"{where}.{key}") for key in fields}
+    return {key: _check(item.get(key), fields[key], f"{where}.{key}") for key in fields
+            if key in item or key not in optional}
 
 
 def model_to_dict(model: Model) -> dict:
@@ -137,13 +141,15 @@ def _build(item, kinds: dict, where: str, extra_fields=()):
 
 
 def save(net, path) -> None:
-    """Store ``net``'s declaration, compiled settings, weights, running statistics and step
-    count in ``path`` (.npz)."""
-    header = {"format": FORMAT, "model": model_to_dict(net.model), "batch": net.batch, "dtype": net.dtype}
-    if net.step_count:   # read as 0 when absent, so a file without steps is as it was
-        header["step_count"] = net.step_count
+    """Store ``net``'s declaration, compiled settings, weights, running statistics and training
+    state (its optimizer, the optimizer's state and the step counts) in ``path`` (.npz)."""
+    header = {"format": FORMAT, "model": model_to_dict(net.model), "batch": net.batch, "dtype": net.dtype,
+              "training": {"optimizer": net.optimizer.to_dict(), "step_count": net.step_count,
+                           "optimizer_steps": net._optimizer_steps}}
     arrays = {f"param:{name}": value for name, value in net.params.items()}
     arrays.update({f"buffer:{name}": value for name, value in net.buffers.items()})
+    arrays.update({f"state:{state}:{name}": value for state, values in net.optimizer_state.items()
+                   for name, value in values.items()})
     write_atomically(path, lambda file: np.savez(file, header=np.array(json.dumps(header)), **arrays))
 
 
@@ -166,9 +172,9 @@ def _array(archive: zipfile.ZipFile, member: str) -> np.ndarray:
         return np.lib.format.read_array(file, allow_pickle=False)
 
 
-def _read(path) -> tuple[dict, Model, dict, dict]:
-    """The header, the model, the parameter and the running-statistic arrays of a saved file,
-    every part checked."""
+def _read(path) -> tuple[dict, Model, dict, dict, dict]:
+    """The header, the model, the parameter, running-statistic and optimizer-state arrays of a
+    saved file, every part checked."""
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -180,9 +186,12 @@ def _read(path) -> tuple[dict, Model, dict, dict]:
         shape, dtype = _array_header(archive, "header.npy")
         if shape != () or dtype.kind != "U" or dtype.itemsize > MAX_HEADER_BYTES:
             raise _Malformed(f"header: expected one text of at most {MAX_HEADER_BYTES} bytes")
-        declared = {}
+        declared, state_members = {}, {}
         for member in members:
             if member == "header.npy":
+                continue
+            if member.startswith("state:") and member.endswith(".npy"):
+                state_members[member] = _array_header(archive, member)
                 continue
             kind = member.partition(":")[0]
             if kind not in ("param", "buffer") or not member.endswith(".npy"):
@@ -207,14 +216,41 @@ def _read(path) -> tuple[dict, Model, dict, dict]:
             missing = [name for key, name in specs if key == kind and (key, name) not in declared]
             if missing:
                 raise _Malformed(f"{kind}s: missing {missing}")
+        states = _state_members(state_members, {name: spec for (key, name), spec in specs.items() if key == "param"},
+                                header)
         # A deflated member can be tiny and still declare gigabytes: add them up first.
         needed = sum(math.prod(shape) * dtype.itemsize for _, shape, dtype in declared.values())
+        needed += sum(math.prod(shape) * dtype.itemsize for shape, dtype in state_members.values())
         memory = physical_memory()
         if memory is not None and needed > memory // 2:
             raise _Malformed(f"params: {show_bytes(needed)}, more than half of this machine's memory")
         arrays = {key: _array(archive, member) for key, (member, _, _) in declared.items()}
-    return header, model, *({name: value for (key, name), value in arrays.items() if key == kind}
-                             for kind in ("param", "buffer"))
+        params, buffers = ({name: value for (key, name), value in arrays.items() if key == kind}
+                           for kind in ("param", "buffer"))
+        state = {name: {param: _array(archive, member) for param, member in members_of.items()}
+                 for name, members_of in states.items()}
+    return header, model, params, buffers, state
+
+
+def _state_members(members: dict, specs: dict, header: dict) -> dict[str, dict[str, str]]:
+    """The optimizer state's members by state and parameter name, each checked: a state name,
+    a parameter of the model, its shape, a float dtype; every state holding every parameter."""
+    states: dict[str, dict[str, str]] = {}
+    if members and "training" not in header:
+        raise _Malformed("state: optimizer state without the header's training field")
+    for member, (shape, dtype) in members.items():
+        state, _, name = member[len("state:"):-len(".npy")].partition(":")
+        if not is_name(state) or name not in specs:
+            raise _Malformed(f"{member[:80]!r}: not the state of a parameter of the model")
+        if shape != specs[name].shape or dtype.kind != "f" or dtype.itemsize not in (4, 8):
+            raise _Malformed(f"{member}: expected float32 or float64 of shape {specs[name].shape}, "
+                             f"got {dtype} of shape {shape}")
+        states.setdefault(state, {})[name] = member
+    for state, by_param in states.items():
+        missing = [name for name in specs if name not in by_param]
+        if missing:
+            raise _Malformed(f"state:{state}: missing {missing}")
+    return states
 
 
 def _no_constant(name: str):
@@ -226,21 +262,39 @@ def _check_header(header) -> None:
         raise _Malformed("header: expected an object")
     if header.get("format") not in (FORMAT, CHAIN_FORMAT):
         raise _Malformed(f"header.format: unknown format {header.get('format')!r:.60}")
-    if not {"format", "model", "batch", "dtype"} <= set(header) <= {"format", "model", "batch", "dtype", "step_count"}:
-        raise _Malformed(f"header: expected the fields format, model, batch, dtype (and step_count), "
+    if set(header) - {"training"} != {"format", "model", "batch", "dtype"}:
+        raise _Malformed(f"header: expected the fields format, model, batch, dtype (and training), "
                          f"got {sorted(header)!r:.120}")
-    if "step_count" in header and not (_check(header["step_count"], "int", "header.step_count") >= 0):
-        raise _Malformed(f"header.step_count: must be a count of steps, got {header['step_count']}")
+    if "training" in header:
+        _check_training(header["training"])
     if not (_check(header["batch"], "int", "header.batch") >= 1):
         raise _Malformed(f"header.batch: must be a positive integer, got {header['batch']}")
     if header["dtype"] not in ("float32", "float64"):
         raise _Malformed(f"header.dtype: expected float32 or float64, got {header['dtype']!r:.60}")
 
 
-def read_net(path) -> tuple[dict, Model, dict, dict]:
-    """The header (format, model, batch, dtype, step_count if any), the model, the parameters
-    and the running statistics of a file that :func:`save` wrote (see :func:`symnet.load`,
-    which compiles them).
+def _check_training(training) -> None:
+    """The header's training field: an optimizer (read by the safe parser) and two counts."""
+    from .optim import optimizer_from_dict
+
+    if not isinstance(training, dict) or set(training) != {"optimizer", "step_count", "optimizer_steps"}:
+        raise _Malformed("header.training: expected an object with exactly optimizer, step_count and optimizer_steps")
+    for count in ("step_count", "optimizer_steps"):
+        value = training[count]
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2 ** 62:
+            raise _Malformed(f"header.training.{count}: expected a count of steps, got {value!r:.60}")
+    if training["optimizer_steps"] > training["step_count"]:
+        raise _Malformed("header.training.optimizer_steps: more than step_count")
+    try:
+        optimizer_from_dict(training["optimizer"], "header.training.optimizer")
+    except (ValueError, TypeError) as error:
+        raise _Malformed(str(error)) from None
+
+
+def read_net(path) -> tuple[dict, Model, dict, dict, dict]:
+    """The header (format, model, batch, dtype, and training when saved), the model, the
+    parameters, the running statistics and the optimizer's state (``{state: {parameter:
+    array}}``) of a file that :func:`save` wrote (see :func:`symnet.load`, which compiles them).
 
     A file that is not exactly what :func:`save` writes raises one ValueError naming the
     file and the field; nothing in it is evaluated as code.

@@ -10,7 +10,7 @@ tensor at declaration, and over a compiled batch by :func:`check_batch`:
   the dense bias, over a chunk's inputs, outputs and argmax positions;
 - a convolution's rooms in scratch (``col + K * GROUP * P``, ``ld = group * P``), whose
   size does not depend on the batch;
-- the SGD loop over all parameters (``for (int k = 0; k < SN_PARAMS; k++)``).
+- the optimizer's loop over all parameters (``for (int k = 0; k < SN_PARAMS; k++)``).
 
 So a compiled batch must keep ``batch * size`` of every tensor of a sample (the input,
 every layer's output, the targets) within the limit, and the work buffer too (its
@@ -31,12 +31,13 @@ from .layers.base import MAX_ELEMENTS
 from .layout import PACKS, Layout, plan
 
 
-def buffer_sizes(model, layout: Layout, batch: int, threads: int) -> dict[str, int]:
-    """Elements of every buffer a net compiled for ``batch`` allocates, by name."""
+def buffer_sizes(model, layout: Layout, batch: int, threads: int, states: int = 1) -> dict[str, int]:
+    """Elements of every buffer a net compiled for ``batch`` allocates, by name, with an
+    optimizer keeping ``states`` values per parameter."""
     return {
         "params": layout.param_size,
         "grads": layout.param_size,
-        "velocity": layout.param_size,
+        "state": layout.param_size * max(1, states),
         # Each thread after the first needs its own scratch room and gradient slice.
         "work": layout.work_size + (threads - 1) * layout.scratch_size,
         "thread_grads": layout.param_size * threads if threads > 1 else 1,
@@ -44,9 +45,9 @@ def buffer_sizes(model, layout: Layout, batch: int, threads: int) -> dict[str, i
         # Training in C gathers each shuffled chunk of samples here.
         "staging_x": batch * math.prod(model.input_shape),
         "staging_targets": batch * model.loss.targets_per_sample,
-        # The weights and velocity before a call that trains, restored if it diverges.
+        # The weights and optimizer state before a call that trains, restored if it diverges.
         "params_before": layout.param_size,
-        "velocity_before": layout.param_size,
+        "state_before": layout.param_size * max(1, states),
         # Running statistics (BatchNorm's), and their copy from before a call that trains.
         "buffers": max(layout.buffer_size, 1),
         "buffers_before": max(layout.buffer_size, 1),
@@ -58,14 +59,16 @@ def buffer_dtypes(model, dtype: str) -> dict[str, np.dtype]:
     real = np.dtype(dtype)
     labels = model.loss.target_type == "int32_t"
     return {name: np.dtype(np.int32) if name == "index" or (name == "staging_targets" and labels) else real
-            for name in ("params", "grads", "velocity", "work", "thread_grads", "index", "staging_x",
-                         "staging_targets", "params_before", "velocity_before", "buffers", "buffers_before")}
+            for name in ("params", "grads", "state", "work", "thread_grads", "index", "staging_x",
+                         "staging_targets", "params_before", "state_before", "buffers", "buffers_before")}
 
 
-def buffer_bytes(model, batch: int = 64, dtype: str = "float32", threads: int = 1, layout: Layout | None = None) -> int:
+def buffer_bytes(model, batch: int = 64, dtype: str = "float32", threads: int = 1, layout: Layout | None = None,
+                 states: int = 1) -> int:
     """Bytes of all the buffers of ``model`` compiled for ``batch`` samples of ``dtype`` on
-    ``threads`` threads (``layout``: its layout, when already made)."""
-    sizes = buffer_sizes(model, layout or plan(model, batch), batch, threads)
+    ``threads`` threads (``layout``: its layout, when already made), with an optimizer keeping
+    ``states`` values per parameter."""
+    sizes = buffer_sizes(model, layout or plan(model, batch), batch, threads, states)
     dtypes = buffer_dtypes(model, dtype)
     return sum(size * dtypes[name].itemsize for name, size in sizes.items())
 
@@ -91,7 +94,7 @@ def compiled_batch(batch: int, dtype: str, threads: int) -> str:
     return f"a compiled batch of {batch:,} ({dtype}, {threads} thread{'s' if threads > 1 else ''})"
 
 
-def check_batch(model, layout: Layout, batch: int, dtype: str, threads: int) -> int:
+def check_batch(model, layout: Layout, batch: int, dtype: str, threads: int, states: int = 1) -> int:
     """The bytes the buffers of a compiled batch take, or a ValueError naming ``batch`` when
     the C could not index them (see the module's docstring) or the machine could not hold them."""
     tensors = [("the input", math.prod(model.input_shape))]
@@ -112,7 +115,7 @@ def check_batch(model, layout: Layout, batch: int, dtype: str, threads: int) -> 
         raise ValueError(f"batch: the work buffer of a compiled batch of {batch:,} holds {layout.work_size:,} elements, "
                          f"more than the {MAX_ELEMENTS:,} the emitted C indexes with int; "
                          f"compile a batch of at most {most:,}")
-    needed = buffer_bytes(model, batch, dtype, threads, layout)
+    needed = buffer_bytes(model, batch, dtype, threads, layout, states)
     memory = physical_memory()
     if memory is not None and needed > memory:
         raise ValueError(f"batch: {compiled_batch(batch, dtype, threads)} needs {show_bytes(needed)} "

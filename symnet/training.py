@@ -1,8 +1,8 @@
-"""Train: SGD steps and fit for a compiled net, where divergence is an error.
+"""Train: optimizer steps and fit for a compiled net, where divergence is an error.
 
 A step whose loss, or whose update of any parameter, is NaN or infinite raises
-:class:`DivergenceError` and leaves the net with the weights (and momentum) it had
-before that step, so a diverged net is never used, saved or trained on as if it were
+:class:`DivergenceError` and leaves the net with the weights, optimizer state and step
+counts it had before that step, so a diverged net is never used, saved or trained on as if it were
 fine. The check is one pass over the parameters per call into C (a dot product, about
 4 µs for LeNet-5's 61,706 float32 parameters, beside a step of 50 to 80 µs at batch 1);
 the weights to go back to are copied once per call of fit, and once per 16 calls of
@@ -16,8 +16,10 @@ import sys
 
 import numpy as np
 
-from .settings import positive_integer
 from .layers.base import MAX_ELEMENTS
+from .optim import number as optim_number
+from .schedules import Schedule
+from .settings import positive_integer
 
 
 class DivergenceError(FloatingPointError):
@@ -36,27 +38,15 @@ class DivergenceError(FloatingPointError):
 
 def number(value, argument: str, low: float = 0.0, high: float = math.inf, open_low: bool = False) -> float:
     """A finite float in [low, high) (or (low, high) with ``open_low``), or a ValueError."""
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{argument}: expected a number, got {value!r}") from None
-    if not math.isfinite(value) or value < low or value >= high or (open_low and value == low):
-        bounds = f"{'(' if open_low else '['}{low}, {high})"
-        raise ValueError(f"{argument}: must be in {bounds}, got {value}")
-    return value
-
-
-def sgd_settings(lr, momentum, weight_decay) -> tuple[float, float, float]:
-    """The SGD hyperparameters checked: lr > 0, momentum in [0, 1), weight_decay >= 0."""
-    return (number(lr, "lr", open_low=True), number(momentum, "momentum", high=1.0),
-            number(weight_decay, "weight_decay"))
+    return optim_number(value, argument, low=low, high=high, open_low=open_low)
 
 
 class Training:
     """The training calls of :class:`~symnet.run.CompiledNet`, which supplies the buffers
-    (``_flat``, ``_velocity`` and the copies ``_flat_before``, ``_velocity_before``),
-    ``_steps_since_copy`` (None whenever the weights are set), ``_batch``, ``_targets`` and
-    ``_train`` (one call into sn_train; the caller holds ``_lock``)."""
+    (``_flat``, ``_state`` and the copies ``_flat_before``, ``_state_before``), the step
+    counts, ``_steps_since_copy`` (None whenever the weights are set), ``_settings``,
+    ``_activate``, ``_batch``, ``_targets`` and ``_train`` (one call into sn_train; the
+    caller holds ``_lock``)."""
 
     # -- divergence ----------------------------------------------------------------
     def _finite_params(self) -> bool:
@@ -68,54 +58,53 @@ class Training:
         with np.errstate(over="ignore"):
             return math.isfinite(np.dot(flat, flat)) or bool(np.isfinite(flat).all())
 
-    def _save(self, velocity: bool) -> None:
-        """Copy the weights (and the velocity, which only momentum changes), the running
-        statistics and the step count before a call into C."""
+    def _save(self) -> None:
+        """Copy the weights, the optimizer's state, the running statistics and the step counts
+        before a call into C."""
         np.copyto(self._flat_before, self._flat)
+        np.copyto(self._state_before, self._state)
         np.copyto(self._buffers_before, self._buffers)
-        self._step_count_before = self.step_count
-        if velocity:
-            np.copyto(self._velocity_before, self._velocity)
+        self._counts_before = (self.step_count, self._optimizer_steps)
 
-    def _restore(self, velocity: bool) -> None:
+    def _restore(self) -> None:
         np.copyto(self._flat, self._flat_before)
+        np.copyto(self._state, self._state_before)
         np.copyto(self._buffers, self._buffers_before)
-        self.step_count = self._step_count_before
-        if velocity:
-            np.copyto(self._velocity, self._velocity_before)
+        self.step_count, self._optimizer_steps = self._counts_before
 
-    def _why(self, loss: float, lr: float, weight_decay: float) -> tuple[str, str]:
+    def _why(self, loss: float, optimizer, hyper: np.ndarray, lr: float) -> tuple[str, str]:
         """What went non-finite in the step just taken, and what may have caused it."""
         if not math.isfinite(loss):
             what = f"the loss was {loss}"
         else:
             name, values = next((name, values) for name, values in self.params.items() if not np.isfinite(values).all())
             what = f"its update made {name} {'NaN' if np.isnan(values).any() else 'infinite'}"
+        settings = dict(zip(optimizer.hyper, hyper), lr=lr)
         with np.errstate(over="ignore"):
             huge = [f"{argument}={value:g} is infinite in {self.dtype}"
-                    for argument, value in (("lr", lr), ("weight_decay", weight_decay))
-                    if not np.isfinite(self._np(value))]
+                    for argument, value in settings.items() if not np.isfinite(self._np(value))]
         return what, "; ".join(huge) or f"lr={lr:g}; a smaller lr may help"
 
-    def _find_divergence(self, x, targets, chosen, batch_size: int, lr: float, momentum: float,
-                         weight_decay: float) -> tuple[int, tuple[str, str]]:
+    def _find_divergence(self, x, targets, chosen, batch_size: int, optimizer, hyper, rates) -> tuple[int, tuple[str, str]]:
         """After a call into C whose steps diverged: the first step of it that made the loss or
-        a parameter non-finite, and why. The weights before the call are restored and the steps
+        a parameter non-finite, and why. The state before the call is restored and the steps
         taken again one by one to find it; then the steps before it are taken again in one call
-        (the C is deterministic), so the net ends with exactly the weights before that step."""
-        self._restore(velocity=bool(momentum))
+        (the C is deterministic), so the net ends with exactly the state before that step."""
+        self._restore()
         steps = -(-len(chosen) // batch_size)
         for bad in range(steps):
-            loss = self._train(x, targets, chosen[bad * batch_size:(bad + 1) * batch_size], batch_size,
-                               lr, momentum, weight_decay, training=True)[0]
+            rate = None if rates is None else rates[bad:bad + 1]
+            loss = self._train(x, targets, chosen[bad * batch_size:(bad + 1) * batch_size], batch_size, hyper, rate,
+                               training=True)[0]
             if not (math.isfinite(loss) and self._finite_params()):
-                why = self._why(loss, lr, weight_decay)
+                why = self._why(loss, optimizer, hyper, hyper[0] if rate is None else rate[0])
                 break
         else:  # pragma: no cover - the C gives the same steps the same results
             raise AssertionError("the steps that diverged did not diverge when taken again")
-        self._restore(velocity=bool(momentum))
+        self._restore()
         if bad:
-            self._train(x, targets, chosen[:bad * batch_size], batch_size, lr, momentum, weight_decay, training=True)
+            self._train(x, targets, chosen[:bad * batch_size], batch_size, hyper, None if rates is None else rates[:bad],
+                        training=True)
         return bad, why
 
     # -- the calls -----------------------------------------------------------------
@@ -127,47 +116,55 @@ class Training:
     # steps kept take at most as many bytes as the weights.
     STEPS_PER_COPY = 16
 
-    def step(self, x, y, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
-        """One SGD step on the batch ``x, y`` in the net's mode (``net.training``); returns the
-        loss before the step.
+    def step(self, x, y, lr: float | None = None, momentum: float | None = None,
+             weight_decay: float | None = None) -> float:
+        """One step of :attr:`optimizer` on the batch ``x, y`` in the net's mode
+        (``net.training``); returns the loss before the step.
 
-        Raises :class:`DivergenceError`, with the weights (and velocity) left as they were,
-        when the loss or the updated parameters are NaN or infinite.
+        ``lr`` (and, for an optimizer that has them, ``momentum`` and ``weight_decay``)
+        replace the optimizer's own for this call only. Raises :class:`DivergenceError`, with
+        the weights, state and step counts left as they were, when the loss or the updated
+        parameters are NaN or infinite.
         """
-        lr, momentum, weight_decay = sgd_settings(lr, momentum, weight_decay)
+        optimizer, hyper = self._settings(lr, momentum=momentum, weight_decay=weight_decay)
         x, targets = self._batch(x, y)
         training = self.training
         self._minibatch(len(x), training)
         with self._lock:
+            self._activate(optimizer)
             small = (x.nbytes + targets.nbytes) * self.STEPS_PER_COPY <= self._flat.nbytes
             steps = self._steps_since_copy if small else None
             if steps is None or len(steps) == self.STEPS_PER_COPY:
-                self._save(velocity=bool(momentum) or small)  # the kept steps may use momentum
+                self._save()
                 steps = [] if small else None
             self._steps_since_copy = steps
-            loss = float(self._train(x, targets, None, len(x), lr, momentum, weight_decay, training)[0])
+            loss = float(self._train(x, targets, None, len(x), hyper, None, training)[0])
             if math.isfinite(loss) and self._finite_params():
                 if steps is not None:
-                    steps.append((x.copy(), targets.copy(), lr, momentum, weight_decay, training))
+                    steps.append((x.copy(), targets.copy(), hyper, training))
                 return loss
-            what, hint = self._why(loss, lr, weight_decay)
-            self._restore(velocity=bool(momentum) or steps is not None)
-            for kept_x, kept_targets, *settings in steps or ():
-                self._train(kept_x, kept_targets, None, len(kept_x), *settings)
+            what, hint = self._why(loss, optimizer, hyper, hyper[0])
+            self._restore()
+            for kept_x, kept_targets, kept_hyper, kept_training in steps or ():
+                self._train(kept_x, kept_targets, None, len(kept_x), kept_hyper, None, kept_training)
         raise DivergenceError(f"step: training diverged: {what}; the net keeps the weights from before the step "
                               f"({hint})")
 
-    def fit(self, x, y, epochs: int = 1, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0,
-            lr_decay: float = 1.0, batch_size: int | None = None, shuffle: bool = True, seed: int = 0,
-            validation=None, progress: bool | None = None) -> dict[str, list[float]]:
-        """Train with minibatch SGD; returns the history of each epoch's losses (and accuracies).
+    def fit(self, x, y, epochs: int = 1, lr: float | None = None, momentum: float | None = None,
+            weight_decay: float | None = None, lr_decay: float = 1.0, schedule: Schedule | None = None,
+            batch_size: int | None = None, shuffle: bool = True, seed: int = 0, validation=None,
+            progress: bool | None = None) -> dict[str, list[float]]:
+        """Train with minibatches and :attr:`optimizer`; returns the history of each epoch's
+        losses (and accuracies).
 
         Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
-        shuffled order seeded by ``seed``; the learning rate is multiplied by
-        ``lr_decay`` after each epoch. Training runs in training mode, whatever
-        ``net.training`` says (which it leaves as it was); ``validation=(x, y)`` is
-        evaluated in eval mode after each epoch. A progress bar with the running loss is
-        shown when ``progress`` is true, or, by default, when standard error is a terminal.
+        shuffled order seeded by ``seed``. ``lr`` (and ``momentum``, ``weight_decay``) replace
+        the optimizer's own for this call; the learning rate is multiplied by ``lr_decay``
+        after each epoch, or set for every step by ``schedule`` (see :mod:`symnet.schedules`),
+        keyed on the net's :attr:`step_count`. Training runs in training mode, whatever ``net.training``
+        says (which it leaves as it was); ``validation=(x, y)`` is evaluated in eval mode after
+        each epoch. A progress bar with the running loss is shown when ``progress`` is true, or,
+        by default, when standard error is a terminal.
 
         Raises :class:`DivergenceError`, naming the epoch and step, when a minibatch's loss
         or its update of the parameters is NaN or infinite; the net then keeps the weights
@@ -177,8 +174,14 @@ class Training:
 
         epochs = positive_integer(epochs, "epochs")
         batch_size = self.batch if batch_size is None else positive_integer(batch_size, "batch_size")
-        lr, momentum, weight_decay = sgd_settings(lr, momentum, weight_decay)
+        optimizer, hyper = self._settings(lr, momentum=momentum, weight_decay=weight_decay)
         lr_decay = number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
+        if schedule is not None:
+            if not isinstance(schedule, Schedule):
+                raise TypeError(f"schedule: expected a schedule such as sn.schedules.cosine(...), "
+                                f"got {type(schedule).__name__}")
+            if lr_decay != 1.0:
+                raise ValueError("lr_decay: give a schedule or lr_decay, not both")
         x, targets = self._batch(x, y)
         # A minibatch larger than all samples is all samples: the same steps, and sn_train's
         # int counters stay within what it counts.
@@ -205,17 +208,21 @@ class Training:
         for epoch in range(epochs):
             order = (rng.permutation(len(x)) if shuffle else np.arange(len(x))).astype(np.int32)
             losses = np.empty(len(sizes))
+            # Every step's rate at once, from the schedule's formula (no Python call per step).
+            rates = None if schedule is None else schedule.rates(hyper[0], self.step_count, len(sizes))
             with tqdm(total=len(sizes), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
                       leave=True) as bar:
                 for first in range(0, len(sizes), per_call):
                     chosen = order[first * batch_size:(first + per_call) * batch_size]
+                    part_rates = None if rates is None else rates[first:first + per_call]
                     with self._lock:
+                        self._activate(optimizer)
                         self._steps_since_copy = None  # the copy step keeps is overwritten
-                        self._save(velocity=bool(momentum))
-                        part = self._train(x, targets, chosen, batch_size, lr, momentum, weight_decay, training=True)
+                        self._save()
+                        part = self._train(x, targets, chosen, batch_size, hyper, part_rates, training=True)
                         if not (np.isfinite(part).all() and self._finite_params()):
-                            bad, (what, hint) = self._find_divergence(x, targets, chosen, batch_size, lr, momentum,
-                                                                      weight_decay)
+                            bad, (what, hint) = self._find_divergence(x, targets, chosen, batch_size, optimizer,
+                                                                      hyper, part_rates)
                             step = first + bad + 1
                             raise DivergenceError(
                                 f"fit: training diverged at epoch {epoch + 1}, step {step} of {len(sizes)}: {what}; "
@@ -226,7 +233,8 @@ class Training:
                     bar.update(len(part))
                     bar.set_postfix(loss=f"{losses[:done] @ sizes[:done] / sizes[:done].sum():.4f}", refresh=False)
             history["loss"].append(float(losses @ sizes / len(x)))
-            lr *= lr_decay
+            hyper = hyper.copy()
+            hyper[0] *= lr_decay
             if validation is not None:
                 for name, value in self.evaluate(val_x, val_y).items():
                     history.setdefault(f"val_{name}", []).append(value)

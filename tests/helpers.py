@@ -11,11 +11,7 @@ def random_batch(model: sn.Sequential, count: int = 3, seed: int = 0):
     """Inputs and targets suited to the model's input shape and loss."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(count, *model.input_shape))
-    if isinstance(model.loss, sn.SoftmaxCrossEntropy):
-        y = rng.integers(0, model.output_shape[0], size=count)
-    else:
-        y = rng.normal(size=(count, *model.output_shape))
-    return x, y
+    return x, model.loss.random_targets(rng, count)
 
 
 def gradient_errors(model: sn.Sequential, count: int = 3, seed: int = 0, params=None) -> dict[str, float]:

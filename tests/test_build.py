@@ -161,9 +161,9 @@ def test_a_model_under_address_sanitizer(cache):
 def test_a_declared_model_loads_without_deriving_or_emitting(cache):
     model = tiny(10)
     first = sn.compile(model, batch=4)
-    assert first._emitted is not None                  # built: it had to emit
+    assert first._emitted                  # built: it had to emit
     again = sn.compile(tiny(10), batch=4)
-    assert again._emitted is None and again.built.folder == first.built.folder
+    assert not again._emitted and again.built.folder == first.built.folder
     assert again.source == first.source                # read back from the cache entry
     assert again.built.seconds == 0
     other = sn.compile(tiny(10), batch=5)              # another batch is another declaration
@@ -254,7 +254,7 @@ def test_a_cache_others_could_write_is_refused(warm, part, spoil):
 
 def test_a_sound_cache_is_used_as_it_is(warm):
     net = sn.compile(tiny(12), batch=4)
-    assert net._emitted is None and net.built.folder == _entry(warm)
+    assert not net._emitted and net.built.folder == _entry(warm)
 
 
 def test_cache_folders_are_private_whatever_the_umask(cache):
@@ -268,7 +268,7 @@ def test_cache_folders_are_private_whatever_the_umask(cache):
     for path in [*net.built.folder.iterdir(), *(cache / "declared").iterdir()]:
         assert not stat.S_IMODE(path.lstat().st_mode) & 0o022, path
     again = sn.compile(tiny(11), batch=4)                 # and symnet trusts what it made
-    assert again._emitted is None and again.built.folder == net.built.folder
+    assert not again._emitted and again.built.folder == net.built.folder
 
 
 def test_records_cannot_point_outside_the_cache(warm):

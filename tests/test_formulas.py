@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
+from sympy.codegen.cfunctions import log1p
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,6 +111,7 @@ STORED = [
     sp.Max(x, 0.01 * x) + sp.Min(x, 2) + sp.atan2(x, 3) + sp.Heaviside(x),
     sp.Piecewise((sp.sin(x), sp.And(x >= 0, x <= 1)), (sp.cos(x), sp.Or(x < -1, sp.Eq(x, 2))), (-x, True)),
     sp.Integer(10) ** 20 * x,
+    log1p(sp.exp(-sp.Abs(x))),
 ]
 
 
@@ -286,7 +288,7 @@ EDGE_FORMULAS = [
     sp.Integer(10) ** 20 * x, x * (1 + sp.erf(x / sp.sqrt(2))) / 2, sp.pi * x + sp.EulerGamma, sp.sign(x) * x ** 2,
     sp.floor(2 * x) + x, sp.Heaviside(x) * x, sp.atan2(x, 2) + sp.Max(x, 0.1 * x),
     sp.Piecewise((sp.log(x), x > 1), (x - 1, True)), sp.exp(sp.Rational(1, 3)) * sp.tanh(x), sp.erf(x),
-    sp.cbrt(x), sp.pi ** 2 * x,
+    sp.cbrt(x), sp.pi ** 2 * x, log1p(sp.exp(-sp.Abs(x))),
 ]
 
 

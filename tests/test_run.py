@@ -382,10 +382,15 @@ def conv_classifier():
 
 
 def assert_same_state(net, other):
-    """The same finite weights, and the same velocity for momentum."""
+    """The same finite weights, the same optimizer state (velocity for momentum) and step counts."""
     for name, value in net.params.items():
         assert np.isfinite(value).all() and np.array_equal(value, other.params[name]), name
-    assert np.array_equal(net._velocity, other._velocity)
+    mine, theirs = net.optimizer_state, other.optimizer_state
+    zeros = {name: np.zeros_like(value) for name, value in net.params.items()}   # a state not kept yet is zero
+    for state in mine.keys() | theirs.keys():
+        ours, others = mine.get(state, zeros), theirs.get(state, zeros)
+        assert all(np.array_equal(value, others[name]) for name, value in ours.items()), state
+    assert (net.step_count, net._optimizer_steps) == (other.step_count, other._optimizer_steps)
 
 
 @pytest.mark.parametrize("progress", [False, True])

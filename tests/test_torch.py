@@ -67,3 +67,10 @@ def test_swish_activation_matches_silu():
     model = sn.Sequential(sn.Input(6), sn.Dense(5), sn.Activation("swish", lambda x: x / (1 + sp.exp(-x))),
                           sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
     compare(model, seed=1)
+
+
+def test_every_formula_function_has_a_pytorch_twin():
+    from symnet.export.torch import FUNCTIONS as TORCH_FUNCTIONS
+    from symnet.formulas import FUNCTIONS
+
+    assert set(FUNCTIONS) <= set(TORCH_FUNCTIONS), set(FUNCTIONS) - set(TORCH_FUNCTIONS)

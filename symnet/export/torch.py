@@ -11,13 +11,14 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 import torch
+from sympy.codegen.cfunctions import log1p
 from torch import nn
 
 from ..formulas import Backend, evaluate, fold
 
 # PyTorch's namesake of each class a formula may hold (see symnet.formulas.Backend).
 FUNCTIONS = {
-    sp.exp: torch.exp, sp.log: torch.log, sp.sin: torch.sin, sp.cos: torch.cos, sp.tan: torch.tan,
+    sp.exp: torch.exp, sp.log: torch.log, log1p: torch.log1p, sp.sin: torch.sin, sp.cos: torch.cos, sp.tan: torch.tan,
     sp.asin: torch.asin, sp.acos: torch.acos, sp.atan: torch.atan, sp.atan2: torch.atan2,
     sp.sinh: torch.sinh, sp.cosh: torch.cosh, sp.tanh: torch.tanh, sp.asinh: torch.asinh, sp.acosh: torch.acosh,
     sp.atanh: torch.atanh, sp.erf: torch.erf, sp.erfc: torch.erfc, sp.Abs: torch.abs, sp.sign: torch.sign,

@@ -5,16 +5,18 @@ registries every stage looks kinds up in."""
 from .activation import Activation, ReLU, Sigmoid, Tanh
 from .base import LAYERS, DeclarationError, Input, Layer, ParamSpec, Partial, Symbols, register
 from .conv import Conv2D
+from .cross_entropy import BinaryCrossEntropyWithLogits, SoftmaxCrossEntropy
 from .dense import Dense, Flatten
 from .dropout import Dropout
 from .join import Add, Concat, Residual
 from .norm import BatchNorm
-from .loss import LOSSES, Loss, LossFunction, MeanSquaredError, SoftmaxCrossEntropy, register_loss
+from .loss import L1, LOSSES, Huber, Loss, LossFunction, MeanSquaredError, register_loss
 from .pool import AvgPool, GlobalAvgPool, MaxPool
 
 __all__ = [
-    "Activation", "Add", "AvgPool", "BatchNorm", "Concat", "Conv2D", "DeclarationError", "Dense", "Dropout", "Flatten", "GlobalAvgPool",
-    "Input", "LAYERS", "LOSSES", "Layer", "Loss", "LossFunction", "MaxPool", "MeanSquaredError", "ParamSpec",
+    "Activation", "Add", "AvgPool", "BatchNorm", "BinaryCrossEntropyWithLogits", "Concat", "Conv2D",
+    "DeclarationError", "Dense", "Dropout", "Flatten", "GlobalAvgPool", "Huber", "Input", "L1", "LAYERS", "LOSSES",
+    "Layer", "Loss", "LossFunction", "MaxPool", "MeanSquaredError", "ParamSpec",
     "Partial", "ReLU", "Residual", "Sigmoid", "SoftmaxCrossEntropy", "Symbols", "Tanh",
     "register", "register_loss",
 ]

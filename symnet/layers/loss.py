@@ -1,7 +1,15 @@
-"""Losses: the batch mean of a per-sample or per-element cost of the outputs."""
+"""Losses: the batch mean of a per-sample or per-element cost of the outputs.
+
+This module holds the base of every loss and the elementwise ones: :class:`Loss` (any
+per-element SymPy cost of output and target), and the regression losses built on it,
+:class:`MeanSquaredError`, :class:`L1` and :class:`Huber`. The cross-entropies are in
+:mod:`symnet.layers.cross_entropy`.
+"""
 
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Callable
 
 import numpy as np
@@ -31,6 +39,7 @@ class LossFunction:
     name = "loss"
     template = ""       # templates/layers/<template>.c.j2
     FIELDS: dict = {}   # the saved form: field -> type (see symnet.saving)
+    OPTIONAL: tuple = ()   # fields a saved form may leave out, for the constructor's default
     target_type = "real"   # the C type of a target: the net's dtype, or int32_t for class labels
     classifies = False     # the outputs are class scores: predict gives the top class, evaluate accuracy
 
@@ -106,6 +115,10 @@ class Loss(LossFunction):
 
     template = "loss_elementwise"
     FIELDS = {"name": "function", "formula": "formula"}
+    # A user's derivative is simplified (sinh/cosh -> tanh). A built-in keeps SymPy's own
+    # derivative where simplification would trade its numerics away: exp(-|y|) for
+    # exp(|y|), which overflows, or a sign for a division by |y - t|, undefined at the kink.
+    simplify_derivative = True
 
     def __init__(self, name: str, fn: Callable):
         super().__init__()
@@ -121,7 +134,7 @@ class Loss(LossFunction):
         if not self.expr.has(self.y):
             raise DeclarationError(f"{owner}: the cost {self.expr} does not depend on the output y")
         self.derivative = differentiate(self.expr, self.y, owner)
-        if sp.count_ops(self.derivative) < 80:  # small enough to simplify quickly: sinh/cosh -> tanh
+        if self.simplify_derivative and sp.count_ops(self.derivative) < 80:  # small enough to simplify quickly
             self.derivative = simplest(self.derivative, (self.y, self.t))
         self._cost = numpy_function(self.expr, self.y, self.t)
         self._slope = numpy_function(self.derivative, self.y, self.t)
@@ -136,7 +149,7 @@ class Loss(LossFunction):
     def from_fields(cls, fields: dict, where: str):
         from ..formulas import read_formula
 
-        if cls is not Loss:   # a built-in: MeanSquaredError
+        if cls is not Loss:   # a built-in (MeanSquaredError, Huber, ...): its own arguments
             return cls(**fields)
         y, t = real_symbol("y"), real_symbol("t")
         formula = read_formula(fields["formula"], (y, t), f"{where}.formula")
@@ -220,95 +233,84 @@ class MeanSquaredError(Loss):
 
 
 @register_loss
-class SoftmaxCrossEntropy(LossFunction):
-    """Cross-entropy of the softmax of the outputs against integer class labels.
+class L1(Loss):
+    """``mean(|y - t|)`` over all elements, as ``torch.nn.L1Loss()``.
 
-    Equals ``torch.nn.CrossEntropyLoss()``: ``mean_n (log Σ_k exp z[n,k] - z[n, t[n]])``.
+    Its derivative is SymPy's ``-sign(t - y)``: 0 where ``y == t``, as PyTorch's ``sign``.
     """
 
-    name = "softmax_cross_entropy"
-    template = "loss_softmax_cross_entropy"
-    target_type = "int32_t"
-    classifies = True
+    FIELDS = {}
+    simplify_derivative = False   # simplify writes (y - t)/|y - t| with a branch for the kink
 
-    def random_targets(self, rng: np.random.Generator, count: int) -> np.ndarray:
-        return rng.integers(0, self.classes, count)
+    def __init__(self):
+        super().__init__("l1", lambda y, t: sp.Abs(y - t))
 
-    def build(self, output_shape: Shape) -> None:
-        if len(output_shape) != 1 or output_shape[0] < 2:
-            raise self.error(f"needs one score per class (at least 2) per sample, got output shape "
-                             f"{tuple(output_shape)}; end the model with Dense(classes)")
-        super().build(output_shape)
+    def describe(self) -> str:
+        return "L1()"
 
-    @property
-    def classes(self) -> int:
-        return self.output_shape[0]
-
-    @property
-    def targets_per_sample(self) -> int:
-        """One class label per sample."""
-        return 1
-
-    def targets(self, t, count: int) -> np.ndarray:
-        t = np.asarray(t)
-        if t.ndim != 1 or len(t) != count:
-            raise ValueError(f"labels: expected shape ({count},) (one class index per sample), got {t.shape}")
-        if t.dtype.kind == "f":
-            if not np.isfinite(t).all() or (t != np.round(t)).any():
-                raise ValueError("labels: must be whole class indices, got fractions or NaN")
-        elif t.dtype.kind not in "biu":
-            raise ValueError(f"labels: expected integer class indices, got dtype {t.dtype}")
-        labels = t.astype(np.int64)
-        # Both bounds in one pass: read as unsigned, a negative label is larger than any class.
-        if count and labels.view(np.uint64).max() >= self.classes:
-            raise ValueError(f"labels: must lie in [0, {self.classes}), got values from {t.min()} to {t.max()}")
-        return labels
-
-    def symbols(self) -> Symbols:
-        n, k, j = indices("n", "k", "j")
-        z, t, p = sp.IndexedBase("z"), sp.IndexedBase("t"), sp.IndexedBase("p")
-        classes = (j, 0, self.classes - 1)
-        per_sample = sp.log(sp.Sum(sp.exp(z[n, j]), classes)) - z[n, t[n]]
-        # d/dz[n,k] leaves Σ_j exp(z[n,j]) [j = k]; doit() collapses that sum to exp(z[n,k])
-        # for k in range (SymPy adds a Piecewise for k outside it, which never happens here).
-        slope = sp.diff(per_sample, z[n, k]).replace(
-            lambda node: isinstance(node, sp.Sum) and node.has(sp.KroneckerDelta), lambda node: node.doit())
-        slope = slope.replace(lambda node: isinstance(node, sp.Piecewise), lambda node: node.args[0].expr)
-        softmax = sp.exp(z[n, k]) / sp.Sum(sp.exp(z[n, j]), classes)
-        slope = slope.subs(softmax, p[n, k])
-        return Symbols(
-            output=sp.Symbol("L"), forward=sp.Sum(per_sample, (n, 0, BATCH - 1)) / BATCH,
-            partials=(Partial(0, z[n, k], slope / BATCH),),
-            ranges={k: self.classes},
-            notes=(f"p[n, k] = exp(z[n, k]) / Σ_j exp(z[n, j]), the softmax; t[n] is sample n's class",),
-        )
-
-    def template_context(self, symbols: Symbols, dtype: str) -> dict:
-        owner = f"loss ({self.describe()})"
-        t_n = sp.IndexedBase("t")[sp.Symbol("n", integer=True, nonnegative=True)]
-        gradient = symbols.partials[0].expr.subs({t_n: sp.Symbol("label", integer=True),
-                                                  BATCH: sp.Symbol("total", positive=True)})
-        # Inside the loops, z and p are scalars of the current class.
-        printer = CPrinter(dtype, names={"p": "p", "z": "z", "t": "t"})
-        return {"classes": self.classes, "gradient": elementwise(gradient, printer, "dz[k]", owner)}
+    def config(self) -> dict:
+        return {}
 
     def torch_loss(self):
         import torch
 
-        return torch.nn.CrossEntropyLoss()
+        return torch.nn.L1Loss()
 
-    @staticmethod
-    def _softmax(z):
-        shifted = z - z.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        return e / e.sum(axis=1, keepdims=True), shifted, e
-
+    # The reference computes the mechanics directly rather than from the formula.
     def value(self, z, t) -> float:
-        _, shifted, e = self._softmax(z)
-        log_p = shifted - np.log(e.sum(axis=1, keepdims=True))
-        return float(-np.mean(log_p[np.arange(len(t)), t]))
+        return float(np.mean(np.abs(z - t)))
 
     def gradient(self, z, t):
-        p = self._softmax(z)[0]
-        p[np.arange(len(t)), t] -= 1.0
-        return p / len(t)
+        return np.sign(z - t) / z.size
+
+
+@register_loss
+class Huber(Loss):
+    """Squared near the target, absolute beyond ``delta``, as ``torch.nn.HuberLoss(delta=delta)``:
+
+    ``(y - t)**2 / 2`` where ``|y - t| < delta``, else ``delta * (|y - t| - delta / 2)``,
+    averaged over all elements. The two pieces meet with equal slope at ``|y - t| == delta``,
+    so the derivative (``y - t``, or ``delta * sign(y - t)``) is continuous there.
+    """
+
+    FIELDS = {"delta": "number"}
+    simplify_derivative = False   # SymPy's piecewise derivative is already the clearest form
+
+    def __init__(self, delta: float = 1.0):
+        self.delta = delta
+        if not is_real_number(delta) or not 0 < delta < math.inf:
+            raise DeclarationError(f"loss (Huber(delta={delta!r})): delta must be a positive finite number, "
+                                   f"got {delta!r}")
+        self.delta = float(delta)
+        d = formula_constant(self.delta)
+        super().__init__("huber", lambda y, t: sp.Piecewise(((y - t) ** 2 / 2, sp.Abs(y - t) < d),
+                                                             (d * (sp.Abs(y - t) - d / 2), True)))
+
+    def describe(self) -> str:
+        return f"Huber(delta={self.delta!r})"
+
+    def config(self) -> dict:
+        return {"delta": self.delta}
+
+    def torch_loss(self):
+        import torch
+
+        return torch.nn.HuberLoss(delta=self.delta)
+
+    # The reference computes the mechanics directly: its slope is PyTorch's clamp.
+    def value(self, z, t) -> float:
+        d = np.abs(z - t)
+        return float(np.mean(np.where(d < self.delta, 0.5 * d * d, self.delta * (d - 0.5 * self.delta))))
+
+    def gradient(self, z, t):
+        return np.clip(z - t, -self.delta, self.delta) / z.size
+
+
+def is_real_number(value) -> bool:
+    """True for a real number that is not a bool (``True`` is not a delta)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def formula_constant(value: float) -> sp.Expr:
+    """``value`` for a formula: an Integer when whole, so that ``delta=1`` prints as ``1``."""
+    return sp.Integer(int(value)) if float(value).is_integer() else sp.Float(value)
