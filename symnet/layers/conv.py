@@ -120,17 +120,16 @@ class Conv2D(Layer):
     def scratch_size(self) -> int:
         """Room past the packing buffers: the im2col columns of ``group`` samples; the output
         staged when several samples are multiplied at once (one sample's product is laid out
-        as its output); one sample's input padded with zeros. With Winograd, the larger of
-        that (the weight gradient still goes through im2col) and each pass's room."""
+        as its output); one sample's input padded with zeros. With Winograd, the transformed
+        kernels (or their gradient) and the larger pass's room."""
+        if self.winograd:
+            return max(16 * pass_["in"] * pass_["out"] + pass_["room"] for pass_ in self.winograd_passes())
         pixels = math.prod(self.output_shape[1:])
         channels, height, width = self.input_shape
         staged = self.out_channels if self.group > 1 else 0
         padded = (channels * (height + 2 * self.padding[0]) * (width + 2 * self.padding[1])
                   if any(self.padding) else 0)
-        direct = (math.prod(self.kernel) * channels + staged) * self.group * pixels + padded
-        if not self.winograd:
-            return direct
-        return max(direct, *(16 * pass_["in"] * pass_["out"] + pass_["room"] for pass_ in self.winograd_passes()))
+        return (math.prod(self.kernel) * channels + staged) * self.group * pixels + padded
 
     # -- Winograd F(2x2, 3x3) for 3x3 convolutions of stride 1 ----------------------------
     @property
@@ -147,9 +146,10 @@ class Conv2D(Layer):
                 and min(*self.input_shape[1:], *self.output_shape[1:]) >= WINOGRAD_SIDE)
 
     def winograd_passes(self) -> list[dict]:
-        """The forward pass and the d input pass as Winograd convolutions: channels in and out,
-        planes, padding (top, left), output tiles per sample, samples per multiply (``group``)
-        and their room (transformed tiles V and M, and a row of zeros)."""
+        """The forward pass and the d input pass as Winograd convolutions (the weight gradient
+        takes the forward pass's tiles): channels in and out, planes, padding (top, left), output
+        tiles per sample, samples per multiply (``group``) and their room (transformed tiles V and
+        M, and the transforms' own)."""
         from ..layout import WINOGRAD_COLUMNS, WINOGRAD_ROOM
 
         (channels, height, width), (out, oh, ow) = self.input_shape, self.output_shape
@@ -162,9 +162,9 @@ class Conv2D(Layer):
             per_sample = 16 * (pass_["in"] + pass_["out"]) * tiles
             # enough samples for WINOGRAD_COLUMNS tiles, as long as their V and M stay in WINOGRAD_ROOM
             group = max(1, min(16, -(-WINOGRAD_COLUMNS // tiles), WINOGRAD_ROOM // per_sample))
-            # V and M with 16 values of slack per row; the padded plane and two rows of outputs
-            tw = -(-pass_["ow"] // 2) + 16
-            own = (2 * -(-pass_["oh"] // 2) + 4) * 2 * tw
+            # V and M with 16 values of slack per row; two padded planes (the weight gradient's
+            # x and dy), or one and two rows of outputs
+            own = 2 * (2 * -(-pass_["oh"] // 2) + 2) * 2 * (-(-pass_["ow"] // 2) + 16)
             pass_.update(tiles=tiles, group=group, room=group * per_sample + 16 * 16 * (pass_["in"] + pass_["out"]) + own)
         return passes
 
