@@ -100,7 +100,6 @@ def emit(model, dtype: str = "float32", batch: int = 64) -> Emitted:
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context, "gemm": GEMM,
         "min_share": min_share(model), "calls": calls(model.graph), "output": model.graph.output.upper(),
         "specs": model.param_specs(),
-        "winograd": any(getattr(layer, "winograd", False) for layer in model.layers),
         "folds": {size: lane_folds(size // np.dtype(dtype).itemsize) for size in (64, 32, 16)},
     }
     source = env.get_template("model.c.j2").render(**context)
