@@ -179,6 +179,28 @@ static inline void sn_micro(int kc, const real *restrict a, const real *restrict
             c[i * ldc + j] = alpha * tile[i][j] + (accumulate ? c[i * ldc + j] : 0);
 }
 
+/* sn_micro for at most VL columns: C[0:m, 0:n] (+)= alpha * (MR x kc panel of A) (kc x VL block of B),
+ * n <= VL, one vector of C per row (the last columns of a product, which two vectors would
+ * mostly waste). */
+static inline void sn_micro_one(int kc, const real *restrict a, const real *restrict b, long ldb, real *restrict c,
+                                long ldc, int m, int n, real alpha, int accumulate)
+{
+    vreal acc[SN_MR];
+    for (int i = 0; i < SN_MR; i++)
+        acc[i] = (vreal){0};
+    for (int k = 0; k < kc; k++) {
+        vreal b0;
+        memcpy(&b0, b + k * ldb, sizeof b0);
+        for (int i = 0; i < SN_MR; i++)
+            acc[i] += a[k * SN_MR + i] * b0;
+    }
+    real tile[SN_MR][SN_VL];
+    memcpy(tile, acc, sizeof tile);
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+            c[i * ldc + j] = alpha * tile[i][j] + (accumulate ? c[i * ldc + j] : 0);
+}
+
 /* One or two rows of C (a batch of one through a dense layer), or few columns of A (a batch of
  * up to SN_THIN_K samples into a dense layer's dW): packing would cost more than the multiply,
  * so each row of C is made straight from B's rows, as their combination, four at a time.
@@ -421,8 +443,12 @@ static void sn_gemm_few(int m, int n, int k, real alpha, const real *a, long ars
         if (jr < n) {
             sn_pack_b(kc, n - jr, bk + jr, brs, 1, pack_b);
             for (int ir = 0; ir < m; ir += SN_MR)
-                sn_micro(kc, pack_a + (long)ir * kc, pack_b, SN_NR, c + (long)ir * ldc + jr, ldc,
-                         SN_MIN(SN_MR, m - ir), n - jr, alpha, add);
+                if (n - jr <= SN_VL)  /* one vector of columns */
+                    sn_micro_one(kc, pack_a + (long)ir * kc, pack_b, SN_NR, c + (long)ir * ldc + jr, ldc,
+                                 SN_MIN(SN_MR, m - ir), n - jr, alpha, add);
+                else
+                    sn_micro(kc, pack_a + (long)ir * kc, pack_b, SN_NR, c + (long)ir * ldc + jr, ldc,
+                             SN_MIN(SN_MR, m - ir), n - jr, alpha, add);
         }
     }
 }
@@ -489,22 +515,6 @@ static void conv1_im2col(const real *restrict x, real *restrict col, int ld, rea
     }
 }
 
-/* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
-static void conv1_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded)
-{
-    real *restrict target = dx;
-    (void)padded;
-    for (int i = 0; i < 1; i++)
-    for (int u = 0; u < 3; u++)
-    for (int v = 0; v < 3; v++) {
-        const real *restrict row = col + (long)((i * 3 + u) * 3 + v) * ld;
-        for (int r = 0; r < 7; r++) {
-            real *restrict out = target + (i * 9 + r + u) * 9 + v;
-            for (int c = 0; c < 7; c++)
-                out[c] += row[r * 7 + c];
-        }
-    }
-}
 
 
 static void conv1_forward(

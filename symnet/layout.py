@@ -26,6 +26,15 @@ from dataclasses import dataclass, field
 # read in place under FEW_ROWS (at most MC) rows of A.
 GEMM = {"mr": 6, "mr_avx512": 8, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 128, "thin_k": 4, "few_rows": 64}
 PACKS = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"]   # the packed blocks of A and B
+# Winograd's F(2x2, 3x3) for 3x3 convolutions of stride 1 with at least WINOGRAD_CHANNELS
+# channels in and out (fewer make its multiplies too short) and pictures at least WINOGRAD_SIDE
+# wide and high (on narrower ones a vector of tiles along a row is mostly empty: 7x7 pictures
+# of 64 channels ran a third slower than im2col); samples are multiplied together until
+# WINOGRAD_COLUMNS tiles, as long as their transformed tiles take at most WINOGRAD_ROOM values.
+WINOGRAD_CHANNELS = 8
+WINOGRAD_SIDE = 12
+WINOGRAD_COLUMNS = 128
+WINOGRAD_ROOM = 1 << 17
 
 
 @dataclass

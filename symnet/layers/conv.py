@@ -120,7 +120,10 @@ class Conv2D(Layer):
     def scratch_size(self) -> int:
         """Room past the packing buffers: the im2col columns of ``group`` samples; the output
         staged when several samples are multiplied at once (one sample's product is laid out
-        as its output); one sample's input padded with zeros."""
+        as its output); one sample's input padded with zeros. With Winograd, the transformed
+        kernels (or their gradient) and the larger pass's room."""
+        if self.winograd:
+            return max(16 * pass_["in"] * pass_["out"] + pass_["room"] for pass_ in self.winograd_passes())
         pixels = math.prod(self.output_shape[1:])
         channels, height, width = self.input_shape
         staged = self.out_channels if self.group > 1 else 0
@@ -128,10 +131,50 @@ class Conv2D(Layer):
                   if any(self.padding) else 0)
         return (math.prod(self.kernel) * channels + staged) * self.group * pixels + padded
 
+    # -- Winograd F(2x2, 3x3) for 3x3 convolutions of stride 1 ----------------------------
+    @property
+    def winograd(self) -> bool:
+        """Whether both passes through the input (forward, and d input as the convolution of dy
+        with the kernel turned half a turn, padded by 2 - padding) go through Winograd's
+        F(2x2, 3x3) (templates/winograd.c.j2): a 3x3 kernel of stride 1, padding at most 2, at
+        least WINOGRAD_CHANNELS channels in and out (the multiplies sum over channels), and
+        pictures in and out at least WINOGRAD_SIDE high and wide."""
+        from ..layout import WINOGRAD_CHANNELS, WINOGRAD_SIDE
+
+        return (self.kernel == (3, 3) and self.stride == (1, 1) and max(self.padding) <= 2
+                and min(self.input_shape[0], self.out_channels) >= WINOGRAD_CHANNELS
+                and min(*self.input_shape[1:], *self.output_shape[1:]) >= WINOGRAD_SIDE)
+
+    def winograd_passes(self) -> list[dict]:
+        """The forward pass and the d input pass as Winograd convolutions (the weight gradient
+        takes the forward pass's tiles): channels in and out, planes, padding (top, left), output
+        tiles per sample, samples per multiply (``group``) and their room (transformed tiles V and
+        M, and the transforms' own)."""
+        from ..layout import WINOGRAD_COLUMNS, WINOGRAD_ROOM
+
+        (channels, height, width), (out, oh, ow) = self.input_shape, self.output_shape
+        (ph, pw) = self.padding
+        passes = [{"in": channels, "h": height, "w": width, "top": ph, "left": pw, "out": out, "oh": oh, "ow": ow},
+                  {"in": out, "h": oh, "w": ow, "top": 2 - ph, "left": 2 - pw, "out": channels, "oh": height,
+                   "ow": width}]
+        for pass_ in passes:
+            tiles = -(-pass_["oh"] // 2) * -(-pass_["ow"] // 2)
+            per_sample = 16 * (pass_["in"] + pass_["out"]) * tiles
+            # enough samples for WINOGRAD_COLUMNS tiles, as long as their V and M stay in WINOGRAD_ROOM
+            group = max(1, min(16, -(-WINOGRAD_COLUMNS // tiles), WINOGRAD_ROOM // per_sample))
+            # V and M with 16 values of slack per row; two padded planes (the weight gradient's
+            # x and dy), or one and two rows of outputs
+            own = 2 * (2 * -(-pass_["oh"] // 2) + 2) * 2 * (-(-pass_["ow"] // 2) + 16)
+            pass_.update(tiles=tiles, group=group, room=group * per_sample + 16 * 16 * (pass_["in"] + pass_["out"]) + own)
+        return passes
+
     def template_context(self, lowering) -> dict:
         from ..lower import matrix_lowering
 
-        return {**matrix_lowering(lowering.step, lowering.values), "group": self.group}
+        context = {**matrix_lowering(lowering.step, lowering.values), "group": self.group, "winograd": self.winograd}
+        if self.winograd:
+            context["forward_pass"], context["dx_pass"] = self.winograd_passes()
+        return context
 
     def training_flops(self, input_gradient: bool) -> int:
         return 2 * math.prod(self.output_shape) * self.products * (3 if input_gradient else 2)

@@ -1,0 +1,86 @@
+"""3x3 convolutions of stride 1 through Winograd's F(2x2, 3x3) (templates/winograd.c.j2), held
+to the reference: both passes through the input (forward, and d input as a convolution of dy
+padded by 2 - padding), every padding it takes, odd and rectangular pictures (a last row or
+column of tiles half outside), groups of samples with a remainder, a gradient added to another
+layer's, the mean scale, no bias, and every vector width."""
+
+import platform
+
+import pytest
+
+import symnet as sn
+from symnet.emit import emit
+from symnet.layout import WINOGRAD_CHANNELS, WINOGRAD_SIDE
+
+
+def model_around(conv, shape=(3, 13, 13), channels=WINOGRAD_CHANNELS):
+    """A convolution that is not Winograd's (3 channels in) before ``conv``, so that conv's
+    d input is checked too, and a dense head after it."""
+    return sn.Sequential(sn.Input(*shape), sn.Conv2D(channels, 3, padding=1), sn.Tanh(), conv, sn.Tanh(),
+                         sn.Flatten(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
+
+
+CASES = {
+    "padding-1": lambda: model_around(sn.Conv2D(9, 3, padding=1)),
+    "padding-0": lambda: model_around(sn.Conv2D(9, 3), shape=(3, 15, 15)),
+    "padding-2": lambda: model_around(sn.Conv2D(9, 3, padding=2)),
+    "rectangular": lambda: model_around(sn.Conv2D(10, 3, padding=(0, 2)), shape=(3, 14, 17)),
+    "mean-no-bias": lambda: model_around(sn.Conv2D(8, 3, padding=1, bias=False, mean=True), shape=(3, 12, 12)),
+    "wide": lambda: model_around(sn.Conv2D(8, 3, padding=1), shape=(3, 12, 40), channels=11),
+    "residual": lambda: sn.Sequential(
+        sn.Input(3, 13, 12), sn.Conv2D(8, 3, padding=1), sn.ReLU(),
+        sn.Residual(sn.Conv2D(8, 3, padding=1), sn.Tanh(), sn.Conv2D(8, 3, padding=1)), sn.ReLU(),
+        sn.Flatten(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy()),
+}
+
+
+def winograd_layers(model):
+    return [layer.name for layer in model.layers if getattr(layer, "winograd", False)]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", CASES)
+def test_winograd_convolutions_agree_with_the_reference(case, dtype):
+    model = CASES[case]()
+    assert winograd_layers(model), "the case should exercise Winograd"
+    assert "sn_wino_conv(" in emit(model, dtype, 5).source
+    report = sn.check(model, dtype=dtype, batch=5)   # 8 samples: a group of samples and a remainder
+    assert report.ok, str(report)
+
+
+def test_winograd_groups_and_threads_agree_with_the_reference():
+    model = CASES["padding-1"]()
+    [name] = winograd_layers(model)
+    forward, dx = model.layer(name).winograd_passes()
+    assert forward["group"] > 1 and dx["group"] > 1      # several samples per multiply
+    net = sn.compile(model, batch=16, dtype="float64", threads=2)
+    report = sn.check(model, dtype="float64", batch=16, samples=13, net=net)
+    assert report.ok, str(report)
+
+
+def test_only_convolutions_that_gain_take_winograd():
+    model = sn.Sequential(
+        sn.Input(3, 12, 12),
+        sn.Conv2D(8, 3, padding=1),                  # 3 channels in: the multiplies would sum 3 products
+        sn.Conv2D(8, 3, padding=1),                  # Winograd
+        sn.Conv2D(8, 3, stride=2, padding=1),        # strided
+        sn.Conv2D(8, 5, padding=2),                  # 5x5
+        sn.Conv2D(8, 3, padding=1),                  # 6x6 pictures: too narrow
+        sn.Flatten(), sn.Dense(2), loss=sn.SoftmaxCrossEntropy())
+    assert winograd_layers(model) == ["conv2"]
+    assert WINOGRAD_SIDE > 6
+    source = emit(model, "float32", 4).source
+    assert "sn_wino_conv(" in source and "conv1_im2col" in source
+
+
+# The transforms shuffle lanes, with indices written out for each vector width.
+WIDTHS = {"avx2": "-mno-avx512f", "sse": "-mno-avx"}
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86 vector widths")
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_winograd_at_every_vector_width_agrees_with_the_reference(width, dtype, monkeypatch):
+    monkeypatch.setenv("CC", f"cc {WIDTHS[width]}")
+    report = sn.check(CASES["rectangular"](), dtype=dtype, batch=3)
+    assert report.ok, str(report)
