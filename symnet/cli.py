@@ -155,20 +155,23 @@ def _train(args) -> int:
     recipe = RECIPES[args.model]
     # The parser refuses zeros, so None alone means "not given".
     epochs = recipe.epochs if args.epochs is None else args.epochs
-    lr = recipe.lr if args.lr is None else args.lr
-    momentum = recipe.momentum if args.momentum is None else args.momentum
     batch = recipe.batch if args.batch is None else args.batch
+    try:
+        optimizer = recipe.make_optimizer(args.lr, args.momentum)
+    except ValueError as error:
+        raise CommandError(f"train {args.model}: {error}") from None
     if args.save:
         _check_output_file("--save", args.save)
     model = load_model(args.model)
     x_train, y_train, x_test, y_test = recipe.data(args.data)   # a damaged file: a ValueError naming it
-    print(f"{model.name}: {len(x_train)} training and {len(x_test)} test samples")
+    print(f"{model.name}: {len(x_train)} training and {len(x_test)} test samples, {optimizer}")
     started = time.perf_counter()
-    net = compile(model, batch=batch, dtype=args.dtype)
+    net = compile(model, batch=batch, dtype=args.dtype, optimizer=optimizer)
     compiled = time.perf_counter() - started
     started = time.perf_counter()
-    net.fit(x_train, y_train, epochs=epochs, lr=lr, momentum=momentum, seed=args.seed, lr_decay=recipe.lr_decay,
-            weight_decay=recipe.weight_decay,
+    steps = epochs * -(-len(x_train) // batch)
+    net.fit(x_train, y_train, epochs=epochs, seed=args.seed, lr_decay=recipe.lr_decay,
+            schedule=None if recipe.schedule is None else recipe.schedule(steps),
             validation=(x_test, y_test), progress=False if args.no_progress else None)
     trained = time.perf_counter() - started
     result = net.evaluate(x_test, y_test)

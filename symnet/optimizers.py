@@ -68,6 +68,12 @@ class BuiltIn(Optimizer):
     def describe(self) -> str:
         return f"{self.kind}({', '.join(f'{name}={value!r}' for name, value in self.options().items())})"
 
+    def torch_optimizer(self, parameters):
+        """Its ``torch.optim`` namesake with the same settings, over ``parameters``."""
+        import torch
+
+        return getattr(torch.optim, self.kind)(parameters, **self.options())
+
     __repr__ = describe
 
     def describe_rule(self) -> str:

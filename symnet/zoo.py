@@ -12,6 +12,8 @@ from . import layers as sn
 from .datasets import four_pixel as four_pixel_pictures
 from .datasets import load_mnist, xo_pictures
 from .model import Model, Sequential
+from .optimizers import SGD, AdamW
+from .schedules import cosine
 
 # The three features of the X/O walk-through: a "\" diagonal, a small x, a "/" diagonal.
 XO_FEATURES = (
@@ -85,6 +87,24 @@ def convnet32() -> Sequential:
     )
 
 
+def lenet_modern() -> Sequential:
+    """LeNet-5 trained the way people train today: BatchNorm after every convolution and
+    hidden dense layer (their biases dropped, as BatchNorm's shift replaces them), Dropout
+    after the hidden dense layers, and a label-smoothed cross-entropy."""
+    return Sequential(
+        sn.Input(1, 28, 28),
+        sn.Conv2D(6, 5, padding=2, bias=False), sn.BatchNorm(), sn.ReLU(),
+        sn.MaxPool(2),
+        sn.Conv2D(16, 5, bias=False), sn.BatchNorm(), sn.ReLU(),
+        sn.MaxPool(2),
+        sn.Flatten(),
+        sn.Dense(120, bias=False), sn.BatchNorm(), sn.ReLU(), sn.Dropout(0.1),
+        sn.Dense(84, bias=False), sn.BatchNorm(), sn.ReLU(), sn.Dropout(0.1),
+        sn.Dense(10),
+        loss=sn.SoftmaxCrossEntropy(label_smoothing=0.1), name="lenet_modern",
+    )
+
+
 def resnet() -> Sequential:
     """A residual network for 28x28 digits: a 3x3 stem, three stages of two residual blocks at
     16, 32 and 64 channels (each block two 3x3 convolutions added to its input, then a ReLU;
@@ -101,7 +121,8 @@ def resnet() -> Sequential:
     return Sequential(*layers, loss=sn.SoftmaxCrossEntropy(), name="resnet")
 
 
-MODELS = {"xo": xo, "mlp": mlp, "lenet": lenet, "four_pixel": four_pixel, "convnet32": convnet32, "resnet": resnet}
+MODELS = {"xo": xo, "mlp": mlp, "lenet": lenet, "lenet_modern": lenet_modern, "four_pixel": four_pixel,
+          "convnet32": convnet32, "resnet": resnet}
 
 
 class ModelFileError(Exception):
@@ -153,8 +174,9 @@ def load_model(spec: str) -> Model:
 
 @dataclass(frozen=True)
 class Recipe:
-    """How ``symnet train`` trains a built-in model: its data and its SGD settings (the learning
-    rate is multiplied by ``lr_decay`` after each epoch)."""
+    """How ``symnet train`` trains a built-in model: its data, epochs and minibatch, and its
+    optimizer: SGD with ``lr``, ``momentum`` and ``weight_decay`` (the learning rate multiplied
+    by ``lr_decay`` after each epoch), or ``optimizer()`` with ``schedule(total_steps)``."""
 
     data: Callable  # (folder) -> (x_train, y_train, x_test, y_test)
     epochs: int
@@ -163,6 +185,22 @@ class Recipe:
     batch: int
     lr_decay: float = 1.0
     weight_decay: float = 0.0
+    optimizer: Callable | None = None   # () -> an optimizer; lr is its own
+    schedule: Callable | None = None    # (total steps) -> a schedule of the learning rate
+
+    def make_optimizer(self, lr: float | None = None, momentum: float | None = None):
+        """The recipe's optimizer, with ``lr`` (and, for SGD, ``momentum``) replaced when given."""
+        if self.optimizer is None:
+            return SGD(lr=self.lr if lr is None else lr, momentum=self.momentum if momentum is None else momentum,
+                       weight_decay=self.weight_decay)
+        optimizer = self.optimizer()
+        if lr is not None:
+            optimizer.lr = lr
+        if momentum is not None:
+            if "momentum" not in optimizer.hyper:
+                raise ValueError(f"--momentum: this recipe trains with {optimizer.kind}, which has no momentum")
+            optimizer.momentum = momentum
+        return optimizer
 
 
 def _mnist(folder, flat: bool = False):
@@ -184,5 +222,8 @@ RECIPES = {
     "four_pixel": Recipe(_generated(four_pixel_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32),
     "mlp": Recipe(lambda folder: _mnist(folder, flat=True), epochs=15, lr=0.1, momentum=0.9, batch=64),
     "lenet": Recipe(_mnist, epochs=15, lr=0.01, momentum=0.9, batch=16),
+    # Chosen with PyTorch's twin of the same recipe on seeds 0-4 (median 98.2% held out).
+    "lenet_modern": Recipe(_mnist, epochs=30, lr=3e-3, momentum=0.0, batch=32,
+                           optimizer=lambda: AdamW(lr=3e-3, weight_decay=0.05), schedule=cosine),
     "resnet": Recipe(_mnist, epochs=16, lr=0.01, momentum=0.9, batch=8, lr_decay=0.95, weight_decay=1e-4),
 }

@@ -26,17 +26,17 @@ def test_median_rate_counts_samples_per_second():
 
 def test_table_shows_ratios():
     results = {"runs": [{"threads": 1, "matmul_gflops": 100.0, "rows": [
-        {"model": "lenet", "batch": 64, "symnet": 20000.0, "torch": 10000.0, "reference": 900.0, "gflops": 50.0}]}],
+        {"model": "lenet", "optimizer": "AdamW", "batch": 64, "symnet": 20000.0, "torch": 10000.0, "reference": 900.0, "gflops": 50.0}]}],
         "compile": {"lenet": {"cold_seconds": 2.0, "warm_seconds": 0.01}}}
     text = table(results)
-    assert "| lenet | 64 | 1 | 20,000 | 10,000 | 2.00x | 900 | 50.0 (50%) |" in text
+    assert "| lenet | AdamW | 64 | 1 | 20,000 | 10,000 | 2.00x | 900 | 50.0 (50%) |" in text
     assert "lenet: cold compile 2.00 s, warm load 10 ms." in text
 
 
 def test_bench_command(tmp_path, capsys):
     path = tmp_path / "results.json"
     assert main(["bench", "xo", "--batches", "4", "--threads", "1", "--no-peers", "--json", str(path)]) == 0
-    assert "| xo | 4 | 1 |" in capsys.readouterr().out
+    assert "| xo | SGD | 4 | 1 |" in capsys.readouterr().out
     results = json.loads(path.read_text())
     assert results["runs"][0]["rows"][0]["symnet"] > 0 and "xo" in results["compile"]
 
@@ -45,3 +45,14 @@ def test_bench_rejects_unknown_models(capsys):
     assert main(["bench", "nope"]) == 2
     with pytest.raises(SystemExit):
         main(["bench"])
+
+
+def test_the_bench_trains_a_recipe_with_its_optimizer_against_torch_with_the_same():
+    """lenet_modern's row: AdamW in both, PyTorch's own Dropout; batch 1 is skipped (BatchNorm)."""
+    pytest.importorskip("torch")
+    from symnet.bench import worker
+
+    result = worker(["lenet_modern"], [1, 4], 1, peers=True)
+    (row,) = result["rows"]
+    assert (row["model"], row["optimizer"], row["batch"]) == ("lenet_modern", "AdamW", 4)
+    assert row["symnet"] > 0 and row["torch"] > 0 and row["reference"] > 0

@@ -201,8 +201,8 @@ def test_a_refused_option_in_a_real_process():
 class FakeNet:
     """Stands in for a compiled net, to see what ``train`` asks for without training."""
 
-    def __init__(self, model, batch, dtype):
-        self.batch, self.fitted = batch, None
+    def __init__(self, model, batch, dtype, optimizer):
+        self.batch, self.optimizer, self.fitted = batch, optimizer, None
 
     def fit(self, x, y, **settings):
         self.fitted = settings
@@ -215,8 +215,8 @@ class FakeNet:
 def fake_compile(monkeypatch):
     nets = []
 
-    def compile(model, batch, dtype):
-        nets.append(FakeNet(model, batch, dtype))
+    def compile(model, batch, dtype, optimizer):
+        nets.append(FakeNet(model, batch, dtype, optimizer))
         return nets[-1]
 
     monkeypatch.setattr(symnet.run, "compile", compile)
@@ -226,14 +226,27 @@ def fake_compile(monkeypatch):
 def test_train_uses_the_options_given_and_the_recipe_for_the_rest(fake_compile, capsys):
     assert main(["train", "xo", "--epochs", "2", "--lr", "0.5", "--momentum", "0", "--batch", "4",
                  "--no-progress"]) == 0
-    assert fake_compile[-1].batch == 4
-    assert {key: fake_compile[-1].fitted[key] for key in ("epochs", "lr", "momentum")} == \
-        {"epochs": 2, "lr": 0.5, "momentum": 0.0}
+    net = fake_compile[-1]
+    assert net.batch == 4 and net.fitted["epochs"] == 2 and net.fitted["schedule"] is None
+    assert (net.optimizer.kind, net.optimizer.lr, net.optimizer.momentum) == ("SGD", 0.5, 0.0)
     recipe = RECIPES["xo"]
     assert main(["train", "xo", "--no-progress"]) == 0
-    assert fake_compile[-1].batch == recipe.batch
-    assert {key: fake_compile[-1].fitted[key] for key in ("epochs", "lr", "momentum")} == \
-        {"epochs": recipe.epochs, "lr": recipe.lr, "momentum": recipe.momentum}
+    net = fake_compile[-1]
+    assert net.batch == recipe.batch and net.fitted["epochs"] == recipe.epochs
+    assert (net.optimizer.kind, net.optimizer.lr, net.optimizer.momentum) == ("SGD", recipe.lr, recipe.momentum)
+
+
+def test_a_modern_recipe_trains_with_its_optimizer_and_schedule(fake_compile, capsys):
+    recipe = RECIPES["lenet_modern"]
+    assert main(["train", "lenet_modern", "--epochs", "2", "--no-progress"]) == 0
+    net = fake_compile[-1]
+    assert repr(net.optimizer) == repr(recipe.optimizer())
+    steps = 2 * -(-4000 // recipe.batch)
+    assert repr(net.fitted["schedule"]) == repr(recipe.schedule(steps))
+    assert main(["train", "lenet_modern", "--lr", "0.02", "--no-progress"]) == 0
+    assert fake_compile[-1].optimizer.lr == 0.02 and fake_compile[-1].optimizer.kind == "AdamW"
+    assert main(["train", "lenet_modern", "--momentum", "0.5"]) == 2
+    assert "AdamW, which has no momentum" in capsys.readouterr().err
 
 
 # Errors: one line, "symnet: ...", exit status 2 for bad input, never a traceback.

