@@ -15,10 +15,8 @@ from .layers import (
     Dropout, Flatten, GlobalAvgPool, Huber, Input, Loss, MaxPool, MeanSquaredError, ReLU, Residual, Sigmoid,
     SoftmaxCrossEntropy, Tanh,
 )
-from . import schedules
 from .model import Model, Sequential
-from .optim import Optimizer
-from .optimizers import SGD, Adam, AdamW, RMSprop
+from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, schedules
 from .reference import Reference
 from .run import CompiledNet, DivergenceError, compile, load
 

@@ -116,7 +116,7 @@ class Derivation:
 
     def with_optimizer(self, optimizer) -> "Derivation":
         """This derivation, printed with ``optimizer``'s update rule at the end."""
-        from .optimizer_state import check_optimizer
+        from .optim.state import check_optimizer
 
         copy = Derivation(self.model, self.layers, self.loss, self.gradients, self.chains)
         copy.optimizer = check_optimizer(optimizer)

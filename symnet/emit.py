@@ -84,8 +84,8 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None) -> Emit
     is compiled in)."""
     check_settings(dtype, batch)
     from . import __version__
-    from .optim_c import update_context
-    from .optimizers import SGD
+    from .optim.builtin import SGD
+    from .optim.c import update_context
 
     derivation = model.derivation()
     layout = plan(model, int(batch))

@@ -16,7 +16,7 @@ import numpy as np
 
 from .layers.base import RunState
 from .model import Model
-from .optim_reference import ReferenceTraining
+from .optim.reference import ReferenceTraining
 
 
 class Reference(ReferenceTraining):

@@ -21,9 +21,9 @@ from .layers.base import MAX_ELEMENTS
 from .layout import Layout, plan
 from .model import Model
 from .modes import Modes
-from .optim import optimizer_from_dict
-from .optimizer_state import OptimizerState, check_optimizer
-from .optimizers import SGD
+from .optim.builtin import SGD
+from .optim.rule import optimizer_from_dict
+from .optim.state import OptimizerState, check_optimizer
 from .saving import read_net, save
 from .settings import check_settings, positive_integer
 from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes

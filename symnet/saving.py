@@ -275,7 +275,7 @@ def _check_header(header) -> None:
 
 def _check_training(training) -> None:
     """The header's training field: an optimizer (read by the safe parser) and two counts."""
-    from .optim import optimizer_from_dict
+    from .optim.rule import optimizer_from_dict
 
     if not isinstance(training, dict) or set(training) != {"optimizer", "step_count", "optimizer_steps"}:
         raise _Malformed("header.training: expected an object with exactly optimizer, step_count and optimizer_steps")

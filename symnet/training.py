@@ -17,8 +17,8 @@ import sys
 import numpy as np
 
 from .layers.base import MAX_ELEMENTS
-from .optim import number as optim_number
-from .schedules import Schedule
+from .optim.rule import number as optim_number
+from .optim.schedules import Schedule
 from .settings import positive_integer
 
 
@@ -160,7 +160,7 @@ class Training:
         Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
         shuffled order seeded by ``seed``. ``lr`` (and ``momentum``, ``weight_decay``) replace
         the optimizer's own for this call; the learning rate is multiplied by ``lr_decay``
-        after each epoch, or set for every step by ``schedule`` (see :mod:`symnet.schedules`),
+        after each epoch, or set for every step by ``schedule`` (see :mod:`symnet.optim.schedules`),
         keyed on the net's :attr:`step_count`. Training runs in training mode, whatever ``net.training``
         says (which it leaves as it was); ``validation=(x, y)`` is evaluated in eval mode after
         each epoch. A progress bar with the running loss is shown when ``progress`` is true, or,

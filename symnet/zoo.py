@@ -12,8 +12,8 @@ from . import layers as sn
 from .datasets import four_pixel as four_pixel_pictures
 from .datasets import load_mnist, xo_pictures
 from .model import Model, Sequential
-from .optimizers import SGD, AdamW
-from .schedules import cosine
+from .optim.builtin import SGD, AdamW
+from .optim.schedules import cosine
 
 # The three features of the X/O walk-through: a "\" diagonal, a small x, a "/" diagonal.
 XO_FEATURES = (

@@ -16,4 +16,6 @@ def test_wheel_ships_every_template(tmp_path):
     templates = {f"symnet/templates/{path.relative_to(ROOT / 'templates').as_posix()}"
                  for path in (ROOT / "templates").rglob("*.j2")}
     assert templates and templates <= names
-    assert "symnet/emit.py" in names and not any(name.startswith("tests/") for name in names)
+    modules = {f"symnet/{path.relative_to(ROOT / 'symnet').as_posix()}" for path in (ROOT / "symnet").rglob("*.py")}
+    assert modules <= names, sorted(modules - names)   # every subpackage (layers, optim, export) is listed
+    assert not any(name.startswith("tests/") for name in names)

@@ -6,13 +6,13 @@ hyperparameters and ``t``, the count of steps this optimizer has taken including
 current one (1 on the first step). Each assignment ``target ← formula`` writes ``p``, a
 state, or ``g`` (a value used by the assignments after it and then dropped), and reads
 the values assigned before it. One rule serves every stage: it is printed with the
-derivation, emitted into C by :mod:`symnet.optim_c`, and evaluated by NumPy in the
+derivation, emitted into C by :mod:`symnet.optim.c`, and evaluated by NumPy in the
 reference (:meth:`Optimizer.apply`), so the compiled net and the reference cannot follow
 different rules.
 
 Numeric hyperparameters reach the C at run time, so changing them never recompiles;
 what the C is compiled for is the rule's formulas (:meth:`Optimizer.structure`).
-The built-in rules (:mod:`symnet.optimizers`) pick their formulas from their structural
+The built-in rules (:mod:`symnet.optim.builtin`) pick their formulas from their structural
 options; :class:`Optimizer` declares a rule of one's own.
 """
 
@@ -25,10 +25,10 @@ import math
 import numpy as np
 import sympy as sp
 
-from .errors import FormulaError
-from .formulas import check_formula, evaluate, fold_constants, read_formula
-from .names import is_name
-from .symbolic import latex, real_symbol, text
+from ..errors import FormulaError
+from ..formulas import check_formula, evaluate, fold_constants, read_formula
+from ..names import is_name
+from ..symbolic import latex, real_symbol, text
 
 PARAM, GRAD, STEP = real_symbol("p"), real_symbol("g"), real_symbol("t")
 RESERVED = ("p", "g", "t")
@@ -270,7 +270,7 @@ class UpdateRule:
 def optimizer_from_dict(spec, where: str = "optimizer") -> Optimizer:
     """An optimizer from :meth:`Optimizer.to_dict`'s output, every field checked; formulas are
     parsed by :func:`symnet.formulas.read_formula`, never evaluated as code."""
-    from .optimizers import BUILT_IN
+    from .builtin import BUILT_IN
 
     if not isinstance(spec, dict) or not isinstance(spec.get("kind"), str):
         raise ValueError(f"{where}: expected an object with a kind")

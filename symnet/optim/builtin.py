@@ -1,6 +1,6 @@
 """The built-in optimizers, each equal to its ``torch.optim`` namesake (single-tensor path).
 
-Each writes PyTorch's update as formulas (see :mod:`symnet.optim`). Structural options
+Each writes PyTorch's update as formulas (see :mod:`symnet.optim.rule`). Structural options
 (``nesterov``, ``amsgrad``, ``centered``, and a momentum of zero, where PyTorch keeps no
 momentum buffer) pick the formulas, and so the compiled C; numeric hyperparameters are
 passed to the C at run time. Their saved form is the kind and the constructor's arguments.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .optim import GRAD, PARAM, STEP, Optimizer, number
-from .symbolic import real_symbol
+from ..symbolic import real_symbol
+from .rule import GRAD, PARAM, STEP, Optimizer, number
 
 POSITIVE = {"low": 0.0, "open_low": True}
 NON_NEGATIVE = {"low": 0.0}

@@ -1,4 +1,4 @@
-"""The optimizer's C: an update rule (see :mod:`symnet.optim`) as one loop over the parameters.
+"""The optimizer's C: an update rule (see :mod:`symnet.optim.rule`) as one loop over the parameters.
 
 The rule's assignments become local variables, one per assignment (``m1``, ``p1``, ...),
 so each reads exactly the values assigned before it. Parts of a formula that depend
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .formulas import fold_constants
-from .optim import STEP, Optimizer
-from .printer import CPrinter, comment, expand_powers
-from .symbolic import real_symbol, text
+from ..formulas import fold_constants
+from ..printer import CPrinter, comment, expand_powers
+from ..symbolic import real_symbol, text
+from .rule import STEP, Optimizer
 
 
 def _invariant(expr: sp.Basic, invariant: set) -> bool:

@@ -1,6 +1,6 @@
 """The reference's training: optimizer steps in NumPy, from the same formulas the C is emitted from.
 
-Mirrors :class:`symnet.optimizer_state.OptimizerState` and ``CompiledNet.step`` in float64,
+Mirrors :class:`symnet.optim.state.OptimizerState` and ``CompiledNet.step`` in float64,
 so a compiled net can be held to it step for step: the state by name (zero until a rule
 first writes it), ``step_count`` and ``optimizer_steps``, and ``lr`` (and ``momentum``,
 ``weight_decay``) overriding the optimizer's own for one call.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer_state import check_optimizer
-from .optimizers import SGD
+from .builtin import SGD
+from .state import check_optimizer
 
 
 class ReferenceTraining:

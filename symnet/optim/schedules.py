@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .formulas import check_formula, evaluate, fold_constants
-from .optim import number
-from .symbolic import latex, real_symbol, text
+from ..formulas import check_formula, evaluate, fold_constants
+from ..symbolic import latex, real_symbol, text
+from .rule import number
 
 STEP, RATE = real_symbol("t"), real_symbol("lr")
 

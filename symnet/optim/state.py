@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optim import Optimizer
-from .optimizers import SGD
+from .builtin import SGD
+from .rule import Optimizer
 
 
 def check_optimizer(value) -> Optimizer:
