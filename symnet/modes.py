@@ -17,8 +17,35 @@ import math
 
 import numpy as np
 
+from .settings import flag
 
-class Modes:
+
+class Mode:
+    """The mode of a compiled net or a reference: training (the default) or eval."""
+
+    @property
+    def training(self) -> bool:
+        """The mode: True in training mode, False in eval mode (see :meth:`train`)."""
+        return self._training
+
+    @training.setter
+    def training(self, value) -> None:
+        self._training = flag(value, "training")
+
+    def train(self, mode: bool = True) -> "Mode":
+        """Training mode (the default): BatchNorm normalizes with the minibatch's statistics
+        and Dropout drops. ``forward``, ``activations``, ``loss``, ``gradients``, ``deltas`` and
+        ``step`` follow the mode; ``predict`` and ``evaluate`` always run in eval mode, and
+        ``fit`` trains in training mode and validates in eval mode. Returns the net (or reference)."""
+        self.training = mode
+        return self
+
+    def eval(self) -> "Mode":
+        """Eval mode: BatchNorm uses its running statistics and Dropout is the identity."""
+        return self.train(False)
+
+
+class Modes(Mode):
     """The mode, the running statistics and the chunk rule of :class:`~symnet.run.CompiledNet`,
     which supplies ``model``, ``layout``, ``batch``, ``dtype``, ``_np`` and the array ``_buffers``."""
 
@@ -39,19 +66,6 @@ class Modes:
                 raise ValueError(f"buffers: {name} does not fit in {self.dtype} (it overflows to infinity)")
             self._buffers[offset:offset + math.prod(shape)] = cast.reshape(-1)
         self._steps_since_copy = None  # step's copy is of other statistics
-
-    # -- the mode --------------------------------------------------------------------
-    def train(self, mode: bool = True) -> "CompiledNet":
-        """Training mode (the default): BatchNorm normalizes with the minibatch's statistics
-        and Dropout drops. ``forward``, ``activations``, ``loss``, ``gradients``, ``deltas`` and
-        ``step`` follow the mode; ``predict`` and ``evaluate`` always run in eval mode, and
-        ``fit`` trains in training mode and validates in eval mode. Returns the net."""
-        self.training = bool(mode)
-        return self
-
-    def eval(self) -> "CompiledNet":
-        """Eval mode: BatchNorm uses its running statistics and Dropout is the identity."""
-        return self.train(False)
 
     def _minibatch(self, count: int, training: bool) -> None:
         """The chunk rule: in training mode a layer that couples the samples (BatchNorm) needs

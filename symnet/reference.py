@@ -16,10 +16,11 @@ import numpy as np
 
 from .layers.base import RunState
 from .model import Model
+from .modes import Mode
 from .optim.reference import ReferenceTraining
 
 
-class Reference(ReferenceTraining):
+class Reference(ReferenceTraining, Mode):
     """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``, and
     ``step`` with an optimizer (default ``sn.SGD()``) evaluated from its formulas."""
 
@@ -40,15 +41,6 @@ class Reference(ReferenceTraining):
     @buffers.setter
     def buffers(self, value: dict) -> None:
         self._buffers = {name: array.astype(np.float64) for name, array in self.model.check_buffers(value).items()}
-
-    def train(self, mode: bool = True) -> "Reference":
-        """Training mode (the default), as the compiled net's; returns the reference."""
-        self.training = bool(mode)
-        return self
-
-    def eval(self) -> "Reference":
-        """Eval mode: BatchNorm uses its running statistics and Dropout is the identity."""
-        return self.train(False)
 
     @property
     def params(self) -> dict[str, np.ndarray]:

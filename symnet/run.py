@@ -47,13 +47,13 @@ class CompiledNet(Training, OptimizerState, Modes):
         if not isinstance(model, Model):
             raise TypeError(f"model: expected a sn.Model or sn.Sequential, got {type(model).__name__}")
         self.model = model
-        self.dtype = dtype
+        self._dtype = dtype
         running = model.init_buffers() if buffers is None else buffers   # the name buffers is taken below
         self._emitted: dict = {}
         self._sanitize = sanitize
         check_settings(dtype, batch)
-        self.batch = int(batch)
-        self.threads = default_threads() if threads is None else positive_integer(threads, "threads")
+        self._batch_size = int(batch)
+        self._threads = default_threads() if threads is None else positive_integer(threads, "threads")
         first = SGD() if optimizer is None else check_optimizer(optimizer)
         # Before compiling: a batch the C cannot index, or the machine cannot hold, is refused.
         self.buffer_bytes = check_batch(model, plan(model, self.batch), self.batch, dtype, self.threads,
@@ -93,6 +93,23 @@ class CompiledNet(Training, OptimizerState, Modes):
         self.training = True   # the mode: see train() and eval()
 
     # -- inspection -----------------------------------------------------------------
+    # What the C and its buffers were made for: fixed for the net's life (a net for other
+    # settings is another sn.compile), so read-only.
+    @property
+    def batch(self) -> int:
+        """The compiled batch: the most samples the C takes in one call."""
+        return self._batch_size
+
+    @property
+    def dtype(self) -> str:
+        """``"float32"`` or ``"float64"``."""
+        return self._dtype
+
+    @property
+    def threads(self) -> int:
+        """The threads each call splits its samples across (each has its own scratch)."""
+        return self._threads
+
     @property
     def source_path(self):
         """The emitted C file."""
@@ -395,9 +412,12 @@ def compile(model: Model, batch: int = 64, dtype: str = "float32", params: dict 
                        optimizer=optimizer, buffers=buffers)
 
 
-def load(path, batch: int | None = None, dtype: str | None = None) -> CompiledNet:
-    """A compiled net from :meth:`CompiledNet.save`'s file; ``batch`` and ``dtype`` default to
-    the saved ones.
+def load(path, batch: int | None = None, dtype: str | None = None, threads: int | None = None) -> CompiledNet:
+    """A compiled net from :meth:`CompiledNet.save`'s file: its weights, running statistics,
+    optimizer, optimizer state, step counts and mode. ``batch``, ``dtype`` and ``threads``
+    default to the saved ones (``threads`` to all cores for a file that does not say): the
+    thread count sets the order of the gradient's sums, so training resumed with the saved
+    one continues bit for bit.
 
     A file that is not exactly what ``save`` writes raises one ValueError naming the file and
     the field (see :func:`symnet.saving.read_net`); nothing in it is evaluated as code.
@@ -406,14 +426,18 @@ def load(path, batch: int | None = None, dtype: str | None = None) -> CompiledNe
     batch = header["batch"] if batch is None else batch
     dtype = header["dtype"] if dtype is None else dtype
     training = header.get("training")
+    if threads is None and training is not None:
+        threads = training.get("threads")
     try:
         optimizer = None if training is None else optimizer_from_dict(training["optimizer"], "header.training.optimizer")
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
     try:
-        net = compile(model, batch=batch, dtype=dtype, params=params, optimizer=optimizer, buffers=buffers)
+        net = compile(model, batch=batch, dtype=dtype, params=params, threads=threads, optimizer=optimizer,
+                      buffers=buffers)
         if training is not None:
             net._set_training_state(state, training["step_count"], training["optimizer_steps"])
+            net.training = training.get("mode", "train") == "train"
         return net
     except CacheError:
         raise    # about the cache, not the file

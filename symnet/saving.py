@@ -145,7 +145,8 @@ def save(net, path) -> None:
     state (its optimizer, the optimizer's state and the step counts) in ``path`` (.npz)."""
     header = {"format": FORMAT, "model": model_to_dict(net.model), "batch": net.batch, "dtype": net.dtype,
               "training": {"optimizer": net.optimizer.to_dict(), "step_count": net.step_count,
-                           "optimizer_steps": net._optimizer_steps}}
+                           "optimizer_steps": net._optimizer_steps, "threads": net.threads,
+                           "mode": "train" if net.training else "eval"}}
     arrays = {f"param:{name}": value for name, value in net.params.items()}
     arrays.update({f"buffer:{name}": value for name, value in net.buffers.items()})
     arrays.update({f"state:{state}:{name}": value for state, values in net.optimizer_state.items()
@@ -229,6 +230,8 @@ def _read(path) -> tuple[dict, Model, dict, dict, dict]:
                            for kind in ("param", "buffer"))
         state = {name: {param: _array(archive, member) for param, member in members_of.items()}
                  for name, members_of in states.items()}
+    if "training" in header:
+        _check_state(state, header["training"])
     return header, model, params, buffers, state
 
 
@@ -273,20 +276,43 @@ def _check_header(header) -> None:
         raise _Malformed(f"header.dtype: expected float32 or float64, got {header['dtype']!r:.60}")
 
 
-def _check_training(training) -> None:
-    """The header's training field: an optimizer (read by the safe parser) and two counts."""
+def _check_state(state: dict, training: dict) -> None:
+    """The optimizer state holds finite numbers, and every value the saved optimizer's rule
+    keeps once it has taken a step (a header edited to ``amsgrad`` without ``v_max`` is refused)."""
+    for name, arrays in state.items():
+        for param, array in arrays.items():
+            if not np.isfinite(array).all():
+                raise _Malformed(f"state:{name}:{param}: holds NaN or infinite values")
+    optimizer = _check_training(training)
+    if training["optimizer_steps"]:
+        missing = [name for name in optimizer.rule_state() if name not in state]
+        if missing:
+            raise _Malformed(f"state:{missing[0]}: missing, and {optimizer.describe()} keeps it after the "
+                             f"{training['optimizer_steps']} steps the header counts")
+
+
+def _check_training(training):
+    """The header's training field: an optimizer (read by the safe parser), two counts, and
+    the thread count and mode of the net saved (optional: files before them lack them).
+    Returns the optimizer."""
     from .optim.rule import optimizer_from_dict
 
-    if not isinstance(training, dict) or set(training) != {"optimizer", "step_count", "optimizer_steps"}:
-        raise _Malformed("header.training: expected an object with exactly optimizer, step_count and optimizer_steps")
+    required, optional = {"optimizer", "step_count", "optimizer_steps"}, {"threads", "mode"}
+    if not isinstance(training, dict) or not required <= set(training) <= required | optional:
+        raise _Malformed("header.training: expected an object with optimizer, step_count and optimizer_steps "
+                         "(and threads, mode)")
     for count in ("step_count", "optimizer_steps"):
         value = training[count]
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2 ** 62:
             raise _Malformed(f"header.training.{count}: expected a count of steps, got {value!r:.60}")
     if training["optimizer_steps"] > training["step_count"]:
         raise _Malformed("header.training.optimizer_steps: more than step_count")
+    if "threads" in training and not (_check(training["threads"], "int", "header.training.threads") >= 1):
+        raise _Malformed(f"header.training.threads: must be a positive integer, got {training['threads']}")
+    if training.get("mode", "train") not in ("train", "eval"):
+        raise _Malformed(f"header.training.mode: expected \"train\" or \"eval\", got {training['mode']!r:.60}")
     try:
-        optimizer_from_dict(training["optimizer"], "header.training.optimizer")
+        return optimizer_from_dict(training["optimizer"], "header.training.optimizer")
     except (ValueError, TypeError) as error:
         raise _Malformed(str(error)) from None
 

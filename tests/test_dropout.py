@@ -156,3 +156,7 @@ def test_the_step_count_keys_the_masks_and_counts_every_step(tmp_path):
     net.save(tmp_path / "net.npz")
     again = sn.load(tmp_path / "net.npz")
     assert again.step_count == 7 and np.array_equal(again.forward(x), net.forward(x))
+
+
+def test_a_rate_near_one_is_shown_as_given():
+    assert sn.Dropout(0.999999999).describe() == "Dropout(0.999999999)"

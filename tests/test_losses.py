@@ -462,3 +462,9 @@ def test_regression_losses_refuse_targets_of_another_shape(loss):
     model = sn.Sequential(sn.Input(4), sn.Dense(3), loss=loss())
     with pytest.raises(ValueError, match=r"targets: expected shape \(2, 3\)"):
         sn.Reference(model).loss(np.zeros((2, 4)), np.zeros((2, 2)))
+
+
+def test_booleans_are_not_class_labels():
+    model = sn.Sequential(sn.Input(3), sn.Dense(2), loss=sn.SoftmaxCrossEntropy())
+    with pytest.raises(ValueError, match=r"labels: expected integer class indices, got dtype bool"):
+        model.loss.targets(np.array([True, False]), 2)

@@ -45,6 +45,7 @@ def noisy_params(model, seed=0, scale=0.2):
     ({"eps": 0.0}, r"eps must be a number in \(0.0, ∞\), got 0.0"),
     ({"eps": -1e-5}, "eps must be a number in"),
     ({"eps": "small"}, "eps must be a number in"),
+    ({"affine": "False"}, "affine must be True or False, got 'False'"),
 ])
 def test_bad_arguments_are_refused_naming_the_layer(arguments, message):
     with pytest.raises(sn.DeclarationError, match=r"^BatchNorm\(momentum=.*" + message):

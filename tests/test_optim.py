@@ -333,3 +333,91 @@ def test_bad_settings_are_refused_before_c_runs():
     with pytest.raises(ValueError, match=r"lr: must be in"):
         net.step(x, y, lr=-1)
     assert net.step_count == 0 and all(np.array_equal(before[k], v) for k, v in net.params.items())
+
+
+def rewritten(path, tmp_path, edit_header=None, edit_arrays=None):
+    """A copy of the saved file ``path`` with its header and arrays edited."""
+    import json
+
+    saved = np.load(path)
+    header = json.loads(str(saved["header"]))
+    arrays = {name: saved[name] for name in saved.files if name != "header"}
+    if edit_header:
+        edit_header(header)
+    if edit_arrays:
+        edit_arrays(arrays)
+    bad = tmp_path / "edited.npz"
+    np.savez(bad, header=np.array(json.dumps(header)), **arrays)
+    return bad
+
+
+def test_tampered_optimizer_state_is_refused_naming_it(tmp_path):
+    model = small_model()
+    net = sn.compile(model, batch=4, optimizer=sn.Adam(lr=0.01))
+    x, y = random_batch(model, 4, 0)
+    net.step(x, y)
+    net.save(tmp_path / "net.npz")
+    sn.load(tmp_path / "net.npz")   # as saved: accepted
+
+    def poison(arrays):
+        arrays["state:m:dense1.bias"] = np.full_like(arrays["state:m:dense1.bias"], np.nan)
+
+    with pytest.raises(ValueError, match=r"edited.npz: state:m:dense1.bias: holds NaN or infinite values"):
+        sn.load(rewritten(tmp_path / "net.npz", tmp_path, edit_arrays=poison))
+
+    def amsgrad(header):
+        header["training"]["optimizer"]["amsgrad"] = True   # keeps v_max, which the file does not hold
+
+    with pytest.raises(ValueError, match=r"edited.npz: state:v_max: missing, and Adam\(.*amsgrad=True\) keeps it"):
+        sn.load(rewritten(tmp_path / "net.npz", tmp_path, edit_header=amsgrad))
+
+    def threads(header):
+        header["training"]["threads"] = 0
+
+    with pytest.raises(ValueError, match=r"header.training.threads: must be a positive integer, got 0"):
+        sn.load(rewritten(tmp_path / "net.npz", tmp_path, edit_header=threads))
+
+
+def test_a_net_loads_with_the_thread_count_and_mode_it_was_saved_with(tmp_path):
+    """The thread count sets the order of the gradient's sums: a float32 net trained on one
+    thread, saved and resumed, continues bit for bit."""
+    model = small_model()
+    params = model.init_params(2)
+    x, y = random_batch(model, 64, 3)
+
+    def epoch(net, number):
+        net.fit(x, y, epochs=1, batch_size=32, seed=number, progress=False)
+
+    straight = sn.compile(model, batch=32, params=params, threads=1, optimizer=sn.Adam(lr=0.01))
+    first = sn.compile(model, batch=32, params=params, threads=1, optimizer=sn.Adam(lr=0.01))
+    for number in range(2):
+        epoch(straight, number)
+    epoch(first, 0)
+    first.eval()
+    first.save(tmp_path / "net.npz")
+    resumed = sn.load(tmp_path / "net.npz")
+    assert resumed.threads == 1 and resumed.training is False
+    assert sn.load(tmp_path / "net.npz", threads=2).threads == 2
+    epoch(resumed, 1)
+    for name, value in straight.params.items():
+        assert np.array_equal(value, resumed.params[name]), name
+
+
+def test_what_a_net_was_compiled_for_is_read_only_and_its_mode_and_counts_are_checked():
+    model = small_model()
+    net = sn.compile(model, batch=4, threads=1)
+    for setting, value in (("threads", 16), ("batch", 64), ("dtype", "float64")):
+        with pytest.raises(AttributeError):
+            setattr(net, setting, value)
+    for target in (net, sn.Reference(model)):
+        with pytest.raises(TypeError, match=r"training: expected True or False, got 'no'"):
+            target.training = "no"
+        with pytest.raises(TypeError, match=r"training: expected True or False, got 'no'"):
+            target.train("no")
+        assert target.train(np.bool_(False)).training is False
+    with pytest.raises(ValueError, match=r"step_count: expected a count .* got -1"):
+        net.step_count = -1
+    with pytest.raises(ValueError, match=r"lr: expected a number, got '0.1'"):
+        sn.SGD(lr="0.1")
+    with pytest.raises(ValueError, match=r"lr: expected a number, got '0.1'"):
+        net.optimizer.lr = "0.1"

@@ -70,7 +70,7 @@ class SoftmaxCrossEntropy(LossFunction):
         if t.dtype.kind == "f":
             if not np.isfinite(t).all() or (t != np.round(t)).any():
                 raise ValueError("labels: must be whole class indices, got fractions or NaN")
-        elif t.dtype.kind not in "biu":
+        elif t.dtype.kind not in "iu":   # booleans are not class indices
             raise ValueError(f"labels: expected integer class indices, got dtype {t.dtype}")
         labels = t.astype(np.int64)
         # Both bounds in one pass: read as unsigned, a negative label is larger than any class.

@@ -78,7 +78,7 @@ class Dropout(Layer):
         super().__init__(name)
 
     def describe(self) -> str:
-        return f"Dropout({self.p:g}{f', seed={self.seed}' if self.seed else ''})"
+        return f"Dropout({self.p!r}{f', seed={self.seed}' if self.seed else ''})"   # 0.999999999, not 1
 
     def config(self) -> dict:
         return {"p": self.p, "seed": self.seed, "name": self.name}

@@ -154,6 +154,8 @@ class BatchNorm(Layer):
         owner = f"BatchNorm(momentum={momentum!r}, eps={eps!r})"
         self.momentum = _number_in(momentum, "momentum", owner, 0.0, 1.0, open_low=False)
         self.eps = _number_in(eps, "eps", owner, 0.0, None, open_low=True)
+        if not isinstance(affine, (bool, np.bool_)):   # "False" would read as true
+            raise DeclarationError(f"{owner}: affine must be True or False, got {affine!r:.60}")
         self.affine = bool(affine)
         super().__init__(name)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import numbers
 
 import numpy as np
 import sympy as sp
@@ -39,12 +40,9 @@ def number(value, argument: str, low: float = -math.inf, high: float = math.inf,
            closed_high: bool = False) -> float:
     """A finite float in [low, high) (``open_low``: (low, ...; ``closed_high``: ..., high]), or a
     ValueError naming ``argument``."""
-    if isinstance(value, bool):
-        raise ValueError(f"{argument}: expected a number, got {value!r}")
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{argument}: expected a number, got {value!r:.60}") from None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):   # "0.1" is a typo, not a rate
+        raise ValueError(f"{argument}: expected a number, got {value!r:.60}")
+    value = float(value)
     above = value < low or (open_low and value == low)
     below = value > high or (not closed_high and value == high)
     if not math.isfinite(value) or above or below:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..settings import count
 from .builtin import SGD
 from .rule import Optimizer
 
@@ -44,6 +45,16 @@ class OptimizerState:
         self._modules, self._active, self._state_names, self._parked = {}, None, (), {}
         self.step_count = self._optimizer_steps = 0
         self._activate(self._optimizer)
+
+    @property
+    def step_count(self) -> int:
+        """Every step the net has taken (``step`` adds 1, ``fit`` one per minibatch): the t of
+        schedules and part of Dropout's key; saved with the weights."""
+        return self._step_count
+
+    @step_count.setter
+    def step_count(self, value) -> None:
+        self._step_count = count(value, "step_count")
 
     @property
     def optimizer(self) -> Optimizer:
