@@ -140,10 +140,11 @@ def check(model, dtype: str = "float64", batch: int = 8, seed: int = 0, steps: i
     """Run the compiled net and the reference side by side on random inputs.
 
     Compares every layer's outputs, the loss, every gradient, and the weights (and running
-    statistics) after ``steps`` SGD steps, on ``samples`` inputs (by default 1.5 compiled
+    statistics) after ``steps`` steps of the net's optimizer (SGD for a new net), on ``samples`` inputs (by default 1.5 compiled
     batches, so the remainder path is exercised; one compiled batch in training mode when a
     layer's statistics span the minibatch, BatchNorm's). ``net`` reuses an already compiled
-    net, in its mode and at its step count; a new one is in training mode.
+    net, in its mode and with its optimizer (its weights and step counts start afresh); a
+    new one is in training mode.
     """
     training = True if net is None else net.training
     batch = batch if net is None else net.batch
@@ -157,8 +158,7 @@ def check(model, dtype: str = "float64", batch: int = 8, seed: int = 0, steps: i
         net = compile(model, batch=batch, dtype=dtype, params=params)
     else:
         net.params = params
-    ref = Reference(model, params, net.buffers).train(training)
-    ref.step_count = net.step_count
+    ref = Reference(model, params, net.buffers, optimizer=net.optimizer.copy()).train(training)
     x = rng.normal(size=(samples, *model.input_shape))
     y = model.loss.random_targets(rng, samples)
     report = CheckReport(model.name, net.dtype, TOLERANCE[net.dtype], samples, net.batch, model.graph)

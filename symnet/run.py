@@ -292,7 +292,7 @@ class CompiledNet(Training, OptimizerState, Modes):
             self._pointer(hyper), built.ffi.NULL if rates is None else self._pointer(rates),
             self.step_count, self._optimizer_steps, self.threads, self._pointer(losses),
             c["buffers"], training)
-        self.step_count += steps
+        self._step_count += steps
         self._optimizer_steps += steps
         return losses
 

@@ -305,8 +305,6 @@ def _check_training(training):
         value = training[count]
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2 ** 62:
             raise _Malformed(f"header.training.{count}: expected a count of steps, got {value!r:.60}")
-    if training["optimizer_steps"] > training["step_count"]:
-        raise _Malformed("header.training.optimizer_steps: more than step_count")
     if "threads" in training and not (_check(training["threads"], "int", "header.training.threads") >= 1):
         raise _Malformed(f"header.training.threads: must be a positive integer, got {training['threads']}")
     if training.get("mode", "train") not in ("train", "eval"):

@@ -70,7 +70,7 @@ class Training:
         np.copyto(self._flat, self._flat_before)
         np.copyto(self._state, self._state_before)
         np.copyto(self._buffers, self._buffers_before)
-        self.step_count, self._optimizer_steps = self._counts_before
+        self._step_count, self._optimizer_steps = self._counts_before
 
     def _why(self, loss: float, optimizer, hyper: np.ndarray, lr: float) -> tuple[str, str]:
         """What went non-finite in the step just taken, and what may have caused it."""

@@ -421,3 +421,47 @@ def test_what_a_net_was_compiled_for_is_read_only_and_its_mode_and_counts_are_ch
         sn.SGD(lr="0.1")
     with pytest.raises(ValueError, match=r"lr: expected a number, got '0.1'"):
         net.optimizer.lr = "0.1"
+
+
+def test_check_steps_the_nets_own_optimizer():
+    model = small_model()
+    net = sn.compile(model, batch=4, dtype="float64", optimizer=sn.Adam(lr=0.01))
+    assert sn.check(model, net=net).ok
+
+
+def test_a_step_count_set_by_hand_keeps_undo_exact_and_saves(tmp_path):
+    """After net.step_count is set, a diverged step still leaves exactly the weights before it,
+    and a file whose step count is below the optimizer's steps loads."""
+    # weights large enough against a batch that step keeps its batches to take again, not copies
+    model = sn.Sequential(sn.Input(6), sn.Dense(64), sn.Dropout(0.3), sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
+    net = sn.compile(model, batch=4, optimizer=sn.SGD(lr=0.1))
+    x, y = random_batch(model, 4, 0)
+    net.step(x, y)
+    net.step(x, y)
+    net.step_count = 100
+    net.step(x, y, lr=1e36)    # huge weights, still finite: kept to be taken again on an undo
+    before, count = net.params, net.step_count
+    with pytest.raises(sn.DivergenceError):
+        net.step(x, y)
+    assert net.step_count == count == 101
+    for name, value in before.items():
+        assert np.array_equal(value, net.params[name]), name
+    net.step_count = 0
+    net.save(tmp_path / "net.npz")
+    assert sn.load(tmp_path / "net.npz").step_count == 0
+
+
+def test_a_state_past_float32_is_refused_when_loaded_as_float32(tmp_path):
+    model = small_model()
+    net = sn.compile(model, batch=4, dtype="float64", optimizer=sn.Adam(lr=0.01))
+    x, y = random_batch(model, 4, 0)
+    net.step(x, y)
+    net.save(tmp_path / "net.npz")
+
+    def huge(arrays):
+        arrays["state:v:dense1.weight"] = np.full_like(arrays["state:v:dense1.weight"], 1e300)
+
+    edited = rewritten(tmp_path / "net.npz", tmp_path, edit_arrays=huge)
+    sn.load(edited)   # fits in float64
+    with pytest.raises(ValueError, match=r"edited.npz: state:v: does not fit in float32"):
+        sn.load(edited, dtype="float32")

@@ -43,7 +43,7 @@ class OptimizerState:
     def _start_optimizer(self, optimizer) -> None:
         self._optimizer = SGD() if optimizer is None else check_optimizer(optimizer)
         self._modules, self._active, self._state_names, self._parked = {}, None, (), {}
-        self.step_count = self._optimizer_steps = 0
+        self._step_count = self._optimizer_steps = 0
         self._activate(self._optimizer)
 
     @property
@@ -55,6 +55,7 @@ class OptimizerState:
     @step_count.setter
     def step_count(self, value) -> None:
         self._step_count = count(value, "step_count")
+        self._steps_since_copy = None   # steps kept for undoing were taken at other counts (Dropout's key)
 
     @property
     def optimizer(self) -> Optimizer:
@@ -110,7 +111,7 @@ class OptimizerState:
     def _reset_training(self) -> None:
         """New weights: a fresh optimizer state and step counts."""
         self._clear_state()
-        self.step_count = 0
+        self._step_count = 0
 
     @property
     def optimizer_state(self) -> dict[str, dict[str, np.ndarray]]:
@@ -128,14 +129,17 @@ class OptimizerState:
             self._clear_state()
             for name, arrays in state.items():
                 row = np.zeros(size, self._np)
-                for param, (offset, shape) in self.layout.params.items():
-                    row[offset:offset + int(np.prod(shape))] = np.asarray(arrays[param], self._np).reshape(-1)
+                with np.errstate(over="ignore"):   # a float64 state past float32's range: refused below
+                    for param, (offset, shape) in self.layout.params.items():
+                        row[offset:offset + int(np.prod(shape))] = np.asarray(arrays[param], self._np).reshape(-1)
+                if not np.isfinite(row).all():
+                    raise ValueError(f"state:{name}: does not fit in {self.dtype} (it overflows to infinity)")
                 if name in self._state_names:
                     index = self._state_names.index(name)
                     self._state[index * size:(index + 1) * size] = row
                 else:
                     self._parked[name] = row
-            self.step_count, self._optimizer_steps = int(step_count), int(optimizer_steps)
+            self._step_count, self._optimizer_steps = int(step_count), int(optimizer_steps)
 
     def _settings(self, lr=None, **overrides) -> tuple[Optimizer, np.ndarray]:
         """The optimizer for one call, with the hyperparameters given to that call (``lr``, and
