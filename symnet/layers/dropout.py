@@ -88,6 +88,8 @@ class Dropout(Layer):
 
     @property
     def key(self) -> int:
+        """The layer's part of every mask's key: splitmix64 of its seed and its name, so two
+        Dropout layers with one seed draw different masks."""
         return layer_key(self.seed, self.name)
 
     def mask(self, step: int, samples: np.ndarray) -> np.ndarray:

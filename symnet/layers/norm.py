@@ -255,6 +255,7 @@ class BatchNorm(Layer):
         return xhat * self._per_channel(scale) + self._per_channel(shift), (xhat, invstd, training)
 
     def initial_buffers(self) -> dict[str, np.ndarray]:
+        """Running statistics before any step: mean 0, variance 1, as PyTorch starts them."""
         return {spec.name: np.full(spec.shape, spec.fill) for spec in self.buffer_specs()}
 
     def _affine(self, params):

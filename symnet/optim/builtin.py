@@ -21,6 +21,7 @@ CLOSED_FRACTION = {"low": 0.0, "high": 1.0, "closed_high": True}
 
 
 def s(name: str) -> sp.Symbol:
+    """The real symbol ``name``: a state or hyperparameter in a rule's formulas."""
     return real_symbol(name)
 
 
@@ -122,6 +123,7 @@ class SGD(BuiltIn):
 
     @staticmethod
     def formulas(with_momentum: bool, nesterov: bool):
+        """SGD's rule for one choice of its structural options."""
         p, g, t, b = PARAM, GRAD, STEP, s("b")
         lr, momentum, dampening, weight_decay = s("lr"), s("momentum"), s("dampening"), s("weight_decay")
         rule = [("g", g + weight_decay * p)]
@@ -162,6 +164,7 @@ class Adam(BuiltIn):
 
     @classmethod
     def formulas(cls, amsgrad: bool):
+        """Adam's (or AdamW's) rule, with or without amsgrad."""
         p, g, t, m, v, v_max = PARAM, GRAD, STEP, s("m"), s("v"), s("v_max")
         lr, beta1, beta2, eps, weight_decay = s("lr"), s("beta1"), s("beta2"), s("eps"), s("weight_decay")
         if cls.DECOUPLED:    # AdamW shrinks the weights first, apart from the gradient
@@ -203,6 +206,7 @@ class RMSprop(BuiltIn):
 
     @staticmethod
     def formulas(centered: bool, with_momentum: bool):
+        """RMSprop's rule for one choice of its structural options."""
         p, g, v, a, b = PARAM, GRAD, s("v"), s("a"), s("b")
         lr, alpha, eps, weight_decay, momentum = s("lr"), s("alpha"), s("eps"), s("weight_decay"), s("momentum")
         rule = [("g", g + weight_decay * p), ("v", alpha * v + (1 - alpha) * g ** 2)]

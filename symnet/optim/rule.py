@@ -170,17 +170,14 @@ class Optimizer:
         return copy
 
     def copy(self) -> "Optimizer":
+        """The same rule with hyperparameters of its own (changing the copy's leaves this one)."""
         copy = object.__new__(type(self))
         copy.__dict__.update(self.__dict__, hyper=dict(self.hyper))
         return copy
 
-    def hyper_array(self, **overrides) -> np.ndarray:
+    def hyper_array(self) -> np.ndarray:
         """The hyperparameters as the C reads them: doubles in declaration order, ``lr`` first."""
-        hyper = np.fromiter(self.hyper.values(), np.float64, len(self.hyper))
-        for index, name in enumerate(self.hyper):
-            if name in overrides:
-                hyper[index] = overrides[name]
-        return hyper
+        return np.fromiter(self.hyper.values(), np.float64, len(self.hyper))
 
     # -- NumPy: the reference's update -------------------------------------------------
     def apply(self, param: np.ndarray, grad: np.ndarray, state: dict, t: int, hyper: dict | None = None) -> np.ndarray:
