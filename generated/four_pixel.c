@@ -47,6 +47,15 @@ typedef struct {
     real *buffers;         /* the running statistics */
 } sn_run;
 
+/* The share of count items (samples, channels, parameters) that thread t of threads takes:
+ * [*first, *first + return). */
+static inline int sn_split(int count, int t, int threads, int *first)
+{
+    const int base = count / threads, extra = count % threads;
+    *first = t * base + (t < extra ? t : extra);
+    return base + (t < extra);
+}
+
 /* Where each parameter and each layer's output (_Y) and gradient (_DY) begin. */
 #define DENSE1_WEIGHT            0
 #define DENSE1_BIAS              16
@@ -822,13 +831,6 @@ static void backward_range(int first, int count, int total, const real *restrict
         NULL, params, grads, index, scratch);
 }
 
-/* The share of count samples that thread t of threads takes: [*first, *first + return). */
-static int share(int count, int t, int threads, int *first)
-{
-    const int base = count / threads, extra = count % threads;
-    *first = t * base + (t < extra ? t : extra);
-    return base + (t < extra);
-}
 
 /* Forward: every layer's output, for count <= SN_BATCH samples, on up to threads threads, in
  * training mode or not; the samples are the minibatch's from offset on, at optimizer step step. */
@@ -851,7 +853,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
         used = omp_get_num_threads();
 #endif
         /* every thread has a sample (threads <= count), so each reaches a layer's barriers */
-        const int mine = share(count, t, used, &first);
+        const int mine = sn_split(count, t, used, &first);
         const sn_run run = {training, step, offset, first, count, t, used, work, buffers};
         if (mine > 0)
             forward_range(first, mine, x, params, work, index, work + SN_SCRATCH_AT + (long)t * SN_SCRATCH, &run);
@@ -890,7 +892,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
         real *restrict own = t == 0 ? grads : thread_grads + (long)t * SN_PARAMS;
         if (t > 0)
             memset(own, 0, sizeof(real) * SN_PARAMS);
-        const int mine = share(count, t, used, &first);
+        const int mine = sn_split(count, t, used, &first);
         const sn_run run = {training, step, offset, first, count, t, used, work, NULL};
         if (mine > 0)
             backward_range(first, mine, total, x, targets, params, work, index, own,
@@ -900,7 +902,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
             #pragma omp barrier
 #endif
             int start;
-            const int length = share(SN_PARAMS, t, used, &start);
+            const int length = sn_split(SN_PARAMS, t, used, &start);
             for (int other = 1; other < used; other++)
                 for (int k = start; k < start + length; k++)
                     grads[k] += thread_grads[(long)other * SN_PARAMS + k];

@@ -78,6 +78,4 @@ class Modes(Mode):
                 raise ValueError(f"{layer.label}: in training mode its statistics span the whole minibatch, which the "
                                  f"C holds only within one compiled batch: at most {self.batch} samples per minibatch, "
                                  f"got {count}; compile a larger batch, or use eval mode (net.eval())")
-            if layer.values_per_channel(count) < 2:
-                raise ValueError(f"{layer.label}: in training mode each channel needs more than one value in the "
-                                 f"minibatch to normalize, got {count} sample of {layer.pixels} value per channel")
+            layer.check_minibatch(count)

@@ -324,6 +324,10 @@ class Layer:
         """int32 values this layer keeps per sample between forward and backward (an argmax)."""
         return 0
 
+    def check_minibatch(self, count: int) -> None:
+        """For a kind that couples the samples: a ValueError naming the layer unless a training
+        minibatch of ``count`` samples is one it can take (BatchNorm needs two values a channel)."""
+
     def training_flops(self, input_gradient: bool) -> int:
         """Floating-point operations of one sample's training step in this layer's products
         (forward, the weight gradient, and the input gradient when it is passed on)."""

@@ -232,15 +232,20 @@ class BatchNorm(Layer):
         """How many values each channel's statistics span in a minibatch of ``count`` samples."""
         return count * self.pixels
 
+    def check_minibatch(self, count: int) -> None:
+        """A ValueError naming the layer unless a minibatch of ``count`` samples gives each
+        channel more than one value to normalize (training mode)."""
+        if self.values_per_channel(count) < 2:
+            raise ValueError(f"{self.label}: in training mode each channel needs more than one value in the "
+                             f"minibatch to normalize, got {count} sample{'s' if count != 1 else ''} of "
+                             f"{self.pixels} value{'s' if self.pixels != 1 else ''} per channel")
+
     def evaluate(self, inputs, params, run=None):
         x = inputs[0]
         training = run is None or run.training
         buffers = run.buffers if run is not None and run.buffers else self.initial_buffers()
         if training:
-            if self.values_per_channel(len(x)) < 2:
-                raise ValueError(f"{self.label}: in training mode each channel needs more than one value in the "
-                                 f"minibatch to normalize, got {len(x)} sample{'s' if len(x) != 1 else ''} of "
-                                 f"{self.pixels} value{'s' if self.pixels != 1 else ''} per channel")
+            self.check_minibatch(len(x))
             mean, var = x.mean(axis=self._axes()), x.var(axis=self._axes())
             if run is not None and run.update:
                 count = self.values_per_channel(len(x))
