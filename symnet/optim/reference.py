@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .builtin import SGD
-from .state import check_optimizer
+from .state import check_optimizer, for_one_call, starts_afresh
 
 
 class ReferenceTraining:
@@ -35,7 +35,7 @@ class ReferenceTraining:
     def optimizer(self, value) -> None:
         value = check_optimizer(value)
         old = self._optimizer
-        if value.kind != old.kind or (value.kind == "Optimizer" and value.structure() != old.structure()):
+        if starts_afresh(old, value):
             self.optimizer_state, self._optimizer_steps = {}, 0
         self._optimizer = value
 
@@ -45,16 +45,7 @@ class ReferenceTraining:
         the running statistics in training mode), its rule evaluated by NumPy; returns the loss
         before it. ``lr`` (``momentum``, ``weight_decay``) replace the
         optimizer's own for this call, as in ``CompiledNet.step``."""
-        overrides = {name: value for name, value in (("momentum", momentum), ("weight_decay", weight_decay))
-                     if value is not None}
-        unknown = [name for name in overrides if name not in self._optimizer.hyper]
-        if unknown:
-            raise TypeError(f"{unknown[0]}: {self._optimizer.describe()} has no hyperparameter {unknown[0]}")
-        optimizer = self._optimizer.with_hyper(**overrides) if overrides else self._optimizer
-        check_optimizer(optimizer)
-        hyper = dict(optimizer.hyper)
-        if lr is not None:
-            hyper["lr"] = optimizer._check_value("lr", lr)
+        optimizer, hyper = for_one_call(self._optimizer, lr, momentum=momentum, weight_decay=weight_decay)
         loss = self.loss(x, y)
         t = self._optimizer_steps + 1
         for name, grad in self._backward(x, y, update=True)[0].items():   # running statistics updated too

@@ -175,10 +175,6 @@ class Optimizer:
         copy.__dict__.update(self.__dict__, hyper=dict(self.hyper))
         return copy
 
-    def hyper_array(self) -> np.ndarray:
-        """The hyperparameters as the C reads them: doubles in declaration order, ``lr`` first."""
-        return np.fromiter(self.hyper.values(), np.float64, len(self.hyper))
-
     # -- NumPy: the reference's update -------------------------------------------------
     def apply(self, param: np.ndarray, grad: np.ndarray, state: dict, t: int, hyper: dict | None = None) -> np.ndarray:
         """One update of ``param`` (float64, NumPy) from ``grad``: the rule's formulas evaluated in

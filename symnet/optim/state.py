@@ -35,6 +35,29 @@ def check_optimizer(value) -> Optimizer:
     return value
 
 
+def starts_afresh(old: Optimizer, new: Optimizer) -> bool:
+    """True if ``new`` has another kind or rule than ``old``: its state starts from zero, as a
+    new ``torch.optim`` optimizer's does."""
+    return new.kind != old.kind or (new.kind == "Optimizer" and new.structure() != old.structure())
+
+
+def for_one_call(optimizer: Optimizer, lr=None, **overrides) -> tuple[Optimizer, dict]:
+    """``optimizer`` with the hyperparameters given to one call (``lr``, and the older
+    ``momentum`` and ``weight_decay``) in place of its own, and its hyperparameters by name
+    (``lr`` first); checked before any C runs. The compiled net and the reference both use it."""
+    given = {name: value for name, value in overrides.items() if value is not None}
+    if given:   # (checked apart from the common case: a step at batch 1 takes tens of µs)
+        unknown = [name for name in given if name not in optimizer.hyper]
+        if unknown:
+            raise TypeError(f"{unknown[0]}: {optimizer.describe()} has no hyperparameter {unknown[0]}")
+        optimizer = optimizer.with_hyper(**given)
+    optimizer.structure()   # refuses options that do not go together
+    hyper = dict(optimizer.hyper)
+    if lr is not None:
+        hyper["lr"] = optimizer._check_value("lr", lr)
+    return optimizer, hyper
+
+
 class OptimizerState:
     """The optimizer part of :class:`~symnet.run.CompiledNet`, which supplies ``_load_module``
     (a built module for an optimizer), ``_arrays`` (the buffers passed to C by name),
@@ -69,7 +92,7 @@ class OptimizerState:
         value = check_optimizer(value)
         with self._lock:
             old, self._optimizer = self._optimizer, value
-            if value.kind != old.kind or (value.kind == "Optimizer" and value.structure() != old.structure()):
+            if starts_afresh(old, value):
                 self._clear_state()
             self._activate(value)
 
@@ -145,15 +168,5 @@ class OptimizerState:
         """The optimizer for one call, with the hyperparameters given to that call (``lr``, and
         the older ``momentum`` and ``weight_decay``) in place of its own, and its hyperparameters
         as C reads them. Checked before any C runs."""
-        optimizer = self._optimizer
-        given = {name: value for name, value in overrides.items() if value is not None}
-        if given:   # (checked apart from the common case: a step at batch 1 takes tens of µs)
-            unknown = [name for name in given if name not in optimizer.hyper]
-            if unknown:
-                raise TypeError(f"{unknown[0]}: {optimizer.describe()} has no hyperparameter {unknown[0]}")
-            optimizer = optimizer.with_hyper(**given)
-        optimizer.structure()   # refuses options that do not go together
-        hyper = optimizer.hyper_array()
-        if lr is not None:
-            hyper[0] = optimizer._check_value("lr", lr)
-        return optimizer, hyper
+        optimizer, hyper = for_one_call(self._optimizer, lr, **overrides)
+        return optimizer, np.fromiter(hyper.values(), np.float64, len(hyper))
