@@ -222,8 +222,9 @@ RECIPES = {
     "four_pixel": Recipe(_generated(four_pixel_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32),
     "mlp": Recipe(lambda folder: _mnist(folder, flat=True), epochs=15, lr=0.1, momentum=0.9, batch=64),
     "lenet": Recipe(_mnist, epochs=15, lr=0.01, momentum=0.9, batch=16),
-    # Chosen with PyTorch's twin of the same recipe on seeds 0-4 (median 98.2% held out).
-    "lenet_modern": Recipe(_mnist, epochs=30, lr=3e-3, momentum=0.0, batch=32,
-                           optimizer=lambda: AdamW(lr=3e-3, weight_decay=0.05), schedule=cosine),
+    # Chosen among a few rates, weight decays, epochs and minibatches by the median held-out
+    # accuracy over seeds 0-4 (README, Examples).
+    "lenet_modern": Recipe(_mnist, epochs=30, lr=5e-3, momentum=0.0, batch=32,
+                           optimizer=lambda: AdamW(lr=5e-3, weight_decay=0.05), schedule=cosine),
     "resnet": Recipe(_mnist, epochs=16, lr=0.01, momentum=0.9, batch=8, lr_decay=0.95, weight_decay=1e-4),
 }
