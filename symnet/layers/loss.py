@@ -204,25 +204,33 @@ class Loss(LossFunction):
         return self._slope(z, t) / z.size
 
 
-@register_loss
-class MeanSquaredError(Loss):
-    """``mean((y - t)**2)`` over all elements, as ``torch.nn.MSELoss()``."""
+class BuiltInLoss(Loss):
+    """A built-in elementwise loss: its saved form is its FIELDS (constructor arguments), its
+    PyTorch twin ``torch.nn.<TORCH>`` with the same arguments."""
 
-    FIELDS = {}
-
-    def __init__(self):
-        super().__init__("mse", lambda y, t: (y - t) ** 2)
+    TORCH = ""
 
     def describe(self) -> str:
-        return "MeanSquaredError()"
+        return f"{type(self).__name__}({', '.join(f'{key}={value!r}' for key, value in self.config().items())})"
 
     def config(self) -> dict:
-        return {}
+        return {field: getattr(self, field) for field in self.FIELDS}
 
     def torch_loss(self):
         import torch
 
-        return torch.nn.MSELoss()
+        return getattr(torch.nn, self.TORCH)(**self.config())
+
+
+@register_loss
+class MeanSquaredError(BuiltInLoss):
+    """``mean((y - t)**2)`` over all elements, as ``torch.nn.MSELoss()``."""
+
+    FIELDS = {}
+    TORCH = "MSELoss"
+
+    def __init__(self):
+        super().__init__("mse", lambda y, t: (y - t) ** 2)
 
     # The reference computes the mechanics directly rather than from the formula.
     def value(self, z, t) -> float:
@@ -233,28 +241,18 @@ class MeanSquaredError(Loss):
 
 
 @register_loss
-class L1(Loss):
+class L1(BuiltInLoss):
     """``mean(|y - t|)`` over all elements, as ``torch.nn.L1Loss()``.
 
     Its derivative is SymPy's ``-sign(t - y)``: 0 where ``y == t``, as PyTorch's ``sign``.
     """
 
     FIELDS = {}
+    TORCH = "L1Loss"
     simplify_derivative = False   # simplify writes (y - t)/|y - t| with a branch for the kink
 
     def __init__(self):
         super().__init__("l1", lambda y, t: sp.Abs(y - t))
-
-    def describe(self) -> str:
-        return "L1()"
-
-    def config(self) -> dict:
-        return {}
-
-    def torch_loss(self):
-        import torch
-
-        return torch.nn.L1Loss()
 
     # The reference computes the mechanics directly rather than from the formula.
     def value(self, z, t) -> float:
@@ -265,7 +263,7 @@ class L1(Loss):
 
 
 @register_loss
-class Huber(Loss):
+class Huber(BuiltInLoss):
     """Squared near the target, absolute beyond ``delta``, as ``torch.nn.HuberLoss(delta=delta)``:
 
     ``(y - t)**2 / 2`` where ``|y - t| < delta``, else ``delta * (|y - t| - delta / 2)``,
@@ -274,6 +272,7 @@ class Huber(Loss):
     """
 
     FIELDS = {"delta": "number"}
+    TORCH = "HuberLoss"
     simplify_derivative = False   # SymPy's piecewise derivative is already the clearest form
 
     def __init__(self, delta: float = 1.0):
@@ -285,17 +284,6 @@ class Huber(Loss):
         d = formula_constant(self.delta)
         super().__init__("huber", lambda y, t: sp.Piecewise(((y - t) ** 2 / 2, sp.Abs(y - t) < d),
                                                              (d * (sp.Abs(y - t) - d / 2), True)))
-
-    def describe(self) -> str:
-        return f"Huber(delta={self.delta!r})"
-
-    def config(self) -> dict:
-        return {"delta": self.delta}
-
-    def torch_loss(self):
-        import torch
-
-        return torch.nn.HuberLoss(delta=self.delta)
 
     # The reference computes the mechanics directly: its slope is PyTorch's clamp.
     def value(self, z, t) -> float:
