@@ -833,7 +833,9 @@ static void backward_range(int first, int count, int total, const real *restrict
 
 
 /* Forward: every layer's output, for count <= SN_BATCH samples, on up to threads threads, in
- * training mode or not; the samples are the minibatch's from offset on, at optimizer step step. */
+ * training mode or not; the samples are the minibatch's from offset on, at optimizer step step.
+ * In training mode every BatchNorm also updates its running statistics in buffers, as a
+ * PyTorch module's forward does. */
 void sn_forward(int count, const real *restrict x, const real *restrict params, real *restrict buffers,
                 real *restrict work, int32_t *restrict index, int threads, int training, long step, int offset)
 {
@@ -967,7 +969,8 @@ void sn_rates(long first, int count, double lr, const double *restrict schedule,
  * forward, loss, backward and the optimizer's update, its loss written to losses[step].
  * A minibatch larger than SN_BATCH is walked in chunks whose gradients add up to the whole
  * minibatch's mean (the caller keeps a model whose layers couple the samples, BatchNorm, to
- * one chunk per minibatch in training mode). Ordered samples are gathered into staging_x and staging_targets
+ * one chunk per minibatch in training mode, whose forward updates the running statistics
+ * once a step). Ordered samples are gathered into staging_x and staging_targets
  * (SN_BATCH samples each). hyper holds the optimizer's SN_HYPER hyperparameters; step k
  * uses the learning rate schedule_rate(steps + k, hyper[0], schedule) in place of hyper[0],
  * schedule holding the schedule's SN_SCHEDULE numbers. steps is how many steps the net

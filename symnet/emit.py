@@ -103,7 +103,7 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
     # C helpers the kinds call (a barrier, the keyed generator), each emitted once, in order.
     helpers = list(dict.fromkeys(helper for step in derivation.layers for helper in step.layer.helpers))
     context = {
-        "helpers": helpers, "updates": [layer.name for layer in model.layers if layer.buffer_specs()],
+        "helpers": helpers,
         "model": model, "graph": model.graph, "version": __version__, "dtype": dtype, "ctype": DTYPES[dtype][0],
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context, "gemm": GEMM,
         "min_share": min_share(model), "calls": calls(model.graph), "output": model.graph.output.upper(),

@@ -208,8 +208,11 @@ class CompiledNet(Training, OptimizerState, Modes):
 
     def _forward_chunk(self, x: np.ndarray, start: int, count: int, training: bool, offset: int | None = None) -> None:
         """Forward for ``x[start:start + count]``; ``offset`` (default ``start``) is the index of
-        its first sample within the call's samples, which (with the step) keys Dropout's masks."""
+        its first sample within the call's samples, which (with the step) keys Dropout's masks.
+        In training mode it updates the running statistics, as PyTorch's forward does."""
         c = self._c
+        if training and self.layout.buffer_size:
+            self._steps_since_copy = None   # steps kept for undoing would be taken again without this update
         self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), c["params"], c["buffers"], c["work"],
                                   c["index"], self.threads, training, self.step_count,
                                   start if offset is None else offset)

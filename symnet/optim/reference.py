@@ -41,14 +41,14 @@ class ReferenceTraining:
 
     def step(self, x, y, lr: float | None = None, momentum: float | None = None,
              weight_decay: float | None = None) -> float:
-        """One step of :attr:`optimizer` on the batch ``x, y`` in the reference's mode (updating
-        the running statistics in training mode), its rule evaluated by NumPy; returns the loss
-        before it. ``lr`` (``momentum``, ``weight_decay``) replace the
+        """One step of :attr:`optimizer` on the batch ``x, y`` in the reference's mode (its one
+        forward updating the running statistics in training mode), its rule evaluated by
+        NumPy; returns the loss before it. ``lr`` (``momentum``, ``weight_decay``) replace the
         optimizer's own for this call, as in ``CompiledNet.step``."""
         optimizer, hyper = for_one_call(self._optimizer, lr, momentum=momentum, weight_decay=weight_decay)
-        loss = self.loss(x, y)
         t = self._optimizer_steps + 1
-        for name, grad in self._backward(x, y, update=True)[0].items():   # running statistics updated too
+        grads, _, loss = self._backward(x, y)
+        for name, grad in grads.items():
             state = {key: arrays[name] for key, arrays in self.optimizer_state.items() if name in arrays}
             self._params[name] = optimizer.apply(self._params[name], grad, state, t, hyper)
             for key, value in state.items():
