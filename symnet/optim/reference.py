@@ -3,7 +3,10 @@
 Mirrors :class:`symnet.optim.state.OptimizerState` and ``CompiledNet.step`` in float64,
 so a compiled net can be held to it step for step: the state by name (zero until a rule
 first writes it), ``step_count`` and ``optimizer_steps``, and ``lr`` (and ``momentum``,
-``weight_decay``) overriding the optimizer's own for one call.
+``weight_decay``) overriding the optimizer's own for one call. A schedule's reference is its
+NumPy evaluation (:meth:`~symnet.optim.schedules.Schedule.rates`, and calling it), the same
+formula the C of ``fit`` evaluates per step; ``ref.step(x, y, lr=schedule(t, lr))`` takes
+the step a scheduled ``fit`` takes at step ``t``.
 """
 
 from __future__ import annotations
