@@ -113,8 +113,6 @@ def update_context(optimizer: Optimizer, dtype: str) -> dict:
     }
 
 
-
-
 def schedule_context(schedule: Schedule) -> dict:
     """What ``templates/schedule.c.j2`` needs to write ``schedule``'s rate as a C function of
     the step count ``t`` and the base rate ``lr``, in double: the formula printed by the
