@@ -153,9 +153,19 @@ class Training:
     def fit(self, x, y, epochs: int = 1, lr: float | None = None, momentum: float | None = None,
             weight_decay: float | None = None, lr_decay: float = 1.0, schedule: Schedule | None = None,
             batch_size: int | None = None, shuffle: bool = True, seed: int = 0, validation=None,
-            progress: bool | None = None) -> dict[str, list[float]]:
-        """Train with minibatches and :attr:`optimizer`; returns the history of each epoch's
-        losses (and accuracies).
+            progress: bool | None = None, train_accuracy: bool = False) -> dict[str, list[float]]:
+        """Train with minibatches and :attr:`optimizer`; returns the history: one value per
+        epoch under each key.
+
+        - ``"loss"``: the mean of the epoch's minibatch losses, each taken in training mode
+          before its step (as the progress bar shows it);
+        - ``"lr"``: the learning rate of the epoch's first step (the schedule's, or ``lr``
+          times ``lr_decay`` per epoch);
+        - ``"accuracy"``: with ``train_accuracy=True`` (classifiers), the accuracy on all of
+          ``x`` in eval mode after the epoch: one more forward pass over the training data,
+          about a third of an epoch's work, so it is asked for;
+        - ``"val_loss"``, ``"val_accuracy"``: with ``validation``, what :meth:`evaluate`
+          gives for it after the epoch (accuracy for classifiers).
 
         Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
         shuffled order seeded by ``seed``. ``lr`` (and ``momentum``, ``weight_decay``) replace
@@ -164,7 +174,8 @@ class Training:
         keyed on the net's :attr:`step_count`. Training runs in training mode, whatever ``net.training``
         says (which it leaves as it was); ``validation=(x, y)`` is evaluated in eval mode after
         each epoch. A progress bar with the running loss is shown when ``progress`` is true, or,
-        by default, when standard error is a terminal.
+        by default, when standard error is a terminal. :func:`symnet.plot.history` draws the
+        history.
 
         Raises :class:`DivergenceError`, naming the epoch and step, when a minibatch's loss
         or its update of the parameters is NaN or infinite; the net then keeps the weights
@@ -182,6 +193,8 @@ class Training:
                                 f"got {type(schedule).__name__}")
             if lr_decay != 1.0:
                 raise ValueError("lr_decay: give a schedule or lr_decay, not both")
+        if train_accuracy and not self.model.loss.classifies:
+            raise ValueError(f"train_accuracy: {self.model.loss.describe()} does not classify, so there is no accuracy")
         x, targets = self._batch(x, y)
         # A minibatch larger than all samples is all samples: the same steps, and sn_train's
         # int counters stay within what it counts.
@@ -233,6 +246,9 @@ class Training:
                     bar.update(len(part))
                     bar.set_postfix(loss=f"{losses[:done] @ sizes[:done] / sizes[:done].sum():.4f}", refresh=False)
             history["loss"].append(float(losses @ sizes / len(x)))
+            history.setdefault("lr", []).append(float(hyper[0] if rates is None else rates[0]))
+            if train_accuracy:
+                history.setdefault("accuracy", []).append(self.evaluate(x, y)["accuracy"])
             hyper = hyper.copy()
             hyper[0] *= lr_decay
             if validation is not None:
