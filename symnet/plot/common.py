@@ -9,10 +9,22 @@ import numpy as np
 from matplotlib.figure import Figure, SubFigure
 
 
-def new_figure(width: float, height: float) -> Figure:
+class Picture(Figure):
+    """A matplotlib Figure that Jupyter shows as a PNG when a cell returns it, whether or not
+    pyplot (and with it the inline backend) was ever imported."""
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def new_figure(width: float, height: float, layout: str | None = "constrained") -> Picture:
     """A figure of ``width`` x ``height`` inches, not registered with pyplot: nothing keeps
     it alive but its caller, and no screen or backend is involved until it is saved or shown."""
-    return Figure(figsize=(width, height), layout="constrained")
+    return Picture(figsize=(width, height), layout=layout)
 
 
 def picture_formats() -> list[str]:

@@ -14,9 +14,8 @@ import re
 import warnings
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from .common import check_path, finish
+from .common import check_path, finish, new_figure
 
 HEADING = re.compile(r"^&\\textbf\{(?P<name>(?:\\mathrm\{[^}]*\}|[^}])*)\}(?:\\ \\text\{(?P<what>.*)\})?$")
 CASES = re.compile(r"\\begin\{cases\}(?P<body>.*?)\\end\{cases\}")
@@ -148,7 +147,7 @@ def derivation(model, *, title: str | None = None, fontsize: float = FONT_SIZE, 
     latex, default_title = _latex_of(model)
     path = check_path(path)
     rows = [("title", [title or default_title], "")] + _rows(latex)
-    figure = Figure(figsize=(8, 1)) if ax is None else ax.figure
+    figure = new_figure(8, 1, layout=None) if ax is None else ax.figure
     if ax is None:
         FigureCanvasAgg(figure)   # a renderer to measure the rows with
     renderer = figure.canvas.get_renderer()
