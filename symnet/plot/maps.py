@@ -38,11 +38,13 @@ def _one_sample(model, x) -> np.ndarray:
 
 
 def _chosen_layers(model, layers) -> list:
-    """The layers to draw: those named, in the model's order as given; by default every layer
-    but Flatten (its values are its input's) and the output (drawn as the votes)."""
+    """The layers to draw: those named, in the order given; by default every layer but Flatten
+    (its values are its input's, in a line) and the output (drawn as the votes)."""
+    from ..layers import Flatten
+
     by_name = {layer.name: layer for layer in model.layers}
     if layers is None:
-        return [layer for layer in model.layers[:-1] if type(layer).__name__ != "Flatten"]
+        return [layer for layer in model.layers if layer.name != model.graph.output and not isinstance(layer, Flatten)]
     if isinstance(layers, str):
         layers = [layers]
     chosen = []
@@ -200,7 +202,7 @@ def feature_maps(net, x, layers=None, *, classes=None, votes: bool = True, cmap=
         _draw_row(panel, pictures, names, norm, scale_.cmap, columns, values and index > 0, cell,
                   f"{name}:{caption}  {described} -> {tuple(array.shape)}{more}")
     if votes:
-        output = model.layers[-1].name
+        output = model.graph.output
         _draw_votes(panels[-1], output, outputs[output], model.loss.classifies, classes)
     return finish(figure, path)
 
