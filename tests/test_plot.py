@@ -280,3 +280,21 @@ def test_a_row_mathtext_cannot_read_is_shown_as_source_and_named():
     assert texts[:2] == ["Derivation of odd", "odd1   Odd()"]
     assert texts[2].startswith("y &= \\begin{array}{c} x \\end{array}\n    (not typeset: ")
     assert texts[3] == "$z = x^{2}$"
+
+
+def test_pictures_draw_into_the_figure_or_axes_given(xo_reference, picture):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(12, 10))
+    left, right = figure.subfigures(1, 2)
+    assert sn.plot.feature_maps(xo_reference, picture, fig=left) is figure
+    assert sn.plot.filters(xo_reference, "conv1", fig=right) is figure
+    assert set(axes_by_label(left)) >= {"input[0]", "conv1[2]", "votes"} and "conv1.weight[2, 0]" in axes_by_label(right)
+    ax = Figure(figsize=(6, 4)).subplots()
+    drawn = sn.plot.derivation(xo(), ax=ax)
+    assert drawn is ax.figure and not ax.axison
+    box = ax.get_window_extent()
+    renderer = drawn.canvas.get_renderer()
+    for text in drawn.texts:      # shrunk to fit the Axes
+        extent = text.get_window_extent(renderer)
+        assert box.y0 - 1 <= extent.y0 and extent.y1 <= box.y1 + 1 and extent.x1 <= box.x1 + 1

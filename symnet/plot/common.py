@@ -50,14 +50,19 @@ def check_path(path) -> Path | None:
     return path
 
 
+def root(figure) -> Figure:
+    """The Figure that ``figure`` (a Figure or a SubFigure) is drawn in."""
+    while isinstance(figure, SubFigure):
+        figure = figure.figure
+    return figure
+
+
 def finish(figure, path: Path | None, dpi: float | None = None):
     """Write ``figure`` to ``path`` (if given) atomically, in the format its suffix names;
     returns the Figure itself (the top one, when drawn into a SubFigure)."""
     from ..files import write_atomically
 
-    top = figure.figure if isinstance(figure, SubFigure) else figure
-    while isinstance(top, SubFigure):
-        top = top.figure
+    top = root(figure)
     if path is not None:
         suffix = path.suffix.lower().lstrip(".")
         write_atomically(path, lambda file: top.savefig(file, format=suffix, dpi=dpi or "figure"))

@@ -15,7 +15,7 @@ import warnings
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from .common import check_path, finish, new_figure
+from .common import check_path, finish, new_figure, root
 
 HEADING = re.compile(r"^&\\textbf\{(?P<name>(?:\\mathrm\{[^}]*\}|[^}])*)\}(?:\\ \\text\{(?P<what>.*)\})?$")
 CASES = re.compile(r"\\begin\{cases\}(?P<body>.*?)\\end\{cases\}")
@@ -147,9 +147,9 @@ def derivation(model, *, title: str | None = None, fontsize: float = FONT_SIZE, 
     latex, default_title = _latex_of(model)
     path = check_path(path)
     rows = [("title", [title or default_title], "")] + _rows(latex)
-    figure = new_figure(8, 1, layout=None) if ax is None else ax.figure
-    if ax is None:
-        FigureCanvasAgg(figure)   # a renderer to measure the rows with
+    figure = new_figure(8, 1, layout=None) if ax is None else root(ax.figure)
+    if not hasattr(figure.canvas, "get_renderer"):
+        FigureCanvasAgg(figure)   # a renderer to measure the rows with (a figure made without pyplot has none)
     renderer = figure.canvas.get_renderer()
     texts, unreadable = _texts(figure, renderer, rows, fontsize)
     if unreadable:
