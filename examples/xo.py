@@ -6,9 +6,17 @@ learns its own features from X's and O's drawn shifted, scaled, turned, with thi
 thick strokes and some noise, and is scored on pictures it never saw:
 
     python examples/xo.py
+    python examples/xo.py --plot DIR   # also the walk-through as pictures (needs matplotlib)
+
+With ``--plot DIR`` it writes PNG files into DIR: the X and the three features, the X
+filtered, pooled and rectified (walk_through_x.png), the features the net learned, and the
+trained net's maps and votes for the walk-through X and for the four held-out pictures it
+finds hardest (tricky_1.png ...).
 """
 
+import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -38,8 +46,14 @@ def show(title: str, picture: np.ndarray) -> None:
     print()
 
 
-def walk_through() -> list[np.ndarray]:
-    """Filter, pool and rectify the X in the text's order; returns the three stages."""
+# What each stage of the walk-through does, for the pictures' headings.
+CAPTIONS = {"conv1": "filtered (1 = a perfect match)",
+            "maxpool1": "pooled (the largest of each 2x2 window)", "relu1": "rectified (negatives become 0)"}
+
+
+def walk_through_reference() -> sn.Reference:
+    """The walk-through's network in the text's order (filter, pool, rectify) with the text's
+    three features as its filters."""
     # Filtering: each output is the mean of the products of a feature and a patch.
     model = sn.Sequential(
         sn.Input(1, 9, 9),
@@ -51,7 +65,14 @@ def walk_through() -> list[np.ndarray]:
     )
     params = model.init_params()
     params["conv1.weight"] = np.array(XO_FEATURES, dtype=float)[:, None]
-    filtered, pooled, rectified = sn.Reference(model, params).activations(X[None, None])[:3]
+    return sn.Reference(model, params)
+
+
+def walk_through() -> list[np.ndarray]:
+    """Filter, pool and rectify the X in the text's order; returns the three stages."""
+    reference = walk_through_reference()
+    params = reference.params
+    filtered, pooled, rectified = reference.activations(X[None, None])[:3]
 
     show("The X (1 is ink, -1 is paper):", X)
     for k, name in enumerate(FEATURE_NAMES):
@@ -71,8 +92,9 @@ def walk_through() -> list[np.ndarray]:
     return [filtered, pooled, rectified]
 
 
-def train(epochs: int = 30, seed: int = 0) -> float:
-    """Train the xo model from random weights; returns its held-out accuracy."""
+def train(epochs: int = 30, seed: int = 0, plot: Path | None = None) -> float:
+    """Train the xo model from random weights; returns its held-out accuracy. With ``plot``
+    (a folder), draws the pictures there (see :func:`pictures`)."""
     x_train, y_train = xo_pictures(3000, seed=seed)
     x_test, y_test = xo_pictures(1000, seed=seed + 1)
     net = sn.compile(xo(), batch=32, params=xo().init_params(seed))
@@ -91,9 +113,54 @@ def train(epochs: int = 30, seed: int = 0) -> float:
         for row in picture[0]:
             print("  " + " ".join("#" if value > 0 else "." for value in row))
         print(f"  votes: X {vote[0]:.2f}, O {vote[1]:.2f}   (it is an {'XO'[label]})")
+    if plot is not None:
+        pictures(Path(plot), net, x_test, y_test)
     return accuracy
 
 
-if __name__ == "__main__":
+def trickiest(net, x, y, count: int = 4) -> np.ndarray:
+    """The indices of the ``count`` pictures (half X's, half O's) to whose true letter the net
+    gives the lowest probability: the pictures it finds hardest, right or wrong."""
+    logits = net.forward(x).astype(np.float64)
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    truth = probabilities[np.arange(len(y)), y]
+    chosen = [np.flatnonzero(y == label)[np.argsort(truth[y == label])[:count // 2]] for label in (0, 1)]
+    return np.concatenate(chosen)
+
+
+def pictures(folder: Path, net, x_test, y_test) -> list[Path]:
+    """Write the walk-through as PNG files into ``folder``; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    reference = walk_through_reference()
+    written = [folder / name for name in ("features.png", "walk_through_x.png", "trained_features.png",
+                                          "trained_x.png")]
+    # The text's pictures: -1 (paper) white, 1 (ink, or a perfect match) black; matches run -1..1.
+    sn.plot.filters(reference, "conv1", cmap="gray_r", title="The three features: \\ diagonal, small x, / diagonal",
+                    path=written[0])
+    sn.plot.feature_maps(reference, X, cmap="gray_r", scale=1, votes=False, captions=CAPTIONS,
+                         title="The X of the walk-through, filtered with the three features, pooled and rectified",
+                         path=written[1])
+    sn.plot.filters(net, "conv1", cmap="gray_r", title="The features the net learned from 3,000 pictures",
+                    path=written[2])
+    sn.plot.feature_maps(net, X, classes=("X", "O"), cmap="gray_r", captions=CAPTIONS,
+                         title="The walk-through X through the trained net", path=written[3])
+    for rank, index in enumerate(trickiest(net, x_test, y_test), 1):
+        written.append(folder / f"tricky_{rank}.png")
+        sn.plot.feature_maps(net, x_test[index], classes=("X", "O"), cmap="gray_r", captions=CAPTIONS,
+                             title=f"A harder held-out picture (number {index}, an {'XO'[y_test[index]]})",
+                             path=written[-1])
+    print(f"\nWrote {len(written)} pictures to {folder}: {', '.join(path.name for path in written)}")
+    return written
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plot", metavar="DIR", type=Path, help="also write the walk-through as PNG files into DIR")
+    args = parser.parse_args(argv)
     walk_through()
-    train()
+    train(plot=args.plot)
+
+
+if __name__ == "__main__":
+    main()

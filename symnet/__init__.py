@@ -22,6 +22,15 @@ from .run import CompiledNet, DivergenceError, compile, load
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    # sn.plot is imported when first used, so that import symnet never imports matplotlib.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module 'symnet' has no attribute {name!r}")
+
 __all__ = [
     "Activation", "Add", "AvgPool", "BatchNorm", "BinaryCrossEntropyWithLogits", "CheckReport", "check", "Concat", "Conv2D",
     "DeclarationError", "Dense", "Derivation", "Dropout", "Flatten", "FormulaError", "GlobalAvgPool", "Huber", "Input", "L1",

