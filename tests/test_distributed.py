@@ -286,3 +286,42 @@ def test_without_mpi4py_the_error_says_what_to_install(monkeypatch):
 
 def test_share_offsets():
     assert distributed.share_offsets([5, 0, 3, 2]).tolist() == [0, 5, 5, 8]
+
+
+def _cli(argv: list[str], processes: int | None, cwd) -> str:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "symnet.cli", *argv]
+    if processes:
+        command = [MPIEXEC, "-n", str(processes), *command]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, cwd=cwd)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@needs_mpi
+@pytest.mark.parametrize("processes", [2, 3])
+def test_train_under_mpiexec_equals_one_process(tmp_path, processes):
+    """``mpiexec -n N symnet train MODEL``: rank 0 alone prints and saves, and the net saved is
+    the one process's (the same global minibatches; rounding apart)."""
+    argv = ["train", "four_pixel", "--epochs", "2", "--dtype", "float64", "--no-progress"]
+    alone = _cli([*argv, "--save", "one.npz"], None, tmp_path)
+    together = _cli([*argv, "--save", "many.npz"], processes, tmp_path)
+    assert together.count("test accuracy") == 1 and together.count("saved to many.npz") == 1
+    assert f"{processes} processes, 1 thread each" in together
+    accuracy = [line for line in alone.splitlines() if line.startswith("test accuracy")]
+    assert accuracy and accuracy[0] in together
+    one, many = sn.load(tmp_path / "one.npz"), sn.load(tmp_path / "many.npz")
+    assert many.step_count == one.step_count
+    for name, value in one.params.items():
+        np.testing.assert_allclose(many.params[name], value, rtol=1e-10, atol=1e-12)
+
+
+def test_distributed_without_mpi4py_says_what_to_install(monkeypatch, capsys):
+    from symnet import cli
+
+    monkeypatch.setitem(sys.modules, "mpi4py", None)
+    monkeypatch.delenv("SYMNET_DEBUG", raising=False)
+    assert cli.main(["train", "four_pixel", "--epochs", "1", "--distributed", "--no-progress"]) == 2
+    assert capsys.readouterr().err == ("symnet: --distributed: comm: data-parallel training needs mpi4py: "
+                                       "pip install 'symnet[mpi]' (mpi4py and an MPI library such as mpich)\n")
