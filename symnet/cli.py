@@ -205,7 +205,23 @@ def _bench(args) -> int:
     load_model(args.model)  # a clear error now rather than in a worker process
     if args.json:
         _check_output_file("--json", args.json)
+    if args.mpi:
+        return _bench_mpi(args)
     results = run([args.model], args.batches, args.threads, peers=not args.no_peers)
+    if args.json:
+        import json
+
+        write_atomically(args.json, lambda file: file.write(json.dumps(results, indent=1).encode()))
+    print(table(results))
+    return 0
+
+
+def _bench_mpi(args) -> int:
+    """``bench MODEL --mpi N``: data-parallel scaling over 1..N processes (see symnet.bench_mpi)."""
+    from .bench_mpi import run, table
+    from .saving import write_atomically
+
+    results = run(args.model, args.mpi, torch=not args.no_peers)
     if args.json:
         import json
 
