@@ -47,7 +47,7 @@ def _timed(comm, step, repeats: int = 5, seconds: float = 0.25) -> float:
     return statistics.median(times)
 
 
-def _symnet(comm, name: str, batch: int, threads: int) -> dict:
+def _symnet(comm, name: str, batch: int, threads: int, seconds: float) -> dict:
     from mpi4py import MPI
 
     from .run import compile
@@ -59,10 +59,10 @@ def _symnet(comm, name: str, batch: int, threads: int) -> dict:
     if comm.rank:
         net = compile(model, batch=batch, threads=threads, optimizer=optimizer_of(name))
     x, y = random_data(model, batch, seed=comm.rank)
-    step = _timed(comm, lambda: net.step(x, y, comm=comm))
-    alone = _timed(comm, lambda: net.step(x, y))   # the same step without the allreduce
+    step = _timed(comm, lambda: net.step(x, y, comm=comm), seconds=seconds)
+    alone = _timed(comm, lambda: net.step(x, y), seconds=seconds)   # the same step without the allreduce
     grads = net._grads
-    allreduce = _timed(comm, lambda: comm.Allreduce(MPI.IN_PLACE, grads, op=MPI.SUM))
+    allreduce = _timed(comm, lambda: comm.Allreduce(MPI.IN_PLACE, grads, op=MPI.SUM), seconds=seconds)
     grads[:] = 0
     return {"step_seconds": step, "compute_seconds": alone, "allreduce_seconds": allreduce,
             "gradient_bytes": int(grads.nbytes), "images_per_second": comm.size * batch / step}
@@ -110,10 +110,11 @@ def worker(argv: list[str]) -> int:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--torch-store")
+    parser.add_argument("--seconds", type=float, default=0.25)
     args = parser.parse_args(argv)
     comm = MPI.COMM_WORLD
     result = {"processes": comm.size, "threads": args.threads, "batch": args.batch,
-              "symnet": _symnet(comm, args.model, args.batch, args.threads)}
+              "symnet": _symnet(comm, args.model, args.batch, args.threads, args.seconds)}
     if args.torch_store:
         result["torch_ddp"] = _torch(comm, args.model, args.batch, args.torch_store)
     if comm.rank == 0:
@@ -121,8 +122,9 @@ def worker(argv: list[str]) -> int:
     return 0
 
 
-def run(name: str, processes: int, batch: int = 64, torch: bool = True) -> dict:
-    """Every measurement for 1..``processes`` processes, and ``processes`` threads in one."""
+def run(name: str, processes: int, batch: int = 64, torch: bool = True, seconds: float = 0.25) -> dict:
+    """Every measurement for 1..``processes`` processes, and ``processes`` threads in one; each
+    timing about ``seconds`` long."""
     mpiexec = shutil.which("mpiexec")
     if mpiexec is None:
         raise ValueError("--mpi: there is no mpiexec on PATH: pip install 'symnet[mpi]'")
@@ -130,14 +132,15 @@ def run(name: str, processes: int, batch: int = 64, torch: bool = True) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         for count in range(1, processes + 1):
             env = {**os.environ, **{variable: "1" for variable in THREAD_VARIABLES}}
-            argv = [mpiexec, "-n", str(count), sys.executable, "-m", "symnet.bench_mpi", name, "--batch", str(batch)]
+            argv = [mpiexec, "-n", str(count), sys.executable, "-m", "symnet.bench_mpi", name, "--batch", str(batch),
+                    "--seconds", str(seconds)]
             if torch:
                 argv += ["--torch-store", os.path.join(folder, f"store{count}")]
             done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, text=True, check=True)
             results["runs"].append(json.loads(done.stdout))
         env = {**os.environ, **{variable: str(processes) for variable in THREAD_VARIABLES}}
         argv = [sys.executable, "-m", "symnet.bench_mpi", name, "--batch", str(batch * processes),
-                "--threads", str(processes)]
+                "--threads", str(processes), "--seconds", str(seconds)]
         done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, text=True, check=True)
         results["threads"] = json.loads(done.stdout)
     return results

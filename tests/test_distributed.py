@@ -325,3 +325,19 @@ def test_distributed_without_mpi4py_says_what_to_install(monkeypatch, capsys):
     assert cli.main(["train", "four_pixel", "--epochs", "1", "--distributed", "--no-progress"]) == 2
     assert capsys.readouterr().err == ("symnet: --distributed: comm: data-parallel training needs mpi4py: "
                                        "pip install 'symnet[mpi]' (mpi4py and an MPI library such as mpich)\n")
+
+
+@needs_mpi
+def test_bench_mpi_measures_every_process_count(tmp_path):
+    from symnet import bench_mpi
+    from symnet.zoo import xo
+
+    results = bench_mpi.run("xo", 2, batch=4, torch=False, seconds=0.01)
+    assert [run["processes"] for run in results["runs"]] == [1, 2]
+    for run in results["runs"]:
+        figures = run["symnet"]
+        assert figures["gradient_bytes"] == 4 * xo().param_count
+        assert figures["images_per_second"] > 0 and figures["allreduce_seconds"] >= 0
+    assert results["threads"]["threads"] == 2 and results["threads"]["batch"] == 8
+    table = bench_mpi.table(results)
+    assert table.splitlines()[0] == "xo: batch 4 per process, float32, %d cores on this machine" % os.cpu_count()
