@@ -83,6 +83,10 @@ elif case == "schedule":
     net = compiled(kind, dtype, sn.Adam(lr=0.01))
     result["history"] = net.fit(x, y, epochs=3, batch_size=8, seed=2, comm=comm,
                                 schedule=sn.schedules.cosine(total_steps=15))["loss"]
+elif case == "empty":
+    net = compiled(kind, dtype, sn.SGD(lr=0.1, momentum=0.9))
+    keep = slice(0, 0) if comm.rank == 1 else slice(None)
+    result["losses"] = [net.step(x[keep], y[keep], comm=comm) for _ in range(2)]
 elif case == "bn":
     net = compiled(kind, dtype, sn.SGD(lr=0.1))
     result["losses"] = [net.step(x[:4], y[:4], comm=comm)]
@@ -196,6 +200,19 @@ def test_fit_with_a_schedule_equals_fit_of_the_concatenated_shards(tmp_path, pro
     history = net.fit(X, Y, epochs=3, batch_size=8, seed=2, schedule=sn.schedules.cosine(total_steps=15))["loss"]
     assert_close(ranks[0], net, 1e-12)
     np.testing.assert_allclose(ranks[0]["result.history"], history, rtol=1e-12)
+
+
+@needs_mpi
+def test_a_process_may_pass_no_samples(tmp_path):
+    ranks = run(tmp_path, 3, "empty", "dropout", "float64")
+    assert_ranks_identical(ranks)
+    X, Y = data()
+    edges = bounds(3)
+    chosen = np.r_[edges[0]:edges[1], edges[2]:edges[3]]   # rank 1 passes nothing
+    net = compiled("dropout", "float64", sn.SGD(lr=0.1, momentum=0.9))
+    losses = [net.step(X[chosen], Y[chosen]) for _ in range(2)]
+    assert_close(ranks[0], net, 1e-12)
+    np.testing.assert_allclose(ranks[0]["result.losses"], losses, rtol=1e-12)
 
 
 @needs_mpi
