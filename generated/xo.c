@@ -1011,3 +1011,17 @@ void sn_train(int count, int batch_size, const int32_t *restrict order, const re
         losses[step] = loss;
     }
 }
+
+/* One update of the optimizer from the gradients already in grads, as step k of sn_train
+ * takes it after its backward passes: the rate schedule_rate(steps, hyper[0], schedule) and
+ * t = optimizer_steps + 1. It lets the gradients of a minibatch be formed elsewhere (the
+ * data-parallel step of symnet.distributed sums every process's share of them first).
+ * Clears grads, as sn_train's update does. */
+void sn_update(real *restrict params, real *restrict grads, real *restrict state, const double *restrict hyper,
+               const double *restrict schedule, long steps, long optimizer_steps)
+{
+    double step_hyper[SN_HYPER];
+    memcpy(step_hyper, hyper, sizeof(step_hyper));
+    step_hyper[0] = schedule_rate((double)steps, hyper[0], schedule);
+    update(params, grads, state, step_hyper, (double)(optimizer_steps + 1));
+}

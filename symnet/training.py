@@ -122,15 +122,22 @@ class Training:
     STEPS_PER_COPY = 16
 
     def step(self, x, y, lr: float | None = None, momentum: float | None = None,
-             weight_decay: float | None = None) -> float:
+             weight_decay: float | None = None, comm=None) -> float:
         """One step of :attr:`optimizer` on the batch ``x, y`` in the net's mode
         (``net.training``); returns the loss before the step.
+
+        With ``comm``, an mpi4py communicator, every process passes its share of the
+        minibatch and every process takes the step of the whole minibatch (see
+        :mod:`symnet.distributed`); the loss returned is the whole minibatch's.
 
         ``lr`` (and, for an optimizer that has them, ``momentum`` and ``weight_decay``)
         replace the optimizer's own for this call only. Raises :class:`DivergenceError`, with
         the weights, state and step counts left as they were, when the loss or the updated
         parameters are NaN or infinite.
         """
+        if comm is not None:
+            from . import distributed
+            return distributed.step(self, comm, x, y, lr=lr, momentum=momentum, weight_decay=weight_decay)
         optimizer, hyper = self._settings(lr, momentum=momentum, weight_decay=weight_decay)
         x, targets = self._batch(x, y)
         training = self.training
@@ -158,7 +165,7 @@ class Training:
     def fit(self, x, y, epochs: int = 1, lr: float | None = None, momentum: float | None = None,
             weight_decay: float | None = None, lr_decay: float = 1.0, schedule: Schedule | None = None,
             batch_size: int | None = None, shuffle: bool = True, seed: int = 0, validation=None,
-            progress: bool | None = None, train_accuracy: bool = False) -> dict[str, list[float]]:
+            progress: bool | None = None, train_accuracy: bool = False, comm=None) -> dict[str, list[float]]:
         """Train with minibatches and :attr:`optimizer`; returns the history: one value per
         epoch under each key.
 
@@ -187,7 +194,18 @@ class Training:
         Raises :class:`DivergenceError`, naming the epoch and step, when a minibatch's loss
         or its update of the parameters is NaN or infinite; the net then keeps the weights
         it had after the last good step.
+
+        With ``comm``, an mpi4py communicator, every process passes its shard of the data set
+        (and of ``validation``), ``batch_size`` is the global minibatch, and every process
+        takes the steps one process would over the shards concatenated in rank order (see
+        :mod:`symnet.distributed`).
         """
+        if comm is not None:
+            from . import distributed
+            return distributed.fit(self, comm, x, y, epochs=epochs, lr=lr, momentum=momentum,
+                                   weight_decay=weight_decay, lr_decay=lr_decay, schedule=schedule,
+                                   batch_size=batch_size, shuffle=shuffle, seed=seed, validation=validation,
+                                   progress=progress, train_accuracy=train_accuracy)
         from tqdm.auto import tqdm
 
         epochs = positive_integer(epochs, "epochs")
