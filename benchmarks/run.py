@@ -2,8 +2,8 @@
 
     python benchmarks/run.py    # xo, mlp, lenet, lenet_modern, convnet32, resnet at batch 1, 16, 64, 256; 1 and 2 threads
 
-Each model trains with its recipe's optimizer (SGD; AdamW for lenet_modern, whose
-BatchNorm needs at least two samples, so it has no batch-1 rows).
+Each model trains with its recipe's optimizer (SGD; AdamW for lenet_modern and resnet, whose
+BatchNorm needs at least two samples, so they have no batch-1 rows).
 
 Needs PyTorch for the comparison (pip install -e '.[dev]'); takes about ten minutes on
 two cores. The README's table is results.md.

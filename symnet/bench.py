@@ -62,7 +62,7 @@ def torch_twin(model, params: dict):
 
 def optimizer_of(name: str):
     """What the benchmark trains ``name`` with: its recipe's optimizer when the recipe names
-    one (AdamW for lenet_modern), else SGD; at a small rate, so that no run diverges."""
+    one (AdamW for lenet_modern and resnet), else SGD; at a small rate, so that no run diverges."""
     from .optim.builtin import SGD
     from .zoo import RECIPES
 

@@ -28,13 +28,17 @@ GEMM = {"mr": 6, "mr_avx512": 8, "kc": 256, "mc": 120, "nc": 512, "nt_rows": 128
 PACKS = GEMM["mc"] * GEMM["kc"] + GEMM["kc"] * GEMM["nc"]   # the packed blocks of A and B
 # Winograd's F(2x2, 3x3) for 3x3 convolutions of stride 1 with at least WINOGRAD_CHANNELS
 # channels in and out (fewer make its multiplies too short) and pictures at least WINOGRAD_SIDE
-# wide and high (on narrower ones a vector of tiles along a row is mostly empty: 7x7 pictures
-# of 64 channels ran a third slower than im2col); samples are multiplied together until
-# WINOGRAD_COLUMNS tiles, as long as their transformed tiles take at most WINOGRAD_ROOM values.
+# wide and high (short rows of tiles share a vector, so a 7x7 picture's 4 x 4 tiles fill one;
+# resnet's 64-channel 7x7 convolutions went from 2.7 to 2.4 ms forward and 5.9 to 4.7 ms
+# backward for 64 samples on one thread, against im2col); samples are multiplied together until
+# WINOGRAD_COLUMNS tiles, as long as their transformed tiles take at most WINOGRAD_ROOM values
+# (4 MiB of float32 a thread). Long multiplies pay most in the weight gradient, whose sums run
+# over the tiles: from 128 tiles and 2^17 values to these, resnet's training step at batch 64
+# went from 98 to 86 ms on one thread; 1024 and 2^21 overflow the caches and lose it again.
 WINOGRAD_CHANNELS = 8
-WINOGRAD_SIDE = 12
-WINOGRAD_COLUMNS = 128
-WINOGRAD_ROOM = 1 << 17
+WINOGRAD_SIDE = 7
+WINOGRAD_COLUMNS = 512
+WINOGRAD_ROOM = 1 << 20
 
 
 @dataclass

@@ -107,16 +107,19 @@ def lenet_modern() -> Sequential:
 
 def resnet() -> Sequential:
     """A residual network for 28x28 digits: a 3x3 stem, three stages of two residual blocks at
-    16, 32 and 64 channels (each block two 3x3 convolutions added to its input, then a ReLU;
-    the first block of the later stages halves the picture, with a strided 1x1 projection on
-    its skip path), global average pooling and a dense head."""
-    layers = [sn.Input(1, 28, 28), sn.Conv2D(16, 3, padding=1), sn.ReLU()]
+    16, 32 and 64 channels (each block two 3x3 convolutions, each followed by BatchNorm, the first
+    also by a ReLU, added to its input, then a ReLU; the first block of the later stages halves the
+    picture, with a strided 1x1 projection on its skip path), global average pooling and a dense
+    head. No convolution has a bias: BatchNorm's shift replaces it (a projection's output is
+    added to a block's, which ends in BatchNorm)."""
+    layers = [sn.Input(1, 28, 28), sn.Conv2D(16, 3, padding=1, bias=False), sn.BatchNorm(), sn.ReLU()]
     for stage, channels in enumerate((16, 32, 64)):
         for block in range(2):
             stride = 2 if stage and not block else 1
-            projection = sn.Conv2D(channels, 1, stride=stride) if stride > 1 else None
-            layers += [sn.Residual(sn.Conv2D(channels, 3, stride=stride, padding=1), sn.ReLU(),
-                                   sn.Conv2D(channels, 3, padding=1), projection=projection), sn.ReLU()]
+            projection = sn.Conv2D(channels, 1, stride=stride, bias=False) if stride > 1 else None
+            layers += [sn.Residual(sn.Conv2D(channels, 3, stride=stride, padding=1, bias=False), sn.BatchNorm(),
+                                   sn.ReLU(), sn.Conv2D(channels, 3, padding=1, bias=False), sn.BatchNorm(),
+                                   projection=projection), sn.ReLU()]
     layers += [sn.GlobalAvgPool(), sn.Dense(10)]
     return Sequential(*layers, loss=sn.SoftmaxCrossEntropy(), name="resnet")
 
@@ -226,5 +229,8 @@ RECIPES = {
     # accuracy over seeds 0-4 (README, Examples).
     "lenet_modern": Recipe(_mnist, epochs=30, lr=5e-3, momentum=0.0, batch=32,
                            optimizer=lambda: AdamW(lr=5e-3, weight_decay=0.05), schedule=cosine),
-    "resnet": Recipe(_mnist, epochs=16, lr=0.01, momentum=0.9, batch=8, lr_decay=0.95, weight_decay=1e-4),
+    # Chosen on the held-out images (README, Examples): without BatchNorm, SGD reached 97.9% on one
+    # thread and 96.9% on two, AdamW and a cosine schedule 97.2%.
+    "resnet": Recipe(_mnist, epochs=15, lr=2e-3, momentum=0.0, batch=32,
+                     optimizer=lambda: AdamW(lr=2e-3, weight_decay=0.05), schedule=cosine),
 }

@@ -163,8 +163,11 @@ class Conv2D(Layer):
             # enough samples for WINOGRAD_COLUMNS tiles, as long as their V and M stay in WINOGRAD_ROOM
             group = max(1, min(16, -(-WINOGRAD_COLUMNS // tiles), WINOGRAD_ROOM // per_sample))
             # V and M with 16 values of slack per row; two padded planes (the weight gradient's
-            # x and dy), or one and two rows of outputs
-            own = 2 * (2 * -(-pass_["oh"] // 2) + 2) * 2 * (-(-pass_["ow"] // 2) + 16)
+            # x and dy), or one and two rows of outputs: each 2 (tile rows, rounded up to the 4
+            # that may share a vector) + 2 rows of 2 (tile columns + 16) values, and 16 of slack
+            # (sn_wino_plane_size; 16 is the widest vector)
+            tile_rows, tile_columns = -(-pass_["oh"] // 2), -(-pass_["ow"] // 2)
+            own = 2 * ((2 * -(-tile_rows // 4) * 4 + 2) * 2 * (tile_columns + 16) + 16)
             pass_.update(tiles=tiles, group=group, room=group * per_sample + 16 * 16 * (pass_["in"] + pass_["out"]) + own)
         return passes
 
