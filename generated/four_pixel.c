@@ -786,6 +786,7 @@ const long sn_layout[29] = {96, 165888, 0, 4096, 161792, 0, 16, 20, 52, 60, 92, 
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
                           real *restrict work, int32_t *restrict index, real *restrict scratch, const sn_run *run)
 {
+    (void)run;   /* read by the layers that depend on the mode, if any */
     flatten1_forward(count, x + (long)first * SN_INPUT,
         work + FLATTEN1_Y + (long)first * 4, params, index, scratch);
     dense1_forward(count, work + FLATTEN1_Y + (long)first * 4,
@@ -808,7 +809,7 @@ static void backward_range(int first, int count, int total, const real *restrict
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
                            real *restrict scratch, const sn_run *run)
 {
-    (void)x;
+    (void)x; (void)run;
     loss_backward(count, total, work + DENSE3_Y + (long)first * 4,
                   targets + (long)first * 1, work + DENSE3_DY + (long)first * 4);
     dense3_backward(count, work + RELU1_Y + (long)first * 8,

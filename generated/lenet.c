@@ -1186,6 +1186,7 @@ const long sn_layout[51] = {61706, 2181648, 100864, 1920256, 261392, 0, 150, 156
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
                           real *restrict work, int32_t *restrict index, real *restrict scratch, const sn_run *run)
 {
+    (void)run;   /* read by the layers that depend on the mode, if any */
     conv1_forward(count, x + (long)first * SN_INPUT,
         work + CONV1_Y + (long)first * 4704, params, index, scratch);
     relu1_forward(count, work + CONV1_Y + (long)first * 4704,
@@ -1220,7 +1221,7 @@ static void backward_range(int first, int count, int total, const real *restrict
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
                            real *restrict scratch, const sn_run *run)
 {
-    (void)x;
+    (void)x; (void)run;
     loss_backward(count, total, work + DENSE3_Y + (long)first * 10,
                   targets + (long)first * 1, work + DENSE3_DY + (long)first * 10);
     dense3_backward(count, work + RELU4_Y + (long)first * 84,

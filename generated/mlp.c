@@ -672,6 +672,7 @@ const long sn_layout[18] = {101770, 195840, 0, 34048, 161792, 0, 100352, 100480,
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
                           real *restrict work, int32_t *restrict index, real *restrict scratch, const sn_run *run)
 {
+    (void)run;   /* read by the layers that depend on the mode, if any */
     dense1_forward(count, x + (long)first * SN_INPUT,
         work + DENSE1_Y + (long)first * 128, params, index, scratch);
     sigmoid1_forward(count, work + DENSE1_Y + (long)first * 128,
@@ -688,7 +689,7 @@ static void backward_range(int first, int count, int total, const real *restrict
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
                            real *restrict scratch, const sn_run *run)
 {
-    (void)x;
+    (void)x; (void)run;
     loss_backward(count, total, work + DENSE2_Y + (long)first * 10,
                   targets + (long)first * 1, work + DENSE2_DY + (long)first * 10);
     dense2_backward(count, work + SIGMOID1_Y + (long)first * 128,

@@ -788,6 +788,7 @@ const long sn_layout[23] = {125, 218436, 3072, 50176, 168260, 0, 27, 123, 0, 940
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
                           real *restrict work, int32_t *restrict index, real *restrict scratch, const sn_run *run)
 {
+    (void)run;   /* read by the layers that depend on the mode, if any */
     conv1_forward(count, x + (long)first * SN_INPUT,
         work + CONV1_Y + (long)first * 147, params, index, scratch);
     relu1_forward(count, work + CONV1_Y + (long)first * 147,
@@ -808,7 +809,7 @@ static void backward_range(int first, int count, int total, const real *restrict
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
                            real *restrict scratch, const sn_run *run)
 {
-    (void)x;
+    (void)x; (void)run;
     loss_backward(count, total, work + DENSE1_Y + (long)first * 2,
                   targets + (long)first * 1, work + DENSE1_DY + (long)first * 2);
     dense1_backward(count, work + FLATTEN1_Y + (long)first * 48,
