@@ -334,7 +334,7 @@ static inline __attribute__((always_inline)) void sn_sums16(vreal v[4][4], real 
 static inline vreal sn_load_first(const real *p, int count)
 {
     vreal v = {0};
-    for (int l = 0; l < count; l++)
+    for (int l = 0; l < count && l < SN_VL; l++)   /* l < SN_VL holds: said for the compiler */
         v[l] = p[l];
     return v;
 }

@@ -389,6 +389,16 @@ class CompiledNet(Training, OptimizerState, Modes):
         """Store the declaration and weights in ``path`` (.npz, written atomically); see :func:`symnet.load`."""
         save(self, path)
 
+    def export(self, folder, inference: bool = False, epochs: int = 1) -> list:
+        """Write the net as a standalone C library into ``folder``: ``<name>.c`` and ``<name>.h``
+        (the model's C and its API), ``weights.bin`` (the weights, running statistics,
+        optimizer state and step counts), a ``Makefile`` building ``lib<name>.a`` and, unless
+        ``inference``, the driver ``train`` (``epochs`` its default), and a ``README.md``. See
+        :mod:`symnet.export.c`. Returns the files written."""
+        from .export.c import export_net
+
+        return export_net(self, folder, inference=inference, epochs=epochs)
+
 
 def default_threads() -> int:
     """All the cores this process may use."""
