@@ -334,13 +334,13 @@ int sn_gunzip(const unsigned char *data, size_t size, unsigned char **out, size_
             s.in_at++;
         if (members && s.in_at == size)
             break;
-        if (size - s.in_at < 10) {
-            why = "the gzip header is cut short";
+        const unsigned char *header = data + s.in_at;
+        if (size - s.in_at < 2 || header[0] != 0x1F || header[1] != 0x8B) {
+            why = members ? "bytes after the gzip data that are not another gzip member" : "not a gzip file";
             break;
         }
-        const unsigned char *header = data + s.in_at;
-        if (header[0] != 0x1F || header[1] != 0x8B) {
-            why = members ? "bytes after the gzip data that are not another gzip member" : "not a gzip file";
+        if (size - s.in_at < 10) {
+            why = "the gzip header is cut short";
             break;
         }
         if (header[2] != 8 || (header[3] & 0xE0)) {
@@ -401,6 +401,8 @@ int sn_gunzip(const unsigned char *data, size_t size, unsigned char **out, size_
         s.in_at += 8;
         members++;
     }
+    if (!why && !s.out && !(s.out = malloc(1)))   /* nothing inflated: still a buffer to free */
+        why = "out of memory";
     if (why) {
         snprintf(error, room, "%s", why);
         free(s.out);
@@ -446,10 +448,8 @@ static int read_all(const char *path, unsigned char **data, size_t *size, char *
         }
         capacity = capacity * 2 > SN_IDX_MAX_BYTES ? SN_IDX_MAX_BYTES : capacity * 2;
         unsigned char *grown = realloc(buffer, capacity);
-        if (!grown) {
+        if (!grown)
             free(buffer);
-            buffer = NULL;
-        }
         buffer = grown;
     }
     if (!buffer) {

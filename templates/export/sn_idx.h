@@ -37,8 +37,9 @@ int sn_idx_integral(const sn_idx *idx);
 
 void sn_idx_free(sn_idx *idx);
 
-/* Inflates a gzip file (one or more members) held in data: 0 with *out (malloc'ed) and
- * *out_size, or -1 with a message in error. Checks each member's CRC-32 and length. */
+/* Inflates a gzip file (one or more members) held in data: 0 with *out (malloc'ed, to be
+ * freed, even when *out_size is 0) and *out_size, or -1 with a message in error. Checks
+ * each member's CRC-32 and length. */
 int sn_gunzip(const unsigned char *data, size_t size, unsigned char **out, size_t *out_size, char *error,
               size_t room);
 
