@@ -306,8 +306,9 @@ static inline __attribute__((always_inline)) real sn_lanes_sum(vreal v)
 
 /* The sum of the n values at p. Added one by one they would be a chain of dependent additions
  * (the compiler keeps their order); instead four vectors of partial sums run side by side and are
- * added up at the end, and the last n % VL values one by one. */
-static inline real sn_sum(const real *restrict p, long n)
+ * added up at the end, and the last n % VL values one by one. Not every model calls it (Clang
+ * would say so). */
+static inline __attribute__((unused)) real sn_sum(const real *restrict p, long n)
 {
     vreal part[4] = {0};
     long i = 0;
