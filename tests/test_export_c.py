@@ -20,7 +20,9 @@ import numpy as np
 import pytest
 
 import symnet as sn
+from symnet import zoo
 from symnet.cli import main
+from symnet.datasets import xo_pictures
 from symnet.emit import template_folder
 from symnet.export.c import export
 from symnet.export.weights import HEADER, read_weights, write_weights
@@ -85,7 +87,7 @@ def assert_identical(net, path: Path) -> None:
 @pytest.mark.parametrize("dtype, optimizer", [("float32", sn.SGD(lr=0.1, momentum=0.9)),
                                               ("float64", sn.Adam(lr=0.01))])
 def test_the_driver_trains_to_the_compiled_nets_weights(tmp_path, dtype, optimizer):
-    model = sn.zoo.mlp()
+    model = zoo.mlp()
     net = sn.compile(model, batch=16, dtype=dtype, threads=1, optimizer=optimizer)
     net.export(tmp_path, epochs=2)
     build(tmp_path)
@@ -371,9 +373,15 @@ def test_symnet_export_lenet_builds_and_trains(tmp_path, capsys):
     assert result.returncode == 0, result.stderr
     assert [line.split(":")[0] for line in result.stdout.splitlines()[:2]] == ["epoch 1/2", "epoch 2/2"]
     assert result.stdout.splitlines()[-1].startswith("test accuracy 0.")
-    # --weights must hold the same model; --out must be a folder
-    net = sn.compile(sn.zoo.xo(), batch=4)
+    # --weights: a saved net's weights, optimizer, state and step counts go into weights.bin
+    net = sn.compile(zoo.xo(), batch=4, optimizer=sn.Adam(lr=0.01))
+    xo_x, xo_y = xo_pictures(8)
+    net.step(xo_x, xo_y)
     net.save(tmp_path / "xo.npz")
+    assert main(["export", "xo", "--out", str(tmp_path / "xo"), "--weights", str(tmp_path / "xo.npz")]) == 0
+    assert "trained by Adam(lr=0.01" in capsys.readouterr().out
+    assert_identical(net, tmp_path / "xo" / "weights.bin")
+    # --weights must hold the same model; --out must be a folder
     assert main(["export", "lenet", "--out", str(tmp_path / "other"), "--weights", str(tmp_path / "xo.npz")]) == 2
     assert "holds the net of another model" in capsys.readouterr().err
     assert main(["export", "xo", "--out", str(tmp_path / "x.gz")]) == 2
