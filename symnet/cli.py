@@ -225,9 +225,15 @@ def _export(args) -> int:
             weights.update(state=state, step_count=training["step_count"], optimizer_steps=training["optimizer_steps"])
     batch = settings["batch"] if args.batch is None else args.batch
     dtype = settings["dtype"] if args.dtype is None else args.dtype
+    if recipe:   # its schedule spans its run (the driver's defaults), or its rate decays each epoch
+        weights.update(schedule=recipe.make_schedule(batch), run_steps=recipe.run_steps(), lr_decay=recipe.lr_decay)
     written = export(out, model, dtype=dtype, batch=batch, optimizer=optimizer, inference=args.inference,
                      epochs=recipe.epochs if recipe else 1, **weights)
     kind = "for inference" if args.inference else f"trained by {optimizer or 'SGD()'}"
+    if not args.inference and weights.get("schedule") is not None:
+        kind += f", schedule {weights['schedule']}"
+    elif not args.inference and weights.get("lr_decay", 1.0) != 1.0:
+        kind += f", the rate times {weights['lr_decay']:g} after each epoch"
     print(f"{model.name}: {dtype}, compiled batch {batch}, {kind}")
     for path in written:
         print(f"  wrote {path}")

@@ -10,7 +10,7 @@ from typing import Callable
 
 from . import layers as sn
 from .datasets import four_pixel as four_pixel_pictures
-from .datasets import load_mnist, xo_pictures
+from .datasets import MNIST_TRAIN, load_mnist, xo_pictures
 from .model import Model, Sequential
 from .optim.builtin import SGD, AdamW
 from .optim.schedules import cosine
@@ -187,6 +187,7 @@ class Recipe:
     weight_decay: float = 0.0
     optimizer: Callable | None = None   # () -> an optimizer; lr is its own
     schedule: Callable | None = None    # (total steps) -> a schedule of the learning rate
+    samples: int = MNIST_TRAIN          # training samples its data gives (sizes the schedule of an export)
 
     def make_optimizer(self, lr: float | None = None, momentum: float | None = None):
         """The recipe's optimizer, with ``lr`` (and, for SGD, ``momentum``) replaced when given."""
@@ -202,6 +203,23 @@ class Recipe:
             optimizer.momentum = momentum
         return optimizer
 
+    def make_schedule(self, batch: int | None = None, epochs: int | None = None):
+        """The recipe's schedule for a run of ``epochs`` (default its own) over its samples in
+        minibatches of ``batch`` (default its own), as ``symnet train`` makes it; None without one."""
+        if self.schedule is None:
+            return None
+        batch = self.batch if batch is None else batch
+        return self.schedule((self.epochs if epochs is None else epochs) * -(-self.samples // batch))
+
+    def run_steps(self) -> str | None:
+        """The name of the number of the recipe's schedule that is the run's step count (the
+        one that follows the count the schedule is made for), or None."""
+        if self.schedule is None:
+            return None
+        one, two = self.schedule(1000).values, self.schedule(2000).values
+        names = [name for name in one if one[name] == 1000 and two.get(name) == 2000]
+        return names[0] if names else None
+
 
 def _mnist(folder, flat: bool = False):
     x_train, y_train, x_test, y_test = load_mnist(folder)
@@ -210,7 +228,10 @@ def _mnist(folder, flat: bool = False):
     return x_train, y_train, x_test, y_test
 
 
-def _generated(make, train: int = 3000, test: int = 1000):
+GENERATED_TRAIN = 3000   # training pictures of the generated data sets
+
+
+def _generated(make, train: int = GENERATED_TRAIN, test: int = 1000):
     def data(folder):
         return (*make(train, seed=0), *make(test, seed=1))
 
@@ -218,8 +239,9 @@ def _generated(make, train: int = 3000, test: int = 1000):
 
 
 RECIPES = {
-    "xo": Recipe(_generated(xo_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32),
-    "four_pixel": Recipe(_generated(four_pixel_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32),
+    "xo": Recipe(_generated(xo_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32, samples=GENERATED_TRAIN),
+    "four_pixel": Recipe(_generated(four_pixel_pictures), epochs=30, lr=0.1, momentum=0.9, batch=32,
+                         samples=GENERATED_TRAIN),
     "mlp": Recipe(lambda folder: _mnist(folder, flat=True), epochs=15, lr=0.1, momentum=0.9, batch=64),
     "lenet": Recipe(_mnist, epochs=15, lr=0.01, momentum=0.9, batch=16),
     # Chosen among a few rates, weight decays, epochs and minibatches by the median held-out

@@ -108,6 +108,87 @@ def test_the_driver_trains_to_the_compiled_nets_weights(tmp_path, dtype, optimiz
     assert "NEEDED" in needed and "python" not in needed.lower()
 
 
+def write_pictures(folder: Path, images: np.ndarray, labels: np.ndarray) -> tuple[Path, Path]:
+    (folder / "x.idx").write_bytes(idx(images))
+    (folder / "y.idx").write_bytes(idx(labels))
+    return folder / "x.idx", folder / "y.idx"
+
+
+@pytest.mark.parametrize("dtype, schedule", [("float32", sn.schedules.cosine(9, min_lr=1e-3)),
+                                             ("float64", sn.schedules.step(2, gamma=0.5))])
+def test_the_driver_follows_the_schedule_as_fit_does(tmp_path, dtype, schedule):
+    """Each step's rate from the exported schedule at the net's step count, as net.fit(schedule=)."""
+    model = zoo.mlp()
+    net = sn.compile(model, batch=16, dtype=dtype, threads=1, optimizer=sn.SGD(lr=0.1, momentum=0.9))
+    net.export(tmp_path, schedule=schedule)
+    build(tmp_path)
+    images, labels = pictures(60, (28, 28), 10, seed=3)
+    x_file, y_file = write_pictures(tmp_path, images, labels)
+    result = run(tmp_path / "train", "--images", x_file, "--labels", y_file, "--epochs", 3, "--batch-size", 20,
+                 "--no-shuffle", "--threads", 1, "--load", tmp_path / "weights.bin", "--save", tmp_path / "trained.bin")
+    assert result.returncode == 0, result.stderr
+    history = net.fit(scaled(images, model, dtype), labels.astype(np.int64), epochs=3, batch_size=20, shuffle=False,
+                      schedule=schedule)
+    assert [line.split(" (")[0] for line in result.stdout.splitlines()] == [
+        f"epoch {k + 1}/3: loss {loss:.6f}" for k, loss in enumerate(history["loss"])]
+    assert_identical(net, tmp_path / "trained.bin")
+
+
+def test_the_schedules_numbers_are_set_by_name_and_the_run_steps_follow_the_run(tmp_path):
+    """A BatchNorm, Dropout and AdamW net trained an epoch in Python under a cosine spanning
+    three epochs, exported with that cosine's total_steps as the run's steps: the driver's
+    two epochs end the run where Python's do, bit for bit. Then numbers set by name, and
+    the refusals."""
+    model = tiny_modern()
+    images, labels = pictures(90, (8, 8), 3, seed=4)
+    x, y = scaled(images, model, "float32"), labels.astype(np.int64)
+    net = sn.compile(model, batch=32, threads=1, optimizer=sn.AdamW(lr=5e-3, weight_decay=0.05))
+    net.fit(x, y, epochs=1, batch_size=20, shuffle=False, schedule=sn.schedules.cosine(15, min_lr=1e-4))
+    net.export(tmp_path, schedule=sn.schedules.cosine(1000, min_lr=1e-4), run_steps="total_steps")
+    build(tmp_path)
+    x_file, y_file = write_pictures(tmp_path, images, labels)
+    common = ("--images", x_file, "--labels", y_file, "--batch-size", 20, "--no-shuffle", "--threads", 1,
+              "--load", tmp_path / "weights.bin")
+    result = run(tmp_path / "train", *common, "--epochs", 2, "--save", tmp_path / "trained.bin")
+    assert result.returncode == 0, result.stderr
+    net.fit(x, y, epochs=2, batch_size=20, shuffle=False, schedule=sn.schedules.cosine(15, min_lr=1e-4))
+    assert_identical(net, tmp_path / "trained.bin")
+    # --schedule sets a number by name (here the run's steps too, which it then keeps)
+    again = run(tmp_path / "train", *common, "--epochs", 1, "--schedule", "total_steps=7", "--schedule", "min_lr=0",
+                "--save", tmp_path / "again.bin")
+    assert again.returncode == 0, again.stderr
+    other = sn.compile(model, batch=32, threads=1, optimizer=sn.AdamW(lr=5e-3, weight_decay=0.05))
+    other.fit(x, y, epochs=1, batch_size=20, shuffle=False, schedule=sn.schedules.cosine(15, min_lr=1e-4))
+    other.fit(x, y, epochs=1, batch_size=20, shuffle=False, schedule=sn.schedules.cosine(7))
+    assert_identical(other, tmp_path / "again.bin")
+    # refused before any step, naming the option or the step
+    for arguments, message in [(("--schedule", "gamma=1"), "--schedule: NAME=VALUE with NAME one of the schedule's "
+                                                           "numbers (total_steps, min_lr), got gamma=1"),
+                               (("--schedule", "min_lr=inf"), "--schedule: the value must be a finite number"),
+                               (("--lr-decay", "0.5"), "--lr-decay: the rate follows the schedule"),
+                               (("--schedule", "min_lr=-1", "--schedule", "total_steps=5"),
+                                "the schedule cosine(1000, min_lr=0.0001) gives the rate -1 at step 5")]:
+        refused = run(tmp_path / "train", *common, *arguments, "--save", tmp_path / "refused.bin")
+        assert refused.returncode == 2 and message in refused.stderr, (arguments, refused.stderr)
+        assert not (tmp_path / "refused.bin").exists() and "epoch" not in refused.stdout
+
+
+def test_the_driver_decays_the_rate_each_epoch_as_fit_does(tmp_path):
+    """A recipe's lr_decay (resnet's): the rate times lr_decay after each epoch, as net.fit(lr_decay=)."""
+    model = zoo.mlp()
+    net = sn.compile(model, batch=16, threads=1, optimizer=sn.SGD(lr=0.1, momentum=0.9))
+    net.export(tmp_path, lr_decay=0.5)
+    build(tmp_path)
+    images, labels = pictures(40, (28, 28), 10, seed=5)
+    x_file, y_file = write_pictures(tmp_path, images, labels)
+    result = run(tmp_path / "train", "--images", x_file, "--labels", y_file, "--epochs", 3, "--batch-size", 20,
+                 "--no-shuffle", "--threads", 1, "--load", tmp_path / "weights.bin", "--save", tmp_path / "trained.bin")
+    assert result.returncode == 0, result.stderr
+    net.fit(scaled(images, model, "float32"), labels.astype(np.int64), epochs=3, batch_size=20, shuffle=False,
+            lr_decay=0.5)
+    assert_identical(net, tmp_path / "trained.bin")
+
+
 def test_modes_running_statistics_and_a_resumed_state_go_on_bit_for_bit(tmp_path):
     """BatchNorm's statistics, Dropout's keyed masks and AdamW's state, exported after a first
     epoch in Python and trained on in C, against the compiled net trained on in Python."""
@@ -385,6 +466,43 @@ def test_symnet_export_lenet_builds_and_trains(tmp_path, capsys):
     assert main(["export", "lenet", "--out", str(tmp_path / "other"), "--weights", str(tmp_path / "xo.npz")]) == 2
     assert "holds the net of another model" in capsys.readouterr().err
     assert main(["export", "xo", "--out", str(tmp_path / "x.gz")]) == 2
+
+
+def test_symnet_export_carries_a_recipes_schedule_or_its_decay(tmp_path, capsys):
+    """lenet_modern's cosine spans its recipe's run (30 epochs of its 4,000 images in 32s), the
+    number the driver sets to its own run; resnet's rate decays by 0.95 an epoch."""
+    recipe = zoo.RECIPES["lenet_modern"]
+    assert recipe.run_steps() == "total_steps" and zoo.RECIPES["lenet"].run_steps() is None
+    assert len(zoo.RECIPES["xo"].data(None)[0]) == zoo.RECIPES["xo"].samples
+    assert main(["export", "lenet_modern", "--out", str(tmp_path / "modern")]) == 0
+    assert "schedule cosine(3750, min_lr=0): lr(t) = " in capsys.readouterr().out
+    header = (tmp_path / "modern" / "lenet_modern.h").read_text()
+    assert (" *   lr(t) = min_lr + (lr - min_lr)*(cos(pi*t/total_steps) + 1)/2\n"
+            " * where lr is the hyperparameter lr and, at export, total_steps = 3750.0, min_lr = 0.0.\n") in header
+    assert "#define LENET_MODERN_SCHEDULE       2" in header
+    driver = (tmp_path / "modern" / "sn_train.c").read_text()
+    assert 'lenet_modern_set_schedule(net, "total_steps", (double)last_step);' in driver
+    assert "double lr = -1, lr_decay = 1.0;" in driver
+    assert main(["export", "resnet", "--out", str(tmp_path / "resnet")]) == 0
+    assert "the rate times 0.95 after each epoch" in capsys.readouterr().out
+    driver = (tmp_path / "resnet" / "sn_train.c").read_text()
+    assert "double lr = -1, lr_decay = 0.95;" in driver and "set_schedule" not in driver.split("int main")[1]
+    assert "#define RESNET_SCHEDULE       0         /* the schedule" in (tmp_path / "resnet" / "resnet.h").read_text()
+
+
+def test_export_refuses_a_schedule_it_cannot_carry(tmp_path):
+    model = tiny_modern()
+    with pytest.raises(TypeError, match="schedule: expected a schedule"):
+        export(tmp_path, model, schedule="cosine")
+    with pytest.raises(ValueError, match="run_steps: 'steps' is not a number of the schedule cosine"):
+        export(tmp_path, model, schedule=sn.schedules.cosine(10), run_steps="steps")
+    with pytest.raises(ValueError, match="run_steps: 'total_steps' is not a number of the schedule constant"):
+        export(tmp_path, model, run_steps="total_steps")
+    with pytest.raises(ValueError, match="lr_decay: give a schedule or lr_decay, not both"):
+        export(tmp_path, model, schedule=sn.schedules.exponential(0.9), lr_decay=0.5)
+    with pytest.raises(ValueError, match="lr_decay"):
+        export(tmp_path, model, lr_decay=1.5)
+    assert not any(tmp_path.iterdir())   # refused before a file is written
 
 
 @pytest.mark.skipif(shutil.which("clang") is None, reason="clang is not installed")
