@@ -306,8 +306,9 @@ static inline __attribute__((always_inline)) real sn_lanes_sum(vreal v)
 
 /* The sum of the n values at p. Added one by one they would be a chain of dependent additions
  * (the compiler keeps their order); instead four vectors of partial sums run side by side and are
- * added up at the end, and the last n % VL values one by one. */
-static inline real sn_sum(const real *restrict p, long n)
+ * added up at the end, and the last n % VL values one by one. Not every model calls it (Clang
+ * would say so). */
+static inline __attribute__((unused)) real sn_sum(const real *restrict p, long n)
 {
     vreal part[4] = {0};
     long i = 0;
@@ -347,7 +348,7 @@ static inline __attribute__((always_inline)) void sn_sums16(vreal v[4][4], real 
 static inline vreal sn_load_first(const real *p, int count)
 {
     vreal v = {0};
-    for (int l = 0; l < count; l++)
+    for (int l = 0; l < count && l < SN_VL; l++)   /* l < SN_VL holds: said for the compiler */
         v[l] = p[l];
     return v;
 }
@@ -786,6 +787,7 @@ const long sn_layout[29] = {96, 165888, 0, 4096, 161792, 0, 16, 20, 52, 60, 92, 
 static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
                           real *restrict work, int32_t *restrict index, real *restrict scratch, const sn_run *run)
 {
+    (void)run;   /* read by the layers that depend on the mode, if any */
     flatten1_forward(count, x + (long)first * SN_INPUT,
         work + FLATTEN1_Y + (long)first * 4, params, index, scratch);
     dense1_forward(count, work + FLATTEN1_Y + (long)first * 4,
@@ -808,7 +810,7 @@ static void backward_range(int first, int count, int total, const real *restrict
                            real *restrict work, const int32_t *restrict index, real *restrict grads,
                            real *restrict scratch, const sn_run *run)
 {
-    (void)x;
+    (void)x; (void)run;
     loss_backward(count, total, work + DENSE3_Y + (long)first * 4,
                   targets + (long)first * 1, work + DENSE3_DY + (long)first * 4);
     dense3_backward(count, work + RELU1_Y + (long)first * 8,

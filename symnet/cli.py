@@ -1,4 +1,4 @@
-"""The command line: ``symnet derive|summary|compile|check|train|show|bench|generate``.
+"""The command line: ``symnet derive|summary|compile|check|train|show|bench|export|generate``.
 
 MODEL is a built-in name (see ``symnet --help``) or ``path/to/file.py[:attribute]``.
 
@@ -305,6 +305,50 @@ def _bench_mpi(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from .export.c import export
+    from .optim.rule import optimizer_from_dict
+    from .saving import read_net
+
+    model = load_model(args.model)
+    out = _output_folder(args.out)
+    recipe = RECIPES.get(args.model)
+    optimizer = recipe.make_optimizer() if recipe else None
+    settings = {"batch": recipe.batch if recipe else 64, "dtype": "float32"}
+    weights = {}
+    if args.weights:
+        header, saved, params, buffers, state = read_net(args.weights)
+        if saved.to_dict() != model.to_dict():
+            raise CommandError(f"--weights {args.weights}: holds the net of another model ({saved.name}) than {args.model}")
+        settings = {"batch": header["batch"], "dtype": header["dtype"]}
+        weights = {"params": params, "buffers": buffers}
+        training = header.get("training")
+        if training is not None:
+            try:
+                optimizer = optimizer_from_dict(training["optimizer"], "header.training.optimizer")
+            except ValueError as error:
+                raise ValueError(f"{args.weights}: {error}") from None
+            weights.update(state=state, step_count=training["step_count"], optimizer_steps=training["optimizer_steps"])
+    batch = settings["batch"] if args.batch is None else args.batch
+    dtype = settings["dtype"] if args.dtype is None else args.dtype
+    if recipe:   # its schedule spans its run (the driver's defaults), or its rate decays each epoch
+        weights.update(schedule=recipe.make_schedule(batch), run_steps=recipe.run_steps, lr_decay=recipe.lr_decay)
+    written = export(out, model, dtype=dtype, batch=batch, optimizer=optimizer, inference=args.inference,
+                     epochs=recipe.epochs if recipe else 1, **weights)
+    kind = "for inference" if args.inference else f"trained by {optimizer or 'SGD()'}"
+    if not args.inference and weights.get("schedule") is not None:
+        kind += f", schedule {weights['schedule']}"
+    elif not args.inference and weights.get("lr_decay", 1.0) != 1.0:
+        kind += f", the rate times {weights['lr_decay']:g} after each epoch"
+    print(f"{model.name}: {dtype}, compiled batch {batch}, {kind}")
+    for path in written:
+        print(f"  wrote {path}")
+    print(f"build with: make -C {out}" + ("" if args.inference else
+                                           f"; then {out / 'train'} --images IDX --labels IDX [--test-images IDX "
+                                           f"--test-labels IDX] [--load {out / 'weights.bin'}]"))
+    return 0
+
+
 def _generate(args) -> int:
     from .emit import emit
 
@@ -368,6 +412,15 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--mpi", type=positive_int, metavar="N",
                        help="data-parallel scaling instead: 1..N processes under mpiexec at batch 64 each, "
                             "against N threads in one process and PyTorch DDP (gloo)")
+    exported = command("export", _export, "write the model as a standalone C library with a training driver and a Makefile")
+    exported.add_argument("--out", required=True, help="the folder to write into (made if missing)")
+    exported.add_argument("--dtype", choices=("float32", "float64"), help="default float32, or the --weights file's")
+    exported.add_argument("--batch", type=positive_int,
+                          help="the compiled batch: the built-in model's recipe's minibatch, 64 for others, or the "
+                               "--weights file's")
+    exported.add_argument("--weights", help="a net saved by net.save or symnet train --save: its weights, optimizer "
+                                            "and state go into weights.bin")
+    exported.add_argument("--inference", action="store_true", help="forward only: no training, no allocation")
     generate = command("generate", _generate, "write the emitted C of the example models", model=False)
     generate.add_argument("--out", default="generated", help="folder (default: generated)")
     return main

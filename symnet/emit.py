@@ -78,10 +78,17 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedule=None) -> Emitted:
+def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedule=None,
+         standalone: bool = False, backward: bool = True) -> Emitted:
     """The C translation unit of ``model`` for ``dtype`` and a compiled batch of ``batch``,
     training with ``optimizer`` (default: ``sn.SGD()``) and the learning-rate ``schedule``
-    (default: ``sn.schedules.constant()``); their formulas, not their numbers, are compiled in."""
+    (default: ``sn.schedules.constant()``); their formulas, not their numbers, are compiled in.
+
+    ``standalone=True`` is the C of an exported library (:mod:`symnet.export.c`): its entry
+    points are static, for the API that follows them, and it exports no layout. With
+    ``backward=False`` it runs forward only: no gradients, no optimizer, no schedule, no
+    training.
+    """
     check_settings(dtype, batch)
     from . import __version__
     from .optim.builtin import SGD
@@ -89,17 +96,18 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
     from .optim.schedules import constant
 
     derivation = model.derivation()
-    layout = plan(model, int(batch))
+    layout = plan(model, int(batch), gradients=backward)
     env = _environment()
     layers = []
     for step in derivation.layers:
         context = node_context(step, model.graph, dtype)
         layers.append({"name": step.name,
-                       "code": env.get_template(f"layers/{step.layer.template}.c.j2").render(**context)})
+                       "code": env.get_template(f"layers/{step.layer.template}.c.j2").render(**context, with_backward=backward)})
     loss = model.loss
     loss_context = {**loss.template_context(derivation.loss, dtype), "comments": loss.comments(derivation.loss),
                     "target_type": loss.target_type, "targets_per_sample": loss.targets_per_sample}
-    loss_context["code"] = env.get_template(f"layers/{loss.template}.c.j2").render(**loss_context, dtype=dtype)
+    loss_context["code"] = env.get_template(f"layers/{loss.template}.c.j2").render(**loss_context, dtype=dtype,
+                                                                                  with_backward=backward)
     # C helpers the kinds call (a barrier, the keyed generator), each emitted once, in order.
     helpers = list(dict.fromkeys(helper for step in derivation.layers for helper in step.layer.helpers))
     context = {
@@ -111,6 +119,7 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
         "optimizer": update_context(SGD() if optimizer is None else optimizer, dtype),
         "schedule": schedule_context(constant() if schedule is None else schedule),
         "folds": {size: lane_folds(size // np.dtype(dtype).itemsize) for size in (64, 32, 16)},
+        "standalone": standalone, "with_backward": backward,
     }
     source = env.get_template("model.c.j2").render(**context)
     cdef = env.get_template("model.cdef.j2").render(**context)

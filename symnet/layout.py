@@ -46,7 +46,7 @@ class Place:
     """Where one tensor lives in work (its value and gradient) and in index (or None)."""
 
     value: int
-    grad: int
+    grad: int | None   # None in a layout without gradients (forward only)
     index: int | None = None
 
 
@@ -69,7 +69,9 @@ class Layout:
         """The named offsets the emitted C uses: ``CONV1_WEIGHT``, ``CONV1_Y``, ``CONV1_DY``, ..."""
         named = [(name.replace(".", "_").upper(), offset) for name, (offset, _) in self.params.items()]
         for name, place in self.tensors.items():
-            named += [(f"{name.upper()}_Y", place.value), (f"{name.upper()}_DY", place.grad)]
+            named.append((f"{name.upper()}_Y", place.value))
+            if place.grad is not None:
+                named.append((f"{name.upper()}_DY", place.grad))
             if place.index is not None:
                 named.append((f"{name.upper()}_ARGMAX", place.index))
         named += [(f"{name.upper()}_STATE", offset) for name, offset in self.states.items()]
@@ -109,16 +111,17 @@ class Layout:
         return layout
 
 
-def plan(model, batch: int) -> Layout:
-    """Where each parameter and each layer's output and gradient live, for ``batch`` samples."""
+def plan(model, batch: int, gradients: bool = True) -> Layout:
+    """Where each parameter and each layer's output and gradient live, for ``batch`` samples;
+    with ``gradients=False`` (a net that only runs forward), no room for the gradients."""
     layout = Layout()
     for spec in model.param_specs():
         layout.params[spec.name] = (layout.param_size, spec.shape)
         layout.param_size += spec.size
     for layer in model.layers:
         size = batch * math.prod(layer.output_shape)
-        place = Place(layout.work_size, layout.work_size + size)
-        layout.work_size += 2 * size
+        place = Place(layout.work_size, layout.work_size + size if gradients else None)
+        layout.work_size += 2 * size if gradients else size
         if layer.index_size():
             place.index = layout.index_size
             layout.index_size += batch * layer.index_size()

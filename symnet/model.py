@@ -166,28 +166,44 @@ class Model:
                 return layer
         raise KeyError(f"no layer named {name!r}; the layers are {[layer.name for layer in self.layers]}")
 
+    def init_rules(self) -> dict[str, tuple[str, float]]:
+        """How :meth:`init_params` starts each parameter: ``("fill", value)`` (a constant, 0
+        for biases), ``("normal", std)`` (He: std = sqrt(2 / fan_in), for layers whose readers
+        are all rectifiers) or ``("uniform", limit)`` (Glorot: limit = sqrt(6 / (fan_in +
+        fan_out)), otherwise). The exported C (:mod:`symnet.export.c`) draws by the same rules."""
+        rules = {}
+        for node in self.graph.nodes:
+            readers = self.graph.tensors[node.name].readers
+            rectified = bool(readers) and all(reader.layer.rectifies for reader, _ in readers)
+            for spec in node.layer.param_specs():
+                if spec.fill is not None:
+                    rules[spec.name] = ("fill", float(spec.fill))
+                elif spec.role == "bias":
+                    rules[spec.name] = ("fill", 0.0)
+                elif rectified:
+                    rules[spec.name] = ("normal", float(np.sqrt(2.0 / spec.fan_in)))
+                else:
+                    rules[spec.name] = ("uniform", float(np.sqrt(6.0 / (spec.fan_in + spec.fan_out))))
+        return rules
+
     def init_params(self, seed: int = 0) -> dict[str, np.ndarray]:
         """Fresh float64 parameters: He normal for layers whose readers are all rectifiers,
-        Glorot uniform otherwise, biases zero.
+        Glorot uniform otherwise, biases zero (see :meth:`init_rules`).
 
         Each layer draws from its own stream (seed, position), so adding a layer does not
         change the others' initial values.
         """
-        params = {}
+        params, rules = {}, self.init_rules()
         for position, node in enumerate(self.graph.nodes):
-            readers = self.graph.tensors[node.name].readers
-            rectified = bool(readers) and all(reader.layer.rectifies for reader, _ in readers)
             rng = np.random.default_rng([seed, position])
             for spec in node.layer.param_specs():
-                if spec.fill is not None:
-                    params[spec.name] = np.full(spec.shape, float(spec.fill))
-                elif spec.role == "bias":
-                    params[spec.name] = np.zeros(spec.shape)
-                elif rectified:
-                    params[spec.name] = rng.normal(0.0, np.sqrt(2.0 / spec.fan_in), spec.shape)
+                kind, scale = rules[spec.name]
+                if kind == "fill":
+                    params[spec.name] = np.full(spec.shape, scale)
+                elif kind == "normal":
+                    params[spec.name] = rng.normal(0.0, scale, spec.shape)
                 else:
-                    limit = np.sqrt(6.0 / (spec.fan_in + spec.fan_out))
-                    params[spec.name] = rng.uniform(-limit, limit, spec.shape)
+                    params[spec.name] = rng.uniform(-scale, scale, spec.shape)
         return params
 
     def check_params(self, params: dict) -> dict[str, np.ndarray]:

@@ -395,6 +395,21 @@ class CompiledNet(Training, OptimizerState, Modes):
         """Store the declaration and weights in ``path`` (.npz, written atomically); see :func:`symnet.load`."""
         save(self, path)
 
+    def export(self, folder, inference: bool = False, epochs: int = 1, schedule=None, run_steps: str | None = None,
+               lr_decay: float = 1.0) -> list:
+        """Write the net as a standalone C library into ``folder``: ``<name>.c`` and ``<name>.h``
+        (the model's C and its API), ``weights.bin`` (the weights, running statistics,
+        optimizer state and step counts), a ``Makefile`` building ``lib<name>.a`` and, unless
+        ``inference``, the driver ``train`` (``epochs`` its default), and a ``README.md``.
+        ``schedule`` (default: constant) is the learning-rate schedule the C trains with, its
+        numbers settable by name; the driver sets its number ``run_steps``, if named, to the
+        step count at the end of its run, and multiplies the rate by ``lr_decay`` after each
+        epoch. See :mod:`symnet.export.c`. Returns the files written."""
+        from .export.c import export_net
+
+        return export_net(self, folder, inference=inference, epochs=epochs, schedule=schedule, run_steps=run_steps,
+                          lr_decay=lr_decay)
+
 
 def default_threads() -> int:
     """All the cores this process may use."""

@@ -14,7 +14,7 @@ def test_wheel_ships_every_template(tmp_path):
     (wheel,) = tmp_path.glob("symnet-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     templates = {f"symnet/templates/{path.relative_to(ROOT / 'templates').as_posix()}"
-                 for path in (ROOT / "templates").rglob("*.j2")}
+                 for path in (ROOT / "templates").rglob("*") if path.is_file() and path.suffix != ".pyc"}
     assert templates and templates <= names
     modules = {f"symnet/{path.relative_to(ROOT / 'symnet').as_posix()}" for path in (ROOT / "symnet").rglob("*.py")}
     assert modules <= names, sorted(modules - names)   # every subpackage (layers, optim, export) is listed
