@@ -104,6 +104,9 @@ class Activation(Layer):
 
         return Formula(self.expr, self.x)
 
+    def onnx_nodes(self, onnx):
+        onnx.formula(self.expr, self.x, onnx.inputs[0], onnx.output)
+
 
 @register
 class ReLU(Activation):
@@ -118,6 +121,9 @@ class ReLU(Activation):
         import torch
 
         return torch.nn.ReLU()
+
+    def onnx_nodes(self, onnx):
+        onnx.node("Relu", [onnx.inputs[0]], onnx.output)
 
 
 @register
@@ -134,6 +140,9 @@ class Sigmoid(Activation):
 
         return torch.nn.Sigmoid()
 
+    def onnx_nodes(self, onnx):
+        onnx.node("Sigmoid", [onnx.inputs[0]], onnx.output)
+
 
 @register
 class Tanh(Activation):
@@ -148,3 +157,6 @@ class Tanh(Activation):
         import torch
 
         return torch.nn.Tanh()
+
+    def onnx_nodes(self, onnx):
+        onnx.node("Tanh", [onnx.inputs[0]], onnx.output)

@@ -74,6 +74,11 @@ class Add(_Join):
 
         return Sum()
 
+    def onnx_nodes(self, onnx):   # ((x0 + x1) + x2) ..., in symnet's order
+        total = onnx.inputs[0]
+        for position, addend in enumerate(onnx.inputs[1:], 2):
+            total = onnx.node("Add", [total, addend], onnx.output if position == len(onnx.inputs) else None)
+
 
 @register
 class Concat(_Join):
@@ -135,6 +140,9 @@ class Concat(_Join):
         from ..export.torch import Cat
 
         return Cat()
+
+    def onnx_nodes(self, onnx):
+        onnx.node("Concat", onnx.inputs, onnx.output, axis=1)
 
 
 class Residual:
