@@ -1,4 +1,4 @@
-"""The command line: ``symnet derive|summary|compile|check|train|bench|generate``.
+"""The command line: ``symnet derive|summary|compile|check|train|bench|export|generate``.
 
 MODEL is a built-in name (see ``symnet --help``) or ``path/to/file.py[:attribute]``.
 
@@ -199,6 +199,33 @@ def _bench(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    if args.onnx:
+        return _export_onnx(args)
+    raise CommandError("export: say what to write (--onnx FILE)")
+
+
+def _export_onnx(args) -> int:
+    """``export MODEL --onnx FILE``: the graph and weights as ONNX (float32, eval mode). MODEL
+    may also be a net saved by ``net.save`` (``.npz``), whose trained weights are written."""
+    from .export import export_onnx
+
+    _check_output_file("--onnx", args.onnx)
+    if args.model.endswith(".npz"):
+        from .saving import read_net
+
+        _, model, params, buffers, _ = read_net(args.model)
+    else:
+        model = load_model(args.model)
+        params, buffers = model.init_params(), model.init_buffers()
+    try:
+        export_onnx(model, params, args.onnx, buffers)
+    except ImportError as error:   # the onnx extra is not installed
+        raise CommandError(str(error)) from None
+    print(f"wrote {args.onnx}: {model.name}, {len(model.layers)} layers, {model.param_count:,} parameters, float32")
+    return 0
+
+
 def _generate(args) -> int:
     from .emit import emit
 
@@ -254,6 +281,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--threads", type=int_list, default="1,2", help="comma-separated thread counts")
     bench.add_argument("--json", help="also write the results to this file")
     bench.add_argument("--no-peers", action="store_true", help="time symnet only")
+    export = command("export", _export, "write the model for other tools (MODEL may be a net saved as .npz)")
+    export.add_argument("--onnx", metavar="FILE", help="write its graph and weights as ONNX (needs symnet[onnx])")
     generate = command("generate", _generate, "write the emitted C of the example models", model=False)
     generate.add_argument("--out", default="generated", help="folder (default: generated)")
     return main

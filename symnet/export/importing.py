@@ -25,7 +25,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import DeclarationError
-from ..graph import trace
+from ..graph import next_order, trace
 from ..layers import Activation, Add, Flatten, GlobalAvgPool, Input, ReLU, Sigmoid, Tanh
 from ..layers.loss import LossFunction
 from ..symbolic import real_symbol
@@ -44,6 +44,9 @@ class Value:
     tensor: object
     shape: tuple
     expr: sp.Expr = X
+    function: str | None = None   # the name of the activation it becomes, if the file says
+    order: int | None = None      # where in the creation order its activation belongs
+    made: object = None           # the tensor of that activation, once something reads it
 
     @property
     def plain(self) -> bool:
@@ -62,9 +65,9 @@ class Builder:
         except (DeclarationError, TypeError) as error:
             raise OnnxError(f"{source}: the input shape {input_shape}: {error}") from None
         self.input_value = Value(self.input, tuple(input_shape))
-        self.weights: dict[int, dict[str, np.ndarray]] = {}   # id(layer) -> role -> float64 array
-        self.running: dict[int, dict[str, np.ndarray]] = {}
-        self._made: dict[int, object] = {}   # id(Value) -> the tensor its formula became
+        # layer -> role -> float64 array (layers hash by identity, and are kept alive here)
+        self.weights: dict[object, dict[str, np.ndarray]] = {}
+        self.running: dict[object, dict[str, np.ndarray]] = {}
 
     def error(self, where: str, reason: str) -> OnnxError:
         return OnnxError(f"{self.source}: {where}: {reason}")
@@ -78,15 +81,27 @@ class Builder:
                              "elementwise function may read it")
         if value.expr == X:
             return value.tensor
-        if id(value) not in self._made:
-            self._made[id(value)] = self._apply(self._activation(value.expr, where), [value.tensor], where)
-        return self._made[id(value)]
+        if value.made is None:
+            layer = self._activation(value.expr, value.function, where)
+            value.made = self._apply(layer, [value.tensor], where)
+            # declared where the formula ended, not where it was first read, so that the layers
+            # (and their names) follow the file's order; its readers all come after both
+            value.made.order = value.order
+        return value.made
 
-    def _activation(self, expr: sp.Expr, where: str):
+    def made(self, value: Value, where: str) -> Value:
+        """``value`` with its formula made a layer now (so that layers are declared in the
+        order of the file's nodes)."""
+        if value.expr == X:
+            return value
+        tensor = self.tensor(value, where, picture_ok=True)
+        return Value(tensor, value.shape if value.shape != value.tensor.shape else tensor.shape)
+
+    def _activation(self, expr: sp.Expr, function: str | None, where: str):
         for kind in BUILT_IN:
             if kind().expr == expr:
                 return kind()
-        name = type(expr).__name__.lower() if isinstance(expr, sp.Function) and expr.args == (X,) else "formula"
+        name = function or "formula"
         try:
             return Activation(name, lambda x: expr.xreplace({X: x}))
         except DeclarationError as error:
@@ -112,8 +127,8 @@ class Builder:
                                  f"{layer.input_shape} needs {specs.get(role)}")
             if not np.isfinite(array).all():
                 raise self.error(where, f"{role}: contains NaN or infinity")
-        self.weights[id(layer)] = {role: np.array(array, dtype=np.float64) for role, array in (weights or {}).items()}
-        self.running[id(layer)] = {role: np.array(array, dtype=np.float64) for role, array in (running or {}).items()}
+        self.weights[layer] = {role: np.array(array, dtype=np.float64) for role, array in (weights or {}).items()}
+        self.running[layer] = {role: np.array(array, dtype=np.float64) for role, array in (running or {}).items()}
         return Value(out, out.shape)
 
     def elementwise(self, function, args: list, where: str) -> Value:
@@ -130,7 +145,7 @@ class Builder:
         expr = sp.sympify(function(*(arg.expr if isinstance(arg, Value) else arg for arg in args)))
         if expr.free_symbols - {X}:
             raise self.error(where, f"gives {expr}, not an elementwise function of one tensor")
-        return Value(first.tensor, first.shape, expr)
+        return Value(first.tensor, first.shape, expr, order=next_order())
 
     def add(self, values: list[Value], where: str) -> Value:
         """The sum of ``values``: a formula when they are all of one tensor, else symnet's Add."""
@@ -173,7 +188,7 @@ class Builder:
         params, buffers = {}, {}
         # Model declares the traced layers, in the traced order, as copies named by its rule.
         for (layer, _), declared in zip(traced, model.layers):
-            params.update({f"{declared.name}.{role}": array for role, array in self.weights.get(id(layer), {}).items()})
-            buffers.update({f"{declared.name}.{role}": array for role, array in self.running.get(id(layer), {}).items()})
+            params.update({f"{declared.name}.{role}": array for role, array in self.weights.get(layer, {}).items()})
+            buffers.update({f"{declared.name}.{role}": array for role, array in self.running.get(layer, {}).items()})
         model.start_buffers = model.check_buffers({**model.init_buffers(), **buffers})
         return model, model.check_params(params)

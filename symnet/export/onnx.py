@@ -22,6 +22,7 @@ from .onnx_formula import OnnxError
 OPSET = 17
 IR_VERSION = 8
 DTYPES = ("float32", "float64")
+ACTIVATION_TAG = "symnet activation "   # the doc_string of the node that writes a custom activation
 
 
 def _onnx():
@@ -76,7 +77,11 @@ class LayerWriter:
         """The nodes of an elementwise SymPy formula of ``symbol``, read from ``source``."""
         from .onnx_formula import FormulaWriter
 
-        return FormulaWriter(self, symbol, source, self.layer.label).write(expr, output)
+        written = FormulaWriter(self, symbol, source, self.layer.label).write(expr, output)
+        # Tell a reader which activation this is, so that sn.from_onnx gives it back its name.
+        last = next(node for node in reversed(self.writer.nodes) if list(node.output) == [written])
+        last.doc_string = f"{ACTIVATION_TAG}{self.layer.function_name}"
+        return written
 
 
 class GraphWriter:

@@ -26,7 +26,8 @@ import sympy as sp
 from ..layers import BatchNorm, Concat, Conv2D, Dense, Dropout, MaxPool
 from ..layers.pool import AvgPool
 from .importing import Builder, Value
-from .onnx import _onnx
+from ..names import is_name
+from .onnx import ACTIVATION_TAG, _onnx
 from .onnx_formula import ELEMENTWISE_IN, OnnxError, apply_in
 
 MIN_OPSET = 13   # Dropout's ratio as an input, ReduceMean's axes as an attribute until 18
@@ -138,8 +139,8 @@ class Reader:
         if elem not in (self.onnx.TensorProto.FLOAT, self.onnx.TensorProto.DOUBLE):
             raise self.fail(where, f"elem_type {self.onnx.TensorProto.DataType.Name(elem)}: symnet reads float and double")
         dims = value.type.tensor_type.shape.dim
-        if len(dims) not in (2, 4):
-            raise self.fail(where, f"rank {len(dims)}: symnet reads (batch, features) or (batch, channels, height, width)")
+        if len(dims) < 2:
+            raise self.fail(where, f"rank {len(dims)}: symnet reads a batch of samples (batch, ...)")
         shape = []
         for axis, dim in enumerate(dims[1:], 1):
             if not dim.HasField("dim_value") or dim.dim_value < 1:
@@ -188,9 +189,22 @@ class Reader:
                             "that write one")
         if handler is None:
             result = self.elementwise(node, args, where)
+            if isinstance(result, Value):
+                tag = node.doc_string
+                if tag.startswith(ACTIVATION_TAG) and is_name(tag[len(ACTIVATION_TAG):]):
+                    result.function = tag[len(ACTIVATION_TAG):]
+                if self.read_by_a_layer(node.output[0]):
+                    result = self.builder.made(result, where)
         else:
             result = handler(index, node, args, where)
         self.values[node.output[0]] = result
+
+    def read_by_a_layer(self, name: str) -> bool:
+        """Whether a node other than an elementwise one (or the graph's output) reads ``name``:
+        then its formula is made a layer where it is computed, and the elementwise readers read
+        that layer rather than computing the formula again inside their own."""
+        return any(reader < 0 or self.graph.node[reader].op_type not in ELEMENTWISE_IN
+                   for reader in self.readers.get(name, []))
 
     def attributes(self, node, where: str, **defaults) -> dict:
         """The node's attributes, each one ``defaults`` names (others are refused), with the defaults filled in."""
@@ -422,14 +436,16 @@ class Reader:
                                   {"running_mean": mean, "running_var": var})
 
     def op_Dropout(self, index, node, args, where):
-        self.attributes(node, where, seed=0)
+        seed = self.attributes(node, where, seed=0)["seed"]
         x = self.tensor(args[0], where, "data")
         ratio = 0.5 if len(args) < 2 or args[1] is None else float(self.scalar(args[1], where, "ratio"))
         if len(args) > 2 and args[2] is not None and bool(self.constant(args[2], where, "training_mode").reshape(-1)[0]):
             raise self.fail(where, "training_mode true: symnet reads the eval form")
         if not 0 <= ratio < 1:
             raise self.fail(where, f"ratio {ratio}: must be in [0, 1)")
-        return self.builder.layer(Dropout(ratio), [x], where)
+        if not 0 <= seed < 2 ** 31:
+            raise self.fail(where, f"seed {seed}: symnet's Dropout takes a seed in [0, 2**31)")
+        return self.builder.layer(Dropout(ratio, seed=seed), [x], where)
 
     def op_Constant(self, index, node, args, where):
         a = self.attributes(node, where, value=None, value_float=None, value_floats=None, value_int=None,

@@ -74,10 +74,8 @@ class Add(_Join):
 
         return Sum()
 
-    def onnx_nodes(self, onnx):   # ((x0 + x1) + x2) ..., in symnet's order
-        total = onnx.inputs[0]
-        for position, addend in enumerate(onnx.inputs[1:], 2):
-            total = onnx.node("Add", [total, addend], onnx.output if position == len(onnx.inputs) else None)
+    def onnx_nodes(self, onnx):   # Sum for three or more, so that one Add is read back as one
+        onnx.node("Add" if len(onnx.inputs) == 2 else "Sum", onnx.inputs, onnx.output)
 
 
 @register
