@@ -294,3 +294,26 @@ def test_export_writes_onnx_of_a_built_in_model_and_of_a_saved_net(tmp_path, cap
     assert close32(run_onnx(str(tmp_path / "mlp.onnx"), x), net.forward(x)) < 1e-5
     assert main(["export", "lenet"]) == 2
     assert "--onnx FILE" in capsys.readouterr().err
+
+
+def test_activations_in_a_row_stay_one_layer_each(tmp_path):
+    model = sn.Sequential(sn.Input(4), sn.Dense(5), sn.Tanh(), sn.ReLU(), sn.Activation("softplus", CUSTOM["softplus"]),
+                          sn.Activation("swish", CUSTOM["swish"]), sn.Sigmoid(), sn.Dense(3), loss=sn.MeanSquaredError())
+    params = model.init_params(3)
+    x = np.random.default_rng(0).normal(size=(5, 4))
+    assert close32(run_onnx(to_onnx(model, params), x), sn.Reference(model, params).forward(x)) < 1e-5
+    assert_round_trip(model, params, {}, tmp_path / "m.onnx", x)
+
+
+def test_elementwise_operators_from_elsewhere_fuse_into_one_activation(tmp_path):
+    """x * sigmoid(x) as PyTorch writes SiLU: Sigmoid, then Mul with its input: one activation."""
+    nodes = [helper.make_node("Flatten", ["x"], ["f"]), helper.make_node("Gemm", ["f", "w"], ["g"], transB=1),
+             helper.make_node("Sigmoid", ["g"], ["s"]), helper.make_node("Mul", ["g", "s"], ["m"]),
+             helper.make_node("Mul", ["m", "half"], ["y"])]
+    weight = np.random.default_rng(0).normal(size=(3, 72))
+    path = write_graph(tmp_path / "silu.onnx", nodes, [("w", weight), ("half", 0.5)], out_rank=2)
+    model, params = sn.from_onnx(path)
+    assert [layer.describe() for layer in model.layers] == ["Flatten()", "Dense(3, bias=False)",
+                                                            "Activation('formula', 0.5*x/(1 + exp(-x)))"]
+    x = np.random.default_rng(1).normal(size=(4, 2, 6, 6))
+    assert close32(run_onnx(str(path), x), sn.Reference(model, params).forward(x)) < 1e-5

@@ -78,10 +78,15 @@ class LayerWriter:
         from .onnx_formula import FormulaWriter
 
         written = FormulaWriter(self, symbol, source, self.layer.label).write(expr, output)
-        # Tell a reader which activation this is, so that sn.from_onnx gives it back its name.
-        last = next(node for node in reversed(self.writer.nodes) if list(node.output) == [written])
-        last.doc_string = f"{ACTIVATION_TAG}{self.layer.function_name}"
+        self.tag_activation()
         return written
+
+    def tag_activation(self) -> None:
+        """Say on the node writing the layer's output that an activation ends there, and its
+        name: sn.from_onnx then gives back one layer, so named, and does not fuse it with the
+        activation after it."""
+        last = next(node for node in reversed(self.writer.nodes) if list(node.output) == [self.output])
+        last.doc_string = f"{ACTIVATION_TAG}{self.layer.function_name}"
 
 
 class GraphWriter:

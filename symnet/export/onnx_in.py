@@ -190,10 +190,11 @@ class Reader:
         if handler is None:
             result = self.elementwise(node, args, where)
             if isinstance(result, Value):
-                tag = node.doc_string
-                if tag.startswith(ACTIVATION_TAG) and is_name(tag[len(ACTIVATION_TAG):]):
+                tag = node.doc_string   # symnet's: an activation layer ends here
+                tagged = tag.startswith(ACTIVATION_TAG) and is_name(tag[len(ACTIVATION_TAG):])
+                if tagged:
                     result.function = tag[len(ACTIVATION_TAG):]
-                if self.read_by_a_layer(node.output[0]):
+                if tagged or self.read_by_a_layer(node.output[0]):
                     result = self.builder.made(result, where)
         else:
             result = handler(index, node, args, where)

@@ -48,9 +48,9 @@ def backend(like: torch.Tensor) -> Backend:
 class Formula(nn.Module):
     """An elementwise function given by a SymPy formula in ``symbol``."""
 
-    def __init__(self, expr: sp.Expr, symbol: sp.Symbol):
+    def __init__(self, expr: sp.Expr, symbol: sp.Symbol, name: str = "formula"):
         super().__init__()
-        self.expr, self.symbol = expr, symbol
+        self.expr, self.symbol, self.name = expr, symbol, name   # name: the activation's, for from_torch
 
     def forward(self, x):
         return evaluate(self.expr, {self.symbol: x}, backend(x))

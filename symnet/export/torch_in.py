@@ -23,6 +23,7 @@ from torch import fx, nn
 
 from ..layers import BatchNorm, Concat, Conv2D, Dense, Dropout, MaxPool
 from ..layers.pool import AvgPool
+from ..names import is_name
 from .importing import Builder, Value
 from .onnx_formula import UNARY_IN, OnnxError
 from .torch import Cat, Formula, KeyedDropout, MeanConv2d, Sum
@@ -111,7 +112,9 @@ class _Walk:
         return value
 
     def unary(self, op: str, value, where: str) -> Value:
-        return self.builder.elementwise(UNARY_IN[op], [self.tensor(value, where)], where)
+        """An activation: a layer of its own (each call in PyTorch is one), the built-in ReLU,
+        Sigmoid or Tanh."""
+        return self.builder.made(self.builder.elementwise(UNARY_IN[op], [self.tensor(value, where)], where), where)
 
     # -- modules ---------------------------------------------------------------------------------
     def module(self, module, args, kwargs, where):
@@ -216,8 +219,10 @@ class _Walk:
         return self.tensor(args[0], where)
 
     def module_Formula(self, module, args, where):
-        return self.builder.elementwise(lambda value: module.expr.xreplace({module.symbol: value}),
-                                        [self.tensor(args[0], where)], where)
+        value = self.builder.elementwise(lambda x: module.expr.xreplace({module.symbol: x}),
+                                         [self.tensor(args[0], where)], where)
+        value.function = module.name if is_name(getattr(module, "name", None)) else None
+        return self.builder.made(value, where)
 
     def module_Sum(self, module, args, where):
         return self.builder.add([self.tensor(arg, where) for arg in args], where)
@@ -233,8 +238,8 @@ class _Walk:
             if all(isinstance(arg, Value) for arg in args):
                 return self.builder.add(list(args), where)
             if any(isinstance(arg, Value) for arg in args) and all(isinstance(arg, (Value, int, float)) for arg in args):
-                return self.builder.elementwise(operator.add, [a if isinstance(a, Value) else sp.Float(a) for a in args],
-                                                where)
+                return self.builder.made(self.builder.elementwise(
+                    operator.add, [a if isinstance(a, Value) else sp.Float(a) for a in args], where), where)
         if function in (torch.cat, torch.concat):
             tensors, dim = (args[0], args[1] if len(args) > 1 else kwargs.get("dim", 0))
             if dim != 1 or set(kwargs) - {"dim"}:

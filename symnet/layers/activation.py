@@ -102,7 +102,7 @@ class Activation(Layer):
     def torch_module(self):
         from ..export.torch import Formula
 
-        return Formula(self.expr, self.x)
+        return Formula(self.expr, self.x, self.function_name)
 
     def onnx_nodes(self, onnx):
         onnx.formula(self.expr, self.x, onnx.inputs[0], onnx.output)
@@ -124,6 +124,7 @@ class ReLU(Activation):
 
     def onnx_nodes(self, onnx):
         onnx.node("Relu", [onnx.inputs[0]], onnx.output)
+        onnx.tag_activation()
 
 
 @register
@@ -142,6 +143,7 @@ class Sigmoid(Activation):
 
     def onnx_nodes(self, onnx):
         onnx.node("Sigmoid", [onnx.inputs[0]], onnx.output)
+        onnx.tag_activation()
 
 
 @register
@@ -160,3 +162,4 @@ class Tanh(Activation):
 
     def onnx_nodes(self, onnx):
         onnx.node("Tanh", [onnx.inputs[0]], onnx.output)
+        onnx.tag_activation()
