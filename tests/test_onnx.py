@@ -212,7 +212,7 @@ def write_graph(path, nodes, initializers=(), shape=(None, 2, 6, 6), out_rank=4)
     graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, list(shape))],
                               [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [None] * out_rank)],
                               [numpy_helper.from_array(np.asarray(a, dtype=np.float32), n) for n, a in initializers])
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), path)
     return path
 
 
