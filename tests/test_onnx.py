@@ -55,11 +55,21 @@ def random_state(model, seed: int):
     return params, buffers
 
 
+def described(layer) -> str:
+    """How a layer is declared; a MaxPool whose ceil_mode keeps no window is written (and read
+    back) in floor mode, the same windows."""
+    if isinstance(layer, sn.MaxPool) and layer.ceil_mode:
+        floor = tuple((n - k) // s + 1 for n, k, s in zip(layer.input_shape[1:], layer.kernel, layer.stride))
+        if floor == layer.output_shape[1:]:
+            return layer.describe().replace(", ceil_mode=True", "")
+    return layer.describe()
+
+
 def assert_round_trip(model, params, buffers, path, x):
     """float64 ONNX read back: the same layers, and outputs to 1e-12."""
     sn.export_onnx(model, params, path, buffers, dtype="float64")
     again, again_params = sn.from_onnx(path)
-    assert [layer.describe() for layer in again.layers] == [layer.describe() for layer in model.layers]
+    assert [layer.describe() for layer in again.layers] == [described(layer) for layer in model.layers]
     ref = sn.Reference(model, params, buffers).eval()
     theirs = sn.Reference(again, again_params).eval()   # running statistics: the imported model's own
     assert sn.relative_error(theirs.forward(x), ref.forward(x)) < 1e-12
@@ -122,36 +132,28 @@ SLOW = settings(max_examples=15, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@SLOW
-@given(graphs(), st.integers(0, 1000))
-def test_random_graphs_run_in_onnxruntime_and_read_back(model, seed):
+def assert_random_model_runs_and_reads_back(model, seed):
+    import tempfile
+    from pathlib import Path
+
     params, buffers = random_state(model, seed)
     x = np.random.default_rng(seed).normal(size=(3, *model.input_shape))
     ref = sn.Reference(model, params, buffers).eval()
     assert close32(run_onnx(to_onnx(model, params, buffers), x), ref.forward(x)) < 1e-5
-    proto = to_onnx(model, params, buffers, dtype="float64")
-    again, again_params = _read(proto)
-    assert [layer.describe() for layer in again.layers] == [layer.describe() for layer in model.layers]
-    assert sn.relative_error(sn.Reference(again, again_params).eval().forward(x), ref.forward(x)) < 1e-12
+    with tempfile.TemporaryDirectory() as folder:   # hypothesis runs many examples in one test
+        assert_round_trip(model, params, buffers, Path(folder) / "m.onnx", x)
+
+
+@SLOW
+@given(graphs(), st.integers(0, 1000))
+def test_random_graphs_run_in_onnxruntime_and_read_back(model, seed):
+    assert_random_model_runs_and_reads_back(model, seed)
 
 
 @SLOW
 @given(architectures(), st.integers(0, 1000))
-def test_random_chains_of_every_kind_run_in_onnxruntime(model, seed):
-    params, buffers = random_state(model, seed)
-    x = np.random.default_rng(seed).normal(size=(3, *model.input_shape))
-    ref = sn.Reference(model, params, buffers).eval()
-    assert close32(run_onnx(to_onnx(model, params, buffers), x), ref.forward(x)) < 1e-5
-
-
-def _read(proto):
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "m.onnx"
-        path.write_bytes(proto.SerializeToString())
-        return sn.from_onnx(path)
+def test_random_chains_of_every_kind_run_in_onnxruntime_and_read_back(model, seed):
+    assert_random_model_runs_and_reads_back(model, seed)
 
 
 # -- files PyTorch writes --------------------------------------------------------------------
