@@ -319,3 +319,20 @@ def test_elementwise_operators_from_elsewhere_fuse_into_one_activation(tmp_path)
                                                             "Activation('formula', 0.5*x/(1 + exp(-x)))"]
     x = np.random.default_rng(1).normal(size=(4, 2, 6, 6))
     assert close32(run_onnx(str(path), x), sn.Reference(model, params).forward(x)) < 1e-5
+
+
+def test_a_flatten_by_the_batch_size_as_torchscript_writes_it_reads_as_a_flatten(tmp_path):
+    """x.view(x.size(0), -1): Shape, Gather, Unsqueeze and Concat make the Reshape's shape."""
+    from test_torch_io import Residual
+
+    module = Residual().eval()
+    x = torch.randn(3, 3, 7, 7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, (x,), tmp_path / "r.onnx", dynamo=False, input_names=["x"],
+                          dynamic_axes={"x": {0: "n"}})
+    assert "Shape" in [node.op_type for node in onnx.load(tmp_path / "r.onnx").graph.node]
+    model, params = sn.from_onnx(tmp_path / "r.onnx")
+    assert [type(layer).__name__ for layer in model.layers][-2:] == ["Flatten", "Dense"]
+    with torch.no_grad():
+        assert close32(sn.Reference(model, params).forward(x.numpy()), module(x).numpy()) < 1e-5

@@ -10,7 +10,8 @@ the field named, never approximated. Weights must be initializers (or ``Constant
 whose shapes fit the layer they become.
 
 Operators: Conv, Gemm, MatMul (with a following Add of a bias), MaxPool, AveragePool,
-GlobalAveragePool, ReduceMean over height and width, Flatten, Reshape to (batch, -1), Add and
+GlobalAveragePool, ReduceMean over height and width, Flatten, Reshape to (batch, -1) (its
+shape a constant, or from Shape, Gather, Unsqueeze and Concat of the batch size), Add and
 Sum of tensors, Concat along channels, BatchNormalization (eval), Dropout, Identity, and the
 elementwise operators of :mod:`symnet.export.onnx_formula` (Relu, Sigmoid, Tanh, Exp, Log,
 Erf, Pow, Where, comparisons, ...) with scalar constants, which become activations; each

@@ -225,15 +225,20 @@ class Operators:
     def op_Reshape(self, index, node, args, where):
         a = self.attributes(node, where, allowzero=0)
         x = self.tensor(args[0], where, "data")
-        target = [int(v) for v in self.constant(args[1], where, "shape").reshape(-1)]
+        if isinstance(args[1], Dims):   # [x.size(0), -1] as the TorchScript exporter computes it
+            target = list(args[1])
+        else:
+            target = [int(v) for v in self.constant(args[1], where, "shape").reshape(-1)]
         size = math.prod(x.shape)
-        batch = {-1} | ({0} if not a["allowzero"] else set()) | ({self.batch} if self.batch else set())
+        batch = {-1, BATCH} | ({0} if not a["allowzero"] else set()) | ({self.batch} if self.batch else set())
         if len(target) != 2 or target[0] not in batch or target[1] not in ({size, -1} if target[0] != -1 else {size}):
             raise self.fail(where, f"shape {target}: symnet reshapes only by flattening each sample (to [-1, {size}])")
         return self.builder.flatten(x, where)
 
     def op_Concat(self, index, node, args, where):
         a = self.attributes(node, where, axis=None)
+        if any(isinstance(arg, Dims) for arg in args):
+            return self._dims_concat(args, a["axis"], where)
         values = [self.tensor(arg, where, f"input {slot}") for slot, arg in enumerate(args)]
         rank = len(values[0].shape) + 1
         if a["axis"] is None or a["axis"] % rank != 1:
@@ -301,3 +306,43 @@ class Operators:
         operands = [arg if isinstance(arg, Value) else self.scalar(arg, where, f"input {slot}")
                     for slot, arg in enumerate(args)]
         return self.builder.elementwise(lambda *exprs: apply_in(node.op_type, list(exprs)), operands, where)
+
+    # -- a shape computed from the batch: Shape, Gather, Unsqueeze, Concat into a Reshape --------
+    def op_Shape(self, index, node, args, where):
+        a = self.attributes(node, where, start=0, end=None)
+        x = self.tensor(args[0], where, "data")
+        return Dims([BATCH, *x.shape][a["start"]:a["end"]])
+
+    def op_Gather(self, index, node, args, where):
+        a = self.attributes(node, where, axis=0)
+        if not isinstance(args[0], Dims) or a["axis"] != 0:
+            raise self.fail(where, "symnet reads Gather only as picking dimensions of a tensor's shape")
+        picks = self.constant(args[1], where, "indices")
+        if picks.dtype.kind != "i" or picks.ndim > 1 or not all(-len(args[0]) <= k < len(args[0]) for k in picks.reshape(-1)):
+            raise self.fail(where, f"indices {picks.tolist()}: not dimensions of the shape {list(args[0])}")
+        return Dims(args[0][int(k)] for k in picks.reshape(-1))   # a scalar pick as one dimension
+
+    def op_Unsqueeze(self, index, node, args, where):
+        axes = self.constant(args[1], where, "axes") if len(args) > 1 and args[1] is not None else None
+        if self.opset < 13 or not isinstance(args[0], Dims) or len(args[0]) != 1 or axes is None \
+                or axes.reshape(-1).tolist() != [0]:
+            raise self.fail(where, "symnet reads Unsqueeze only as making one picked dimension a shape")
+        self.attributes(node, where)
+        return args[0]
+
+    def _dims_concat(self, args, axis, where):
+        if axis != 0:
+            raise self.fail(where, f"axis {axis}: a shape is concatenated along axis 0")
+        out = Dims()
+        for slot, arg in enumerate(args):
+            out.extend(arg if isinstance(arg, Dims) else
+                       (int(v) for v in self.constant(arg, where, f"input {slot}").reshape(-1)))
+        return out
+
+
+BATCH = "batch"   # the batch dimension of a shape, known only when the model runs
+
+
+class Dims(list):
+    """Dimensions taken from a tensor's shape (``Shape``): sizes, and :data:`BATCH`."""
+
