@@ -174,11 +174,11 @@ def test_a_compiled_net_gives_its_weights_mode_and_masks_to_pytorch():
     assert sn.compile(model, batch=8, dtype="float32").to_torch().nodes["conv1"].weight.dtype == torch.float32
 
 
-class Gelu(nn.Module):
+class Parametric(nn.Module):
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(4, 4)
-        self.act = nn.GELU()
+        self.act = nn.PReLU()
 
     def forward(self, x):
         return self.act(self.fc(x))
@@ -199,7 +199,7 @@ class Branching(nn.Module):
 
 
 @pytest.mark.parametrize("module, shape, message", [
-    (Gelu(), (4,), "act (act: GELU): symnet has no layer for torch.nn.modules.activation.GELU"),
+    (Parametric(), (4,), "act (act: PReLU): symnet has no layer for torch.nn.modules.activation.PReLU"),
     (nn.Sequential(nn.Conv2d(4, 4, 3, groups=2)), (4, 5, 5), "(0: Conv2d): groups=2: symnet's Conv2D has no groups"),
     (nn.Sequential(nn.Conv2d(2, 4, 3, dilation=2)), (2, 7, 7), "dilation=(2, 2)"),
     (nn.Sequential(nn.MaxPool2d(2, padding=1)), (2, 6, 6), "padding=1: symnet's pooling has no padding"),
@@ -219,3 +219,40 @@ def test_activations_in_a_row_round_trip_through_pytorch():
     model = sn.Sequential(sn.Input(4), sn.Dense(5), sn.Tanh(), sn.ReLU(), sn.Activation("softplus", lambda x: sp.log(1 + sp.exp(x))),
                           sn.Sigmoid(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
     symnet_round_trip(model, model.init_params(4), {})
+
+
+class Activations(nn.Module):
+    """Activations written in PyTorch: modules with options, functions, a formula of calls."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2, self.fc3 = nn.Linear(4, 6), nn.Linear(6, 6), nn.Linear(6, 3)
+        self.acts = nn.ModuleList([nn.SiLU(), nn.GELU(), nn.ELU(0.7), nn.LeakyReLU(0.2), nn.Softplus(beta=2),
+                                   nn.GELU(approximate="tanh")])
+
+    def forward(self, x):
+        h = self.fc1(x)
+        h = h * torch.sigmoid(h) / 2 + 1   # one formula
+        for act in self.acts:
+            h = act(h)
+        h = nn.functional.leaky_relu(self.fc2(h), 0.1).exp()
+        return self.fc3(nn.functional.softplus(h, beta=0.5, threshold=3.0))
+
+
+def test_activations_written_in_pytorch_become_symnet_activations():
+    module = settle(Activations())
+    model, params = sn.from_torch(module, (4,))
+    assert [layer.name for layer in model.layers] == [
+        "dense1", "formula1", "silu1", "gelu1", "elu1", "leaky_relu1", "softplus1", "gelu2", "dense2", "formula2",
+        "softplus2", "dense3"]
+    x = np.random.default_rng(5).normal(0, 2, size=(6, 4))
+    assert_same_as_torch(module, model, params, x, np.array([0, 1, 2, 0, 1, 2]), training=True)
+
+
+def test_an_option_symnet_does_not_know_is_refused_by_name():
+    class Odd(nn.Module):
+        def forward(self, x):
+            return nn.functional.gelu(x, approximate="cubic")
+
+    with pytest.raises(sn.OnnxError, match=r"gelu with options \{'approximate': 'cubic'\}: approximate='cubic'"):
+        sn.from_torch(Odd(), (3,))

@@ -25,6 +25,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import DeclarationError
+from ..formulas import unsupported_part
 from ..graph import next_order, trace
 from ..layers import Activation, Add, Flatten, GlobalAvgPool, Input, ReLU, Sigmoid, Tanh
 from ..layers.loss import LossFunction
@@ -145,6 +146,12 @@ class Builder:
         expr = sp.sympify(function(*(arg.expr if isinstance(arg, Value) else arg for arg in args)))
         if expr.free_symbols - {X}:
             raise self.error(where, f"gives {expr}, not an elementwise function of one tensor")
+        if unsupported_part(expr, (X,)) and first.expr != X and all(value is first for value in values):
+            # Composed, the formulas make one symnet cannot compute (SymPy turns a Piecewise
+            # inside a comparison into ITE): the formula so far becomes a layer, and this
+            # function starts a new one from it.
+            made = self.made(first, where)
+            return self.elementwise(function, [made if arg is first else arg for arg in args], where)
         return Value(first.tensor, first.shape, expr, order=next_order())
 
     def add(self, values: list[Value], where: str) -> Value:

@@ -4,11 +4,15 @@ The module is traced by ``torch.fx`` (an ``nn.Sequential`` traces as a chain), a
 is mapped to a symnet layer through the :class:`~symnet.export.importing.Builder` that
 ``from_onnx`` uses too, with its weights copied in float64 (PyTorch's layouts are symnet's).
 Supported: ``Conv2d``, ``Linear``, ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d(1)``,
-``Flatten`` (and ``torch.flatten(x, 1)``, ``x.view(x.size(0), -1)``), ``ReLU``, ``Sigmoid``,
-``Tanh`` (modules, functions and methods), ``BatchNorm1d``/``2d``, ``Dropout``, ``Identity``,
-``+`` and ``torch.cat(..., dim=1)``, and symnet's own twins (:mod:`symnet.export.torch`), so
-``to_torch`` then ``from_torch`` gives the model back. Anything else, or an option symnet
-cannot compute exactly (groups, dilation, padded pooling, ...), is refused naming the node.
+``Flatten`` (and ``torch.flatten(x, 1)``, ``x.view(x.size(0), -1)``), ``x.mean((2, 3))``,
+``BatchNorm1d``/``2d``, ``Dropout``, ``Identity``, ``+`` of tensors and ``torch.cat(..., dim=1)``,
+and symnet's own twins (:mod:`symnet.export.torch`), so ``to_torch`` then ``from_torch``
+gives the model back. Activations: the modules ``ReLU``, ``Sigmoid``, ``Tanh``, ``SiLU``,
+``GELU``, ``ELU``, ``LeakyReLU``, ``Softplus`` are a layer each; the functions and methods of
+:mod:`symnet.export.torch_formulas` (``torch.relu``, ``F.gelu``, ``x.exp()``, arithmetic with
+numbers, ...) compose into one formula until something other than such a function reads it
+(``x * torch.sigmoid(x)`` is one activation). Anything else, or an option symnet cannot
+compute exactly (groups, dilation, padded pooling, ...), is refused naming the node.
 """
 
 from __future__ import annotations
@@ -24,15 +28,21 @@ from torch import fx, nn
 from ..layers import BatchNorm, Concat, Conv2D, Dense, Dropout, MaxPool
 from ..layers.pool import AvgPool
 from ..names import is_name
-from .importing import Builder, Value
-from .onnx_formula import UNARY_IN, OnnxError
+from .importing import X, Builder, Value
+from .onnx_formula import OnnxError
+from .torch_formulas import ARITHMETIC, ARITHMETIC_METHODS, FUNCTIONS, METHODS, MODULES, number
 from .torch import Cat, Formula, KeyedDropout, MeanConv2d, Sum
 
 SOURCE = "from_torch"
 LEAVES = (Formula, Sum, Cat, KeyedDropout, MeanConv2d)   # symnet's twins: whole layers, not traced into
-ELEMENTWISE = {torch.relu: "Relu", torch.sigmoid: "Sigmoid", torch.tanh: "Tanh", nn.functional.relu: "Relu",
-               nn.functional.sigmoid: "Sigmoid", nn.functional.tanh: "Tanh"}
-MODULES_ELEMENTWISE = {nn.ReLU: "Relu", nn.Sigmoid: "Sigmoid", nn.Tanh: "Tanh"}
+
+
+def elementwise(node) -> bool:
+    """Whether fx ``node`` is an elementwise function or method of the tables (which compose
+    into one formula)."""
+    if node.op == "call_function":
+        return node.target in FUNCTIONS or node.target in ARITHMETIC
+    return node.op == "call_method" and (node.target in METHODS or node.target in ARITHMETIC_METHODS)
 
 
 class BatchSize:
@@ -88,10 +98,13 @@ class _Walk:
                 output = args[0]
             elif node.op == "call_module":
                 self.values[node] = self.module(self.modules[node.target], args, kwargs, where)
-            elif node.op == "call_function":
-                self.values[node] = self.function(node.target, args, kwargs, where)
-            elif node.op == "call_method":
-                self.values[node] = self.method(node.target, args, kwargs, where)
+            elif node.op in ("call_function", "call_method"):
+                call = self.function if node.op == "call_function" else self.method
+                value = call(node.target, args, kwargs, where)
+                # a formula goes on into elementwise readers; where anything else reads it, a layer
+                if isinstance(value, Value) and not all(map(elementwise, node.users)):
+                    value = self.builder.made(value, where)
+                self.values[node] = value
             else:
                 raise self.fail(where, f"{node.op} {node.target}: symnet's layers hold their own weights; a "
                                 "tensor read from the module directly is not a layer")
@@ -111,18 +124,35 @@ class _Walk:
             raise self.fail(where, f"reads {value!r:.60}, not a tensor computed from the input")
         return value
 
-    def unary(self, op: str, value, where: str) -> Value:
-        """An activation: a layer of its own (each call in PyTorch is one), the built-in ReLU,
-        Sigmoid or Tanh."""
-        return self.builder.made(self.builder.elementwise(UNARY_IN[op], [self.tensor(value, where)], where), where)
+    def formula(self, name: str, formula, value, options: tuple, kwargs: dict, where: str) -> Value:
+        """``formula`` (of a SymPy symbol, with PyTorch's ``options`` and ``kwargs``) of ``value``,
+        named ``name`` while it is this function alone."""
+        try:
+            out = self.builder.elementwise(lambda x: formula(x, *options, **kwargs), [self.tensor(value, where)],
+                                           where)
+        except TypeError as error:
+            raise self.fail(where, f"{name} with options {options or ''}{kwargs or ''}: {error}") from None
+        if out.expr == sp.sympify(formula(X, *options, **kwargs)):   # this function alone, not a composition
+            out.function = name
+        return out
+
+    def arithmetic(self, operation, args: list, where: str) -> Value:
+        """A tensor with numbers or with itself; ``+`` of two tensors is symnet's Add."""
+        if operation is operator.add and len(args) == 2 and all(isinstance(arg, Value) for arg in args):
+            return self.builder.add(list(args), where)
+        try:
+            operands = [arg if isinstance(arg, Value) else number(arg) for arg in args]
+        except TypeError as error:
+            raise self.fail(where, str(error)) from None
+        return self.builder.elementwise(operation, operands, where)
 
     # -- modules ---------------------------------------------------------------------------------
     def module(self, module, args, kwargs, where):
         if kwargs:
             raise self.fail(where, f"called with keywords {sorted(kwargs)}")
-        for kind, op in MODULES_ELEMENTWISE.items():
-            if type(module) is kind:
-                return self.unary(op, args[0], where)
+        if type(module) in MODULES:   # an activation module: a layer of its own
+            name, formula = MODULES[type(module)](module)
+            return self.builder.made(self.formula(name, formula, args[0], (), {}, where), where)
         handler = getattr(self, f"module_{type(module).__name__}", None)
         if handler is None or not (type(module).__module__.startswith("torch.nn") or isinstance(module, LEAVES)
                                    or isinstance(module, MeanConv2d)):
@@ -232,14 +262,11 @@ class _Walk:
 
     # -- functions and methods --------------------------------------------------------------------
     def function(self, function, args, kwargs, where):
-        if function in ELEMENTWISE and not set(kwargs) - {"inplace"}:
-            return self.unary(ELEMENTWISE[function], args[0], where)
-        if function in (operator.add, operator.iadd, torch.add) and len(args) == 2 and not kwargs:
-            if all(isinstance(arg, Value) for arg in args):
-                return self.builder.add(list(args), where)
-            if any(isinstance(arg, Value) for arg in args) and all(isinstance(arg, (Value, int, float)) for arg in args):
-                return self.builder.made(self.builder.elementwise(
-                    operator.add, [a if isinstance(a, Value) else sp.Float(a) for a in args], where), where)
+        if function in FUNCTIONS:
+            name, formula = FUNCTIONS[function]
+            return self.formula(name, formula, args[0], tuple(args[1:]), kwargs, where)
+        if function in ARITHMETIC and not kwargs:
+            return self.arithmetic(ARITHMETIC[function], list(args), where)
         if function in (torch.cat, torch.concat):
             tensors, dim = (args[0], args[1] if len(args) > 1 else kwargs.get("dim", 0))
             if dim != 1 or set(kwargs) - {"dim"}:
@@ -270,8 +297,10 @@ class _Walk:
         return self.builder.global_average(x, where, keep=bool(keep))
 
     def method(self, name, args, kwargs, where):
-        if name in ("relu", "sigmoid", "tanh") and len(args) == 1 and not kwargs:
-            return self.unary(name.capitalize(), args[0], where)
+        if name in METHODS:
+            return self.formula(name, METHODS[name], args[0], tuple(args[1:]), kwargs, where)
+        if name in ARITHMETIC_METHODS and not kwargs:
+            return self.arithmetic(ARITHMETIC_METHODS[name], list(args), where)
         if name == "flatten":
             return self._flatten_call(args, kwargs, where)
         if name == "mean":
