@@ -225,7 +225,7 @@ WEIGHT = ("w", np.ones((3, 2, 3, 3)))
 
 
 @pytest.mark.parametrize("node, initializers, message", [
-    (helper.make_node("LeakyRelu", ["x"], ["y"]), [], "node 0 'bad' (LeakyRelu): symnet has no layer for the ONNX operator LeakyRelu"),
+    (helper.make_node("HardSwish", ["x"], ["y"]), [], "node 0 'bad' (HardSwish): symnet has no layer for the ONNX operator HardSwish"),
     (helper.make_node("Conv", ["x", "w"], ["y"], dilations=[2, 2]), [WEIGHT], "(Conv): dilations [2, 2]: symnet's Conv2D has no dilation"),
     (helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 0, 0]), [WEIGHT], "(Conv): pads [1, 1, 0, 0]: asymmetric"),
     (helper.make_node("Conv", ["x", "w"], ["y"], group=2), [("w", np.ones((4, 1, 3, 3)))], "(Conv): group 2"),
@@ -339,3 +339,41 @@ def test_a_flatten_by_the_batch_size_as_torchscript_writes_it_reads_as_a_flatten
     assert [type(layer).__name__ for layer in model.layers][-2:] == ["Flatten", "Dense"]
     with torch.no_grad():
         assert close32(sn.Reference(model, params).forward(x.numpy()), module(x).numpy()) < 1e-5
+
+
+@pytest.mark.parametrize("exporter", ["dynamo", "torchscript"])
+def test_activations_pytorch_writes_as_onnx_operators_read_back(exporter, tmp_path):
+    """Gelu (both forms), Elu, LeakyRelu, Softplus as operators with attributes, SiLU as Sigmoid
+    and Mul: onnxruntime's outputs (the file's Softplus has no threshold; PyTorch's has)."""
+    from test_torch_io import Activations
+
+    module = Activations().eval()
+    x = torch.randn(5, 4)
+    path = tmp_path / "a.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if exporter == "dynamo":
+            torch.onnx.export(module, (x,), path, dynamo=True, dynamic_shapes=({0: torch.export.Dim("n")},))
+        else:
+            torch.onnx.export(module, (x,), path, dynamo=False, input_names=["x"], dynamic_axes={"x": {0: "n"}})
+    model, params = sn.from_onnx(path)
+    names = [layer.name for layer in model.layers]
+    assert {"gelu1", "gelu2", "elu1", "leaky_relu1"} <= set(names), names
+    assert close32(sn.Reference(model, params).forward(x.numpy()), run_onnx(str(path), x.numpy())) < 1e-5
+
+
+@pytest.mark.parametrize("op, attributes", [
+    ("Selu", {}), ("Selu", {"alpha": 1.5, "gamma": 0.9}), ("HardSigmoid", {}), ("HardSigmoid", {"alpha": 0.3, "beta": 0.4}),
+    ("Softsign", {}), ("Softplus", {}), ("Elu", {"alpha": 0.5}), ("LeakyRelu", {"alpha": 0.3}),
+    ("Gelu", {}), ("Gelu", {"approximate": "tanh"}),
+])
+def test_onnx_activations_with_attributes_read_to_onnxruntimes_outputs(op, attributes, tmp_path):
+    opset = 20 if op == "Gelu" else 17
+    nodes = [helper.make_node("Flatten", ["x"], ["f"]), helper.make_node(op, ["f"], ["y"], **attributes)]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [None, 2, 3])],
+                              [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [None, 6])])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], ir_version=9), tmp_path / "a.onnx")
+    model, params = sn.from_onnx(tmp_path / "a.onnx")
+    assert [type(layer).__name__ for layer in model.layers] == ["Flatten", "Activation"]
+    x = np.random.default_rng(0).normal(0, 3, size=(50, 2, 3))
+    assert close32(sn.Reference(model, params).forward(x), run_onnx(str(tmp_path / "a.onnx"), x)) < 1e-5

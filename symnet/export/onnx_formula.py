@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from sympy.codegen.cfunctions import log1p
 
 from ..formulas import fold_constants
 
@@ -150,6 +151,43 @@ class FormulaWriter:
         return self.onnx.node("Where", [self.value(condition), self.value(value), otherwise], output)
 
 
+# -- activations that ONNX and PyTorch both name, as SymPy formulas ----------------------------
+def number(value) -> sp.Expr:
+    """A Python number as SymPy holds it exactly: 0.01 as 1/100, which C prints back as 0.01."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a number, got {value!r:.40}")
+    return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(float(value)))
+
+
+def gelu(x, approximate="none"):
+    if approximate == "tanh":
+        return x * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (x + sp.Float("0.044715") * x ** 3))) / 2
+    if approximate != "none":
+        raise TypeError(f"approximate={approximate!r}")
+    return x * (1 + sp.erf(x / sp.sqrt(2))) / 2
+
+
+def elu(x, alpha=1.0):
+    return sp.Piecewise((x, x > 0), (number(alpha) * (sp.exp(x) - 1), True))
+
+
+def leaky_relu(x, negative_slope=0.01):
+    return sp.Piecewise((x, x > 0), (number(negative_slope) * x, True))
+
+
+def softplus(x, beta=1.0, threshold=None):
+    """log(1 + exp(beta x)) / beta, with log1p; PyTorch's is linear where beta x passes its threshold."""
+    beta = number(beta)
+    smooth = log1p(sp.exp(beta * x)) / beta
+    return smooth if threshold is None else sp.Piecewise((x, beta * x > number(threshold)), (smooth, True))
+
+
+def hard_sigmoid(x, alpha, beta):
+    """max(0, min(1, alpha x + beta)) as a Piecewise (SymPy's derivative of Max of Min holds ITE)."""
+    line = number(alpha) * x + number(beta)
+    return sp.Piecewise((0, line <= 0), (1, line >= 1), (line, True))
+
+
 # -- reading: each elementwise ONNX operator as the SymPy function it computes --------------
 def _relu(a):
     return sp.Piecewise((a, a > 0), (0, True))
@@ -166,9 +204,20 @@ BINARY_IN = {
     "Less": sp.StrictLessThan, "LessOrEqual": sp.LessThan, "Equal": sp.Eq, "And": sp.And, "Or": sp.Or,
 }
 VARIADIC_IN = {"Max": sp.Max, "Min": sp.Min, "Sum": sp.Add}
+# Operators of one tensor with attributes: (the activation's name, its attributes' defaults, formula).
+ATTRIBUTED_IN = {
+    "Gelu": ("gelu", {"approximate": "none"}, gelu),
+    "Elu": ("elu", {"alpha": 1.0}, elu),
+    "LeakyRelu": ("leaky_relu", {"alpha": 0.01}, lambda x, alpha: leaky_relu(x, alpha)),
+    "Softplus": ("softplus", {}, softplus),
+    "Softsign": ("softsign", {}, lambda x: x / (1 + sp.Abs(x))),
+    "HardSigmoid": ("hard_sigmoid", {"alpha": 0.2, "beta": 0.5}, lambda x, alpha, beta: hard_sigmoid(x, alpha, beta)),
+    "Selu": ("selu", {"alpha": 1.67326319217681884765625, "gamma": 1.05070102214813232421875},
+             lambda x, alpha, gamma: number(gamma) * elu(x, alpha)),
+}
 # Where(condition, a, b): a where the condition holds, else b.
 WHERE = "Where"
-ELEMENTWISE_IN = set(UNARY_IN) | set(BINARY_IN) | set(VARIADIC_IN) | {WHERE}
+ELEMENTWISE_IN = set(UNARY_IN) | set(BINARY_IN) | set(VARIADIC_IN) | set(ATTRIBUTED_IN) | {WHERE}
 
 
 def apply_in(op: str, args: list) -> sp.Basic:

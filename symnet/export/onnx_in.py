@@ -14,7 +14,8 @@ GlobalAveragePool, ReduceMean over height and width, Flatten, Reshape to (batch,
 shape a constant, or from Shape, Gather, Unsqueeze and Concat of the batch size), Add and
 Sum of tensors, Concat along channels, BatchNormalization (eval), Dropout, Identity, and the
 elementwise operators of :mod:`symnet.export.onnx_formula` (Relu, Sigmoid, Tanh, Exp, Log,
-Erf, Pow, Where, comparisons, ...) with scalar constants, which become activations; each
+Erf, Pow, Where, comparisons, ...) with scalar constants, which become activations, and
+Gelu, Elu, LeakyRelu, Selu, HardSigmoid, Softsign and Softplus; each
 operator's reading is in :mod:`symnet.export.onnx_ops`.
 """
 

@@ -17,7 +17,7 @@ import sympy as sp
 from ..layers import BatchNorm, Concat, Conv2D, Dense, Dropout, MaxPool
 from ..layers.pool import AvgPool
 from .importing import Value
-from .onnx_formula import apply_in
+from .onnx_formula import ATTRIBUTED_IN, apply_in
 
 
 def _single_float(value) -> float:
@@ -298,6 +298,8 @@ class Operators:
         return None
 
     def elementwise(self, node, args, where):
+        if node.op_type in ATTRIBUTED_IN:
+            return self._activation(node, args, where)
         self.attributes(node, where)
         if node.op_type in ("Add", "Sum"):
             joined = self._joins(node, args, where)
@@ -306,6 +308,24 @@ class Operators:
         operands = [arg if isinstance(arg, Value) else self.scalar(arg, where, f"input {slot}")
                     for slot, arg in enumerate(args)]
         return self.builder.elementwise(lambda *exprs: apply_in(node.op_type, list(exprs)), operands, where)
+
+    def _activation(self, node, args, where):
+        """An ONNX activation with attributes (Gelu, Elu, LeakyRelu, ...): its formula, its
+        float32 attributes read as the shortest decimals that give them back."""
+        name, defaults, formula = ATTRIBUTED_IN[node.op_type]
+        given = self.attributes(node, where, **defaults)
+        options = {key: _single_float(value) if isinstance(value, float) else value for key, value in given.items()}
+        x = self.tensor(args[0], where, "X")
+        # A layer of its own, as the module it was in PyTorch; but Softplus, which PyTorch's
+        # exporter wraps in the arithmetic of its beta and threshold, goes on into them.
+        layer = node.op_type != "Softplus"
+        try:
+            value = self.builder.elementwise(lambda v: formula(v, **options),
+                                             [self.builder.made(x, where) if layer else x], where)
+        except TypeError as error:
+            raise self.fail(where, f"{error}") from None
+        value.function = name
+        return self.builder.made(value, where) if layer else value
 
     # -- a shape computed from the batch: Shape, Gather, Unsqueeze, Concat into a Reshape --------
     def op_Shape(self, index, node, args, where):
@@ -345,4 +365,3 @@ BATCH = "batch"   # the batch dimension of a shape, known only when the model ru
 
 class Dims(list):
     """Dimensions taken from a tensor's shape (``Shape``): sizes, and :data:`BATCH`."""
-

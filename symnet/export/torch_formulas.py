@@ -12,17 +12,11 @@ import operator
 
 import sympy as sp
 import torch
-from sympy.codegen.cfunctions import log1p
 from torch import nn
 
+from .onnx_formula import elu, gelu, leaky_relu, softplus
+
 F = nn.functional
-
-
-def number(value) -> sp.Expr:
-    """A Python number as SymPy holds it exactly: 0.01 as 1/100, which C prints back as 0.01."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"expected a number, got {value!r:.40}")
-    return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(float(value)))
 
 
 def _relu(x, inplace=False):
@@ -38,25 +32,19 @@ def _silu(x, inplace=False):
 
 
 def _gelu(x, approximate="none"):
-    if approximate == "tanh":
-        return x * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (x + sp.Float("0.044715") * x ** 3))) / 2
-    if approximate != "none":
-        raise TypeError(f"approximate={approximate!r}")
-    return x * (1 + sp.erf(x / sp.sqrt(2))) / 2
+    return gelu(x, approximate)
 
 
 def _elu(x, alpha=1.0, inplace=False):
-    return sp.Piecewise((x, x > 0), (number(alpha) * (sp.exp(x) - 1), True))
+    return elu(x, alpha)
 
 
 def _leaky_relu(x, negative_slope=0.01, inplace=False):
-    return sp.Piecewise((x, x > 0), (number(negative_slope) * x, True))
+    return leaky_relu(x, negative_slope)
 
 
-def _softplus(x, beta=1.0, threshold=20.0):
-    # PyTorch's: linear where beta x passes the threshold, log1p(exp(beta x)) / beta below
-    beta, threshold = number(beta), number(threshold)
-    return sp.Piecewise((x, beta * x > threshold), (log1p(sp.exp(beta * x)) / beta, True))
+def _softplus(x, beta=1.0, threshold=20.0):   # PyTorch's: linear where beta x passes the threshold
+    return softplus(x, beta, threshold)
 
 
 def _plain(function):

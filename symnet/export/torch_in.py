@@ -29,8 +29,8 @@ from ..layers import BatchNorm, Concat, Conv2D, Dense, Dropout, MaxPool
 from ..layers.pool import AvgPool
 from ..names import is_name
 from .importing import X, Builder, Value
-from .onnx_formula import OnnxError
-from .torch_formulas import ARITHMETIC, ARITHMETIC_METHODS, FUNCTIONS, METHODS, MODULES, number
+from .onnx_formula import OnnxError, number
+from .torch_formulas import ARITHMETIC, ARITHMETIC_METHODS, FUNCTIONS, METHODS, MODULES
 from .torch import Cat, Formula, KeyedDropout, MeanConv2d, Sum
 
 SOURCE = "from_torch"
