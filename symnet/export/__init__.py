@@ -1,8 +1,9 @@
 """Leaving symnet, and coming in: a model and its weights as other tools take them.
 
-``onnx.py`` writes ONNX and ``onnx_in.py`` reads it; ``torch.py`` makes a ``torch.nn.Module``
-and ``torch_in.py`` reads one; ``importing.py`` is what both readers share. onnx and torch
-are extras, imported only when these functions run.
+``onnx.py`` writes ONNX, ``onnx_formula.py`` turns formulas into ONNX operators and back,
+``onnx_in.py`` and ``onnx_ops.py`` read ONNX; ``torch.py`` makes a ``torch.nn.Module``, and
+``torch_in.py`` with ``torch_formulas.py`` reads one; ``importing.py`` is what both readers
+share. onnx and torch are extras, imported only when these functions run.
 """
 
 from __future__ import annotations
