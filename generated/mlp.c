@@ -704,7 +704,9 @@ static void backward_range(int first, int count, int total, const real *restrict
 
 
 /* Forward: every layer's output, for count <= SN_BATCH samples, on up to threads threads, in
- * training mode or not; the samples are the minibatch's from offset on, at optimizer step step. */
+ * training mode or not; the samples are the minibatch's from offset on, at optimizer step step.
+ * In training mode every BatchNorm also updates its running statistics in buffers, as a
+ * PyTorch module's forward does. */
 void sn_forward(int count, const real *restrict x, const real *restrict params, real *restrict buffers,
                 real *restrict work, int32_t *restrict index, int threads, int training, long step, int offset)
 {
@@ -810,23 +812,48 @@ static void update(real *restrict params, real *restrict grads, real *restrict s
     }
 }
 
+/* The learning rate of each step, from the schedule's formula of t, the steps the net took
+ * before this one (0 on its first), and lr, the base rate (the optimizer's lr, hyper[0]).
+ * Computed in double, once per step.
+ * Not inlined: sn_rates and sn_train run the same machine code, so the rates checked before
+ * training are those it uses. */
+#define SN_SCHEDULE 1
+
+static __attribute__((noinline)) double schedule_rate(double t, double lr, const double *restrict schedule)
+{
+    (void)t;
+    (void)schedule;
+    /* lr(t) = lr */
+    return lr;
+}
+
+/* The rates of count steps from step first (t = first, first + 1, ...) for the base rate lr:
+ * what sn_train uses, so that a rate that is negative or not finite is refused before it trains. */
+void sn_rates(long first, int count, double lr, const double *restrict schedule, double *restrict rates)
+{
+    for (int k = 0; k < count; k++)
+        rates[k] = schedule_rate((double)(first + k), lr, schedule);
+}
+
 /* Training over count samples, in one call: minibatches of batch_size samples, taken
  * in the order order[0], order[1], ... (or 0, 1, ... when order is NULL), each through
  * forward, loss, backward and the optimizer's update, its loss written to losses[step].
  * A minibatch larger than SN_BATCH is walked in chunks whose gradients add up to the whole
  * minibatch's mean (the caller keeps a model whose layers couple the samples, BatchNorm, to
- * one chunk per minibatch in training mode). Ordered samples are gathered into staging_x
- * and staging_targets (SN_BATCH samples each). hyper holds the optimizer's SN_HYPER hyperparameters; when
- * rates is not NULL, step k uses the learning rate rates[k] (a schedule) instead of
- * hyper[0]. steps is how many steps the net took before this call, and optimizer_steps how
- * many of them the optimizer's state has seen (its t counts on from there); step k is the
- * net's step steps + k (Dropout's key). training is the mode (BatchNorm, Dropout).
+ * one chunk per minibatch in training mode, whose forward updates the running statistics
+ * once a step). Ordered samples are gathered into staging_x and staging_targets
+ * (SN_BATCH samples each). hyper holds the optimizer's SN_HYPER hyperparameters; step k
+ * uses the learning rate schedule_rate(steps + k, hyper[0], schedule) in place of hyper[0],
+ * schedule holding the schedule's SN_SCHEDULE numbers. steps is how many steps the net
+ * took before this call, and optimizer_steps how many of them the optimizer's state has
+ * seen (its t counts on from there); step k is the net's step steps + k (the schedule's t
+ * and Dropout's key). training is the mode (BatchNorm, Dropout).
  * grads must be 0 on entry; each step clears them as it uses them, so they are 0 on return. */
 void sn_train(int count, int batch_size, const int32_t *restrict order, const real *restrict x,
               const int32_t *restrict targets, real *restrict params, real *restrict grads,
               real *restrict state, real *restrict work, int32_t *restrict index, real *restrict thread_grads,
               real *restrict staging_x, int32_t *restrict staging_targets,
-              const double *restrict hyper, const double *restrict rates, long steps, long optimizer_steps,
+              const double *restrict hyper, const double *restrict schedule, long steps, long optimizer_steps,
               int threads, double *restrict losses, real *restrict buffers, int training)
 {
     double step_hyper[SN_HYPER];
@@ -853,8 +880,7 @@ void sn_train(int count, int batch_size, const int32_t *restrict order, const re
             sn_backward(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,
                         training, steps + step, done);
         }
-        if (rates)
-            step_hyper[0] = rates[step];
+        step_hyper[0] = schedule_rate((double)(steps + step), hyper[0], schedule);
         update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1));
         losses[step] = loss;
     }

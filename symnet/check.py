@@ -30,11 +30,14 @@ def finite_difference_gradients(net, x, y, eps: float = 1e-5, names=None) -> dic
     truncation (eps**2) and rounding (machine epsilon / eps); their sum is smallest near
     machine epsilon ** (1/3), about 6e-6.
 
-    ``net`` is anything with ``params`` and ``loss(x, y)`` (the reference, or a compiled
-    net in float64); ``names`` limits the parameters differenced. Costs two loss
-    evaluations per element, so it is meant for small models.
+    ``net`` is anything with ``params`` and ``loss(x, y)`` (the reference, or a compiled net
+    in float64); ``names`` limits the parameters differenced. Costs two loss evaluations
+    per element, so it is meant for small models. The net's weights are set back
+    afterwards, and so are its running statistics (``buffers``, when it has them), which
+    every loss in training mode updates.
     """
     params = {name: np.array(value, dtype=np.float64) for name, value in net.params.items()}
+    buffers = getattr(net, "buffers", None)
     grads = {}
     try:
         for name in names or list(params):
@@ -53,6 +56,8 @@ def finite_difference_gradients(net, x, y, eps: float = 1e-5, names=None) -> dic
             grads[name] = grad
     finally:
         net.params = params
+        if buffers is not None:
+            net.buffers = buffers
     return grads
 
 
@@ -142,10 +147,25 @@ def check(model, dtype: str = "float64", batch: int = 8, seed: int = 0, steps: i
     Compares every layer's outputs, the loss, every gradient, and the weights (and running
     statistics) after ``steps`` steps of the net's optimizer (SGD for a new net), on ``samples`` inputs (by default 1.5 compiled
     batches, so the remainder path is exercised; one compiled batch in training mode when a
-    layer's statistics span the minibatch, BatchNorm's). ``net`` reuses an already compiled
-    net, in its mode and with its optimizer (its weights and step counts start afresh); a
-    new one is in training mode.
+    layer's statistics span the minibatch, BatchNorm's). Both take the same calls, so in
+    training mode both update their running statistics as many times. ``net`` reuses an
+    already compiled net, in its mode and with its optimizer, from fresh weights; its
+    weights, running statistics, optimizer state and step counts are set back as they were
+    afterwards. A new one is in training mode.
     """
+    if net is None:
+        return _check(model, dtype, batch, seed, steps, lr, samples, None)
+    kept = (net.params, net.buffers, net.optimizer_state, net.step_count, net._optimizer_steps)
+    try:
+        return _check(model, dtype, batch, seed, steps, lr, samples, net)
+    finally:
+        params, buffers, state, step_count, optimizer_steps = kept
+        net.params = params
+        net._set_training_state(state, step_count, optimizer_steps)
+        net.buffers = buffers
+
+
+def _check(model, dtype, batch, seed, steps, lr, samples, net) -> CheckReport:
     training = True if net is None else net.training
     batch = batch if net is None else net.batch
     if samples is None:
@@ -168,7 +188,8 @@ def check(model, dtype: str = "float64", batch: int = 8, seed: int = 0, steps: i
         report.layers.append(by_name[layer.name])
     for layer, mine, theirs in zip(model.layers, net.deltas(x, y), ref.deltas(x, y)):
         by_name[layer.name].delta = relative_error(mine, theirs)
-    report.loss = abs(net.loss(x, y) - ref.loss(x, y)) / max(abs(ref.loss(x, y)), 1e-30)
+    mine_loss, theirs_loss = net.loss(x, y), ref.loss(x, y)
+    report.loss = abs(mine_loss - theirs_loss) / max(abs(theirs_loss), 1e-30)
     mine, theirs = net.gradients(x, y), ref.gradients(x, y)
     for _ in range(steps):
         net.step(x, y, lr=lr)
@@ -184,7 +205,7 @@ def check(model, dtype: str = "float64", batch: int = 8, seed: int = 0, steps: i
         layer.gradient = max(layer.gradient, relative_error(mine[spec.name], theirs[spec.name], floor))
         layer.stepped = max(layer.stepped, relative_error(after_mine[spec.name], after_theirs[spec.name]))
     buffers_mine, buffers_theirs = net.buffers, ref.buffers
-    for spec in model.buffer_specs():   # the running statistics the steps kept
+    for spec in model.buffer_specs():   # the running statistics both kept
         layer = by_name[spec.layer]
         layer.stepped = max(layer.stepped, relative_error(buffers_mine[spec.name], buffers_theirs[spec.name]))
     return report

@@ -78,14 +78,15 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None) -> Emitted:
+def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedule=None) -> Emitted:
     """The C translation unit of ``model`` for ``dtype`` and a compiled batch of ``batch``,
-    training with ``optimizer`` (default: ``sn.SGD()``; its rule, not its hyperparameters,
-    is compiled in)."""
+    training with ``optimizer`` (default: ``sn.SGD()``) and the learning-rate ``schedule``
+    (default: ``sn.schedules.constant()``); their formulas, not their numbers, are compiled in."""
     check_settings(dtype, batch)
     from . import __version__
     from .optim.builtin import SGD
-    from .optim.c import update_context
+    from .optim.c import schedule_context, update_context
+    from .optim.schedules import constant
 
     derivation = model.derivation()
     layout = plan(model, int(batch))
@@ -102,12 +103,13 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None) -> Emit
     # C helpers the kinds call (a barrier, the keyed generator), each emitted once, in order.
     helpers = list(dict.fromkeys(helper for step in derivation.layers for helper in step.layer.helpers))
     context = {
-        "helpers": helpers, "updates": [layer.name for layer in model.layers if layer.buffer_specs()],
+        "helpers": helpers,
         "model": model, "graph": model.graph, "version": __version__, "dtype": dtype, "ctype": DTYPES[dtype][0],
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context, "gemm": GEMM,
         "min_share": min_share(model), "calls": calls(model.graph), "output": model.graph.output.upper(),
         "specs": model.param_specs(),
         "optimizer": update_context(SGD() if optimizer is None else optimizer, dtype),
+        "schedule": schedule_context(constant() if schedule is None else schedule),
         "folds": {size: lane_folds(size // np.dtype(dtype).itemsize) for size in (64, 32, 16)},
     }
     source = env.get_template("model.c.j2").render(**context)

@@ -1,8 +1,9 @@
 """Modes and running statistics of a compiled net: training or eval, and the chunk rule.
 
-In training mode BatchNorm normalizes with the minibatch's statistics and Dropout drops;
-in eval mode BatchNorm uses its running statistics (``net.buffers``) and Dropout is the
-identity. The mode is a flag passed into the C with every call, not a recompile.
+In training mode BatchNorm normalizes with the minibatch's statistics, and updates its
+running statistics (``net.buffers``) on every forward, as PyTorch's does; Dropout drops.
+In eval mode BatchNorm uses its running statistics and Dropout is the identity. The mode
+is a flag passed into the C with every call, not a recompile.
 
 The chunk rule: the C holds at most a compiled batch of samples at a time and walks more
 in chunks. A layer whose statistics span the minibatch (BatchNorm, ``couples_samples``)
@@ -35,8 +36,10 @@ class Mode:
     def train(self, mode: bool = True) -> "Mode":
         """Training mode (the default): BatchNorm normalizes with the minibatch's statistics
         and Dropout drops. ``forward``, ``activations``, ``loss``, ``gradients``, ``deltas`` and
-        ``step`` follow the mode; ``predict`` and ``evaluate`` always run in eval mode, and
-        ``fit`` trains in training mode and validates in eval mode. Returns the net (or reference)."""
+        ``step`` follow the mode, and in training mode each runs one forward pass, which
+        updates BatchNorm's running statistics once (as a PyTorch module's forward does);
+        ``predict`` and ``evaluate`` always run in eval mode, and ``fit`` trains in training
+        mode (one update a step) and validates in eval mode. Returns the net (or reference)."""
         self.training = mode
         return self
 
@@ -52,7 +55,8 @@ class Modes(Mode):
     @property
     def buffers(self) -> dict[str, np.ndarray]:
         """A copy of every running statistic (BatchNorm's ``<layer>.running_mean`` and
-        ``running_var``): kept by training steps, used in eval mode, saved with the weights."""
+        ``running_var``): updated by every forward in training mode, used in eval mode, saved
+        with the weights."""
         return {name: self._buffers[offset:offset + math.prod(shape)].reshape(shape).copy()
                 for name, (offset, shape) in self.layout.buffers.items()}
 

@@ -7,7 +7,9 @@ derivatives. Backward walks the graph in reverse and sums, for a tensor that sev
 layers read, what each sends back. Everything runs in float64.
 
 Like the compiled net it has a mode (``train()``, ``eval()``, ``training``), running
-statistics (``buffers``) that its steps keep, and a step count that keys Dropout's masks.
+statistics (``buffers``) that every forward in training mode updates (once for each call
+of ``forward``, ``activations``, ``loss``, ``gradients``, ``deltas`` and ``step``, as a
+PyTorch module's forward does), and a step count that keys Dropout's masks.
 """
 
 from __future__ import annotations
@@ -53,20 +55,20 @@ class Reference(ReferenceTraining, Mode, Leaving):
         self._params = {name: array.astype(np.float64) for name, array in checked.items()}
         self._reset_training()
 
-    def _run(self, x, training: bool | None = None, update: bool = False) -> tuple[dict[str, np.ndarray], dict]:
+    def _run(self, x, training: bool | None = None) -> tuple[dict[str, np.ndarray], dict]:
         """Every tensor's value by name, and what each layer keeps for backward; in the
-        reference's mode unless ``training`` says; with ``update``, the running statistics
-        are updated as a training step updates them."""
+        reference's mode unless ``training`` says. In training mode the running statistics
+        are updated from the batch's, as a PyTorch module's forward updates them."""
         graph = self.model.graph
-        run = RunState(self.training if training is None else training, self.step_count, self._buffers, update)
+        training = self.training if training is None else training
+        run = RunState(training, self.step_count, self._buffers, update=training)
         values = {graph.input_name: self.model.check_inputs(x)}
         saved = {}
         for node in graph.nodes:
             inputs = [values[name] for name in node.inputs]
             values[node.name], saved[node.name] = node.layer.evaluate(inputs, self._params, run) \
                 if node.layer.uses_run else node.layer.evaluate(inputs, self._params)
-        if update and run.training:
-            self._buffers.update(run.updates)
+        self._buffers.update(run.updates)
         return values, saved
 
     def forward(self, x) -> np.ndarray:
@@ -88,19 +90,22 @@ class Reference(ReferenceTraining, Mode, Leaving):
         z = self.forward(x)
         return self.model.loss.value(z, self.model.loss.targets(y, len(z)))
 
-    def _backward(self, x, y, update: bool = False) -> tuple[dict, dict]:
-        """Every parameter's gradient, and every tensor's (d loss / d it), by name."""
+    def _backward(self, x, y) -> tuple[dict, dict, float]:
+        """Every parameter's gradient, every tensor's (d loss / d it) by name, and the loss:
+        one forward and one backward pass."""
         graph = self.model.graph
-        values, saved = self._run(x, update=update)
+        values, saved = self._run(x)
         z = values[graph.output]
-        deltas = {graph.output: self.model.loss.gradient(z, self.model.loss.targets(y, len(z)))}
+        targets = self.model.loss.targets(y, len(z))
+        deltas = {graph.output: self.model.loss.gradient(z, targets)}
         grads = {}
         for node in reversed(graph.nodes):
             sent, own = node.layer.pull_back(deltas[node.name], saved[node.name], self._params)
             grads.update(own)
             for name, delta in zip(node.inputs, sent):
                 deltas[name] = delta if name not in deltas else deltas[name] + delta   # the sum over readers
-        return {spec.name: grads[spec.name] for spec in self.model.param_specs()}, deltas
+        return {spec.name: grads[spec.name] for spec in self.model.param_specs()}, deltas, \
+            self.model.loss.value(z, targets)
 
     def gradients(self, x, y) -> dict[str, np.ndarray]:
         """``d loss / d parameter`` for every parameter, in the params' order."""

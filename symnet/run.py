@@ -24,7 +24,7 @@ from .model import Model
 from .modes import Modes
 from .optim.builtin import SGD
 from .optim.rule import optimizer_from_dict
-from .optim.state import OptimizerState, check_optimizer
+from .optim.state import CONSTANT, OptimizerState, check_optimizer
 from .saving import read_net, save
 from .settings import check_settings, positive_integer
 from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes
@@ -66,7 +66,7 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
         # Every buffer the C uses (sizes.buffer_sizes says what each holds). grads are zero
         # between calls: sn_train expects it and clears them as it uses them; a call that adds
         # gradients in Python's sight (gradients, deltas) clears them after.
-        self._first_module = self._load_module(first)
+        self._first_module = self._load_module(first, CONSTANT)
         self.layout = Layout.read(model, self._first_module.lib.sn_layout)
         dtypes = buffer_dtypes(model, dtype)
         self._target_dtype = dtypes["staging_targets"]   # class labels reach C as int32, other targets as dtype
@@ -118,28 +118,29 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
 
     @property
     def emitted(self) -> Emitted:
-        """The emitted C of the active update rule (derived and emitted on first use when the
-        module came from the cache)."""
-        return self._emit(self._optimizer)
+        """The emitted C of the active update rule and schedule (derived and emitted on first
+        use when the module came from the cache)."""
+        return self._emit(*self._active_pair)
 
-    def _emit(self, optimizer) -> Emitted:
-        key = optimizer.structure()
+    def _emit(self, optimizer, schedule) -> Emitted:
+        key = (optimizer.structure(), schedule.structure())
         if key not in self._emitted:
-            self._emitted[key] = emit(self.model, self.dtype, self.batch, optimizer)
+            self._emitted[key] = emit(self.model, self.dtype, self.batch, optimizer, schedule)
         return self._emitted[key]
 
-    def _load_module(self, optimizer) -> Built:
-        """The built module training with ``optimizer``'s rule: a declaration compiled before is
-        loaded without deriving or emitting it again."""
+    def _load_module(self, optimizer, schedule) -> Built:
+        """The built module training with ``optimizer``'s rule and ``schedule``: a declaration
+        compiled before is loaded without deriving or emitting it again."""
         first = getattr(self, "_first_module", None)
         if first is not None:   # made while reading the layout
             self._first_module = None
             return first
-        declaration = {**self.model.to_dict(), "optimizer": optimizer.compiled_form()}
+        declaration = {**self.model.to_dict(), "optimizer": optimizer.compiled_form(),
+                       "schedule": schedule.compiled_form()}
         declared = declaration_key(declaration, self.dtype, self.batch, self._sanitize)
         built = load_declared(declared, self._sanitize)
         if built is None:
-            built = build(self._emit(optimizer), sanitize=self._sanitize)
+            built = build(self._emit(optimizer, schedule), sanitize=self._sanitize)
             remember_declared(declared, built)
         return built
 
@@ -208,8 +209,11 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
 
     def _forward_chunk(self, x: np.ndarray, start: int, count: int, training: bool, offset: int | None = None) -> None:
         """Forward for ``x[start:start + count]``; ``offset`` (default ``start``) is the index of
-        its first sample within the call's samples, which (with the step) keys Dropout's masks."""
+        its first sample within the call's samples, which (with the step) keys Dropout's masks.
+        In training mode it updates the running statistics, as PyTorch's forward does."""
         c = self._c
+        if training and self.layout.buffer_size:
+            self._steps_since_copy = None   # steps kept for undoing would be taken again without this update
         self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), c["params"], c["buffers"], c["work"],
                                   c["index"], self.threads, training, self.step_count,
                                   start if offset is None else offset)
@@ -276,12 +280,14 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
         return loss
 
     def _train(self, x: np.ndarray, targets: np.ndarray, order: np.ndarray | None, batch_size: int,
-               hyper: np.ndarray, rates: np.ndarray | None, training: bool = True) -> np.ndarray:
-        """Training steps in one call into C with the active update rule: minibatches of
-        ``batch_size`` of the samples ``x[order]`` (``x`` when ``order`` is None); ``hyper``
-        the optimizer's hyperparameters (float64), ``rates`` each step's learning rate or
-        None; in training mode or not. Advances the step counts; returns each minibatch's loss. The caller holds the
-        lock, and checks the result (see training.Training)."""
+               hyper: np.ndarray, schedule: np.ndarray, training: bool = True) -> np.ndarray:
+        """Training steps in one call into C with the active update rule and schedule:
+        minibatches of ``batch_size`` of the samples ``x[order]`` (``x`` when ``order`` is
+        None); ``hyper`` the optimizer's hyperparameters (float64, the base rate first),
+        ``schedule`` the schedule's numbers (its :meth:`value_array`), from which the C
+        computes each step's rate; in training mode or not. Advances the step counts;
+        returns each minibatch's loss. The caller holds the lock, and checks the result
+        (see training.Training)."""
         count = len(x) if order is None else len(order)
         steps = -(-count // batch_size)
         losses = np.empty(steps)
@@ -290,7 +296,7 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
             count, batch_size, built.ffi.NULL if order is None else self._pointer(order),
             self._pointer(x), self._pointer(targets), c["params"], c["grads"],
             c["state"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
-            self._pointer(hyper), built.ffi.NULL if rates is None else self._pointer(rates),
+            self._pointer(hyper), self._pointer(schedule),
             self.step_count, self._optimizer_steps, self.threads, self._pointer(losses),
             c["buffers"], training)
         self._step_count += steps

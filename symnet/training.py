@@ -19,7 +19,11 @@ import numpy as np
 from .layers.base import MAX_ELEMENTS
 from .optim.rule import number as optim_number
 from .optim.schedules import Schedule
+from .optim.state import CONSTANT
 from .settings import positive_integer
+
+# The numbers of the constant schedule (none: one unused value), for steps without a schedule.
+NO_SCHEDULE = CONSTANT.value_array()
 
 
 class DivergenceError(FloatingPointError):
@@ -85,26 +89,27 @@ class Training:
                     for argument, value in settings.items() if not np.isfinite(self._np(value))]
         return what, "; ".join(huge) or f"lr={lr:g}; a smaller lr may help"
 
-    def _find_divergence(self, x, targets, chosen, batch_size: int, optimizer, hyper, rates) -> tuple[int, tuple[str, str]]:
+    def _find_divergence(self, x, targets, chosen, batch_size: int, optimizer, hyper,
+                         schedule: np.ndarray) -> tuple[int, tuple[str, str]]:
         """After a call into C whose steps diverged: the first step of it that made the loss or
         a parameter non-finite, and why. The state before the call is restored and the steps
         taken again one by one to find it; then the steps before it are taken again in one call
-        (the C is deterministic), so the net ends with exactly the state before that step."""
+        (the C is deterministic, and the schedule's rate follows the restored step count), so
+        the net ends with exactly the state before that step."""
         self._restore()
         steps = -(-len(chosen) // batch_size)
         for bad in range(steps):
-            rate = None if rates is None else rates[bad:bad + 1]
-            loss = self._train(x, targets, chosen[bad * batch_size:(bad + 1) * batch_size], batch_size, hyper, rate,
-                               training=True)[0]
+            rate = float(self._rates(schedule, hyper[0], self.step_count, np.empty(1))[0])
+            loss = self._train(x, targets, chosen[bad * batch_size:(bad + 1) * batch_size], batch_size, hyper,
+                               schedule, training=True)[0]
             if not (math.isfinite(loss) and self._finite_params()):
-                why = self._why(loss, optimizer, hyper, hyper[0] if rate is None else rate[0])
+                why = self._why(loss, optimizer, hyper, rate)
                 break
         else:  # pragma: no cover - the C gives the same steps the same results
             raise AssertionError("the steps that diverged did not diverge when taken again")
         self._restore()
         if bad:
-            self._train(x, targets, chosen[:bad * batch_size], batch_size, hyper, None if rates is None else rates[:bad],
-                        training=True)
+            self._train(x, targets, chosen[:bad * batch_size], batch_size, hyper, schedule, training=True)
         return bad, why
 
     # -- the calls -----------------------------------------------------------------
@@ -138,7 +143,7 @@ class Training:
                 self._save()
                 steps = [] if small else None
             self._steps_since_copy = steps
-            loss = float(self._train(x, targets, None, len(x), hyper, None, training)[0])
+            loss = float(self._train(x, targets, None, len(x), hyper, NO_SCHEDULE, training)[0])
             if math.isfinite(loss) and self._finite_params():
                 if steps is not None:
                     steps.append((x.copy(), targets.copy(), hyper, training))
@@ -146,7 +151,7 @@ class Training:
             what, hint = self._why(loss, optimizer, hyper, hyper[0])
             self._restore()
             for kept_x, kept_targets, kept_hyper, kept_training in steps or ():
-                self._train(kept_x, kept_targets, None, len(kept_x), kept_hyper, None, kept_training)
+                self._train(kept_x, kept_targets, None, len(kept_x), kept_hyper, NO_SCHEDULE, kept_training)
         raise DivergenceError(f"step: training diverged: {what}; the net keeps the weights from before the step "
                               f"({hint})")
 
@@ -161,7 +166,9 @@ class Training:
         shuffled order seeded by ``seed``. ``lr`` (and ``momentum``, ``weight_decay``) replace
         the optimizer's own for this call; the learning rate is multiplied by ``lr_decay``
         after each epoch, or set for every step by ``schedule`` (see :mod:`symnet.optim.schedules`),
-        keyed on the net's :attr:`step_count`. Training runs in training mode, whatever ``net.training``
+        a formula of the net's :attr:`step_count` and that rate, which the C evaluates for each
+        step. Before any step, the rates of every step of the call are computed by that C, and
+        one that is negative or not finite is a ValueError naming the step. Training runs in training mode, whatever ``net.training``
         says (which it leaves as it was); ``validation=(x, y)`` is evaluated in eval mode after
         each epoch. A progress bar with the running loss is shown when ``progress`` is true, or,
         by default, when standard error is a terminal.
@@ -176,12 +183,16 @@ class Training:
         batch_size = self.batch if batch_size is None else positive_integer(batch_size, "batch_size")
         optimizer, hyper = self._settings(lr, momentum=momentum, weight_decay=weight_decay)
         lr_decay = number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
-        if schedule is not None:
+        scheduled = schedule is not None
+        if scheduled:
             if not isinstance(schedule, Schedule):
                 raise TypeError(f"schedule: expected a schedule such as sn.schedules.cosine(...), "
                                 f"got {type(schedule).__name__}")
             if lr_decay != 1.0:
                 raise ValueError("lr_decay: give a schedule or lr_decay, not both")
+        else:
+            schedule = CONSTANT
+        numbers = schedule.value_array()
         x, targets = self._batch(x, y)
         # A minibatch larger than all samples is all samples: the same steps, and sn_train's
         # int counters stay within what it counts.
@@ -205,24 +216,25 @@ class Training:
         # counts a call's samples in int, up to one minibatch past the last.
         per_call = -(-len(sizes) // 20) if show else len(sizes)
         per_call = max(1, min(per_call, (MAX_ELEMENTS - self.batch) // batch_size))
+        if scheduled:   # every step's rate, before the first step (the constant one is lr, checked)
+            with self._lock:
+                self._activate(optimizer, schedule)
+                self._check_rates(schedule, numbers, hyper[0], epochs * len(sizes))
         for epoch in range(epochs):
             order = (rng.permutation(len(x)) if shuffle else np.arange(len(x))).astype(np.int32)
             losses = np.empty(len(sizes))
-            # Every step's rate at once, from the schedule's formula (no Python call per step).
-            rates = None if schedule is None else schedule.rates(hyper[0], self.step_count, len(sizes))
             with tqdm(total=len(sizes), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
                       leave=True) as bar:
                 for first in range(0, len(sizes), per_call):
                     chosen = order[first * batch_size:(first + per_call) * batch_size]
-                    part_rates = None if rates is None else rates[first:first + per_call]
                     with self._lock:
-                        self._activate(optimizer)
+                        self._activate(optimizer, schedule)
                         self._steps_since_copy = None  # the copy step keeps is overwritten
                         self._save()
-                        part = self._train(x, targets, chosen, batch_size, hyper, part_rates, training=True)
+                        part = self._train(x, targets, chosen, batch_size, hyper, numbers, training=True)
                         if not (np.isfinite(part).all() and self._finite_params()):
                             bad, (what, hint) = self._find_divergence(x, targets, chosen, batch_size, optimizer,
-                                                                      hyper, part_rates)
+                                                                      hyper, numbers)
                             step = first + bad + 1
                             raise DivergenceError(
                                 f"fit: training diverged at epoch {epoch + 1}, step {step} of {len(sizes)}: {what}; "

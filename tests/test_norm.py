@@ -151,9 +151,15 @@ def test_compiled_net_matches_pytorch_in_both_modes_and_its_running_statistics(t
             grads = mine.gradients(x, y)
             for spec in model.param_specs():
                 assert sn.relative_error(grads[spec.name], twin.parameter(spec).grad.numpy()) < 1e-10, spec.name
-        optimizer.step()
         net.step(x, y, lr=0.1)
         ref.step(x, y, lr=0.1)
+        # each of net and ref ran forward, loss, gradients and step on x: four forwards in
+        # training mode with the weights before the step, each updating the running
+        # statistics; the twin ran one, and three more
+        with torch.no_grad():
+            for _ in range(3):
+                twin(torch.from_numpy(x))
+        optimizer.step()
     for mine in (net, ref):
         for spec in model.buffer_specs():
             assert sn.relative_error(mine.buffers[spec.name], twin.parameter(spec).numpy()) < 1e-10, spec.name
@@ -169,6 +175,138 @@ def test_compiled_net_matches_pytorch_in_both_modes_and_its_running_statistics(t
         grads = mine.gradients(x, y)   # eval mode: 20 samples walk a compiled batch of 8 in chunks
         for spec in model.param_specs():
             assert sn.relative_error(grads[spec.name], twin.parameter(spec).grad.numpy()) < 1e-10, spec.name
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_running_statistics_follow_pytorch_over_forwards_and_steps_mixed(threads):
+    """Every forward in training mode updates them once, a step once, fit once a minibatch;
+    predict, evaluate and eval mode never: after each call, net, reference and PyTorch agree."""
+    from symnet.export.torch import to_torch
+
+    model = pictures(momentum=0.3)
+    params = noisy_params(model, seed=2)
+    net = sn.compile(model, batch=8, dtype="float64", params=params, threads=threads,
+                     optimizer=sn.SGD(lr=0.1, momentum=0.5))
+    ref = sn.Reference(model, params, optimizer=sn.SGD(lr=0.1, momentum=0.5))
+    twin = to_torch(model, params)
+    optimizer = torch.optim.SGD(twin.parameters(), lr=0.1, momentum=0.5)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    rng = np.random.default_rng(9)
+
+    def torch_forward(x, y, training=True):
+        twin.train(training)
+        with torch.no_grad():
+            twin(torch.from_numpy(x))
+        twin.train()
+
+    def torch_step(x, y):
+        optimizer.zero_grad()
+        loss_fn(twin(torch.from_numpy(x)), torch.from_numpy(y)).backward()
+        optimizer.step()
+
+    def fit(mine, x, y):   # two minibatches of 8, in order
+        if mine is net:
+            return net.fit(x, y, epochs=1, batch_size=8, shuffle=False, progress=False)
+        for start in (0, 8):
+            mine.step(x[start:start + 8], y[start:start + 8])
+
+    def torch_fit(x, y):
+        for start in (0, 8):
+            torch_step(x[start:start + 8], y[start:start + 8])
+
+    def in_eval_mode(mine, x, y):
+        mine.eval().forward(x)
+        mine.train()
+
+    calls = {
+        "forward": (lambda mine, x, y: mine.forward(x), torch_forward),
+        "activations": (lambda mine, x, y: mine.activations(x), torch_forward),
+        "loss": (lambda mine, x, y: mine.loss(x, y), torch_forward),
+        "gradients": (lambda mine, x, y: mine.gradients(x, y), torch_forward),   # backward updates nothing
+        "deltas": (lambda mine, x, y: mine.deltas(x, y), torch_forward),
+        "step": (lambda mine, x, y: mine.step(x, y), torch_step),
+        "predict": (lambda mine, x, y: mine.predict(x), lambda x, y: torch_forward(x, y, training=False)),
+        "evaluate": (lambda mine, x, y: net.evaluate(x, y) if mine is net else mine.predict(x),
+                     lambda x, y: torch_forward(x, y, training=False)),
+        "eval mode": (in_eval_mode, lambda x, y: torch_forward(x, y, training=False)),
+        "fit": (fit, torch_fit),
+    }
+    sequence = ["forward", "step", "loss", "predict", "gradients", "forward", "step", "eval mode", "activations",
+                "deltas", "fit", "evaluate", "step", "forward", "forward", "fit", "loss"]
+    for position, name in enumerate(sequence):
+        count = 16 if name == "fit" else 8
+        x, y = rng.normal(size=(count, 2, 5, 5)), rng.integers(0, 3, count)
+        ours, theirs = calls[name]
+        for mine in (net, ref):
+            ours(mine, x, y)
+        theirs(x, y)
+        for spec in model.buffer_specs():
+            expected = twin.parameter(spec).numpy()
+            for mine in (net, ref):
+                assert sn.relative_error(mine.buffers[spec.name], expected) < 1e-12, (position, name, spec.name)
+    for spec in model.param_specs():   # and the steps between them trained alike
+        for mine in (net, ref):
+            assert sn.relative_error(mine.params[spec.name], twin.parameter(spec).detach().numpy()) < 1e-12
+    # the statistics did move far from where they started, and eval mode used them
+    assert not np.allclose(net.buffers["batchnorm1.running_var"], 1.0, atol=0.05)
+
+
+def test_check_and_finite_differences_leave_the_running_statistics_as_they_were():
+    model = pictures()
+    net = sn.compile(model, batch=6, dtype="float64", optimizer=sn.Adam(lr=0.01))
+    x, y = random_batch(model, 6, seed=1)
+    for _ in range(2):
+        net.step(x, y)
+    before = (net.params, net.buffers, net.optimizer_state, net.step_count, net._optimizer_steps)
+    report = sn.check(model, net=net, steps=2)
+    assert report.ok, str(report)
+    assert max(layer.stepped for layer in report.layers if layer.name.startswith("batchnorm")) > 0   # compared
+    after = (net.params, net.buffers, net.optimizer_state, net.step_count, net._optimizer_steps)
+    for kept, now in zip(before[:2], after[:2]):
+        assert all(np.array_equal(value, now[name]) for name, value in kept.items())
+    assert all(np.array_equal(value, after[2][state][name])
+               for state, values in before[2].items() for name, value in values.items())
+    assert before[3:] == after[3:] == (2, 2)
+    ref = sn.Reference(model, net.params, net.buffers)
+    for mine in (net, ref):
+        statistics = mine.buffers
+        sn.finite_difference_gradients(mine, x, y, names=["dense2.bias"])   # 6 losses in training mode
+        assert all(np.array_equal(value, mine.buffers[name]) for name, value in statistics.items())
+    mine.loss(x, y)   # which do update them, one at a time
+    assert not np.array_equal(statistics["batchnorm1.running_mean"], mine.buffers["batchnorm1.running_mean"])
+
+
+def test_a_fit_that_diverges_keeps_the_running_statistics_from_before_that_step():
+    model = pictures()
+    params = noisy_params(model, seed=3)
+    x, y = random_batch(model, 24, seed=3)
+    schedule = sn.schedules.exponential(1e10)   # in float32 the rate is infinite by the sixth step
+    net = sn.compile(model, batch=8, params=params, optimizer=sn.SGD(lr=1e-3))
+    with pytest.raises(sn.DivergenceError, match="fit: training diverged at epoch"):
+        net.fit(x, y, epochs=2, batch_size=8, shuffle=False, schedule=schedule, progress=False)
+    bad = net.step_count
+    assert bad >= 1
+    stepped = sn.compile(model, batch=8, params=params, optimizer=sn.SGD(lr=1e-3))
+    with stepped._lock:
+        stepped._activate(stepped.optimizer, schedule)
+        rates = stepped._rates(schedule.value_array(), 1e-3, 0, np.empty(bad))
+    for t in range(bad):
+        start = 8 * (t % 3)
+        stepped.step(x[start:start + 8], y[start:start + 8], lr=rates[t])
+    for name, value in stepped.buffers.items():
+        assert np.array_equal(value, net.buffers[name]), name
+    for name, value in stepped.params.items():
+        assert np.array_equal(value, net.params[name]), name
+
+
+def test_validation_in_fit_leaves_the_running_statistics_be():
+    model = pictures()
+    x, y = random_batch(model, 16, seed=4)
+    nets = [sn.compile(model, batch=8, dtype="float64") for _ in range(2)]
+    nets[0].fit(x, y, epochs=2, batch_size=8, progress=False)
+    nets[1].fit(x, y, epochs=2, batch_size=8, validation=(x, y), progress=False)
+    for name, value in nets[0].buffers.items():
+        assert np.array_equal(value, nets[1].buffers[name]), name
 
 
 # -- reference against compiled, threads, the chunk rule ----------------------------------

@@ -137,9 +137,10 @@ class BatchNorm(Layer):
     the mean and variance of the minibatch, then scaled by γ (``weight``) and shifted by β
     (``bias``); PyTorch's BatchNorm2d / BatchNorm1d.
 
-    Training mode normalizes with the minibatch's statistics (biased variance) and each
-    training step updates ``running_mean`` and ``running_var`` (unbiased variance) by
-    ``momentum``; eval mode normalizes with those running statistics.
+    Training mode normalizes with the minibatch's statistics (biased variance), and every
+    forward in training mode (a training step's included, once) updates ``running_mean``
+    and ``running_var`` (unbiased variance) by ``momentum``, as PyTorch's does; eval mode
+    normalizes with those running statistics.
     """
 
     kind = "batchnorm"
@@ -212,7 +213,7 @@ class BatchNorm(Layer):
                    "x̂[j] = (x[j] - μ)/sqrt(σ² + ε)",
                    f"eval mode: μ, σ² are running_mean[c], running_var[c], constants: ∂y/∂x[i] = "
                    f"{text(partials['x_eval'])}",
-                   f"each training step: running_mean = (1 - {self.momentum:g})·running_mean + {self.momentum:g}·μ, "
+                   f"each forward in training mode: running_mean = (1 - {self.momentum:g})·running_mean + {self.momentum:g}·μ, "
                    f"running_var = (1 - {self.momentum:g})·running_var + {self.momentum:g}·σ²·M/(M - 1)"),
         )
 

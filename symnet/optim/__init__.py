@@ -4,7 +4,8 @@
   and its saved form;
 - :mod:`.builtin`: ``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, each equal to its
   ``torch.optim`` namesake;
-- :mod:`.c`: an update rule as one C loop over the parameters;
+- :mod:`.c`: an update rule as one C loop over the parameters, and a schedule as a C
+  function of the step count;
 - :mod:`.state`: a compiled net's optimizer, its state and step counts;
 - :mod:`.reference`: the reference's steps, evaluated by NumPy from the same formulas;
 - :mod:`.schedules`: the learning rate as a formula of the step count.

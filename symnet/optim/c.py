@@ -1,4 +1,6 @@
-"""The optimizer's C: an update rule (see :mod:`symnet.optim.rule`) as one loop over the parameters.
+"""The optimizer's C: an update rule (see :mod:`symnet.optim.rule`) as one loop over the
+parameters, and a learning-rate schedule (:mod:`symnet.optim.schedules`) as a function of the
+step count.
 
 The rule's assignments become local variables, one per assignment (``m1``, ``p1``, ...),
 so each reads exactly the values assigned before it. Parts of a formula that depend
@@ -16,6 +18,7 @@ from ..formulas import fold_constants
 from ..printer import CPrinter, comment, expand_powers
 from ..symbolic import real_symbol, text
 from .rule import STEP, Optimizer
+from .schedules import RATE, Schedule
 
 
 def _invariant(expr: sp.Basic, invariant: set) -> bool:
@@ -110,3 +113,24 @@ def update_context(optimizer: Optimizer, dtype: str) -> dict:
     }
 
 
+def schedule_context(schedule: Schedule) -> dict:
+    """What ``templates/schedule.c.j2`` needs to write ``schedule``'s rate as a C function of
+    the step count ``t`` and the base rate ``lr``, in double: the formula printed by the
+    project's C printer after ``cse()``, its numbers read at run time (``sc_<name>``)."""
+    names = {real_symbol(name): sp.Symbol(f"sc_{name}", real=True) for name in schedule.values}
+    names.update({STEP: sp.Symbol("t", real=True), RATE: sp.Symbol("lr", real=True)})
+    formula = fold_constants(schedule.formula).xreplace(names)
+    replacements, (reduced,) = sp.cse([formula], symbols=sp.numbered_symbols("c"))
+    printer = CPrinter("float64")
+    lines = [f"const double {symbol} = {printer.doprint(expand_powers(value))};" for symbol, value in replacements]
+    used = reduced.free_symbols.union(*(value.free_symbols for _, value in replacements))
+    return {
+        "formula": comment(text(schedule.formula)),
+        "names": [comment(name) for name in schedule.values],
+        # (index in schedule[], C local, name) of each number the formula reads
+        "loads": [(index, str(names[real_symbol(name)]), name) for index, name in enumerate(schedule.values)
+                  if names[real_symbol(name)] in used],
+        "lines": lines,
+        "rate": printer.doprint(expand_powers(reduced)),
+        "unused": [name for name in ("t", "lr") if sp.Symbol(name, real=True) not in used],
+    }

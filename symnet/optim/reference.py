@@ -3,7 +3,10 @@
 Mirrors :class:`symnet.optim.state.OptimizerState` and ``CompiledNet.step`` in float64,
 so a compiled net can be held to it step for step: the state by name (zero until a rule
 first writes it), ``step_count`` and ``optimizer_steps``, and ``lr`` (and ``momentum``,
-``weight_decay``) overriding the optimizer's own for one call.
+``weight_decay``) overriding the optimizer's own for one call. A schedule's reference is its
+NumPy evaluation (:meth:`~symnet.optim.schedules.Schedule.rates`, and calling it), the same
+formula the C of ``fit`` evaluates per step; ``ref.step(x, y, lr=schedule(t, lr))`` takes
+the step a scheduled ``fit`` takes at step ``t``.
 """
 
 from __future__ import annotations
@@ -41,14 +44,14 @@ class ReferenceTraining:
 
     def step(self, x, y, lr: float | None = None, momentum: float | None = None,
              weight_decay: float | None = None) -> float:
-        """One step of :attr:`optimizer` on the batch ``x, y`` in the reference's mode (updating
-        the running statistics in training mode), its rule evaluated by NumPy; returns the loss
-        before it. ``lr`` (``momentum``, ``weight_decay``) replace the
+        """One step of :attr:`optimizer` on the batch ``x, y`` in the reference's mode (its one
+        forward updating the running statistics in training mode), its rule evaluated by
+        NumPy; returns the loss before it. ``lr`` (``momentum``, ``weight_decay``) replace the
         optimizer's own for this call, as in ``CompiledNet.step``."""
         optimizer, hyper = for_one_call(self._optimizer, lr, momentum=momentum, weight_decay=weight_decay)
-        loss = self.loss(x, y)
         t = self._optimizer_steps + 1
-        for name, grad in self._backward(x, y, update=True)[0].items():   # running statistics updated too
+        grads, _, loss = self._backward(x, y)
+        for name, grad in grads.items():
             state = {key: arrays[name] for key, arrays in self.optimizer_state.items() if name in arrays}
             self._params[name] = optimizer.apply(self._params[name], grad, state, t, hyper)
             for key, value in state.items():

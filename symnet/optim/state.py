@@ -1,10 +1,13 @@
 """A compiled net's optimizer: which compiled module trains, its state, and the step counts.
 
-The C of a net is compiled for one update rule (an optimizer's :meth:`structure`); its
-hyperparameters are passed at run time. Changing only hyperparameters keeps the module;
-changing the structure (another kind, or a built-in option such as ``amsgrad``, or a
-momentum going to or from zero) loads the module of that structure, from the net's own
-modules when it has used it before, else from the cache, else compiled.
+The C of a net is compiled for one update rule (an optimizer's :meth:`structure`) and one
+learning-rate schedule (a schedule's :meth:`~symnet.optim.schedules.Schedule.structure`:
+its formula with its numbers as symbols; ``step`` and ``fit`` without a schedule use
+:func:`~symnet.optim.schedules.constant`); the hyperparameters and the schedule's numbers
+are passed at run time. Changing only those keeps the module; changing a structure
+(another kind, or a built-in option such as ``amsgrad``, or a momentum going to or from
+zero; another schedule, or another composition) loads the module of that structure, from
+the net's own modules when it has used it before, else from the cache, else compiled.
 
 The state is one array of (states x parameters) in the order the active rule names its
 states. States the active rule does not use (a momentum buffer while a call overrides the
@@ -24,6 +27,9 @@ import numpy as np
 from ..settings import count
 from .builtin import SGD
 from .rule import Optimizer
+from .schedules import Schedule, constant
+
+CONSTANT = constant()   # the schedule of a step, and of fit without one: the rate is lr
 
 
 def check_optimizer(value) -> Optimizer:
@@ -65,7 +71,7 @@ class OptimizerState:
 
     def _start_optimizer(self, optimizer) -> None:
         self._optimizer = SGD() if optimizer is None else check_optimizer(optimizer)
-        self._modules, self._active, self._state_names, self._parked = {}, None, (), {}
+        self._modules, self._active, self._active_rule, self._state_names, self._parked = {}, None, None, (), {}
         self._step_count = self._optimizer_steps = 0
         self._activate(self._optimizer)
 
@@ -98,17 +104,27 @@ class OptimizerState:
 
     @property
     def built(self):
-        """The compiled module of the active update rule."""
+        """The compiled module of the active update rule and schedule."""
         return self._modules[self._active]
 
-    def _activate(self, optimizer: Optimizer) -> None:
-        """Make ``optimizer``'s structure the one C trains with (the caller holds the lock, or
-        the net is being made)."""
-        key = optimizer.structure()
+    def _activate(self, optimizer: Optimizer, schedule: Schedule = CONSTANT) -> None:
+        """Make the module of ``optimizer``'s rule and ``schedule`` the one C trains with (the
+        caller holds the lock, or the net is being made). The optimizer's state is laid out
+        again only when the rule changes."""
+        key = (optimizer.structure(), schedule.structure())
         if key == self._active:
             return
         if key not in self._modules:
-            self._modules[key] = self._load_module(optimizer)
+            self._modules[key] = self._load_module(optimizer, schedule)
+        if optimizer.structure() != self._active_rule:
+            self._lay_out_state(optimizer)
+        self._active, self._active_pair = key, (optimizer, schedule)
+        self._c = {name: self._pointer(array) for name, array in self._arrays.items()}
+        self._steps_since_copy = None   # steps kept for undoing were taken with another module
+
+    def _lay_out_state(self, optimizer: Optimizer) -> None:
+        """The state array for ``optimizer``'s rule: the states it keeps, in its order, taken
+        from those kept aside by name (zero for a state not seen before)."""
         size = self.layout.param_size
         for index, name in enumerate(self._state_names):
             self._parked[name] = self._state[index * size:(index + 1) * size]
@@ -119,9 +135,7 @@ class OptimizerState:
                 state[index * size:(index + 1) * size] = self._parked.pop(name)
         self._state, self._state_before, self._state_names = state, np.zeros_like(state), names
         self._arrays["state"] = state
-        self._active = key
-        self._c = {name: self._pointer(array) for name, array in self._arrays.items()}
-        self._steps_since_copy = None   # steps kept for undoing were taken with another rule
+        self._active_rule = optimizer.structure()
 
     def _clear_state(self) -> None:
         """A fresh state for the net's own optimizer (as a new torch.optim optimizer starts)."""
@@ -170,3 +184,22 @@ class OptimizerState:
         as C reads them. Checked before any C runs."""
         optimizer, hyper = for_one_call(self._optimizer, lr, **overrides)
         return optimizer, np.fromiter(hyper.values(), np.float64, len(hyper))
+
+    # Blocks of steps whose rates are checked at a time: the rates of a long call are not all held.
+    RATE_BLOCK = 1 << 16
+
+    def _check_rates(self, schedule: Schedule, values: np.ndarray, lr: float, count: int) -> None:
+        """A ValueError naming the step unless the rates of the next ``count`` steps, as the
+        active module's C computes them (``sn_rates``, the function ``sn_train`` calls), are
+        finite and not negative. The caller holds the lock, with ``schedule``'s module active."""
+        rates = np.empty(min(count, self.RATE_BLOCK))
+        for first in range(0, count, self.RATE_BLOCK):
+            block = rates[:min(self.RATE_BLOCK, count - first)]
+            self._rates(values, lr, self._step_count + first, block)
+            schedule.check_rates(block, self._step_count + first)
+
+    def _rates(self, values: np.ndarray, lr: float, first: int, out: np.ndarray) -> np.ndarray:
+        """``out`` filled with the rates of steps ``first, first + 1, ...`` of the active schedule
+        (its numbers ``values``), computed by its C. The caller holds the lock."""
+        self.built.lib.sn_rates(first, len(out), lr, self._pointer(values), self._pointer(out))
+        return out
