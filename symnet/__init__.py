@@ -10,6 +10,8 @@ train it with the C that symnet writes.
 from .check import CheckReport, check, finite_difference_gradients, relative_error
 from .derive import Derivation, derive
 from .errors import FormulaError
+from .export import export_onnx, from_onnx, from_torch, to_torch
+from .export.onnx_formula import OnnxError
 from .layers import (
     L1, Activation, Add, AvgPool, BatchNorm, BinaryCrossEntropyWithLogits, Concat, Conv2D, DeclarationError, Dense,
     Dropout, Flatten, GlobalAvgPool, Huber, Input, Loss, MaxPool, MeanSquaredError, ReLU, Residual, Sigmoid,
@@ -38,4 +40,5 @@ __all__ = [
     "SoftmaxCrossEntropy", "Tanh", "CompiledNet", "compile", "derive", "load", "finite_difference_gradients",
     "relative_error", "DivergenceError",
     "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "schedules",
+    "export_onnx", "from_onnx", "from_torch", "to_torch", "OnnxError",
 ]

@@ -305,7 +305,8 @@ def _bench_mpi(args) -> int:
     return 0
 
 
-def _export(args) -> int:
+def _export_c(args) -> int:
+    """``export MODEL --out DIR``: the standalone C library, its training driver and Makefile."""
     from .export.c import export
     from .optim.rule import optimizer_from_dict
     from .saving import read_net
@@ -346,6 +347,36 @@ def _export(args) -> int:
     print(f"build with: make -C {out}" + ("" if args.inference else
                                            f"; then {out / 'train'} --images IDX --labels IDX [--test-images IDX "
                                            f"--test-labels IDX] [--load {out / 'weights.bin'}]"))
+    return 0
+
+
+def _export(args) -> int:
+    """``export``: the standalone C (``--out DIR``), ONNX (``--onnx FILE``), or both."""
+    if not (args.out or args.onnx):
+        raise CommandError("export: say what to write: --out DIR (standalone C), --onnx FILE, or both")
+    if args.onnx:
+        _export_onnx(args)
+    return _export_c(args) if args.out else 0
+
+
+def _export_onnx(args) -> int:
+    """``export MODEL --onnx FILE``: the graph and weights as ONNX (float32, eval mode). MODEL
+    may also be a net saved by ``net.save`` (``.npz``), whose trained weights are written."""
+    from .export import export_onnx
+
+    _check_output_file("--onnx", args.onnx)
+    if args.model.endswith(".npz"):
+        from .saving import read_net
+
+        _, model, params, buffers, _ = read_net(args.model)
+    else:
+        model = load_model(args.model)
+        params, buffers = model.init_params(), model.init_buffers()
+    try:
+        export_onnx(model, params, args.onnx, buffers)
+    except ImportError as error:   # the onnx extra is not installed
+        raise CommandError(str(error)) from None
+    print(f"wrote {args.onnx}: {model.name}, {len(model.layers)} layers, {model.param_count:,} parameters, float32")
     return 0
 
 
@@ -412,8 +443,10 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--mpi", type=positive_int, metavar="N",
                        help="data-parallel scaling instead: 1..N processes under mpiexec at batch 64 each, "
                             "against N threads in one process and PyTorch DDP (gloo)")
-    exported = command("export", _export, "write the model as a standalone C library with a training driver and a Makefile")
-    exported.add_argument("--out", required=True, help="the folder to write into (made if missing)")
+    exported = command("export", _export, "write the model as a standalone C library with a training driver and a "
+                                          "Makefile (--out), or as ONNX (--onnx); MODEL may be a net saved as .npz for ONNX")
+    exported.add_argument("--out", metavar="DIR", help="the folder of the C library (made if missing)")
+    exported.add_argument("--onnx", metavar="FILE", help="write its graph and weights as ONNX (needs symnet[onnx])")
     exported.add_argument("--dtype", choices=("float32", "float64"), help="default float32, or the --weights file's")
     exported.add_argument("--batch", type=positive_int,
                           help="the compiled batch: the built-in model's recipe's minibatch, 64 for others, or the "

@@ -28,6 +28,12 @@ from .layers.base import Input, Layer, Shape, check_elements
 _created = itertools.count()
 
 
+def next_order() -> int:
+    """A place in the creation order of tensors, for a tensor created later that belongs here
+    (an importer declares an activation where its formula ended, once something reads it)."""
+    return next(_created)
+
+
 class Tensor:
     """A value of a graph being declared: what ``layer`` computes from ``inputs``.
 

@@ -100,6 +100,7 @@ class Model:
         # The C walks all parameters (an SGD step) with an int counter.
         check_elements(self.param_count, "its parameters in all", self.name)
         self._derivation = None
+        self.start_buffers = None   # the running statistics an imported model came with (init_buffers)
 
     # -- shapes and parameters -----------------------------------------------------
     @property
@@ -119,7 +120,10 @@ class Model:
         return [spec for layer in self.layers for spec in layer.buffer_specs()]
 
     def init_buffers(self) -> dict[str, np.ndarray]:
-        """Fresh running statistics (float64): PyTorch's start, means 0 and variances 1."""
+        """Fresh running statistics (float64): PyTorch's start, means 0 and variances 1; for a
+        model imported by ``sn.from_onnx`` or ``sn.from_torch``, the ones it came with."""
+        if self.start_buffers is not None:
+            return {name: value.copy() for name, value in self.start_buffers.items()}
         return {spec.name: np.full(spec.shape, float(spec.fill)) for spec in self.buffer_specs()}
 
     def check_buffers(self, buffers: dict) -> dict[str, np.ndarray]:

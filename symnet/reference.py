@@ -18,11 +18,12 @@ import numpy as np
 
 from .layers.base import RunState
 from .model import Model
+from .export import Leaving
 from .modes import Mode
 from .optim.reference import ReferenceTraining
 
 
-class Reference(ReferenceTraining, Mode):
+class Reference(ReferenceTraining, Mode, Leaving):
     """Runs a model in NumPy: ``forward``, ``activations``, ``loss``, ``gradients``, and
     ``step`` with an optimizer (default ``sn.SGD()``) evaluated from its formulas."""
 

@@ -17,6 +17,7 @@ import numpy as np
 from .build import Built, build, declaration_key, load_declared, remember_declared
 from .cache import CacheError
 from .emit import Emitted, emit
+from .export import Leaving
 from .layers.base import MAX_ELEMENTS
 from .layout import Layout, plan
 from .model import Model
@@ -34,7 +35,7 @@ __all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads", "load
 NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
-class CompiledNet(Training, OptimizerState, Modes):
+class CompiledNet(Training, OptimizerState, Modes, Leaving):
     """A model compiled to C for one dtype and batch size; see :func:`compile`.
 
     ``buffer_bytes`` is what its buffers take: parameters, gradients, the optimizer's state,

@@ -431,6 +431,7 @@ def test_every_layer_kind_has_all_of_its_faces(kind):
     assert (template_folder() / "layers" / f"{cls.template}.c.j2").is_file()
     assert isinstance(cls.FIELDS, dict) and "name" in cls.FIELDS
     assert cls.torch_module is not Layer.torch_module
+    assert cls.onnx_nodes is not Layer.onnx_nodes
     make, shapes = EXAMPLES[kind]
     layer = make()
     assert type(layer) is cls

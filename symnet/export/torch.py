@@ -48,9 +48,9 @@ def backend(like: torch.Tensor) -> Backend:
 class Formula(nn.Module):
     """An elementwise function given by a SymPy formula in ``symbol``."""
 
-    def __init__(self, expr: sp.Expr, symbol: sp.Symbol):
+    def __init__(self, expr: sp.Expr, symbol: sp.Symbol, name: str = "formula"):
         super().__init__()
-        self.expr, self.symbol = expr, symbol
+        self.expr, self.symbol, self.name = expr, symbol, name   # name: the activation's, for from_torch
 
     def forward(self, x):
         return evaluate(self.expr, {self.symbol: x}, backend(x))
@@ -117,14 +117,16 @@ class GraphModule(nn.Module):
 
     def __init__(self, model):
         super().__init__()
-        self.graph = model.graph
+        # not self.graph: torch.onnx.export takes a module with a .graph for a TorchScript one
+        self.model_graph = model.graph
         self.nodes = nn.ModuleDict({node.name: node.layer.torch_module() for node in model.graph.nodes})
 
     def forward(self, x):
-        values = {self.graph.input_name: x}
-        for node in self.graph.nodes:
+        graph = self.model_graph
+        values = {graph.input_name: x}
+        for node in graph.nodes:
             values[node.name] = self.nodes[node.name](*(values[name] for name in node.inputs))
-        return values[self.graph.output]
+        return values[graph.output]
 
     def parameter(self, spec) -> nn.Parameter:
         """The PyTorch parameter (or buffer) holding symnet's ``spec`` (``conv1.weight``,

@@ -102,7 +102,10 @@ class Activation(Layer):
     def torch_module(self):
         from ..export.torch import Formula
 
-        return Formula(self.expr, self.x)
+        return Formula(self.expr, self.x, self.function_name)
+
+    def onnx_nodes(self, onnx):
+        onnx.formula(self.expr, self.x, onnx.inputs[0], onnx.output)
 
 
 @register
@@ -119,6 +122,10 @@ class ReLU(Activation):
 
         return torch.nn.ReLU()
 
+    def onnx_nodes(self, onnx):
+        onnx.node("Relu", [onnx.inputs[0]], onnx.output)
+        onnx.tag_activation()
+
 
 @register
 class Sigmoid(Activation):
@@ -134,6 +141,10 @@ class Sigmoid(Activation):
 
         return torch.nn.Sigmoid()
 
+    def onnx_nodes(self, onnx):
+        onnx.node("Sigmoid", [onnx.inputs[0]], onnx.output)
+        onnx.tag_activation()
+
 
 @register
 class Tanh(Activation):
@@ -148,3 +159,7 @@ class Tanh(Activation):
         import torch
 
         return torch.nn.Tanh()
+
+    def onnx_nodes(self, onnx):
+        onnx.node("Tanh", [onnx.inputs[0]], onnx.output)
+        onnx.tag_activation()

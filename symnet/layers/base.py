@@ -339,6 +339,13 @@ class Layer:
         its parameters (if any) are attributes named by role (``weight``, ``bias``)."""
         raise NotImplementedError
 
+    # -- ONNX ----------------------------------------------------------------------
+    def onnx_nodes(self, onnx) -> None:
+        """Write the layer as ONNX nodes (eval mode) through ``onnx``, a
+        :class:`symnet.export.onnx.LayerWriter`: they read ``onnx.inputs`` and the last
+        writes ``onnx.output``."""
+        raise NotImplementedError
+
     def __repr__(self) -> str:
         return self.describe()
 

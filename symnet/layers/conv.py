@@ -187,6 +187,14 @@ class Conv2D(Layer):
 
         return conv2d(self)
 
+    def onnx_nodes(self, onnx):
+        reads = [onnx.inputs[0], onnx.param("weight")] + ([onnx.param("bias")] if self.use_bias else [])
+        (ph, pw) = self.padding
+        out = onnx.node("Conv", reads, None if self.mean else onnx.output, kernel_shape=list(self.kernel),
+                        strides=list(self.stride), pads=[ph, pw, ph, pw], dilations=[1, 1], group=1)
+        if self.mean:   # (Σ W x + b) / products, as symnet's Σ (W x / products) + b / products
+            onnx.node("Div", [out, onnx.constant(float(self.products))], onnx.output)
+
     # NumPy mechanics: one tensordot per kernel offset (u, v), never a loop over pixels.
     def _padded(self, x):
         (ph, pw) = self.padding

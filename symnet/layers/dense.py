@@ -84,6 +84,10 @@ class Dense(Layer):
 
         return torch.nn.Linear(self.input_shape[0], self.out_features, bias=self.use_bias)
 
+    def onnx_nodes(self, onnx):
+        reads = [onnx.inputs[0], onnx.param("weight")] + ([onnx.param("bias")] if self.use_bias else [])
+        onnx.node("Gemm", reads, onnx.output, transB=1)   # x Wᵀ + b, the weight as PyTorch lays it out
+
 
 @register
 class Flatten(Layer):
@@ -125,3 +129,6 @@ class Flatten(Layer):
         import torch
 
         return torch.nn.Flatten()
+
+    def onnx_nodes(self, onnx):
+        onnx.node("Flatten", [onnx.inputs[0]], onnx.output, axis=1)

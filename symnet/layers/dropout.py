@@ -142,3 +142,6 @@ class Dropout(Layer):
         from ..export.torch import KeyedDropout
 
         return KeyedDropout(self)
+
+    def onnx_nodes(self, onnx):   # outside training ONNX's Dropout is the identity; the ratio says what p was
+        onnx.node("Dropout", [onnx.inputs[0], onnx.constant(self.p, f"{self.name}.ratio")], onnx.output, seed=self.seed)

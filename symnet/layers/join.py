@@ -74,6 +74,9 @@ class Add(_Join):
 
         return Sum()
 
+    def onnx_nodes(self, onnx):   # Sum for three or more, so that one Add is read back as one
+        onnx.node("Add" if len(onnx.inputs) == 2 else "Sum", onnx.inputs, onnx.output)
+
 
 @register
 class Concat(_Join):
@@ -135,6 +138,9 @@ class Concat(_Join):
         from ..export.torch import Cat
 
         return Cat()
+
+    def onnx_nodes(self, onnx):
+        onnx.node("Concat", onnx.inputs, onnx.output, axis=1)
 
 
 class Residual:

@@ -332,3 +332,14 @@ class BatchNorm(Layer):
 
         kind = torch.nn.BatchNorm2d if len(self.input_shape) == 3 else torch.nn.BatchNorm1d
         return kind(self.channels, eps=self.eps, momentum=self.momentum, affine=self.affine)
+
+    def onnx_nodes(self, onnx):
+        # Eval form: the running statistics; ONNX's momentum weighs the old running value, so 1 - symnet's.
+        if self.affine:
+            scale, shift = onnx.param("weight"), onnx.param("bias")
+        else:
+            scale, shift = (onnx.constant(np.full(self.channels, fill), f"{self.name}.{role}")
+                            for fill, role in ((1.0, "scale"), (0.0, "shift")))
+        onnx.node("BatchNormalization", [onnx.inputs[0], scale, shift, onnx.buffer("running_mean"),
+                                         onnx.buffer("running_var")], onnx.output, epsilon=self.eps,
+                  momentum=1.0 - self.momentum)

@@ -141,6 +141,13 @@ class MaxPool(_Pool):
 
         return torch.nn.MaxPool2d(self.kernel, self.stride, ceil_mode=self.ceil_mode)
 
+    def onnx_nodes(self, onnx):
+        # ceil_mode only where it keeps a window: where it would only drop one that starts past
+        # the edge, the windows are floor mode's, which every reader computes alike.
+        floor = tuple((size - k) // s + 1 for size, k, s in zip(self.input_shape[1:], self.kernel, self.stride))
+        onnx.node("MaxPool", [onnx.inputs[0]], onnx.output, kernel_shape=list(self.kernel), strides=list(self.stride),
+                  pads=[0, 0, 0, 0], ceil_mode=int(floor != self.output_shape[1:]))
+
 
 @register
 class AvgPool(_Pool):
@@ -174,6 +181,10 @@ class AvgPool(_Pool):
         import torch
 
         return torch.nn.AvgPool2d(self.kernel, self.stride)
+
+    def onnx_nodes(self, onnx):
+        onnx.node("AveragePool", [onnx.inputs[0]], onnx.output, kernel_shape=list(self.kernel),
+                  strides=list(self.stride), pads=[0, 0, 0, 0], ceil_mode=0)
 
 
 @register
@@ -215,3 +226,6 @@ class GlobalAvgPool(Layer):
         import torch
 
         return torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten())
+
+    def onnx_nodes(self, onnx):   # (N, C, 1, 1), then (N, C) as symnet's output
+        onnx.node("Flatten", [onnx.node("GlobalAveragePool", [onnx.inputs[0]])], onnx.output, axis=1)
