@@ -84,6 +84,9 @@ def export_command(args) -> int:
     """``export``: the standalone C (``--out DIR``), ONNX (``--onnx FILE``), or both."""
     if not (args.out or args.onnx):
         raise CommandError("export: say what to write: --out DIR (standalone C), --onnx FILE, or both")
+    if args.out and args.model.endswith(".npz"):   # refused before either is written
+        raise CommandError(f"export {args.model} --out: the C is written for a model (a built-in name or a "
+                           f"file.py); give a saved net as --weights {args.model}")
     if args.onnx:
         _export_onnx(args)
     return _export_c(args) if args.out else 0
@@ -135,18 +138,23 @@ def _export_c(args) -> int:
 
 
 def _export_onnx(args) -> int:
-    """``export MODEL --onnx FILE``: the graph and weights as ONNX (float32, eval mode). MODEL
-    may also be a net saved by ``net.save`` (``.npz``), whose trained weights are written."""
+    """``export MODEL --onnx FILE``: the graph and weights as ONNX (float32, eval mode): the
+    trained weights of a net saved by ``net.save`` (``.npz``), given as MODEL or as
+    ``--weights``, or a built-in or file model's initial ones."""
     from .export import export_onnx
+    from .saving import read_net
 
     check_output_file("--onnx", args.onnx)
     if args.model.endswith(".npz"):
-        from .saving import read_net
-
         _, model, params, buffers, _ = read_net(args.model)
     else:
         model = load_model(args.model)
         params, buffers = model.init_params(), model.init_buffers()
+        if args.weights:
+            _, saved, params, buffers, _ = read_net(args.weights)
+            if saved.to_dict() != model.to_dict():
+                raise CommandError(f"--weights {args.weights}: holds the net of another model ({saved.name}) "
+                                   f"than {args.model}")
     try:
         export_onnx(model, params, args.onnx, buffers)
     except ImportError as error:   # the onnx extra is not installed
@@ -156,14 +164,15 @@ def _export_onnx(args) -> int:
 
 
 def add_export(command) -> None:
-    exported = command("export", export_command, "write the model as a standalone C library with a training driver and a "
-                                          "Makefile (--out), or as ONNX (--onnx); MODEL may be a net saved as .npz for ONNX")
+    exported = command("export", export_command, "write the model as a standalone C library with a training driver "
+                                                 "and a Makefile (--out), or as ONNX (--onnx); MODEL may be a net "
+                                                 "saved as .npz for ONNX")
     exported.add_argument("--out", metavar="DIR", help="the folder of the C library (made if missing)")
     exported.add_argument("--onnx", metavar="FILE", help="write its graph and weights as ONNX (needs symnet[onnx])")
     exported.add_argument("--dtype", choices=("float32", "float64"), help="default float32, or the --weights file's")
     exported.add_argument("--batch", type=positive_int,
                           help="the compiled batch: the built-in model's recipe's minibatch, 64 for others, or the "
                                "--weights file's")
-    exported.add_argument("--weights", help="a net saved by net.save or symnet train --save: its weights, optimizer "
-                                            "and state go into weights.bin")
+    exported.add_argument("--weights", help="a net saved by net.save or symnet train --save: its weights (and, for "
+                                            "the C, its optimizer and state, in weights.bin)")
     exported.add_argument("--inference", action="store_true", help="forward only: no training, no allocation")

@@ -2,6 +2,7 @@
 files PyTorch writes read back to PyTorch's outputs, round trips that keep every value, and
 refusals that name the layer, node and field."""
 
+import re
 import warnings
 
 import numpy as np
@@ -302,6 +303,12 @@ def test_export_writes_onnx_of_a_built_in_model_and_of_a_saved_net(tmp_path, cap
     assert main(["export", "mlp", "--out", str(tmp_path / "c"), "--onnx", str(tmp_path / "both.onnx")]) == 0
     assert (tmp_path / "c" / "mlp.c").is_file() and (tmp_path / "c" / "Makefile").is_file()
     assert close32(run_onnx(str(tmp_path / "both.onnx"), x), sn.Reference(MODELS["mlp"]()).forward(x)) < 1e-5
+    assert main(["export", "mlp", "--weights", str(tmp_path / "mlp.npz"), "--onnx", str(tmp_path / "saved.onnx")]) == 0
+    assert close32(run_onnx(str(tmp_path / "saved.onnx"), x), net.forward(x)) < 1e-5   # the saved weights
+    capsys.readouterr()
+    assert main(["export", str(tmp_path / "mlp.npz"), "--onnx", str(tmp_path / "n.onnx"), "--out", str(tmp_path / "n")]) == 2
+    assert "give a saved net as --weights" in capsys.readouterr().err
+    assert not (tmp_path / "n.onnx").exists() and not (tmp_path / "n").exists()   # neither half written
 
 
 def test_activations_in_a_row_stay_one_layer_each(tmp_path):
@@ -325,6 +332,26 @@ def test_elementwise_operators_from_elsewhere_fuse_into_one_activation(tmp_path)
                                                             "Activation('formula', 0.5*x/(1 + exp(-x)))"]
     x = np.random.default_rng(1).normal(size=(4, 2, 6, 6))
     assert close32(run_onnx(str(path), x), sn.Reference(model, params).forward(x)) < 1e-5
+
+
+@pytest.mark.parametrize("nodes, initializers, message", [
+    # x - x is 0, then 10, then 10**(2**50): SymPy would compute that power exactly, for ever
+    ([helper.make_node("Sub", ["x", "x"], ["z"]), helper.make_node("Add", ["z", "ten"], ["t"]),
+      helper.make_node("Pow", ["t", "huge"], ["y"])], [("ten", 10.0), ("huge", 2.0 ** 50)],
+     "node 0 (Sub): computes the constant 0"),
+    # (2·x)**(2**50) would become 2**(2**50) · x**(2**50)
+    ([helper.make_node("Mul", ["x", "two"], ["t"]), helper.make_node("Pow", ["t", "huge"], ["y"])],
+     [("two", 2.0), ("huge", 2.0 ** 50)], "node 1 (Pow): the exponent 1125899906842624: symnet reads powers of at most 1024"),
+    # exponents within the bound, composed until the exact number outgrows float64's range
+    ([helper.make_node("Mul", ["x", "two"], ["a"]), helper.make_node("Pow", ["a", "big"], ["b"]),
+      helper.make_node("Pow", ["b", "big"], ["y"])], [("two", 2.0), ("big", 1000.0)],
+     "node 2 (Pow): a number beyond float64's range"),
+])
+def test_formulas_that_would_never_finish_are_refused(nodes, initializers, message, tmp_path):
+    """A small file must not start an exact computation without bound (SECURITY.md)."""
+    path = write_graph(tmp_path / "bomb.onnx", nodes, initializers)
+    with pytest.raises(sn.OnnxError, match=re.escape(message)):
+        sn.from_onnx(path)
 
 
 def test_a_flatten_by_the_batch_size_as_torchscript_writes_it_reads_as_a_flatten(tmp_path):

@@ -198,6 +198,16 @@ class Branching(nn.Module):
         return x if x.sum() > 0 else -x
 
 
+class HugePower(nn.Module):
+    def forward(self, x):   # (2·x)**(2**50): SymPy would compute 2**(2**50) exactly, for ever
+        return (2 * x) ** (2 ** 50)
+
+
+class Constant(nn.Module):
+    def forward(self, x):
+        return (x - x) + 10
+
+
 @pytest.mark.parametrize("module, shape, message", [
     (Parametric(), (4,), "act (act: PReLU): symnet has no layer for torch.nn.modules.activation.PReLU"),
     (nn.Sequential(nn.Conv2d(4, 4, 3, groups=2)), (4, 5, 5), "(0: Conv2d): groups=2: symnet's Conv2D has no groups"),
@@ -207,6 +217,8 @@ class Branching(nn.Module):
     (nn.Sequential(nn.BatchNorm2d(2, track_running_stats=False)), (2, 3, 3), "track_running_stats=False"),
     (Direct(), (4,), "get_attr weight"),
     (Branching(), (4,), "torch.fx cannot trace Branching"),
+    (HugePower(), (4,), "the exponent 1125899906842624: symnet reads powers of at most 1024"),
+    (Constant(), (4,), "computes the constant 0"),
     (nn.Sequential(nn.Linear(3, 4)), (2, 3), "(0: Linear): Dense(4): expects a 1-D input per sample, got shape (2, 3)"),
 ])
 def test_what_symnet_cannot_compute_is_refused_by_name(module, shape, message):

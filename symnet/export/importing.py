@@ -30,7 +30,7 @@ from ..graph import next_order, trace
 from ..layers import Activation, Add, Flatten, GlobalAvgPool, Input, ReLU, Sigmoid, Tanh
 from ..layers.loss import LossFunction
 from ..symbolic import real_symbol
-from .onnx_formula import OnnxError
+from .onnx_formula import MAX_EXACT, OnnxError
 
 X = real_symbol("x")
 BUILT_IN = (ReLU, Sigmoid, Tanh)
@@ -134,7 +134,11 @@ class Builder:
 
     def elementwise(self, function, args: list, where: str) -> Value:
         """``function`` (of SymPy values) applied to ``args``: Values of one tensor, and SymPy
-        numbers. The result stays a formula until something else reads it."""
+        numbers. The result stays a formula until something else reads it.
+
+        SymPy computes powers of numbers exactly, and ``(2·x)**n`` becomes ``2**n · x**n``: a
+        file's exponents are held to ``onnx_formula.MAX_EXPONENT`` and its formulas' numbers to
+        float64's range, so no file starts an exact computation without bound."""
         values = [arg for arg in args if isinstance(arg, Value)]
         if not values:
             raise self.error(where, "computes a constant: symnet's layers compute from the input")
@@ -143,7 +147,15 @@ class Builder:
             if value.tensor is not first.tensor or value.shape != first.shape:
                 raise self.error(where, "combines two different tensors elementwise; symnet joins tensors only "
                                  "by adding them (Add) and by concatenating them (Concat)")
-        expr = sp.sympify(function(*(arg.expr if isinstance(arg, Value) else arg for arg in args)))
+        try:
+            expr = sp.sympify(function(*(arg.expr if isinstance(arg, Value) else arg for arg in args)))
+        except ValueError as error:   # an exponent beyond MAX_EXPONENT (onnx_formula.bounded_power)
+            raise self.error(where, str(error)) from None
+        if X not in expr.free_symbols:
+            raise self.error(where, f"computes the constant {expr}: symnet's layers compute from the input")
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, sp.Rational) and max(abs(node.p), abs(node.q)) > MAX_EXACT:
+                raise self.error(where, "a number beyond float64's range in the formula")
         if expr.free_symbols - {X}:
             raise self.error(where, f"gives {expr}, not an elementwise function of one tensor")
         if unsupported_part(expr, (X,)) and first.expr != X and all(value is first for value in values):

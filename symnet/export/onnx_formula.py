@@ -193,6 +193,23 @@ def _relu(a):
     return sp.Piecewise((a, a > 0), (0, True))
 
 
+# An imported power's exponent, when a number, is at most this in its numerator and
+# denominator: SymPy computes powers of numbers exactly (and (2·x)**n as 2**n · x**n), so a
+# file's exponent of 2**50 would start a computation without end.
+MAX_EXPONENT = 1024
+# The digits an imported formula's exact numbers may have: float64's range and then some.
+MAX_EXACT = 10 ** 400
+
+
+def bounded_power(base, exponent):
+    """``base ** exponent``, refused (ValueError) for a numeric exponent beyond MAX_EXPONENT."""
+    if isinstance(exponent, sp.Rational) and max(abs(exponent.p), abs(exponent.q)) > MAX_EXPONENT:
+        raise ValueError(f"the exponent {exponent}: symnet reads powers of at most {MAX_EXPONENT}")
+    if isinstance(exponent, sp.Float) and abs(exponent) > MAX_EXPONENT:
+        raise ValueError(f"the exponent {exponent}: symnet reads powers of at most {MAX_EXPONENT}")
+    return base ** exponent
+
+
 UNARY_IN = {op: function for function, op in UNARY_OUT.items()}
 UNARY_IN.update({
     "Neg": lambda a: -a, "Reciprocal": lambda a: 1 / a, "Sqrt": sp.sqrt, "Identity": lambda a: a,
@@ -200,7 +217,7 @@ UNARY_IN.update({
 })
 BINARY_IN = {
     "Add": lambda a, b: a + b, "Sub": lambda a, b: a - b, "Mul": lambda a, b: a * b, "Div": lambda a, b: a / b,
-    "Pow": lambda a, b: a ** b, "Greater": sp.StrictGreaterThan, "GreaterOrEqual": sp.GreaterThan,
+    "Pow": bounded_power, "Greater": sp.StrictGreaterThan, "GreaterOrEqual": sp.GreaterThan,
     "Less": sp.StrictLessThan, "LessOrEqual": sp.LessThan, "Equal": sp.Eq, "And": sp.And, "Or": sp.Or,
 }
 VARIADIC_IN = {"Max": sp.Max, "Min": sp.Min, "Sum": sp.Add}

@@ -14,7 +14,7 @@ import sympy as sp
 import torch
 from torch import nn
 
-from .onnx_formula import elu, gelu, leaky_relu, softplus
+from .onnx_formula import bounded_power, elu, gelu, leaky_relu, softplus
 
 F = nn.functional
 
@@ -81,7 +81,7 @@ ARITHMETIC = {
     operator.sub: operator.sub, operator.isub: operator.sub, torch.sub: operator.sub,
     operator.mul: operator.mul, operator.imul: operator.mul, torch.mul: operator.mul,
     operator.truediv: operator.truediv, operator.itruediv: operator.truediv, torch.div: operator.truediv,
-    operator.pow: operator.pow, torch.pow: operator.pow, operator.neg: operator.neg,
+    operator.pow: bounded_power, torch.pow: bounded_power, operator.neg: operator.neg,
 }
 ARITHMETIC_METHODS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-                      "pow": operator.pow, "neg": operator.neg}
+                      "pow": bounded_power, "neg": operator.neg}
