@@ -91,6 +91,10 @@ elif case == "empty":
 elif case == "bn":
     net = compiled(kind, dtype, sn.SGD(lr=0.1))
     result["losses"] = [net.step(x[:4], y[:4], comm=comm)]
+elif case == "bn_empty":   # rank 0 passes nothing: the statistics broadcast are rank 1's
+    net = compiled(kind, dtype, sn.SGD(lr=0.1))
+    keep = slice(0, 0) if comm.rank == 0 else slice(0, 4)
+    result["losses"] = [net.step(x[keep], y[keep], comm=comm)]
 elif case == "diverge":
     net = compiled(kind, dtype, sn.SGD(lr=1e30, momentum=0.9))
     try:
@@ -259,6 +263,31 @@ def test_batchnorm_statistics_are_per_process(tmp_path, processes):
 
 
 @needs_mpi
+def test_batchnorm_statistics_come_from_the_first_rank_with_samples(tmp_path):
+    """When rank 0 passes no samples its running statistics are not updated by the step: the
+    ones broadcast are those of rank 1, the first rank whose share is not empty."""
+    ranks = run(tmp_path, 3, "bn_empty", "bn", "float64")
+    assert_ranks_identical(ranks)
+    X, Y = data()
+    edges = bounds(3)
+    shares = [(X[lo:lo + 4], Y[lo:lo + 4]) for lo in edges[1:-1]]
+    net = compiled("bn", "float64", sn.SGD(lr=0.1))
+    before = net.params
+    gradient = {name: 0.0 for name in before}
+    for x, y in shares:
+        for name, value in net.gradients(x, y).items():
+            gradient[name] = gradient[name] + value * len(x) / (4 * len(shares))
+    reference = compiled("bn", "float64", sn.SGD(lr=0.1))
+    reference.forward(shares[0][0])   # rank 1's running statistics
+    for name, value in before.items():
+        np.testing.assert_allclose(ranks[0]["param." + name], value - 0.1 * gradient[name], rtol=1e-12, atol=1e-15)
+    for name, value in reference.buffers.items():
+        np.testing.assert_allclose(ranks[0]["buffer." + name], value, rtol=1e-12)
+    untouched = compiled("bn", "float64", sn.SGD(lr=0.1)).buffers
+    assert any(not np.allclose(ranks[0]["buffer." + name], value) for name, value in untouched.items())
+
+
+@needs_mpi
 def test_divergence_raised_on_every_rank(tmp_path):
     """Every rank raises, and keeps the weights of the last good step, as one process does."""
     ranks = run(tmp_path, 3, "diverge", "relu", "float32")
@@ -306,6 +335,21 @@ def test_without_mpi4py_the_error_says_what_to_install(monkeypatch):
 
 def test_share_offsets():
     assert distributed.share_offsets([5, 0, 3, 2]).tolist() == [0, 5, 5, 8]
+
+
+def test_first_with_samples():
+    assert distributed.first_with_samples([5, 0, 3]) == 0
+    assert distributed.first_with_samples([0, 0, 3, 2]) == 2
+
+
+def test_epoch_orders_are_drawn_one_at_a_time_from_the_seed():
+    """fit draws each epoch's permutation as it needs it; a second pass gives the same ones."""
+    orders = distributed._orders(10, 3, True, 7)
+    assert not isinstance(orders, list)
+    rng = np.random.default_rng(7)
+    for order in orders:
+        assert np.array_equal(order, rng.permutation(10))
+    assert [o.tolist() for o in distributed._orders(4, 2, False, 7)] == [[0, 1, 2, 3]] * 2
 
 
 def _cli(argv: list[str], processes: int | None, cwd) -> str:
