@@ -51,15 +51,16 @@ def check_comm(comm):
     return MPI
 
 
-def agree(comm, error: BaseException | None):
+def agree(comm, error: BaseException | None, what: str = "refused its share"):
     """Raise on every process when any failed: its own error on a process that failed, and on
-    the others a ValueError naming the first rank that did (so none waits in a collective)."""
+    the others a ValueError naming the first rank that did and ``what`` it did (so none waits
+    in a collective)."""
     failed = comm.allgather(None if error is None else f"{type(error).__name__}: {error}")
     if error is not None:
         raise error
     first = next((rank for rank, message in enumerate(failed) if message is not None), None)
     if first is not None:
-        raise ValueError(f"comm: rank {first} of {comm.size} refused its share ({failed[first]})")
+        raise ValueError(f"comm: rank {first} of {comm.size} {what} ({failed[first]})")
 
 
 def share_offsets(counts) -> np.ndarray:

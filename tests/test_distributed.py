@@ -9,6 +9,7 @@ mpi4py is missing (the ``mpi`` and ``dev`` extras bring both).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -370,8 +371,10 @@ def test_train_under_mpiexec_equals_one_process(tmp_path, processes):
     the one process's (the same global minibatches; rounding apart)."""
     argv = ["train", "four_pixel", "--epochs", "2", "--dtype", "float64", "--no-progress"]
     alone = _cli([*argv, "--save", "one.npz"], None, tmp_path)
-    together = _cli([*argv, "--save", "many.npz"], processes, tmp_path)
+    together = _cli([*argv, "--save", "many.npz", "--plot", "curves.png"], processes, tmp_path)
     assert together.count("test accuracy") == 1 and together.count("saved to many.npz") == 1
+    assert together.count("wrote the training curves to curves.png") == 1   # rank 0 alone draws them
+    assert (tmp_path / "curves.png").stat().st_size > 0
     assert f"{processes} processes, 1 thread each" in together
     accuracy = [line for line in alone.splitlines() if line.startswith("test accuracy")]
     assert accuracy and accuracy[0] in together
@@ -379,6 +382,50 @@ def test_train_under_mpiexec_equals_one_process(tmp_path, processes):
     assert many.step_count == one.step_count
     for name, value in one.params.items():
         np.testing.assert_allclose(many.params[name], value, rtol=1e-10, atol=1e-12)
+
+
+COMPILE_FAILS = '''
+import types
+
+import numpy as np
+from mpi4py import MPI
+
+import symnet.run
+from symnet import mpi_train
+
+rank = MPI.COMM_WORLD.rank
+real = symnet.run.compile
+
+
+def compile(*args, **kwargs):
+    if rank == 0:
+        raise RuntimeError("no C compiler")
+    return real(*args, **kwargs)
+
+
+symnet.run.compile = compile
+args = types.SimpleNamespace(dtype="float32", seed=0, no_progress=True, save=None, plot=None, model="m")
+try:
+    mpi_train.train(args, types.SimpleNamespace(name="m"), None, "SGD", 1, 2, tuple(np.zeros(4) for _ in range(4)))
+except Exception as error:
+    print(f"rank {rank}: {type(error).__name__}: {error}", flush=True)
+'''
+
+
+@needs_mpi
+def test_a_compile_that_fails_on_rank_0_raises_on_every_rank(tmp_path):
+    """Rank 0 compiles while the others wait: its failure reaches them instead of leaving
+    them in a barrier."""
+    script = tmp_path / "compile_fails.py"
+    script.write_text(COMPILE_FAILS)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([MPIEXEC, "-n", "3", sys.executable, str(script)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = sorted(re.findall(r"rank \d: [^\n]*?(?:compiler\)?)", done.stdout))   # the ranks' lines may interleave
+    others = "ValueError: comm: rank 0 of 3 failed to compile (RuntimeError: no C compiler)"
+    assert lines == ["rank 0: RuntimeError: no C compiler", f"rank 1: {others}", f"rank 2: {others}"]
 
 
 def test_distributed_without_mpi4py_says_what_to_install(monkeypatch, capsys):
