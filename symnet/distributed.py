@@ -16,8 +16,9 @@ the samples of its shard: the same global minibatches one process would step thr
 
 BatchNorm normalizes with each process's share of the minibatch and updates its running
 statistics from it, as PyTorch's DistributedDataParallel does by default; after each step
-rank 0's running statistics are broadcast, as DDP's ``broadcast_buffers`` does, so they
-too stay identical everywhere.
+the running statistics of the first rank whose share was not empty (rank 0's unless it
+passed no samples, in which case its statistics were not updated) are broadcast, as DDP's
+``broadcast_buffers`` does, so they too stay identical everywhere.
 
 Every error is raised on every process: inputs are checked on each, and the outcome shared
 before any C runs; a step that diverges does so on all (the weights are the same), so no
@@ -33,7 +34,7 @@ import numpy as np
 
 from .training import DivergenceError, NO_SCHEDULE
 
-__all__ = ["check_comm", "evaluate", "fit", "share_offsets", "step"]
+__all__ = ["check_comm", "evaluate", "first_with_samples", "fit", "share_offsets", "step"]
 
 INSTALL = "pip install 'symnet[mpi]' (mpi4py and an MPI library such as mpich)"
 
@@ -50,15 +51,16 @@ def check_comm(comm):
     return MPI
 
 
-def agree(comm, error: BaseException | None):
+def agree(comm, error: BaseException | None, what: str = "refused its share"):
     """Raise on every process when any failed: its own error on a process that failed, and on
-    the others a ValueError naming the first rank that did (so none waits in a collective)."""
+    the others a ValueError naming the first rank that did and ``what`` it did (so none waits
+    in a collective)."""
     failed = comm.allgather(None if error is None else f"{type(error).__name__}: {error}")
     if error is not None:
         raise error
     first = next((rank for rank, message in enumerate(failed) if message is not None), None)
     if first is not None:
-        raise ValueError(f"comm: rank {first} of {comm.size} refused its share ({failed[first]})")
+        raise ValueError(f"comm: rank {first} of {comm.size} {what} ({failed[first]})")
 
 
 def share_offsets(counts) -> np.ndarray:
@@ -100,9 +102,17 @@ def _sum(MPI, comm, net, loss: float) -> float:
     return float(losses[0])
 
 
-def _one_step(MPI, comm, net, x, targets, offset: int, total: int, hyper, numbers, training: bool) -> float:
-    """One data-parallel step: the update of the whole minibatch, on every process. The caller
-    holds the lock and has saved the state to go back to."""
+def first_with_samples(counts) -> int:
+    """The first rank whose share of a step is not empty: the one whose running statistics
+    were updated by the step, broadcast to all."""
+    return next(rank for rank, count in enumerate(counts) if count)
+
+
+def _one_step(MPI, comm, net, x, targets, offset: int, total: int, hyper, numbers, training: bool,
+              root: int) -> float:
+    """One data-parallel step: the update of the whole minibatch, on every process; the running
+    statistics (BatchNorm's) are then ``root``'s, which must have had samples. The caller holds
+    the lock and has saved the state to go back to."""
     try:
         loss = _accumulate(net, x, targets, offset, total, training) if len(x) else 0.0
         loss = _sum(MPI, comm, net, loss)
@@ -115,7 +125,7 @@ def _one_step(MPI, comm, net, x, targets, offset: int, total: int, hyper, number
     net._step_count += 1
     net._optimizer_steps += 1
     if training and net.layout.buffer_size:
-        comm.Bcast(net._buffers, root=0)
+        comm.Bcast(net._buffers, root=root)
     return loss
 
 
@@ -138,7 +148,7 @@ def step(net, comm, x, y, lr=None, momentum=None, weight_decay=None) -> float:
         net._steps_since_copy = None   # the copy kept for undoing one process's steps is overwritten
         net._save()
         loss = _one_step(MPI, comm, net, x, targets, int(share_offsets(counts)[comm.rank]), total, hyper,
-                         NO_SCHEDULE, training)
+                         NO_SCHEDULE, training, first_with_samples(counts))
         if math.isfinite(loss) and net._finite_params():
             return loss
         what, hint = net._why(loss, optimizer, hyper, hyper[0])
@@ -157,6 +167,14 @@ def _plan(sizes, batch_size: int, order: np.ndarray, rank: int):
         shares = np.diff(np.searchsorted(np.sort(chosen), bounds))
         mine = chosen[(chosen >= bounds[rank]) & (chosen < bounds[rank + 1])] - bounds[rank]
         yield mine, int(shares[:rank].sum()), shares
+
+
+def _orders(total: int, epochs: int, shuffle: bool, seed):
+    """Each epoch's order of the concatenated shards, drawn one epoch at a time from a fresh
+    ``default_rng(seed)`` (so a second pass gives the same sequence without holding them all)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        yield rng.permutation(total) if shuffle else np.arange(total)
 
 
 def _check_shares(net, sizes, batch_size: int, orders) -> None:
@@ -226,9 +244,7 @@ def fit(net, comm, x, y, epochs=1, lr=None, momentum=None, weight_decay=None, lr
         raise ValueError("x: no samples on any process")
     batch_size = min(batch_size, total)
     steps = -(-total // batch_size)
-    rng = np.random.default_rng(seed)
-    orders = [(rng.permutation(total) if shuffle else np.arange(total)) for _ in range(epochs)]
-    _check_shares(net, sizes, batch_size, orders)   # the same outcome on every process
+    _check_shares(net, sizes, batch_size, _orders(total, epochs, shuffle, seed))   # the same outcome everywhere
     if scheduled:
         with net._lock:
             net._activate(optimizer, schedule)
@@ -236,7 +252,7 @@ def fit(net, comm, x, y, epochs=1, lr=None, momentum=None, weight_decay=None, lr
     show = (sys.stderr.isatty() if progress is None else bool(progress)) and comm.rank == 0
     history: dict[str, list[float]] = {"loss": []}
     rate = np.empty(1)
-    for epoch, order in enumerate(orders):
+    for epoch, order in enumerate(_orders(total, epochs, shuffle, seed)):
         losses = np.empty(steps)
         first_rate = float(hyper[0])
         if scheduled:   # the rate of the epoch's first step, as the C computes it
@@ -246,14 +262,14 @@ def fit(net, comm, x, y, epochs=1, lr=None, momentum=None, weight_decay=None, lr
         sizes_of = np.minimum(batch_size, total - batch_size * np.arange(steps))
         with tqdm(total=steps, desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
                   leave=True) as bar:
-            for k, (mine, offset, _) in enumerate(_plan(sizes, batch_size, order, comm.rank)):
+            for k, (mine, offset, shares) in enumerate(_plan(sizes, batch_size, order, comm.rank)):
                 share_x, share_targets = x[mine], targets[mine]
                 with net._lock:
                     net._activate(optimizer, schedule)
                     net._steps_since_copy = None
                     net._save()
                     loss = _one_step(MPI, comm, net, share_x, share_targets, offset, int(sizes_of[k]), hyper,
-                                     numbers, True)
+                                     numbers, True, first_with_samples(shares))
                     if not (math.isfinite(loss) and net._finite_params()):
                         taken = float(net._rates(numbers, hyper[0], net.step_count - 1, rate)[0])
                         what, hint = net._why(loss, optimizer, hyper, taken)

@@ -3,8 +3,10 @@
 Every process loads the recipe's data and keeps its shard of the training and test sets
 (contiguous, the first ``len % N`` shards one sample longer); ``fit`` then takes the steps
 one process would take over the whole set (see :mod:`symnet.distributed`), the recipe's
-batch being the global minibatch. Rank 0 alone prints and writes the saved net. Each
-process uses its share of this machine's cores as threads.
+batch being the global minibatch. Rank 0 alone prints, writes the saved net and draws
+``--plot``'s curves (the history is the same on every process). Each process uses its
+share of this machine's cores as threads. Rank 0 compiles first and the others then load
+its build from the cache; a compile that fails raises on every process.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def shard(array: np.ndarray, rank: int, size: int) -> np.ndarray:
 
 def train(args, model, recipe, optimizer, epochs: int, batch: int, data) -> int:
     """Train ``model`` on every process of MPI's world: the body of ``symnet train`` there."""
-    from .distributed import evaluate
+    from .distributed import agree, evaluate
     from .run import compile, default_threads
 
     comm = world()
@@ -61,17 +63,22 @@ def train(args, model, recipe, optimizer, epochs: int, batch: int, data) -> int:
         f"{size} processes, {threads} thread{'s' * (threads > 1)} each")
     parts = [shard(array, rank, size) for array in data]
     started = time.perf_counter()
-    if rank == 0:   # one compile; the others then load it from the cache
-        net = compile(model, batch=batch, dtype=args.dtype, optimizer=optimizer, threads=threads)
-    comm.Barrier()
-    if rank != 0:
-        net = compile(model, batch=batch, dtype=args.dtype, optimizer=optimizer, threads=threads)
+    net = None
+    for compiling in (rank == 0, rank != 0):   # one compile; the others then load it from the cache
+        error = None
+        if compiling:
+            try:
+                net = compile(model, batch=batch, dtype=args.dtype, optimizer=optimizer, threads=threads)
+            except Exception as caught:   # shared below, so no process waits for one that failed
+                error = caught
+        agree(comm, error, "failed to compile")   # raises on every process when any failed; a barrier otherwise
     compiled = time.perf_counter() - started
     started = time.perf_counter()
     steps = epochs * -(-len(x_train) // batch)
-    net.fit(parts[0], parts[1], epochs=epochs, seed=args.seed, lr_decay=recipe.lr_decay, batch_size=batch,
-            schedule=None if recipe.schedule is None else recipe.schedule(steps),
-            validation=(parts[2], parts[3]), progress=False if args.no_progress else None, comm=comm)
+    history = net.fit(parts[0], parts[1], epochs=epochs, seed=args.seed, lr_decay=recipe.lr_decay,
+                      batch_size=batch, schedule=None if recipe.schedule is None else recipe.schedule(steps),
+                      validation=(parts[2], parts[3]), progress=False if args.no_progress else None, comm=comm,
+                      **({"train_accuracy": model.loss.classifies} if args.plot else {}))
     trained = time.perf_counter() - started
     result = evaluate(comm, net, parts[2], parts[3])
     say(f"test accuracy {result['accuracy']:.4f}, test loss {result['loss']:.4f}")
@@ -80,6 +87,11 @@ def train(args, model, recipe, optimizer, epochs: int, batch: int, data) -> int:
     if args.save and rank == 0:
         net.save(args.save)
         say(f"saved to {args.save}")
+    if args.plot and rank == 0:
+        from .cli_extras import write_curves
+
+        write_curves(history, args.plot, f"symnet train {args.model}: {optimizer.kind}, {epochs} epochs, "
+                                          f"minibatches of {batch} over {size} processes")
     return 0
 
 

@@ -9,6 +9,7 @@ mpi4py is missing (the ``mpi`` and ``dev`` extras bring both).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -91,6 +92,10 @@ elif case == "empty":
 elif case == "bn":
     net = compiled(kind, dtype, sn.SGD(lr=0.1))
     result["losses"] = [net.step(x[:4], y[:4], comm=comm)]
+elif case == "bn_empty":   # rank 0 passes nothing: the statistics broadcast are rank 1's
+    net = compiled(kind, dtype, sn.SGD(lr=0.1))
+    keep = slice(0, 0) if comm.rank == 0 else slice(0, 4)
+    result["losses"] = [net.step(x[keep], y[keep], comm=comm)]
 elif case == "diverge":
     net = compiled(kind, dtype, sn.SGD(lr=1e30, momentum=0.9))
     try:
@@ -259,6 +264,31 @@ def test_batchnorm_statistics_are_per_process(tmp_path, processes):
 
 
 @needs_mpi
+def test_batchnorm_statistics_come_from_the_first_rank_with_samples(tmp_path):
+    """When rank 0 passes no samples its running statistics are not updated by the step: the
+    ones broadcast are those of rank 1, the first rank whose share is not empty."""
+    ranks = run(tmp_path, 3, "bn_empty", "bn", "float64")
+    assert_ranks_identical(ranks)
+    X, Y = data()
+    edges = bounds(3)
+    shares = [(X[lo:lo + 4], Y[lo:lo + 4]) for lo in edges[1:-1]]
+    net = compiled("bn", "float64", sn.SGD(lr=0.1))
+    before = net.params
+    gradient = {name: 0.0 for name in before}
+    for x, y in shares:
+        for name, value in net.gradients(x, y).items():
+            gradient[name] = gradient[name] + value * len(x) / (4 * len(shares))
+    reference = compiled("bn", "float64", sn.SGD(lr=0.1))
+    reference.forward(shares[0][0])   # rank 1's running statistics
+    for name, value in before.items():
+        np.testing.assert_allclose(ranks[0]["param." + name], value - 0.1 * gradient[name], rtol=1e-12, atol=1e-15)
+    for name, value in reference.buffers.items():
+        np.testing.assert_allclose(ranks[0]["buffer." + name], value, rtol=1e-12)
+    untouched = compiled("bn", "float64", sn.SGD(lr=0.1)).buffers
+    assert any(not np.allclose(ranks[0]["buffer." + name], value) for name, value in untouched.items())
+
+
+@needs_mpi
 def test_divergence_raised_on_every_rank(tmp_path):
     """Every rank raises, and keeps the weights of the last good step, as one process does."""
     ranks = run(tmp_path, 3, "diverge", "relu", "float32")
@@ -308,6 +338,21 @@ def test_share_offsets():
     assert distributed.share_offsets([5, 0, 3, 2]).tolist() == [0, 5, 5, 8]
 
 
+def test_first_with_samples():
+    assert distributed.first_with_samples([5, 0, 3]) == 0
+    assert distributed.first_with_samples([0, 0, 3, 2]) == 2
+
+
+def test_epoch_orders_are_drawn_one_at_a_time_from_the_seed():
+    """fit draws each epoch's permutation as it needs it; a second pass gives the same ones."""
+    orders = distributed._orders(10, 3, True, 7)
+    assert not isinstance(orders, list)
+    rng = np.random.default_rng(7)
+    for order in orders:
+        assert np.array_equal(order, rng.permutation(10))
+    assert [o.tolist() for o in distributed._orders(4, 2, False, 7)] == [[0, 1, 2, 3]] * 2
+
+
 def _cli(argv: list[str], processes: int | None, cwd) -> str:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
            "OMP_NUM_THREADS": "1"}
@@ -326,8 +371,10 @@ def test_train_under_mpiexec_equals_one_process(tmp_path, processes):
     the one process's (the same global minibatches; rounding apart)."""
     argv = ["train", "four_pixel", "--epochs", "2", "--dtype", "float64", "--no-progress"]
     alone = _cli([*argv, "--save", "one.npz"], None, tmp_path)
-    together = _cli([*argv, "--save", "many.npz"], processes, tmp_path)
+    together = _cli([*argv, "--save", "many.npz", "--plot", "curves.png"], processes, tmp_path)
     assert together.count("test accuracy") == 1 and together.count("saved to many.npz") == 1
+    assert together.count("wrote the training curves to curves.png") == 1   # rank 0 alone draws them
+    assert (tmp_path / "curves.png").stat().st_size > 0
     assert f"{processes} processes, 1 thread each" in together
     accuracy = [line for line in alone.splitlines() if line.startswith("test accuracy")]
     assert accuracy and accuracy[0] in together
@@ -335,6 +382,50 @@ def test_train_under_mpiexec_equals_one_process(tmp_path, processes):
     assert many.step_count == one.step_count
     for name, value in one.params.items():
         np.testing.assert_allclose(many.params[name], value, rtol=1e-10, atol=1e-12)
+
+
+COMPILE_FAILS = '''
+import types
+
+import numpy as np
+from mpi4py import MPI
+
+import symnet.run
+from symnet import mpi_train
+
+rank = MPI.COMM_WORLD.rank
+real = symnet.run.compile
+
+
+def compile(*args, **kwargs):
+    if rank == 0:
+        raise RuntimeError("no C compiler")
+    return real(*args, **kwargs)
+
+
+symnet.run.compile = compile
+args = types.SimpleNamespace(dtype="float32", seed=0, no_progress=True, save=None, plot=None, model="m")
+try:
+    mpi_train.train(args, types.SimpleNamespace(name="m"), None, "SGD", 1, 2, tuple(np.zeros(4) for _ in range(4)))
+except Exception as error:
+    print(f"rank {rank}: {type(error).__name__}: {error}", flush=True)
+'''
+
+
+@needs_mpi
+def test_a_compile_that_fails_on_rank_0_raises_on_every_rank(tmp_path):
+    """Rank 0 compiles while the others wait: its failure reaches them instead of leaving
+    them in a barrier."""
+    script = tmp_path / "compile_fails.py"
+    script.write_text(COMPILE_FAILS)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([MPIEXEC, "-n", "3", sys.executable, str(script)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = sorted(re.findall(r"rank \d: [^\n]*?(?:compiler\)?)", done.stdout))   # the ranks' lines may interleave
+    others = "ValueError: comm: rank 0 of 3 failed to compile (RuntimeError: no C compiler)"
+    assert lines == ["rank 0: RuntimeError: no C compiler", f"rank 1: {others}", f"rank 2: {others}"]
 
 
 def test_distributed_without_mpi4py_says_what_to_install(monkeypatch, capsys):
