@@ -530,3 +530,88 @@ def test_gcc_builds_it_without_openmp(tmp_path):
     result = run(tmp_path / "train", "--images", tmp_path / "x.idx", "--labels", tmp_path / "y.idx", "--batch-size", 5,
                  "--threads", 2)
     assert result.returncode == 0, result.stderr
+
+
+def test_export_refuses_a_model_name_its_c_would_define_twice(tmp_path):
+    for name, clash in [("schedule", "schedule_rate"), ("dense1", "name of a layer")]:
+        model = sn.Sequential(sn.Input(3), sn.Dense(4), sn.ReLU(), sn.Dense(2), loss=sn.SoftmaxCrossEntropy(),
+                              name=name)
+        with pytest.raises(ValueError, match=f"model name: '{name}'.*{clash}"):
+            export(tmp_path / name, model, batch=4)
+        assert not (tmp_path / name).exists()   # refused before a file is written
+
+
+def test_a_refused_weights_file_leaves_the_net_as_it_was(tmp_path):
+    """Step counts out of range or out of order, negative running variances, a NaN at the end:
+    Python and the C both refuse them, and the C's net keeps its weights, statistics and steps."""
+    model = sn.Sequential(sn.Input(4), sn.Dense(6), sn.BatchNorm(), sn.ReLU(), sn.Dense(3),
+                          loss=sn.SoftmaxCrossEntropy(), name="bn")
+    optimizer = sn.Adam()
+    params, buffers = model.init_params(seed=1), model.init_buffers()
+    state = {name: {key: np.full(value.shape, 0.5) for key, value in params.items()} for name in ("m", "v")}
+    export(tmp_path, model, dtype="float64", batch=4, optimizer=optimizer, params=params, buffers=buffers,
+           state=state, step_count=5, optimizer_steps=5)
+    good = (tmp_path / "weights.bin").read_bytes()
+    damaged = {"big.bin": (dict(step_count=2 ** 62, optimizer_steps=0), "step_count"),
+               "order.bin": (dict(step_count=3, optimizer_steps=4), "optimizer_steps")}
+    for file, (counts, message) in damaged.items():
+        write_weights(tmp_path / file, model, "float64", params, buffers, optimizer, state, **counts)
+        with pytest.raises(ValueError, match=message):
+            read_weights(tmp_path / file, model, optimizer)
+    at = HEADER.size + 8 * sum(spec.size for spec in model.param_specs())   # the running statistics
+    for spec in model.buffer_specs():
+        if spec.role == "running_var":
+            break
+        at += 8 * spec.size
+    (tmp_path / "variance.bin").write_bytes(good[:at] + struct.pack("<d", -1.0) + good[at + 8:])
+    with pytest.raises(ValueError, match="running variance"):
+        read_weights(tmp_path / "variance.bin", model, optimizer)
+    damaged["variance.bin"] = None
+    (tmp_path / "nan.bin").write_bytes(good[:-8] + struct.pack("<d", float("nan")))
+    (tmp_path / "check.c").write_text("""
+#include <stdio.h>
+#include <string.h>
+#include "bn.h"
+int main(int argc, char **argv)
+{
+    static double params[BN_PARAMS], buffers[BN_BUFFERS], after[BN_PARAMS], after_buffers[BN_BUFFERS];
+    bn_net *net = bn_create(1);
+    if (!net || bn_load(net, "weights.bin") != BN_OK || bn_step_count(net) != 5)
+        return 3;
+    bn_get_params(net, params);
+    bn_get_buffers(net, buffers);
+    for (int k = 1; k < argc; k++) {
+        const int status = bn_load(net, argv[k]);
+        bn_get_params(net, after);
+        bn_get_buffers(net, after_buffers);
+        if (memcmp(params, after, sizeof(params)) || memcmp(buffers, after_buffers, sizeof(buffers))
+            || bn_step_count(net) != 5)
+            return 4;
+        printf("%s %d\\n", argv[k], status == BN_ERROR_FORMAT);
+    }
+    bn_destroy(net);
+    return 0;
+}
+""")
+    build(tmp_path, "libbn.a")
+    subprocess.run(["gcc", "-std=gnu11", "-O1", "-Wall", "-Wextra", "-Werror", "check.c", "libbn.a", "-lm",
+                    "-fopenmp", "-o", "check"], cwd=tmp_path, check=True)
+    files = [*damaged, "nan.bin"]
+    result = subprocess.run(["./check", *files], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result
+    assert result.stdout.splitlines() == [f"{file} 1" for file in files]
+
+
+def test_a_step_that_leaves_the_weights_infinite_has_diverged(tmp_path):
+    """The loss of the run's only step is finite (it is computed before the update), but a rate
+    of 1e39 is infinite in float32: the driver must not save the weights and exit 0."""
+    model = sn.Sequential(sn.Input(2, 3, 3), sn.Flatten(), sn.Dense(4), loss=sn.SoftmaxCrossEntropy(), name="over")
+    export(tmp_path, model, batch=4)
+    build(tmp_path)
+    images, labels = pictures(8, (2, 3, 3), 4, seed=5)
+    (tmp_path / "x.idx").write_bytes(idx(images))
+    (tmp_path / "y.idx").write_bytes(idx(labels))
+    result = run(tmp_path / "train", "--images", tmp_path / "x.idx", "--labels", tmp_path / "y.idx",
+                 "--lr", "1e39", "--batch-size", 8, "--save", tmp_path / "never.bin")
+    assert result.returncode == 1 and "weights are no longer finite" in result.stderr, result.stderr
+    assert not (tmp_path / "never.bin").exists()

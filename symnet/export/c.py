@@ -25,6 +25,7 @@ fixed-size arrays that the caller declares: no allocation.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from pathlib import Path
 
@@ -43,6 +44,31 @@ from ..sizes import check_batch
 from .weights import model_key, state_key, write_weights
 
 SUPPORT = ("sn_idx.c", "sn_idx.h")   # copied as they are: they do not depend on the model
+
+
+_STATIC = re.compile(r"^static\b(?:[^;{=(]|__attribute__\(\([^)]*\)\))*?\b([A-Za-z_]\w*)\s*[(\[=;]", re.M)
+_ATTRIBUTE = re.compile(r"__attribute__\(\([^)]*\)\)")
+
+
+def static_symbols(source: str) -> list[str]:
+    """The names the C ``source`` defines at file scope as static (functions and variables)."""
+    return sorted({match for match in _STATIC.findall(_ATTRIBUTE.sub("", source))})
+
+
+def check_name(model, source: str) -> None:
+    """The model's name makes the API's symbols (``<name>_forward``, ``<name>_load``, ...): it
+    may not be one of its layers' names (whose statics are ``<layer>_forward``, ...), nor, with
+    ``_``, begin a static symbol of the emitted C (``schedule_rate``, ``sn_train``, ``loss_value``,
+    ``forward_range``, ...), or the C would define a name twice: a ValueError names the clash."""
+    name = model.name
+    layers = [layer.name for layer in model.layers]
+    if name in layers:
+        raise ValueError(f"model name: {name!r} is also the name of a layer; the exported C would define "
+                         f"{name}_forward twice (rename the model or the layer)")
+    clashes = [symbol for symbol in static_symbols(source) if symbol.startswith(name + "_")]
+    if clashes:
+        raise ValueError(f"model name: {name!r} clashes with the exported C's own symbol {clashes[0]} "
+                         f"(its API's names begin with {name}_): rename the model")
 
 
 def _tensors(specs, layout_places, rules=None) -> list[dict]:
@@ -170,6 +196,7 @@ def export(folder, model, *, dtype: str = "float32", batch: int = 64, optimizer=
     values = context(model, dtype, batch, optimizer, inference, epochs, schedule, run_steps, lr_decay)
     env = environment()
     source = emit(model, dtype, batch, optimizer, schedule, standalone=True, backward=not inference).source
+    check_name(model, source)
     files = {
         f"{model.name}.h": env.get_template("export/api.h.j2").render(**values),
         f"{model.name}.c": source + env.get_template("export/api.c.j2").render(**values),

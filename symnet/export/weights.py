@@ -122,12 +122,24 @@ def read_weights(path, model, optimizer=None) -> Weights:
                                                                          or states != count * len(names)))):
         raise ValueError(f"{path}: state key: an optimizer state of {states:,} values that is not "
                          f"{'the one of ' + optimizer.describe() if optimizer is not None else 'states x parameters'}")
+    for field, value in (("step_count", steps), ("optimizer_steps", optimizer_steps)):
+        if not value < 2 ** 62:
+            raise ValueError(f"{path}: {field}: {value}, not a count of steps (at most 2^62 - 1)")
+    if optimizer_steps > steps:
+        raise ValueError(f"{path}: optimizer_steps: {optimizer_steps}, more than the {steps} steps the net took")
     expected = HEADER.size + (count + buffers + states) * size
     if len(raw) != expected:
         raise ValueError(f"{path}: length: {len(raw):,} bytes, where its header says {expected:,}")
     values = np.frombuffer(raw, np.dtype(DTYPES[size]).newbyteorder("<"), offset=HEADER.size)
     if not np.isfinite(values).all():
         raise ValueError(f"{path}: values: not all finite")
+
+    variances = values[count:count + buffers]
+    at = 0
+    for spec in buffer_specs:
+        if spec.role == "running_var" and (variances[at:at + spec.size] < 0).any():
+            raise ValueError(f"{path}: values: the running variance {spec.name} holds negative values")
+        at += spec.size
 
     def unflat(flat, chosen):
         out, at = {}, 0
