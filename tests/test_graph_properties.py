@@ -233,6 +233,12 @@ def test_compiled_net_matches_the_reference(dtype, tolerance, model, seed):
     for name, grad in net.gradients(x, y).items():
         error = sn.relative_error(grad, expected[name])
         assert error < tolerance, f"{name}: {error:.2e} {where}"
+    if near_a_kink(model, ref, x, margin=1e-9):
+        # A ReLU's input or a max-pool's two largest values within rounding of each other:
+        # C and NumPy, summing in their own orders, may fall on different sides, and a ReLU
+        # downstream can mask the difference before any parameter (hypothesis found one:
+        # d loss / d relu1 1.5e-2 apart, every parameter's gradient 6e-16).
+        return
     for layer, mine, theirs in zip(model.layers, net.deltas(x, y), ref.deltas(x, y)):
         error = sn.relative_error(mine, theirs)
         assert error < tolerance, f"d loss / d {layer.name}: {error:.2e} {where}"
