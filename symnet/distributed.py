@@ -210,24 +210,10 @@ def fit(net, comm, x, y, epochs=1, lr=None, momentum=None, weight_decay=None, lr
     shows progress."""
     from tqdm.auto import tqdm
 
-    from .optim.schedules import Schedule
-    from .optim.state import CONSTANT
-    from .settings import positive_integer
-    from .training import number
-
     MPI, error = check_comm(comm), None
     try:
-        epochs = positive_integer(epochs, "epochs")
-        batch_size = net.batch if batch_size is None else positive_integer(batch_size, "batch_size")
-        optimizer, hyper = net._settings(lr, momentum=momentum, weight_decay=weight_decay)
-        lr_decay = number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
-        if schedule is not None and not isinstance(schedule, Schedule):
-            raise TypeError(f"schedule: expected a schedule such as sn.schedules.cosine(...), "
-                            f"got {type(schedule).__name__}")
-        if schedule is not None and lr_decay != 1.0:
-            raise ValueError("lr_decay: give a schedule or lr_decay, not both")
-        if train_accuracy and not net.model.loss.classifies:
-            raise ValueError(f"train_accuracy: {net.model.loss.describe()} does not classify, so there is no accuracy")
+        epochs, batch_size, optimizer, hyper, lr_decay, schedule, scheduled = net._fit_settings(
+            epochs, batch_size, lr, momentum, weight_decay, lr_decay, schedule, train_accuracy)
         x, targets = _check_share(net, x, y, False)
         if validation is not None:
             val_x, val_y = validation
@@ -236,7 +222,6 @@ def fit(net, comm, x, y, epochs=1, lr=None, momentum=None, weight_decay=None, lr
     except (ValueError, TypeError) as caught:
         error = caught
     agree(comm, error)
-    scheduled, schedule = schedule is not None, CONSTANT if schedule is None else schedule
     numbers = schedule.value_array()
     sizes = comm.allgather(len(x))
     total = sum(sizes)
@@ -254,11 +239,7 @@ def fit(net, comm, x, y, epochs=1, lr=None, momentum=None, weight_decay=None, lr
     rate = np.empty(1)
     for epoch, order in enumerate(_orders(total, epochs, shuffle, seed)):
         losses = np.empty(steps)
-        first_rate = float(hyper[0])
-        if scheduled:   # the rate of the epoch's first step, as the C computes it
-            with net._lock:
-                net._activate(optimizer, schedule)
-                first_rate = float(net._rates(numbers, hyper[0], net.step_count, rate)[0])
+        first_rate = net._next_rate(optimizer, schedule, numbers, hyper[0]) if scheduled else float(hyper[0])
         sizes_of = np.minimum(batch_size, total - batch_size * np.arange(steps))
         with tqdm(total=steps, desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
                   leave=True) as bar:

@@ -162,6 +162,32 @@ class Training:
         raise DivergenceError(f"step: training diverged: {what}; the net keeps the weights from before the step "
                               f"({hint})")
 
+    def _fit_settings(self, epochs, batch_size, lr, momentum, weight_decay, lr_decay, schedule, train_accuracy):
+        """``fit``'s arguments checked, in one process and over a communicator alike:
+        ``(epochs, batch_size, optimizer, hyper, lr_decay, schedule, scheduled)``, where no
+        schedule is the constant one and ``scheduled`` says whether one was given."""
+        epochs = positive_integer(epochs, "epochs")
+        batch_size = self.batch if batch_size is None else positive_integer(batch_size, "batch_size")
+        optimizer, hyper = self._settings(lr, momentum=momentum, weight_decay=weight_decay)
+        lr_decay = number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
+        scheduled = schedule is not None
+        if scheduled:
+            if not isinstance(schedule, Schedule):
+                raise TypeError(f"schedule: expected a schedule such as sn.schedules.cosine(...), "
+                                f"got {type(schedule).__name__}")
+            if lr_decay != 1.0:
+                raise ValueError("lr_decay: give a schedule or lr_decay, not both")
+        if train_accuracy and not self.model.loss.classifies:
+            raise ValueError(f"train_accuracy: {self.model.loss.describe()} does not classify, so there is no accuracy")
+        return epochs, batch_size, optimizer, hyper, lr_decay, schedule if scheduled else CONSTANT, scheduled
+
+    def _next_rate(self, optimizer, schedule, numbers, lr: float) -> float:
+        """The rate of the net's next step under ``schedule`` (its numbers ``numbers``, its base
+        rate ``lr``), as the C computes it: what fit's history records for an epoch."""
+        with self._lock:
+            self._activate(optimizer, schedule)
+            return float(self._rates(numbers, lr, self.step_count, np.empty(1))[0])
+
     def fit(self, x, y, epochs: int = 1, lr: float | None = None, momentum: float | None = None,
             weight_decay: float | None = None, lr_decay: float = 1.0, schedule: Schedule | None = None,
             batch_size: int | None = None, shuffle: bool = True, seed: int = 0, validation=None,
@@ -208,22 +234,9 @@ class Training:
                                    progress=progress, train_accuracy=train_accuracy)
         from tqdm.auto import tqdm
 
-        epochs = positive_integer(epochs, "epochs")
-        batch_size = self.batch if batch_size is None else positive_integer(batch_size, "batch_size")
-        optimizer, hyper = self._settings(lr, momentum=momentum, weight_decay=weight_decay)
-        lr_decay = number(lr_decay, "lr_decay", high=1.0 + 1e-12, open_low=True)
-        scheduled = schedule is not None
-        if scheduled:
-            if not isinstance(schedule, Schedule):
-                raise TypeError(f"schedule: expected a schedule such as sn.schedules.cosine(...), "
-                                f"got {type(schedule).__name__}")
-            if lr_decay != 1.0:
-                raise ValueError("lr_decay: give a schedule or lr_decay, not both")
-        else:
-            schedule = CONSTANT
+        epochs, batch_size, optimizer, hyper, lr_decay, schedule, scheduled = self._fit_settings(
+            epochs, batch_size, lr, momentum, weight_decay, lr_decay, schedule, train_accuracy)
         numbers = schedule.value_array()
-        if train_accuracy and not self.model.loss.classifies:
-            raise ValueError(f"train_accuracy: {self.model.loss.describe()} does not classify, so there is no accuracy")
         x, targets = self._batch(x, y)
         # A minibatch larger than all samples is all samples: the same steps, and sn_train's
         # int counters stay within what it counts.
@@ -254,11 +267,7 @@ class Training:
         for epoch in range(epochs):
             order = (rng.permutation(len(x)) if shuffle else np.arange(len(x))).astype(np.int32)
             losses = np.empty(len(sizes))
-            rate = float(hyper[0])
-            if scheduled:   # the rate of the epoch's first step, as the C computes it
-                with self._lock:
-                    self._activate(optimizer, schedule)
-                    rate = float(self._rates(numbers, hyper[0], self.step_count, np.empty(1))[0])
+            rate = self._next_rate(optimizer, schedule, numbers, hyper[0]) if scheduled else float(hyper[0])
             with tqdm(total=len(sizes), desc=f"epoch {epoch + 1}/{epochs}", unit="batch", disable=not show,
                       leave=True) as bar:
                 for first in range(0, len(sizes), per_call):
