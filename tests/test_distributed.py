@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -232,6 +231,25 @@ def test_deterministic_for_a_given_count(tmp_path):
             assert np.array_equal(other[name], value), name
 
 
+def assert_per_process_batchnorm_step(rank: dict, shares: list) -> None:
+    """A rank's weights after one SGD step (lr 0.1) of the BatchNorm model over ``shares``
+    (the non-empty ones, four samples each), each normalized with its own statistics: the
+    count-weighted mean of each share's gradient; its running statistics those of the first
+    share, which its rank broadcast."""
+    net = compiled("bn", "float64", sn.SGD(lr=0.1))
+    before = net.params
+    gradient = {name: 0.0 for name in before}
+    for x, y in shares:
+        for name, value in net.gradients(x, y).items():
+            gradient[name] = gradient[name] + value * len(x) / (4 * len(shares))
+    reference = compiled("bn", "float64", sn.SGD(lr=0.1))
+    reference.forward(shares[0][0])
+    for name, value in before.items():
+        np.testing.assert_allclose(rank["param." + name], value - 0.1 * gradient[name], rtol=1e-12, atol=1e-15)
+    for name, value in reference.buffers.items():
+        np.testing.assert_allclose(rank["buffer." + name], value, rtol=1e-12)
+
+
 @needs_mpi
 @pytest.mark.parametrize("processes", [2, 3])
 def test_batchnorm_statistics_are_per_process(tmp_path, processes):
@@ -243,18 +261,7 @@ def test_batchnorm_statistics_are_per_process(tmp_path, processes):
     X, Y = data()
     edges = bounds(processes)
     shares = [(X[lo:lo + 4], Y[lo:lo + 4]) for lo in edges[:-1]]
-    net = compiled("bn", "float64", sn.SGD(lr=0.1))
-    before = net.params
-    gradient = {name: 0.0 for name in before}
-    for x, y in shares:
-        for name, value in net.gradients(x, y).items():
-            gradient[name] = gradient[name] + value * len(x) / (4 * processes)
-    reference = compiled("bn", "float64", sn.SGD(lr=0.1))
-    reference.forward(shares[0][0])   # rank 0's running statistics
-    for name, value in before.items():
-        np.testing.assert_allclose(ranks[0]["param." + name], value - 0.1 * gradient[name], rtol=1e-12, atol=1e-15)
-    for name, value in reference.buffers.items():
-        np.testing.assert_allclose(ranks[0]["buffer." + name], value, rtol=1e-12)
+    assert_per_process_batchnorm_step(ranks[0], shares)   # rank 0's running statistics
     declared = namespace["model"]("bn")
     one_process = sn.compile(declared, batch=16, dtype="float64", threads=1, params=declared.init_params(seed=3),
                              optimizer=sn.SGD(lr=0.1))
@@ -272,18 +279,7 @@ def test_batchnorm_statistics_come_from_the_first_rank_with_samples(tmp_path):
     X, Y = data()
     edges = bounds(3)
     shares = [(X[lo:lo + 4], Y[lo:lo + 4]) for lo in edges[1:-1]]
-    net = compiled("bn", "float64", sn.SGD(lr=0.1))
-    before = net.params
-    gradient = {name: 0.0 for name in before}
-    for x, y in shares:
-        for name, value in net.gradients(x, y).items():
-            gradient[name] = gradient[name] + value * len(x) / (4 * len(shares))
-    reference = compiled("bn", "float64", sn.SGD(lr=0.1))
-    reference.forward(shares[0][0])   # rank 1's running statistics
-    for name, value in before.items():
-        np.testing.assert_allclose(ranks[0]["param." + name], value - 0.1 * gradient[name], rtol=1e-12, atol=1e-15)
-    for name, value in reference.buffers.items():
-        np.testing.assert_allclose(ranks[0]["buffer." + name], value, rtol=1e-12)
+    assert_per_process_batchnorm_step(ranks[0], shares)   # rank 1's running statistics
     untouched = compiled("bn", "float64", sn.SGD(lr=0.1)).buffers
     assert any(not np.allclose(ranks[0]["buffer." + name], value) for name, value in untouched.items())
 

@@ -114,13 +114,15 @@ def write_pictures(folder: Path, images: np.ndarray, labels: np.ndarray) -> tupl
     return folder / "x.idx", folder / "y.idx"
 
 
-@pytest.mark.parametrize("dtype, schedule", [("float32", sn.schedules.cosine(9, min_lr=1e-3)),
-                                             ("float64", sn.schedules.step(2, gamma=0.5))])
-def test_the_driver_follows_the_schedule_as_fit_does(tmp_path, dtype, schedule):
-    """Each step's rate from the exported schedule at the net's step count, as net.fit(schedule=)."""
+@pytest.mark.parametrize("dtype, rates", [("float32", {"schedule": sn.schedules.cosine(9, min_lr=1e-3)}),
+                                          ("float64", {"schedule": sn.schedules.step(2, gamma=0.5)}),
+                                          ("float32", {"lr_decay": 0.5})])
+def test_the_driver_follows_the_schedule_or_the_decay_as_fit_does(tmp_path, dtype, rates):
+    """Each step's rate from the exported schedule at the net's step count, as net.fit(schedule=),
+    or the rate times lr_decay after each epoch, as net.fit(lr_decay=)."""
     model = zoo.mlp()
     net = sn.compile(model, batch=16, dtype=dtype, threads=1, optimizer=sn.SGD(lr=0.1, momentum=0.9))
-    net.export(tmp_path, schedule=schedule)
+    net.export(tmp_path, **rates)
     build(tmp_path)
     images, labels = pictures(60, (28, 28), 10, seed=3)
     x_file, y_file = write_pictures(tmp_path, images, labels)
@@ -128,7 +130,7 @@ def test_the_driver_follows_the_schedule_as_fit_does(tmp_path, dtype, schedule):
                  "--no-shuffle", "--threads", 1, "--load", tmp_path / "weights.bin", "--save", tmp_path / "trained.bin")
     assert result.returncode == 0, result.stderr
     history = net.fit(scaled(images, model, dtype), labels.astype(np.int64), epochs=3, batch_size=20, shuffle=False,
-                      schedule=schedule)
+                      **rates)
     assert [line.split(" (")[0] for line in result.stdout.splitlines()] == [
         f"epoch {k + 1}/3: loss {loss:.6f}" for k, loss in enumerate(history["loss"])]
     assert_identical(net, tmp_path / "trained.bin")
@@ -171,22 +173,6 @@ def test_the_schedules_numbers_are_set_by_name_and_the_run_steps_follow_the_run(
         refused = run(tmp_path / "train", *common, *arguments, "--save", tmp_path / "refused.bin")
         assert refused.returncode == 2 and message in refused.stderr, (arguments, refused.stderr)
         assert not (tmp_path / "refused.bin").exists() and "epoch" not in refused.stdout
-
-
-def test_the_driver_decays_the_rate_each_epoch_as_fit_does(tmp_path):
-    """A recipe's lr_decay (resnet's): the rate times lr_decay after each epoch, as net.fit(lr_decay=)."""
-    model = zoo.mlp()
-    net = sn.compile(model, batch=16, threads=1, optimizer=sn.SGD(lr=0.1, momentum=0.9))
-    net.export(tmp_path, lr_decay=0.5)
-    build(tmp_path)
-    images, labels = pictures(40, (28, 28), 10, seed=5)
-    x_file, y_file = write_pictures(tmp_path, images, labels)
-    result = run(tmp_path / "train", "--images", x_file, "--labels", y_file, "--epochs", 3, "--batch-size", 20,
-                 "--no-shuffle", "--threads", 1, "--load", tmp_path / "weights.bin", "--save", tmp_path / "trained.bin")
-    assert result.returncode == 0, result.stderr
-    net.fit(scaled(images, model, "float32"), labels.astype(np.int64), epochs=3, batch_size=20, shuffle=False,
-            lr_decay=0.5)
-    assert_identical(net, tmp_path / "trained.bin")
 
 
 def test_modes_running_statistics_and_a_resumed_state_go_on_bit_for_bit(tmp_path):
