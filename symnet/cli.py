@@ -122,9 +122,8 @@ def _train(args) -> int:
     net = compile(model, batch=batch, dtype=args.dtype, optimizer=optimizer)
     compiled = time.perf_counter() - started
     started = time.perf_counter()
-    steps = epochs * -(-len(x_train) // batch)
     history = net.fit(x_train, y_train, epochs=epochs, seed=args.seed, lr_decay=recipe.lr_decay,
-                      schedule=None if recipe.schedule is None else recipe.schedule(steps),
+                      schedule=recipe.make_schedule(batch, epochs, len(x_train)),
                       validation=(x_test, y_test), progress=False if args.no_progress else None,
                       **({"train_accuracy": model.loss.classifies} if args.plot else {}))
     trained = time.perf_counter() - started

@@ -74,9 +74,8 @@ def train(args, model, recipe, optimizer, epochs: int, batch: int, data) -> int:
         agree(comm, error, "failed to compile")   # raises on every process when any failed; a barrier otherwise
     compiled = time.perf_counter() - started
     started = time.perf_counter()
-    steps = epochs * -(-len(x_train) // batch)
     history = net.fit(parts[0], parts[1], epochs=epochs, seed=args.seed, lr_decay=recipe.lr_decay,
-                      batch_size=batch, schedule=None if recipe.schedule is None else recipe.schedule(steps),
+                      batch_size=batch, schedule=recipe.make_schedule(batch, epochs, len(x_train)),
                       validation=(parts[2], parts[3]), progress=False if args.no_progress else None, comm=comm,
                       **({"train_accuracy": model.loss.classifies} if args.plot else {}))
     trained = time.perf_counter() - started

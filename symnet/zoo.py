@@ -207,13 +207,15 @@ class Recipe:
             optimizer.momentum = momentum
         return optimizer
 
-    def make_schedule(self, batch: int | None = None, epochs: int | None = None):
-        """The recipe's schedule for a run of ``epochs`` (default its own) over its samples in
-        minibatches of ``batch`` (default its own), as ``symnet train`` makes it; None without one."""
+    def make_schedule(self, batch: int | None = None, epochs: int | None = None, samples: int | None = None):
+        """The recipe's schedule spanning a run of ``epochs`` over ``samples`` in minibatches of
+        ``batch`` (each default its own: its data's training samples), as ``symnet train`` makes
+        it; None without one."""
         if self.schedule is None:
             return None
         batch = self.batch if batch is None else batch
-        return self.schedule((self.epochs if epochs is None else epochs) * -(-self.samples // batch))
+        samples = self.samples if samples is None else samples
+        return self.schedule((self.epochs if epochs is None else epochs) * -(-samples // batch))
 
 
 def _mnist(folder, flat: bool = False):
