@@ -68,6 +68,8 @@ static inline int sn_split(int count, int t, int threads, int *first)
 #define DENSE1_Y                 49920
 #define DENSE1_DY                50048
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
 /*
  * Matrix multiply for the dense and convolution layers: C = alpha * A B (+ C).
  *
@@ -497,6 +499,14 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
         }
     }
 }
+#pragma GCC diagnostic pop
+
+/* The matrix multiply above is shape-generic: symnet compiles it once for each compiler, flags
+ * and dtype into a shared runtime (symnet.runtime) that this model links to, and the calls below
+ * go to the runtime's copy, sn_gemm_float32. The copy above, never called here, is dropped by
+ * the compiler, which then optimizes only this model's own code. */
+void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs, long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b);
+#define sn_gemm sn_gemm_float32
 
 /* conv1: Conv2D(3, 3, bias=False, mean=True), (1, 9, 9) -> (3, 7, 7) */
 /*

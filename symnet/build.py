@@ -1,8 +1,9 @@
 """Build: compile emitted C into a loaded cffi module, cached on disk.
 
 The cache key hashes everything that affects the binary: the C source and cdef, the
-compiler flags, the compiler and its version, symnet's version, cffi's version and
-Python's extension ABI. An entry is built in a private folder and published with one
+compiler flags, the compiler and its version, symnet's version, cffi's version,
+Python's extension ABI and the key of the shared runtime the module links to
+(:mod:`symnet.runtime`, the matrix multiply, compiled once and checked the same way). An entry is built in a private folder and published with one
 atomic rename, so processes compiling the same model at once all succeed and a killed
 compile leaves no entry behind (the next compile in that shard removes its folder); an
 entry whose module does not match its recorded hash is rebuilt. What the cache holds is
@@ -18,9 +19,6 @@ import importlib.machinery
 import importlib.util
 import io
 import json
-import os
-import shlex
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -30,56 +28,13 @@ from pathlib import Path
 
 import cffi
 
+from . import runtime
 from .cache import CacheError, cache_root  # noqa: F401 - where symnet.build has always offered them
-from .cache import (KEY, discard, file_digest, keep_failed, make_folder, open_root, private_folder,
-                    remove_abandoned, seal, sound, trusted)
+from .cache import KEY, file_digest, keep_failed, make_folder, open_root, publish, seal, sound, trusted
+from .compiler import (COMMON, GCC_OPTIMIZED, OPTIMIZED, SANITIZED, BuildError,  # noqa: F401 - as before
+                       build_flags, compiler_command, compiler_identity, run_compiler)
 from .emit import Emitted
 from .files import write_atomically
-
-OPTIMIZED = ("-O3", "-march=native", "-fno-math-errno")
-SANITIZED = ("-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=all")
-# GCC turns short copy loops (an im2col row, the edge of a packed panel) into calls to
-# memmove, which cost more than copying a few values in place; kept as loops, LeNet-5's
-# training step ran about 6% faster.
-GCC_OPTIMIZED = ("-fno-tree-loop-distribute-patterns",)
-COMMON = ("-std=gnu11", "-fPIC", "-shared", "-fopenmp", "-Wall", "-Wno-unused-variable")
-
-
-class BuildError(RuntimeError):
-    """The C could not be compiled: no compiler, or the compiler refused the source."""
-
-
-def compiler_command() -> list[str]:
-    """The C compiler: ``$CC``, else ``cc``."""
-    return shlex.split(os.environ.get("CC", "cc"))
-
-
-@functools.lru_cache(maxsize=8)
-def _compiler_version(command: tuple[str, ...]) -> str:
-    """What the compiler prints for ``--version``."""
-    try:
-        result = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=30)
-    except FileNotFoundError:
-        raise BuildError(f"no C compiler found (tried {' '.join(command)!r}): install one, e.g. "
-                         f"'apt-get install gcc', or set CC to its path") from None
-    if result.returncode != 0:
-        raise BuildError(f"the C compiler {' '.join(command)!r} does not run: {result.stderr.strip()}")
-    return result.stdout
-
-
-def compiler_identity(command: tuple[str, ...]) -> str:
-    """The compiler's first line of ``--version``, part of the cache key."""
-    return _compiler_version(command).splitlines()[0].strip()
-
-
-def build_flags(command: tuple[str, ...], sanitize: bool = False) -> tuple[str, ...]:
-    """The flags after COMMON: SANITIZED, or OPTIMIZED, plus GCC_OPTIMIZED for GCC."""
-    if sanitize:
-        return SANITIZED
-    version = _compiler_version(command)
-    gcc = "Free Software Foundation" in version and "clang" not in version.lower()
-    return OPTIMIZED + (GCC_OPTIMIZED if gcc else ())
-
 
 @dataclass
 class Built:
@@ -92,6 +47,7 @@ class Built:
     flags: tuple[str, ...]
     compiler: str
     seconds: float  # time spent compiling now; 0 for a cache hit
+    runtime: str = ""  # the key of the shared runtime it links to
 
     @property
     def source_path(self) -> Path:
@@ -101,14 +57,16 @@ class Built:
 def cache_key(emitted: Emitted, sanitize: bool = False) -> str:
     """The hash that names ``emitted``'s cache entry with the current compiler and flags."""
     command = tuple(compiler_command())
-    return _key(emitted, command, build_flags(command, sanitize))
+    flags = build_flags(command, sanitize)
+    return _key(emitted, command, flags, runtime.runtime_key(runtime.source(emitted.dtype), command, flags))
 
 
-def _key(emitted: Emitted, command, flags) -> str:
+def _key(emitted: Emitted, command, flags, runtime_key: str) -> str:
     from . import __version__
 
     record = {
         "source": emitted.source, "cdef": emitted.cdef, "flags": list(flags), "command": list(command),
+        "runtime": runtime_key,
         "compiler": compiler_identity(command),
         "symnet": __version__, "cffi": cffi.__version__, "abi": sysconfig.get_config_var("EXT_SUFFIX"),
     }
@@ -119,9 +77,11 @@ def _module_name(key: str) -> str:
     return f"_symnet_{key[:20]}"
 
 
-def _compile(emitted: Emitted, folder: Path, key: str, command, flags, root: Path) -> None:
-    """Write the module's C into ``folder`` and compile it there; on failure, keep the C in
-    the ``failed/`` folder of the cache at ``root`` and raise BuildError naming it."""
+def _compile(emitted: Emitted, folder: Path, key: str, command, flags, root: Path,
+             pending: runtime.Pending) -> None:
+    """Write the module's C into ``folder`` and compile it there, then link it to the runtime
+    ``pending`` (compiled meanwhile in the background); on failure, keep the C in the
+    ``failed/`` folder of the cache at ``root`` and raise BuildError naming it."""
     name = _module_name(key)
     ffi = cffi.FFI()
     ffi.cdef(emitted.cdef)
@@ -132,18 +92,22 @@ def _compile(emitted: Emitted, folder: Path, key: str, command, flags, root: Pat
         ffi.emit_c_code(str(wrapper))
     module = folder / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}"
     include = sysconfig.get_paths()["include"]
-    arguments = [*command, *COMMON, *flags, f"-I{include}", str(wrapper), "-o", str(module), "-lm"]
-    result = subprocess.run(arguments, capture_output=True, text=True)
-    if result.returncode != 0:
+    objects = folder / f"{name}.o"
+    error = run_compiler([*command, *COMMON, *flags, f"-I{include}", "-c", str(wrapper), "-o", str(objects)])
+    if error is None:
+        linked = pending.result()
+        error = run_compiler([*command, *COMMON, *flags, str(objects), str(linked.library), "-o", str(module), "-lm"])
+        objects.unlink()
+    if error is not None:
         # Kept in the cache, not in a shared folder such as /tmp, where a name others can
         # guess could be a link planted to make symnet overwrite another file.
         try:
             saved = str(keep_failed(root, key, emitted.source))
         except (OSError, ValueError) as error:
             saved = f"the C could not be kept: {error}"
-        raise BuildError(f"compiling the generated C failed ({saved}):\n{result.stderr.strip()[-4000:]}")
+        raise BuildError(f"compiling the generated C failed ({saved}):\n{error}")
     manifest = {"key": key, "module": module.name, "sha256": file_digest(module), "flags": list(flags),
-                "compiler": compiler_identity(tuple(command))}
+                "compiler": compiler_identity(tuple(command)), "runtime": pending.key}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
     seal(folder)
 
@@ -226,11 +190,17 @@ def load_declared(declared: str, sanitize: bool = False) -> Built | None:
     entry = root / key[:2] / key
     if not sound(entry, key) or (sanitize and not _sanitizer_loaded()):
         return None
+    try:
+        linked = json.loads((entry / "manifest.json").read_text()).get("runtime")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not runtime.load_recorded(root, linked):
+        return None
     module = _load(entry, _module_name(key))
     command = tuple(compiler_command())
     return Built(lib=module.lib, ffi=module.ffi, key=key, folder=entry,
                  flags=(*COMMON, *build_flags(command, sanitize)), compiler=compiler_identity(command),
-                 seconds=0.0)
+                 seconds=0.0, runtime=linked)
 
 
 def remember_declared(declared: str, built: Built) -> None:
@@ -254,36 +224,22 @@ def build(emitted: Emitted, sanitize: bool = False) -> Built:
     """
     command = tuple(compiler_command())
     flags = build_flags(command, sanitize)
-    key = _key(emitted, command, flags)
-    name = _module_name(key)
+    started = time.perf_counter()
     # Checked on the way in (CacheError if others could write there); made only if missing,
     # so a read-only cache with this entry in it still loads.
+    pending = runtime.start(emitted.dtype, sanitize)   # usually started before the emit: see CompiledNet
+    key = _key(emitted, command, flags, pending.key)
+    name = _module_name(key)
     root = open_root()
     shard = make_folder(root / key[:2])
     entry = shard / key
-    started = time.perf_counter()
-    seconds = 0.0
-    if not sound(entry, key):
-        remove_abandoned(shard)
-        private = private_folder(shard, key)
-        try:
-            _compile(emitted, private, key, command, flags, root)
-            if os.path.lexists(entry) and not sound(entry, key):
-                discard(entry, key)
-            try:
-                private.rename(entry)   # publish: atomic, and refused if another process won
-                private = None
-            except OSError:
-                if not sound(entry, key):
-                    raise
-        finally:
-            if private is not None:
-                shutil.rmtree(private, ignore_errors=True)
-        seconds = time.perf_counter() - started
+    made = publish(shard, key, lambda folder: _compile(emitted, folder, key, command, flags, root, pending))
+    seconds = time.perf_counter() - started if made else 0.0
     if sanitize and not _sanitizer_loaded():
         # Loading it here would abort the process: ASan must be the first library loaded.
         raise BuildError(f"the sanitized module is built ({entry}) but loads only in a process started with "
                          f"LD_PRELOAD='{sanitizer_runtime()}' ASAN_OPTIONS=detect_leaks=0")
+    runtime.load(pending.result())   # the module needs it loaded first: see symnet.runtime
     module = _load(entry, name)
     return Built(lib=module.lib, ffi=module.ffi, key=key, folder=entry, flags=(*COMMON, *flags),
-                 compiler=compiler_identity(command), seconds=seconds)
+                 compiler=compiler_identity(command), seconds=seconds, runtime=pending.key)

@@ -13,6 +13,8 @@ Layout::
     <root>/<key[:2]>/<key>/           an entry: model.c, the cffi wrapper, the module, manifest.json
     <root>/<key[:2]>/.<key[:12]>-…    a compile in progress (stamped with its process)
     <root>/declared/<declaration key>  the key a declaration compiles to
+    <root>/runtime/<key>/              a shared runtime: runtime.c, its library, manifest.json
+    <root>/runtime/.<key[:12]>-…       a runtime's compile in progress
     <root>/failed/<key>.c              the C of the newest failed compiles
 """
 
@@ -142,6 +144,32 @@ def private_folder(shard: Path, key: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-{stamp()}-", dir=shard))
     os.chmod(folder, 0o700)
     return folder
+
+
+def publish(shard: Path, key: str, make) -> bool:
+    """Make ``key``'s entry in ``shard`` unless a sound one is there: ``make(folder)`` fills a
+    private folder, which is then renamed into place in one atomic step, so processes making
+    the same entry at once all succeed and a killed one leaves no entry behind. True if this
+    call made the entry."""
+    entry = shard / key
+    if sound(entry, key):
+        return False
+    remove_abandoned(shard)
+    private = private_folder(shard, key)
+    try:
+        make(private)
+        if os.path.lexists(entry) and not sound(entry, key):
+            discard(entry, key)
+        try:
+            private.rename(entry)   # publish: atomic, and refused if another process won
+            private = None
+        except OSError:
+            if not sound(entry, key):
+                raise
+    finally:
+        if private is not None:
+            shutil.rmtree(private, ignore_errors=True)
+    return True
 
 
 def discard(entry: Path, key: str) -> None:

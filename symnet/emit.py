@@ -15,6 +15,7 @@ byte-identical for the same model, dtype and batch.
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,10 @@ def template_folder():
         return Path(__file__).resolve().parent.parent / "templates"
 
 
-def _environment() -> jinja2.Environment:
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The templates' environment, made once a process: Jinja keeps each template it has parsed
+    (about 0.15 s for a model's dozen), so a second emit, or the runtime's source, parses none."""
     folder = template_folder()
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: (folder / name).read_text(encoding="utf-8")),
@@ -76,6 +80,12 @@ def _environment() -> jinja2.Environment:
     env.filters["product"] = lambda shape: int(np.prod(shape))
     env.filters["comment"] = comment
     return env
+
+
+def gemm_context(dtype: str) -> dict:
+    """What templates/gemm.c.j2 reads: the element type, the blocking constants and the lane folds."""
+    return {"ctype": DTYPES[dtype][0], "gemm": GEMM,
+            "folds": {size: lane_folds(size // np.dtype(dtype).itemsize) for size in (64, 32, 16)}}
 
 
 def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedule=None,
@@ -94,10 +104,11 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
     from .optim.builtin import SGD
     from .optim.c import schedule_context, update_context
     from .optim.schedules import constant
+    from .runtime import runtime_context
 
     derivation = model.derivation()
     layout = plan(model, int(batch), gradients=backward)
-    env = _environment()
+    env = environment()
     layers = []
     for step in derivation.layers:
         context = node_context(step, model.graph, dtype)
@@ -112,14 +123,17 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
     helpers = list(dict.fromkeys(helper for step in derivation.layers for helper in step.layer.helpers))
     context = {
         "helpers": helpers,
-        "model": model, "graph": model.graph, "version": __version__, "dtype": dtype, "ctype": DTYPES[dtype][0],
-        "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context, "gemm": GEMM,
+        **gemm_context(dtype),
+        "model": model, "graph": model.graph, "version": __version__, "dtype": dtype,
+        "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context,
         "min_share": min_share(model), "calls": calls(model.graph), "output": model.graph.output.upper(),
         "specs": model.param_specs(),
         "optimizer": update_context(SGD() if optimizer is None else optimizer, dtype),
         "schedule": schedule_context(constant() if schedule is None else schedule),
-        "folds": {size: lane_folds(size // np.dtype(dtype).itemsize) for size in (64, 32, 16)},
         "standalone": standalone, "with_backward": backward,
+        # a library of its own includes the matrix multiply; a model for Python calls the runtime's
+        "runtime": None if standalone else runtime_context(dtype),
+        "winograd": any(getattr(layer, "winograd", False) for layer in model.layers),
     }
     source = env.get_template("model.c.j2").render(**context)
     cdef = env.get_template("model.cdef.j2").render(**context)

@@ -14,6 +14,7 @@ import threading
 
 import numpy as np
 
+from . import runtime
 from .build import Built, build, declaration_key, load_declared, remember_declared
 from .cache import CacheError
 from .emit import Emitted, emit
@@ -140,6 +141,8 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
         declared = declaration_key(declaration, self.dtype, self.batch, self._sanitize)
         built = load_declared(declared, self._sanitize)
         if built is None:
+            # the shared runtime compiles in the background meanwhile, if it is not in the cache
+            runtime.start(self.dtype, self._sanitize)
             built = build(self._emit(optimizer, schedule), sanitize=self._sanitize)
             remember_declared(declared, built)
         return built

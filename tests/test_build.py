@@ -103,12 +103,13 @@ def test_concurrent_compiles_of_one_model_all_succeed(cache):
     assert [worker.returncode for worker in workers] == [0] * 4, [err for _, err in results]
     assert all(out.strip() == "True" for out, _ in results)
     entries = [path for path in cache.glob("*/*") if path.is_dir()]
-    assert len(entries) == 1 and not entries[0].name.startswith(".")
+    assert sorted(path.parent.name == "runtime" for path in entries) == [False, True]   # one model, one runtime
+    assert not [path for path in entries if path.name.startswith(".")]
     assert not [path for path in cache.glob("*/.*")]   # no private folders left behind
 
 
 def test_a_missing_compiler_is_named(cache, monkeypatch):
-    from symnet.build import _compiler_version
+    from symnet.compiler import _compiler_version
 
     _compiler_version.cache_clear()
     monkeypatch.setenv("CC", "/nonexistent/cc")
@@ -127,7 +128,8 @@ def test_a_compile_error_names_the_generated_file(cache):
     assert f"({saved})" in str(error.value)
     assert saved.read_text() == emitted.source
     assert stat.S_IMODE(saved.parent.lstat().st_mode) == 0o700
-    assert not [path for path in cache.glob("*/.*")]   # the private folder is removed
+    # the model's private folder is removed (the runtime's compile may still be running beside it)
+    assert not [path for path in cache.glob("[0-9a-f][0-9a-f]/.*")]
 
 
 def test_a_sanitized_build_in_a_plain_process_says_how_to_run_it(cache):
@@ -170,17 +172,6 @@ def test_a_declared_model_loads_without_deriving_or_emitting(cache):
     assert other.built.folder != first.built.folder
 
 
-def test_gcc_alone_gets_its_own_flags(monkeypatch):
-    import symnet.build as build_module
-
-    versions = {("gcc",): "gcc (GCC) 13.2.1 20230801\nCopyright (C) 2023 Free Software Foundation, Inc.\n",
-                ("clang",): "clang version 16.0.6\nTarget: x86_64-pc-linux-gnu\n"}
-    monkeypatch.setattr(build_module, "_compiler_version", versions.__getitem__)
-    assert build_module.build_flags(("gcc",)) == build_module.OPTIMIZED + build_module.GCC_OPTIMIZED
-    assert build_module.build_flags(("clang",)) == build_module.OPTIMIZED
-    assert build_module.build_flags(("gcc",), sanitize=True) == build_module.SANITIZED
-
-
 # The cache's trust checks, housekeeping, and use when it cannot be written.
 
 @pytest.fixture(scope="module")
@@ -207,7 +198,8 @@ def _parts(cache: Path) -> dict:
     entry = _entry(cache)
     return {"root": cache, "shard": entry.parent, "entry": entry, "declared": cache / "declared",
             "record": next((cache / "declared").iterdir()), "manifest": entry / "manifest.json",
-            "module": next(entry.glob("_symnet_*.so"))}
+            "module": next(entry.glob("_symnet_*.so")), "runtimes": cache / "runtime",
+            "runtime": next((cache / "runtime").iterdir()), "library": next((cache / "runtime").glob("*/*.so"))}
 
 
 def _writable_by(bits):
@@ -234,7 +226,8 @@ def _linked(path):
 SPOILS = [("root", _writable_by(0o020)), ("root", _linked), ("shard", _writable_by(0o002)), ("shard", _linked),
           ("entry", _writable_by(0o020)), ("entry", _foreign), ("declared", _writable_by(0o020)),
           ("record", _writable_by(0o002)), ("manifest", _writable_by(0o002)), ("module", _writable_by(0o020)),
-          ("module", _foreign), ("module", _linked)]
+          ("module", _foreign), ("module", _linked), ("runtimes", _writable_by(0o020)), ("runtime", _foreign),
+          ("runtime", _linked), ("library", _writable_by(0o002)), ("library", _linked)]
 
 
 @pytest.mark.parametrize("part, spoil", SPOILS, ids=[f"{part}-{spoil.__name__}" for part, spoil in SPOILS])

@@ -30,7 +30,7 @@ import textwrap
 from pathlib import Path
 
 from ..emit import emit, template_folder
-from ..emit import _environment as environment
+from ..emit import environment
 from ..files import write_atomically
 from ..layout import plan
 from ..optim.builtin import SGD

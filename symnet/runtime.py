@@ -1,0 +1,172 @@
+"""The shared runtime: the matrix multiply, compiled once per dtype, compiler and flags.
+
+templates/gemm.c.j2's multiply (packing, micro-kernels, the thin, few-row and transposed
+paths) depends on the element type and the compiler's target, never on a model's shapes.
+Compiled inside every model, it took most of each compile: at -O3, GCC cloned sn_gemm and
+its kernels for the constant arguments of each call site (about 20 copies in LeNet-5), 3.1
+of LeNet-5's 3.3 seconds. It is compiled instead into one library (templates/runtime.c.j2),
+cached beside the models with the same care: a key over its source, flags and compiler, a
+private folder published by one atomic rename, a manifest with the library's SHA-256, and
+the trust checks of :mod:`symnet.cache` on everything read on the way to loading it.
+
+A model's module links to the runtime by its soname, ``libsymnet-<key[:24]>.so``, and has no
+search path: it loads only once :func:`load` has checked and loaded that exact runtime (the
+dynamic loader then finds it among the loaded libraries by that name), so a module cannot
+pick up a runtime symnet has not checked, nor one built from other source or flags.
+
+A compile that misses the cache starts the runtime's compile in a background thread
+(:func:`start`) before deriving and emitting the model, so it runs beside them and beside
+the model's own compile; the build waits for it only to link.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import ctypes
+import functools
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import KEY, file_digest, keep_failed, make_folder, open_root, publish, seal, sound, trusted
+from .compiler import COMMON, BuildError, build_flags, compiler_command, compiler_identity, run_compiler
+
+# The parameters of sn_gemm in templates/gemm.c.j2, which the runtime's entry point takes and passes on.
+PARAMETERS = ("int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs, "
+              "long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b")
+
+
+def runtime_context(dtype: str) -> dict:
+    """What templates name the runtime's entry point by: one symbol per dtype, so runtimes of
+    both dtypes can be loaded in one process whatever the loader's symbol scope."""
+    return {"symbol": f"sn_gemm_{dtype}", "parameters": PARAMETERS}
+
+
+@functools.lru_cache(maxsize=4)
+def source(dtype: str) -> str:
+    """The runtime's C for ``dtype``."""
+    from . import __version__
+    from .emit import environment, gemm_context
+
+    return environment().get_template("runtime.c.j2").render(
+        **gemm_context(dtype), dtype=dtype, version=__version__, runtime=runtime_context(dtype))
+
+
+def runtime_key(text: str, command: tuple[str, ...], flags: tuple[str, ...]) -> str:
+    """The hash that names a runtime's cache entry: its source, the compiler command, its
+    identity and the flags."""
+    record = {"source": text, "command": list(command), "compiler": compiler_identity(command), "flags": list(flags)}
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+
+
+def soname(key: str) -> str:
+    """The library's file name and ELF soname, which a model's module records as needed."""
+    return f"libsymnet-{key[:24]}.so"
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """A runtime built in the cache: its key and the library's path."""
+
+    key: str
+    library: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.library.parent
+
+
+def _compile(folder: Path, key: str, text: str, command, flags, root: Path) -> None:
+    """Write the runtime's C into ``folder`` and compile its library there."""
+    (folder / "runtime.c").write_text(text)
+    library = folder / soname(key)
+    error = run_compiler([*command, *COMMON, *flags, f"-Wl,-soname,{library.name}", str(folder / "runtime.c"),
+                          "-o", str(library), "-lm"])
+    if error is not None:
+        try:
+            saved = str(keep_failed(root, key, text))
+        except (OSError, ValueError) as problem:
+            saved = f"the C could not be kept: {problem}"
+        raise BuildError(f"compiling symnet's runtime failed ({saved}):\n{error}")
+    manifest = {"key": key, "module": library.name, "sha256": file_digest(library), "flags": list(flags),
+                "compiler": compiler_identity(tuple(command))}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    seal(folder)
+
+
+def _make(root: Path, key: str, text: str, command, flags) -> Runtime:
+    """The runtime's entry in the cache at ``root``, compiled now unless a sound one is there."""
+    shard = make_folder(root / "runtime")
+    publish(shard, key, lambda folder: _compile(folder, key, text, command, flags, root))
+    return Runtime(key=key, library=shard / key / soname(key))
+
+
+class Pending:
+    """A runtime being made (or made): its key at once, the runtime itself from :meth:`result`."""
+
+    def __init__(self, key: str, future: concurrent.futures.Future, remake):
+        self.key = key
+        self._future = future
+        self._remake = remake
+
+    def result(self) -> Runtime:
+        """The runtime, once compiled: raises what its compile raised (BuildError, CacheError).
+        An entry removed or damaged since it was made is made again."""
+        try:
+            made = self._future.result()
+        except BaseException:
+            with _lock:
+                _pending.pop(self.key, None)   # the next compile tries again
+            raise
+        if not sound(made.folder, made.key):
+            made = self._remake()
+        return made
+
+
+_lock = threading.Lock()
+_pending: dict[tuple[str, str], Pending] = {}
+_workers = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="symnet-runtime")
+_loaded: dict[str, ctypes.CDLL] = {}
+
+
+def start(dtype: str, sanitize: bool = False) -> Pending:
+    """The runtime of ``dtype`` for the current compiler and flags: taken from the cache, or
+    compiled in a background thread, which this returns without waiting for. Calls for the same
+    runtime and cache share one compile."""
+    command = tuple(compiler_command())
+    flags = build_flags(command, sanitize)
+    text = source(dtype)
+    key = runtime_key(text, command, flags)
+    root = open_root()   # checked here, so an untrusted cache is refused before any work
+    with _lock:
+        pending = _pending.get((str(root), key))
+        if pending is None:
+            def remake():
+                return _make(root, key, text, command, flags)
+            pending = Pending(key, _workers.submit(remake), remake)
+            _pending[(str(root), key)] = pending
+    return pending
+
+
+def load(made: Runtime) -> None:
+    """Load ``made``'s library into this process (once), after checking it as any cache entry
+    is checked (ours, private, no links, its bytes as its manifest records)."""
+    if made.key in _loaded:
+        return
+    if not sound(made.folder, made.key):
+        raise BuildError(f"symnet's runtime {made.folder} changed before it could be loaded: compile again")
+    _loaded[made.key] = ctypes.CDLL(str(made.library))
+
+
+def load_recorded(root: Path, key) -> bool:
+    """Load the runtime whose key a model's manifest records, if its entry in the cache at
+    ``root`` is there and sound; False if not (the model is then built again, runtime first)."""
+    if not isinstance(key, str) or not KEY.fullmatch(key):
+        return False
+    shard = root / "runtime"   # checked even when loaded already: a damaged entry is made again
+    if not trusted(shard, folder=True) or not sound(shard / key, key):
+        return False
+    load(Runtime(key=key, library=shard / key / soname(key)))
+    return True
