@@ -27,6 +27,7 @@ from .layout import GEMM, Layout, plan
 from .lower import calls, node_context
 from .printer import DTYPES, comment
 from .settings import check_settings
+from .template_cache import TemplateCache
 
 
 def lane_folds(lanes: int) -> list[tuple[int, list[int], list[int]]]:
@@ -71,11 +72,13 @@ def template_folder():
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The templates' environment, made once a process: Jinja keeps each template it has parsed
-    (about 0.15 s for a model's dozen), so a second emit, or the runtime's source, parses none."""
+    (about 0.15 s for a model's dozen), so a second emit, or the runtime's source, parses none;
+    and their compiled form is kept in the build cache for the next process (symnet.template_cache)."""
     folder = template_folder()
+    options = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: (folder / name).read_text(encoding="utf-8")),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined, bytecode_cache=TemplateCache(repr(sorted(options.items()))), **options,
     )
     env.filters["product"] = lambda shape: int(np.prod(shape))
     env.filters["comment"] = comment
