@@ -113,14 +113,15 @@ def remove_abandoned_temporaries(path) -> None:
                 pass   # gone already (another writer cleaned it), or not ours to remove
 
 
-def write_atomically(path, write, *, mode: int | None = None) -> None:
+def write_atomically(path, write, *, mode: int | None = None, durable: bool = True) -> None:
     """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place.
 
     Only a regular file is replaced: a symbolic link, folder, device, FIFO or socket at
     ``path`` raises ValueError. The new file gets ``mode`` if given, else the permission
     bits of the file it replaces, else ``0o666`` less the umask, as a new file would. The
-    data is flushed to disk before the rename; on any failure the temporary is removed and
-    ``path`` is left as it was.
+    data is flushed to disk before the rename (unless ``durable=False``: for a cache whose
+    reader checks what it reads, where two fsyncs would cost more than the file saves); on
+    any failure the temporary is removed and ``path`` is left as it was.
     """
     path = Path(path)
     folder = path.parent
@@ -150,12 +151,14 @@ def write_atomically(path, write, *, mode: int | None = None) -> None:
                 os.fchmod(file.fileno(), mode)
             write(file)
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _sync_folder(folder)
+    if durable:
+        _sync_folder(folder)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -52,6 +52,7 @@ class TemplateCache(jinja2.BytecodeCache):
             if root is None:
                 return   # emitting alone (symnet export, generate) does not make a cache
             folder = make_folder(root / "templates")
-            write_atomically(folder / self._name(bucket), lambda file: bucket.write_bytecode(file), mode=0o600)
+            write_atomically(folder / self._name(bucket), lambda file: bucket.write_bytecode(file), mode=0o600,
+                             durable=False)   # a torn file fails Jinja's checks and is compiled again
         except (CacheError, OSError, ValueError):
             pass   # kept in this process only

@@ -160,3 +160,16 @@ def test_abandoned_work():
     assert not abandoned(dead, "00000000", time.time())                 # a pid from elsewhere says nothing
     assert abandoned(dead, "00000000", time.time() - 2 * 3600)
     assert abandoned(None, None, time.time() - 2 * 3600) and not abandoned(None, None, time.time())
+
+
+def test_a_write_that_need_not_be_durable_skips_the_fsyncs(tmp_path, monkeypatch):
+    import symnet.files as files_module
+
+    synced = []
+    monkeypatch.setattr(files_module.os, "fsync", synced.append)
+    target = tmp_path / "cached.bin"
+    files_module.write_atomically(target, lambda file: file.write(b"abc"), mode=0o600, durable=False)
+    assert target.read_bytes() == b"abc" and stat.S_IMODE(target.stat().st_mode) == 0o600 and synced == []
+    files_module.write_atomically(target, lambda file: file.write(b"def"))
+    assert target.read_bytes() == b"def" and len(synced) == 2   # the file, then its folder
+    assert [path.name for path in tmp_path.iterdir()] == ["cached.bin"]
