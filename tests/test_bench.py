@@ -31,6 +31,16 @@ def test_table_shows_ratios():
     text = table(results)
     assert "| lenet | AdamW | 64 | 1 | 20,000 | 10,000 | 2.00x | 900 | 50.0 (50%) |" in text
     assert "lenet: cold compile 2.00 s, warm load 10 ms." in text
+    results["compile"]["lenet"]["cold_cpu_seconds"] = 2.5
+    assert "lenet: cold compile 2.00 s (2.50 s of processor time), warm load 10 ms." in table(results)
+
+
+def test_compile_times_are_cold_then_warm():
+    from symnet.bench import compile_times
+
+    times = compile_times("xo")
+    assert sorted(times) == ["cold_cpu_seconds", "cold_seconds", "load", "warm_seconds"]
+    assert min(times["cold_seconds"], times["cold_cpu_seconds"], times["warm_seconds"]) > 0
 
 
 def test_bench_command(tmp_path, capsys):
