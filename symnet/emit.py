@@ -23,7 +23,7 @@ import jinja2
 import numpy as np
 
 from .layout import GEMM, Layout, plan
-from .lower import calls, node_context
+from .lower import calls, node_context, segments
 from .printer import DTYPES, comment
 from .settings import check_settings
 
@@ -114,7 +114,7 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
         "helpers": helpers,
         "model": model, "graph": model.graph, "version": __version__, "dtype": dtype, "ctype": DTYPES[dtype][0],
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context, "gemm": GEMM,
-        "min_share": min_share(model), "calls": calls(model.graph), "output": model.graph.output.upper(),
+        "min_share": min_share(model), "segments": segments(calls(model.graph)), "output": model.graph.output.upper(),
         "specs": model.param_specs(),
         "optimizer": update_context(SGD() if optimizer is None else optimizer, dtype),
         "schedule": schedule_context(constant() if schedule is None else schedule),
