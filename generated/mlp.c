@@ -672,77 +672,184 @@ const long sn_layout[18] = {101770, 195840, 0, 34048, 161792, 0, 100352, 100480,
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-/* Each thread's scratch room: the first begins at SN_SCRATCH_AT in work, the next SN_SCRATCH later. */
+/* Each share's scratch room: the first begins at SN_SCRATCH_AT in work, the next SN_SCRATCH later. */
 #define SN_SCRATCH_AT 34048
 #define SN_SCRATCH 161792
-/* A thread is given at least this many samples: fewer would cost more than they save. */
+/* A share has at least this many samples: fewer would cost more than they save. */
 #define SN_MIN_SHARE 16
 
-/* Samples [first, first + count) through every layer; each layer reads and writes only
- * those samples' rows, so threads can run disjoint ranges side by side. */
-static void forward_range(int first, int count, const real *restrict x, const real *restrict params,
-                          real *restrict work, int32_t *restrict index, real *restrict scratch, const sn_run *run)
+/*
+ * Threads. A call splits its count samples into shares, one per thread the net was given
+ * (fewer if a share would have less than SN_MIN_SHARE samples), and each share's work and
+ * its sum into the gradients is one and the same computation whichever thread runs it and
+ * however many run: the results depend on the number of shares, never on the threads that
+ * ran them. So a call may run its shares on all threads or one after another on the
+ * calling thread, and it takes the faster way. On a busy machine the threads of a parallel
+ * region wait for one another while the system runs other processes on their cores, and a
+ * parallel call can be several times slower than a serial one; on an idle machine it is
+ * nearly as many times faster. So the calls are timed (seconds per sample), the way in use
+ * keeps a moving mean, and the other way is tried again after an interval: SN_PROBE_FIRST
+ * calls after a switch, else (r - 1) / SN_PROBE_COST calls when the try was r times slower,
+ * which holds what the tries cost near SN_PROBE_COST of the time, within
+ * [SN_PROBE_FIRST, SN_PROBE_LAST] calls.
+ */
+#define SN_PROBE_FIRST 4
+#define SN_PROBE_LAST 1024
+#define SN_PROBE_COST 0.02
+enum { SN_ALL_THREADS = 0, SN_ONE_THREAD = 1 };
+
+typedef struct {
+    double per_sample[2];  /* seconds per sample on all threads [0] and on one [1]: moving mean, or the last try */
+    long calls[2];         /* calls run each way */
+    long probe_at;         /* when the calls of both ways reach this, the way not in use is tried (0: not yet set) */
+    int way;               /* the way in use */
+    int pinned;            /* 0: choose; 1: always all threads; 2: always one thread */
+} sn_pace;
+
+/* Pacing for the two kinds of call: forward passes, and backward passes. A zeroed struct
+ * starts on all threads and chooses. */
+typedef struct {
+    sn_pace forward, backward;
+} sn_pacing;
+
+static inline double sn_now(void)
 {
-    (void)run;   /* read by the layers that depend on the mode, if any */
-    dense1_forward(count, x + (long)first * SN_INPUT,
-        work + DENSE1_Y + (long)first * 128, params, index, scratch);
-    sigmoid1_forward(count, work + DENSE1_Y + (long)first * 128,
-        work + SIGMOID1_Y + (long)first * 128, params, index, scratch);
-    dense2_forward(count, work + SIGMOID1_Y + (long)first * 128,
-        work + DENSE2_Y + (long)first * 10, params, index, scratch);
+#ifdef _OPENMP
+    return omp_get_wtime();
+#else
+    return 0.0;
+#endif
 }
 
-/* Backward from the loss: layers in reverse order, each sending d loss / d its inputs back.
- * Where several layers read a tensor, the first to run writes its gradient and the others
- * add to it (the multivariable chain rule); the input's gradient is not needed (NULL). */
-static void backward_range(int first, int count, int total, const real *restrict x,
-                           const int32_t *restrict targets, const real *restrict params,
-                           real *restrict work, const int32_t *restrict index, real *restrict grads,
-                           real *restrict scratch, const sn_run *run)
+/* The way the next call of shares shares runs. */
+static int sn_pace_way(const sn_pace *pace, int shares)
 {
-    (void)x; (void)run;
-    loss_backward(count, total, work + DENSE2_Y + (long)first * 10,
-                  targets + (long)first * 1, work + DENSE2_DY + (long)first * 10);
-    dense2_backward(count, work + SIGMOID1_Y + (long)first * 128,
-        work + DENSE2_Y + (long)first * 10, work + DENSE2_DY + (long)first * 10,
-        work + SIGMOID1_DY + (long)first * 128, params, grads, index, scratch);
-    sigmoid1_backward(count, work + DENSE1_Y + (long)first * 128,
-        work + SIGMOID1_Y + (long)first * 128, work + SIGMOID1_DY + (long)first * 128,
-        work + DENSE1_DY + (long)first * 128, params, grads, index, scratch);
-    dense1_backward(count, x + (long)first * SN_INPUT,
-        work + DENSE1_Y + (long)first * 128, work + DENSE1_DY + (long)first * 128,
-        NULL, params, grads, index, scratch);
+    if (shares == 1)
+        return SN_ONE_THREAD;
+    if (pace->pinned)
+        return pace->pinned == 1 ? SN_ALL_THREADS : SN_ONE_THREAD;
+    return pace->probe_at > 0 && pace->calls[0] + pace->calls[1] >= pace->probe_at ? !pace->way : pace->way;
 }
 
-
-/* Forward: every layer's output, for count <= SN_BATCH samples, on up to threads threads, in
- * training mode or not; the samples are the minibatch's from offset on, at optimizer step step.
- * In training mode every BatchNorm also updates its running statistics in buffers, as a
- * PyTorch module's forward does. */
-void sn_forward(int count, const real *restrict x, const real *restrict params, real *restrict buffers,
-                real *restrict work, int32_t *restrict index, int threads, int training, long step, int offset)
+/* Records a call of count samples in shares shares that ran way in seconds, and chooses the
+ * way of the calls after it. */
+static void sn_pace_record(sn_pace *pace, int way, int shares, int count, double seconds)
 {
-    threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
-    if (threads == 1) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers};
-        forward_range(0, count, x, params, work, index, work + SN_SCRATCH_AT, &run);
+    pace->calls[way]++;
+    if (shares == 1 || pace->pinned || count < 1)
+        return;
+    const double rate = seconds / count;
+    const long calls = pace->calls[0] + pace->calls[1];
+    double *mean = &pace->per_sample[way];
+    if (way == pace->way) {
+        *mean = *mean > 0 ? *mean + (rate - *mean) / 4 : rate;
+        if (pace->probe_at == 0)
+            pace->probe_at = calls + SN_PROBE_FIRST;
         return;
     }
-#ifdef _OPENMP
-    #pragma omp parallel num_threads(threads)
-#endif
-    {
-        int t = 0, used = 1, first;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        used = omp_get_num_threads();
-#endif
-        /* every thread has a sample (threads <= count), so each reaches a layer's barriers */
-        const int mine = sn_split(count, t, used, &first);
-        const sn_run run = {training, step, offset, first, count, t, used, work, buffers};
-        if (mine > 0)
-            forward_range(first, mine, x, params, work, index, work + SN_SCRATCH_AT + (long)t * SN_SCRATCH, &run);
+    /* a try of the other way, taken as it is: what it cost before says little about the machine now */
+    *mean = rate;
+    long interval = SN_PROBE_FIRST;
+    if (rate < pace->per_sample[pace->way])
+        pace->way = way;
+    else if (rate > pace->per_sample[pace->way] * (1 + SN_PROBE_COST * SN_PROBE_FIRST))
+        interval = (long)SN_MIN(SN_PROBE_LAST, (rate / pace->per_sample[pace->way] - 1) / SN_PROBE_COST);
+    pace->probe_at = calls + interval;
+}
+
+/* Share s of count samples among shares: [*first, *first + return). */
+#define sn_share sn_split
+
+/* Samples through every layer, for shares [from, to) of the chunk's count samples. The layers
+ * that read only their own samples run share by share; those whose statistics span the chunk
+ * (BatchNorm: barriers inside) run once over all of this thread's samples. */
+static void forward_range(int from, int to, int shares, int total, const real *restrict x, const real *restrict params,
+                          real *restrict work, int32_t *restrict index, const sn_run *whole)
+{
+    (void)whole; (void)total;
+    for (int s = from; s < to; s++) {   /* share by share */
+        int first;
+        const int count = sn_share(total, s, shares, &first);
+        real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;
+        dense1_forward(count, x + (long)first * SN_INPUT,
+            work + DENSE1_Y + (long)first * 128, params, index, scratch);
+        sigmoid1_forward(count, work + DENSE1_Y + (long)first * 128,
+            work + SIGMOID1_Y + (long)first * 128, params, index, scratch);
+        dense2_forward(count, work + SIGMOID1_Y + (long)first * 128,
+            work + DENSE2_Y + (long)first * 10, params, index, scratch);
     }
+}
+
+/* Backward from the loss, for shares [from, to): layers in reverse order, each sending d loss
+ * / d its inputs back. Where several layers read a tensor, the first to run writes its gradient
+ * and the others add to it (the multivariable chain rule); the input's gradient is not needed
+ * (NULL). Share 0 adds its parameters' gradients to grads, share s > 0 to its slice of
+ * thread_grads; a layer that spans the chunk adds to the slice of this thread's first share. */
+static void backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,
+                           const int32_t *restrict targets, const real *restrict params,
+                           real *restrict work, const int32_t *restrict index, real *restrict all_grads,
+                           real *restrict thread_grads, const sn_run *whole)
+{
+    (void)x; (void)whole;
+    for (int s = from; s < to; s++) {   /* share by share */
+        int first;
+        const int count = sn_share(total, s, shares, &first);
+        real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;
+        real *restrict grads = s == 0 ? all_grads : thread_grads + (long)s * SN_PARAMS;
+        loss_backward(count, mean_over, work + DENSE2_Y + (long)first * 10,
+                      targets + (long)first * 1, work + DENSE2_DY + (long)first * 10);
+        dense2_backward(count, work + SIGMOID1_Y + (long)first * 128,
+            work + DENSE2_Y + (long)first * 10, work + DENSE2_DY + (long)first * 10,
+            work + SIGMOID1_DY + (long)first * 128, params, grads, index, scratch);
+        sigmoid1_backward(count, work + DENSE1_Y + (long)first * 128,
+            work + SIGMOID1_Y + (long)first * 128, work + SIGMOID1_DY + (long)first * 128,
+            work + DENSE1_DY + (long)first * 128, params, grads, index, scratch);
+        dense1_backward(count, x + (long)first * SN_INPUT,
+            work + DENSE1_Y + (long)first * 128, work + DENSE1_DY + (long)first * 128,
+            NULL, params, grads, index, scratch);
+    }
+}
+
+/* How many shares a call of count samples splits into, on a net given threads threads. */
+static inline int sn_shares(int count, int threads)
+{
+    return SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
+}
+
+/* Forward: every layer's output, for count <= SN_BATCH samples split into shares for up to
+ * threads threads (see Threads above; pacing NULL: always on all of them), in training mode or
+ * not; the samples are the minibatch's from offset on, at optimizer step step. In training
+ * mode every BatchNorm also updates its running statistics in buffers, as a PyTorch module's
+ * forward does. */
+void sn_forward(int count, const real *restrict x, const real *restrict params, real *restrict buffers,
+                real *restrict work, int32_t *restrict index, int threads, sn_pacing *pacing,
+                int training, long step, int offset)
+{
+    const int shares = sn_shares(count, threads);
+    static const sn_pace all_threads = {.pinned = 1};
+    const int way = sn_pace_way(pacing ? &pacing->forward : &all_threads, shares);
+    const double started = sn_now();
+    if (way == SN_ONE_THREAD) {  /* no parallel region: entering one costs microseconds, even for one thread */
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers};
+        forward_range(0, shares, shares, count, x, params, work, index, &run);
+    } else {
+#ifdef _OPENMP
+        #pragma omp parallel num_threads(shares)
+#endif
+        {
+            int t = 0, used = 1, from;
+#ifdef _OPENMP
+            t = omp_get_thread_num();
+            used = omp_get_num_threads();
+#endif
+            /* every thread has a share (used <= shares), so each reaches a layer's barriers */
+            const int mine = sn_split(shares, t, used, &from);
+            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers};
+            forward_range(from, from + mine, shares, count, x, params, work, index, &run);
+        }
+    }
+    if (pacing)
+        sn_pace_record(&pacing->forward, way, shares, count, sn_now() - started);
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
@@ -751,48 +858,56 @@ double sn_loss(int count, int total, const real *restrict work, const int32_t *r
     return loss_value(count, total, work + DENSE2_Y, targets);
 }
 
-/* Backward: adds d loss / d params for count samples (of a mean over total) to grads.
- * Thread 0 adds straight into grads; each other thread t into its own slice t of
- * thread_grads (threads x SN_PARAMS). Then every thread adds those slices, in thread
- * order, into its own share of grads: results do not depend on timing. */
+/* Backward: adds d loss / d params for count samples (of a mean over total) to grads, the
+ * samples split into shares as sn_forward splits them. Share 0 adds straight into grads; each
+ * other share s into its own slice s of thread_grads (threads x SN_PARAMS). Then the slices
+ * are added, in share order, into grads (each thread its part of the parameters): the result
+ * does not depend on timing, nor on how many threads ran the shares. */
 void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
                  const real *restrict params, real *restrict work, const int32_t *restrict index,
-                 real *restrict grads, real *restrict thread_grads, int threads, int training, long step, int offset)
+                 real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
+                 int training, long step, int offset)
 {
-    threads = SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
-    if (threads == 1) {
+    const int shares = sn_shares(count, threads);
+    static const sn_pace all_threads = {.pinned = 1};
+    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);
+    const double started = sn_now();
+    if (way == SN_ONE_THREAD) {
         const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL};
-        backward_range(0, count, total, x, targets, params, work, index, grads, work + SN_SCRATCH_AT, &run);
-        return;
-    }
+        for (int s = 1; s < shares; s++)
+            memset(thread_grads + (long)s * SN_PARAMS, 0, sizeof(real) * SN_PARAMS);
+        backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads, &run);
+        for (int s = 1; s < shares; s++)
+            for (long k = 0; k < SN_PARAMS; k++)
+                grads[k] += thread_grads[(long)s * SN_PARAMS + k];
+    } else {
 #ifdef _OPENMP
-    #pragma omp parallel num_threads(threads)
+        #pragma omp parallel num_threads(shares)
 #endif
-    {
-        int t = 0, used = 1, first;
+        {
+            int t = 0, used = 1, from;
 #ifdef _OPENMP
-        t = omp_get_thread_num();
-        used = omp_get_num_threads();
+            t = omp_get_thread_num();
+            used = omp_get_num_threads();
 #endif
-        real *restrict own = t == 0 ? grads : thread_grads + (long)t * SN_PARAMS;
-        if (t > 0)
-            memset(own, 0, sizeof(real) * SN_PARAMS);
-        const int mine = sn_split(count, t, used, &first);
-        const sn_run run = {training, step, offset, first, count, t, used, work, NULL};
-        if (mine > 0)
-            backward_range(first, mine, total, x, targets, params, work, index, own,
-                           work + SN_SCRATCH_AT + (long)t * SN_SCRATCH, &run);
-        if (used > 1) {
+            const int mine = sn_split(shares, t, used, &from);
+            for (int s = SN_MAX(from, 1); s < from + mine; s++)
+                memset(thread_grads + (long)s * SN_PARAMS, 0, sizeof(real) * SN_PARAMS);
+            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL};
+            backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
+                           thread_grads, &run);
 #ifdef _OPENMP
-            #pragma omp barrier
+            #pragma omp barrier   /* every share's gradients are in */
 #endif
             int start;
             const int length = sn_split(SN_PARAMS, t, used, &start);
-            for (int other = 1; other < used; other++)
-                for (int k = start; k < start + length; k++)
-                    grads[k] += thread_grads[(long)other * SN_PARAMS + k];
+            for (int s = 1; s < shares; s++)
+                for (long k = start; k < start + length; k++)
+                    grads[k] += thread_grads[(long)s * SN_PARAMS + k];
         }
     }
+    if (pacing)
+        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
 }
 
 /* The optimizer: SGD(with_momentum=False, nesterov=False).
@@ -866,7 +981,7 @@ void sn_train(int count, int batch_size, const int32_t *restrict order, const re
               real *restrict state, real *restrict work, int32_t *restrict index, real *restrict thread_grads,
               real *restrict staging_x, int32_t *restrict staging_targets,
               const double *restrict hyper, const double *restrict schedule, long steps, long optimizer_steps,
-              int threads, double *restrict losses, real *restrict buffers, int training)
+              int threads, sn_pacing *pacing, double *restrict losses, real *restrict buffers, int training)
 {
     double step_hyper[SN_HYPER];
     memcpy(step_hyper, hyper, sizeof(step_hyper));
@@ -887,10 +1002,10 @@ void sn_train(int count, int batch_size, const int32_t *restrict order, const re
                 chunk_x = staging_x;
                 chunk_targets = staging_targets;
             }
-            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, training, steps + step, done);
+            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, pacing, training, steps + step, done);
             loss += sn_loss(chunk, size, work, chunk_targets);
             sn_backward(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,
-                        training, steps + step, done);
+                        pacing, training, steps + step, done);
         }
         step_hyper[0] = schedule_rate((double)(steps + step), hyper[0], schedule);
         update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1));

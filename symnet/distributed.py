@@ -88,7 +88,8 @@ def _accumulate(net, x, targets, offset: int, total: int, training: bool) -> flo
         t = net._pointer(targets[start:start + count])
         loss += lib.sn_loss(count, total, c["work"], t)
         lib.sn_backward(count, total, net._pointer(x[start:start + count]), t, c["params"], c["work"], c["index"],
-                        c["grads"], c["thread_grads"], net.threads, training, net.step_count, offset + start)
+                        c["grads"], c["thread_grads"], net.threads, net._pacing, training, net.step_count,
+                        offset + start)
     return loss
 
 

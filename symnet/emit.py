@@ -24,7 +24,7 @@ import jinja2
 import numpy as np
 
 from .layout import GEMM, Layout, plan
-from .lower import calls, node_context
+from .lower import calls, node_context, segments
 from .printer import DTYPES, comment
 from .settings import check_settings
 from .template_cache import TemplateCache
@@ -129,7 +129,7 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
         **gemm_context(dtype),
         "model": model, "graph": model.graph, "version": __version__, "dtype": dtype,
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context,
-        "min_share": min_share(model), "calls": calls(model.graph), "output": model.graph.output.upper(),
+        "min_share": min_share(model), "segments": segments(calls(model.graph)), "output": model.graph.output.upper(),
         "specs": model.param_specs(),
         "optimizer": update_context(SGD() if optimizer is None else optimizer, dtype),
         "schedule": schedule_context(constant() if schedule is None else schedule),

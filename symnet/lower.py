@@ -139,8 +139,24 @@ def calls(graph) -> list[dict]:
         run = ", run" if layer.uses_run else ""   # the mode, step and threads (sn_run)
         out.append({
             "name": node.name,
+            "couples": layer.couples_samples,
+            "uses_run": layer.uses_run,
             "forward": f"{node.name}_forward(count, {', '.join(reads)},\n        {y}, params, {index}, scratch{run});",
             "backward": f"{node.name}_backward(count, {', '.join(reads)},\n        {y}, {dy},\n        "
                         f"{', '.join(grads)}, params, grads, {index}, scratch{run});",
         })
     return out
+
+
+def segments(node_calls: list[dict]) -> list[dict]:
+    """The calls in runs: each run either couples the samples (its layers read every sample
+    of the chunk, as BatchNorm does, so it runs once over a thread's samples) or not (it runs
+    share by share; see ``model.c.j2``). Each run: ``couples``, its ``calls`` in order, and
+    whether any of them reads the call's ``sn_run`` (``uses_run``)."""
+    runs: list[dict] = []
+    for call in node_calls:
+        if not runs or runs[-1]["couples"] != call["couples"]:
+            runs.append({"couples": call["couples"], "calls": [], "uses_run": False})
+        runs[-1]["calls"].append(call)
+        runs[-1]["uses_run"] |= call["uses_run"]
+    return runs

@@ -89,6 +89,9 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
         # call would show). The optimizer's state is sized for its rule (OptimizerState).
         self._arrays = {name: array for name, array in buffers.items()
                         if not name.endswith("_before") and name != "state"}
+        # Whether each call runs its shares of the samples on all threads or one, and the
+        # timings that choose (sn_pacing in model.c.j2): kept across calls, and across modules.
+        self._pacing_bytes = bytearray(self._first_module.ffi.sizeof("sn_pacing"))
         self._start_optimizer(first)
         self.params = params
         self.buffers = running
@@ -109,8 +112,39 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
 
     @property
     def threads(self) -> int:
-        """The threads each call splits its samples across (each has its own scratch)."""
+        """The shares each call splits its samples into (fewer when a share would have fewer
+        samples than the C's SN_MIN_SHARE), and the most threads that run them. The results
+        depend on this number, never on how many threads ran the shares (see
+        :attr:`thread_policy`)."""
         return self._threads
+
+    THREAD_POLICIES = {"adaptive": 0, "all": 1, "one": 2}
+
+    @property
+    def thread_policy(self) -> str:
+        """How a call runs its shares of the samples: ``"all"`` on :attr:`threads` threads,
+        ``"one"`` one after another on the calling thread, or ``"adaptive"`` (the default)
+        whichever of the two is faster now: the C times its calls and tries the other way
+        now and then, so a machine that other processes keep busy, where the threads of a
+        parallel call wait for one another, trains at the speed of one thread rather than a
+        fraction of it. The results are the same to the bit whichever way a call runs."""
+        pinned = self._pacing.forward.pinned
+        return next(name for name, value in self.THREAD_POLICIES.items() if value == pinned)
+
+    @thread_policy.setter
+    def thread_policy(self, value: str) -> None:
+        if value not in self.THREAD_POLICIES:
+            raise ValueError(f"thread_policy: one of {', '.join(map(repr, self.THREAD_POLICIES))}, got {value!r}")
+        with self._lock:
+            self._pacing.forward.pinned = self._pacing.backward.pinned = self.THREAD_POLICIES[value]
+
+    @property
+    def thread_use(self) -> dict[str, dict[str, int]]:
+        """How many forward and backward calls into C ran on all threads and how many on one,
+        since the net was made: ``{"forward": {"all": n, "one": m}, "backward": {...}}``. A call
+        with one share (too few samples to split) counts as one thread."""
+        return {kind: {"all": int(pace.calls[0]), "one": int(pace.calls[1])}
+                for kind, pace in (("forward", self._pacing.forward), ("backward", self._pacing.backward))}
 
     @property
     def source_path(self):
@@ -218,7 +252,7 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
         if training and self.layout.buffer_size:
             self._steps_since_copy = None   # steps kept for undoing would be taken again without this update
         self.built.lib.sn_forward(count, self._pointer(x[start:start + count]), c["params"], c["buffers"], c["work"],
-                                  c["index"], self.threads, training, self.step_count,
+                                  c["index"], self.threads, self._pacing, training, self.step_count,
                                   start if offset is None else offset)
 
     def _held(self, name: str, count: int, gradient: bool = False) -> np.ndarray:
@@ -279,7 +313,7 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
         t = self._pointer(targets[start:start + count])
         loss = lib.sn_loss(count, total, c["work"], t)
         lib.sn_backward(count, total, self._pointer(x[start:start + count]), t, c["params"], c["work"], c["index"],
-                        c["grads"], c["thread_grads"], self.threads, self.training, self.step_count, start)
+                        c["grads"], c["thread_grads"], self.threads, self._pacing, self.training, self.step_count, start)
         return loss
 
     def _train(self, x: np.ndarray, targets: np.ndarray, order: np.ndarray | None, batch_size: int,
@@ -300,7 +334,7 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
             self._pointer(x), self._pointer(targets), c["params"], c["grads"],
             c["state"], c["work"], c["index"], c["thread_grads"], c["staging_x"], c["staging_targets"],
             self._pointer(hyper), self._pointer(schedule),
-            self.step_count, self._optimizer_steps, self.threads, self._pointer(losses),
+            self.step_count, self._optimizer_steps, self.threads, self._pacing, self._pointer(losses),
             c["buffers"], training)
         self._step_count += steps
         self._optimizer_steps += steps

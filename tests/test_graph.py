@@ -301,12 +301,12 @@ def test_one_reader_writes_a_gradient_and_the_others_add_to_it():
     backward = function(source, "backward_range")
     calls = [backward.index(f"    {name}_backward(") for name in ("conv2", "add1", "sigmoid1", "relu1", "conv1")]
     assert calls == sorted(calls)
-    assert ("    conv2_backward(count, work + RELU1_Y + (long)first * 50,\n"
-            "        work + CONV2_Y + (long)first * 50, work + CONV2_DY + (long)first * 50,\n"
-            "        work + RELU1_DY + (long)first * 50, params, grads, index, scratch);\n") in backward
-    assert ("    conv1_backward(count, x + (long)first * SN_INPUT,\n"
-            "        work + CONV1_Y + (long)first * 50, work + CONV1_DY + (long)first * 50,\n"
-            "        NULL, params, grads, index, scratch);\n") in backward
+    assert ("        conv2_backward(count, work + RELU1_Y + (long)first * 50,\n"
+            "            work + CONV2_Y + (long)first * 50, work + CONV2_DY + (long)first * 50,\n"
+            "            work + RELU1_DY + (long)first * 50, params, grads, index, scratch);\n") in backward
+    assert ("        conv1_backward(count, x + (long)first * SN_INPUT,\n"
+            "            work + CONV1_Y + (long)first * 50, work + CONV1_DY + (long)first * 50,\n"
+            "            NULL, params, grads, index, scratch);\n") in backward
 
 
 def test_every_buffer_is_named_by_a_define():
@@ -319,8 +319,8 @@ def test_every_buffer_is_named_by_a_define():
         assert f"{spec.layer.upper()}_{spec.role.upper()}" in defined
     assert "#define CONV1_WEIGHT             0\n" in source and "#define CONV1_BIAS               18\n" in source
     assert "#define CONV1_Y                  0\n" in source and "#define CONV1_DY                 288\n" in source
-    assert ("    add1_forward(count, work + RELU1_Y + (long)first * 72, work + TANH1_Y + (long)first * 72,\n"
-            "        work + ADD1_Y + (long)first * 72, params, index, scratch);\n") in source
+    assert ("        add1_forward(count, work + RELU1_Y + (long)first * 72, work + TANH1_Y + (long)first * 72,\n"
+            "            work + ADD1_Y + (long)first * 72, params, index, scratch);\n") in source
 
 
 def test_matrix_multiplies_carry_their_shapes():

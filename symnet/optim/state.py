@@ -120,6 +120,7 @@ class OptimizerState:
             self._lay_out_state(optimizer)
         self._active, self._active_pair = key, (optimizer, schedule)
         self._c = {name: self._pointer(array) for name, array in self._arrays.items()}
+        self._pacing = self.built.ffi.cast("sn_pacing *", self.built.ffi.from_buffer(self._pacing_bytes))
         self._steps_since_copy = None   # steps kept for undoing were taken with another module
 
     def _lay_out_state(self, optimizer: Optimizer) -> None:
