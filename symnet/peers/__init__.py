@@ -53,25 +53,39 @@ def thread_env(names: list[str], threads: int) -> dict[str, str]:
     return env
 
 
+# A tensor whose largest value is below this share of the largest over all its fellows is
+# measured against that instead: a convolution's bias before BatchNorm has the exact
+# gradient 0, and in float32 what is left of it is rounding (1e-9 against the reference's 1e-18).
+FLOOR = 1e-4
+
+
+def _scales(reference: dict) -> dict:
+    largest = {name: float(np.abs(np.asarray(value, dtype=np.float64)).max(initial=0.0))
+               for name, value in reference.items()}
+    floor = FLOOR * max(largest.values(), default=0.0)
+    return {name: max(value, floor) or 1.0 for name, value in largest.items()}
+
+
 def relative_difference(ours: dict, reference: dict, where: dict | None = None) -> float:
-    """The largest, over the tensors, of max |ours - reference| / max |reference|, the first
-    maximum taken over the elements ``where`` holds (a boolean array per name; all if None)."""
-    worst = 0.0
+    """The largest, over the tensors, of max |ours - reference| / max |reference| (at least
+    :data:`FLOOR` of the largest tensor's), the first maximum taken over the elements
+    ``where`` holds (a boolean array per name; all if None)."""
+    worst, scales = 0.0, _scales(reference)
     for name, expected in reference.items():
-        expected = np.asarray(expected, dtype=np.float64)
-        scale = float(np.abs(expected).max()) or 1.0
-        difference = np.abs(np.asarray(ours[name], dtype=np.float64) - expected)
+        difference = np.abs(np.asarray(ours[name], dtype=np.float64) - np.asarray(expected, dtype=np.float64))
         if where is not None:
             difference = difference[where[name]]
-        worst = max(worst, float(difference.max(initial=0.0)) / scale)
+        worst = max(worst, float(difference.max(initial=0.0)) / scales[name])
     return worst
 
 
 def well_conditioned(gradient: dict) -> dict:
-    """The elements whose gradient is at least 1e-4 of its tensor's largest: float32 fixes their
-    sign. Adam's first step moves every element by about lr·sign(g), so where |g| is within
-    float32's rounding of 0 two right implementations may step 2·lr apart."""
-    return {name: np.abs(g) >= 1e-4 * np.abs(g).max() for name, g in gradient.items()}
+    """The elements whose gradient is at least 1e-4 of its tensor's scale (see
+    :func:`relative_difference`): float32 fixes their sign. Adam's first step moves every
+    element by about lr·sign(g), so where |g| is within float32's rounding of 0 two right
+    implementations may step 2·lr apart."""
+    scales = _scales(gradient)
+    return {name: np.abs(g) >= 1e-4 * scales[name] for name, g in gradient.items()}
 
 
 def agreement(peer, model, optimizer, params: dict, x, y, after_one_step: dict) -> dict:

@@ -72,7 +72,10 @@ class PyTensorOps(Ops):
         def select(conditions, choices):
             result = np.float32(np.nan)
             for condition, choice in reversed(list(zip(conditions, choices))):
-                result = pt.switch(condition, choice, result)
+                if isinstance(condition, (bool, np.bool_)):   # a constant condition (the last branch's True)
+                    result = choice if condition else result
+                else:
+                    result = pt.switch(condition, choice, result)
             return result
 
         self.backend = Backend(functions=functions, add=lambda a, b: a + b, multiply=lambda a, b: a * b,
