@@ -93,13 +93,13 @@ def notes(results: dict) -> list[str]:
                            for threads in busy)
         cpu = ", ".join(f"{max(v for v in values if v is not None):.2f} at {threads}"
                         for threads, values in busy.items() if any(v is not None for v in values))
-        lines.append(f"{TITLES[name]}: {how or 'did not run'}; limited by {limits or 'its defaults'}"
+        lines.append(f"- {TITLES[name]}: {how or 'did not run'}; limited by {limits or 'its defaults'}"
                      + (f"; CPU time per wall second while timed, at most {cpu} thread(s)" if cpu else "") + ".")
         for threads, peer in runs:
             if "na" in peer:
                 reasons.setdefault((TITLES[name], peer["na"]), None)
     for (title, reason) in reasons:
-        lines.append(f"n/a, {title}: {reason}")
+        lines.append(f"- n/a, {title}: {reason}")
     return lines
 
 
@@ -120,7 +120,7 @@ def table(results: dict) -> str:
         lines += ["", f"Largest relative difference from the reference (float64) in the gradient or the "
                       f"parameters after one step, and each peer's first-call cost (building and compiling "
                       f"its step; ≠ above: over {TOLERANCE:g}):", ""] + rows
-    lines += [""] + notes(results)
+    lines += [""] + notes(results) + ([""] if notes(results) else [])
     for run_ in results["runs"]:
         lines.append(f"NumPy float32 matrix multiply with {run_['threads']} thread(s): "
                      f"{run_['matmul_gflops']:.1f} GFLOP/s.")
