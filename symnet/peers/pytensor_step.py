@@ -100,7 +100,7 @@ class PyTensorOps(Ops):
         # patches[n, r, c, (i, u, v)] · weight[o, (i, u, v)]: one (n·oh·ow) x (i·kh·kw) by (i·kh·kw) x o product
         (ph, pw), (out, channels, kh, kw) = padding, weight.type.shape
         if ph or pw:
-            x = self.pt.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+            x = self._pad(x, (ph, ph), (pw, pw), 0.0)
         n, _, height, width = x.type.shape
         out_hw = ((height - kh) // stride[0] + 1, (width - kw) // stride[1] + 1)
         patches = self.pt.stack([self.window_slice(x, u, v, stride, out_hw) for u in range(kh) for v in range(kw)], axis=2)
@@ -128,13 +128,29 @@ class PyTensorOps(Ops):
         return shifted - self.pt.log(self.pt.sum(self.pt.exp(shifted), axis=-1, keepdims=True))
 
     def pad_edge(self, x, bottom, right, value):
-        return self.pt.pad(x, ((0, 0), (0, 0), (0, bottom), (0, right)), mode="constant", constant_values=value)
+        return self._pad(x, (0, bottom), (0, right), value)
+
+    def _pad(self, x, rows, columns, value):
+        """``x`` (NCHW) inside a frame of ``value``: written into a filled array (IncSubtensor,
+        C code) rather than by ``pt.pad``, which runs in Python and loses the static shape."""
+        n, channels, height, width = x.type.shape
+        frame = self.pt.full((n, channels, height + sum(rows), width + sum(columns)), np.float32(value), dtype=x.dtype)
+        return self.pt.set_subtensor(frame[:, :, rows[0]:rows[0] + height, columns[0]:columns[0] + width], x)
 
 
 class PyTensorStep:
     """A model's training step in PyTensor, from ``params`` and ``buffers`` (NumPy, copied in float32)."""
 
     def __init__(self, model, optimizer, params: dict, buffers: dict, batch: int, masks: dict):
+        _configure()
+        import pytensor
+
+        # Python numbers in the graph (BatchNorm's momentum, the optimizer's hyperparameters)
+        # become float32 constants, not float64 ones that would carry the step into float64.
+        with pytensor.config.change_flags(floatX="float32"):
+            self._build(model, optimizer, params, buffers, batch, masks)
+
+    def _build(self, model, optimizer, params, buffers, batch, masks):
         ops = PyTensorOps()
         import pytensor
         import pytensor.tensor as pt
