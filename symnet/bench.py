@@ -1,8 +1,10 @@
-"""Benchmarks: training throughput of the compiled net, the NumPy reference and PyTorch.
+"""Benchmarks: training throughput of the compiled net, the NumPy reference, PyTorch and the
+installed peers (JAX, PyTensor, tinygrad: :mod:`symnet.peers`), from the same weights.
 
-Each thread count runs in its own worker process, because the BLAS under NumPy fixes
-its thread count when it is first loaded. Every figure is the median of several timed
-runs after a warm-up. ``python -m symnet.bench`` and ``symnet bench MODEL`` drive it.
+Each thread count runs in its own worker process, because the BLAS under NumPy (and XLA,
+PyTensor's BLAS, tinygrad) fix their thread count when first loaded. Every figure is the
+median of several timed runs after a warm-up. ``python -m symnet.bench`` and ``symnet
+bench MODEL`` drive it; :mod:`symnet.bench_table` prints the results.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 
 import numpy as np
 
+from .bench_table import table  # noqa: F401 - where symnet.bench has always offered it
 from .zoo import load_model
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -72,12 +75,20 @@ def optimizer_of(name: str):
     return optimizer
 
 
-def _symnet_rate(model, optimizer, batch: int, threads: int) -> float:
+def _symnet_rate(model, optimizer, batch: int, threads: int) -> tuple[float, float]:
+    """symnet's rate, and its float32 gradient's relative difference from the reference's
+    (float64) at the first weights, the measure the peers are held to."""
+    from .peers import relative_difference
+    from .reference import Reference
     from .run import compile
 
-    net = compile(model, batch=batch, threads=threads, optimizer=optimizer)
+    params = model.init_params()
+    net = compile(model, batch=batch, threads=threads, optimizer=optimizer, params=params)
+    net.thread_policy = "all"   # the speed of this many threads, as the peers are timed, even on a busy machine
     x, y = random_data(model, batch)
-    return median_rate(lambda: net.step(x, y), batch)
+    difference = relative_difference(net.gradients(x, y), Reference(model, params=params).gradients(
+        x.astype(np.float64), y))
+    return median_rate(lambda: net.step(x, y), batch), difference
 
 
 def _reference_rate(model, optimizer, batch: int) -> float:
@@ -116,8 +127,11 @@ def matmul_rate(size: int = 1024) -> float:
     return median_rate(lambda: a @ b, 1) * 2 * size**3 / 1e9
 
 
-def worker(models: list[str], batches: list[int], threads: int, peers: bool) -> dict:
-    """Every measurement for one thread count (run in a process whose BLAS uses ``threads``)."""
+def worker(models: list[str], batches: list[int], threads: int, peers: bool, frameworks: list[str] = ()) -> dict:
+    """Every measurement for one thread count (run in a process whose BLAS uses ``threads``):
+    with ``peers``, the reference and PyTorch too; and each of ``frameworks`` (peer names)."""
+    from .peers import measure
+
     result = {"threads": threads, "matmul_gflops": matmul_rate(), "rows": []}
     try:
         import torch  # noqa: F401
@@ -129,12 +143,15 @@ def worker(models: list[str], batches: list[int], threads: int, peers: bool) -> 
         for batch in batches:
             if batch < 2 and model.couples_samples:   # BatchNorm cannot train on one vector at a time
                 continue
-            row = {"model": name, "optimizer": optimizer.kind, "batch": batch,
-                   "symnet": _symnet_rate(model, optimizer, batch, threads)}
+            rate, difference = _symnet_rate(model, optimizer, batch, threads)
+            row = {"model": name, "optimizer": optimizer.kind, "batch": batch, "symnet": rate,
+                   "symnet_gradient": difference}
             if peers:
                 row["reference"] = _reference_rate(model, optimizer, batch)
             if have_torch:
                 row["torch"] = _torch_rate(model, optimizer, batch, threads)
+            if frameworks:
+                row["peers"] = {peer: measure(peer, model, optimizer, batch, median_rate) for peer in frameworks}
             row["gflops"] = row["symnet"] * training_flops(model) / 1e9
             result["rows"].append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
@@ -173,43 +190,43 @@ def compile_times(name: str) -> dict:
     return {"cold_seconds": cold, "cold_cpu_seconds": cpu, "warm_seconds": warm, "load": load}
 
 
-def run(models: list[str], batches: list[int], threads: list[int], peers: bool = True) -> dict:
-    """The whole benchmark: one worker process per thread count, plus compile times."""
-    results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "runs": [], "compile": {}}
+def run(models: list[str], batches: list[int], threads: list[int], peers: bool = True,
+        frameworks: list[str] | None = None) -> dict:
+    """The whole benchmark: one worker process per thread count, plus compile times and the
+    machine. ``frameworks``: the peers to time (None: every installed one, if ``peers``)."""
+    from . import peers as peer_module
+    from .machine import describe
+
+    if frameworks is None:
+        frameworks = peer_module.installed() if peers else []
+    results = {"machine": describe(), "runs": [], "compile": {}, "limits": {}}
     for count in threads:
-        env = {**os.environ, **{variable: str(count) for variable in THREAD_VARIABLES}}
+        limits = {variable: str(count) for variable in THREAD_VARIABLES}
+        limits.update(peer_module.thread_env(frameworks, count))
+        results["limits"][str(count)] = limits
         argv = [sys.executable, "-m", "symnet.bench", "--worker", "--threads", str(count),
-                "--models", ",".join(models), "--batches", ",".join(map(str, batches))]
+                "--models", ",".join(models), "--batches", ",".join(map(str, batches)),
+                "--peers", ",".join(frameworks) or "none"]
         if not peers:
             argv.append("--no-peers")
-        done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, text=True, check=True)
+        done = subprocess.run(argv, env={**os.environ, **limits}, stdout=subprocess.PIPE, text=True, check=True)
         results["runs"].append(json.loads(done.stdout))
     for name in models:
         results["compile"][name] = compile_times(name)
     return results
 
 
-def table(results: dict) -> str:
-    """The results as a Markdown table, with the symnet/PyTorch ratios."""
-    lines = ["| model | optimizer | batch | threads | symnet img/s | PyTorch img/s | symnet / PyTorch "
-             "| NumPy reference img/s | symnet GFLOP/s (% of matmul) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for run_ in results["runs"]:
-        for row in run_["rows"]:
-            torch_rate = row.get("torch")
-            ratio = f"{row['symnet'] / torch_rate:.2f}x" if torch_rate else "-"
-            share = 100 * row["gflops"] / run_["matmul_gflops"]
-            lines.append(f"| {row['model']} | {row.get('optimizer', 'SGD')} | {row['batch']} | {run_['threads']} | "
-                         f"{row['symnet']:,.0f} | "
-                         f"{f'{torch_rate:,.0f}' if torch_rate else '-'} | {ratio} | "
-                         f"{row.get('reference', 0):,.0f} | {row['gflops']:.1f} ({share:.0f}%) |")
-    lines.append("")
-    for run_ in results["runs"]:
-        lines.append(f"NumPy float32 matrix multiply with {run_['threads']} thread(s): "
-                     f"{run_['matmul_gflops']:.1f} GFLOP/s.")
-    for name, times in results["compile"].items():
-        cpu = f" ({times['cold_cpu_seconds']:.2f} s of processor time)" if "cold_cpu_seconds" in times else ""
-        lines.append(f"{name}: cold compile {times['cold_seconds']:.2f} s{cpu}, warm load {times['warm_seconds'] * 1000:.0f} ms.")
-    return "\n".join(lines)
+def peer_names(text: str) -> list[str] | None:
+    """``--peers``: comma-separated peer names, ``all`` (None: every installed one) or ``none``."""
+    from .peers import PEERS
+
+    if text == "all":
+        return None
+    names = [] if text == "none" else text.split(",")
+    unknown = [name for name in names if name not in PEERS]
+    if unknown:
+        raise ValueError(f"--peers: unknown peer {unknown[0]!r}; give some of {', '.join(PEERS)}, all or none")
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,15 +237,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", default="1,16,64,256")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--json", help="also write the results to this file")
-    parser.add_argument("--no-peers", action="store_true", help="time symnet only, not the reference or PyTorch")
+    parser.add_argument("--no-peers", action="store_true", help="time symnet only: no reference, PyTorch or peers")
+    parser.add_argument("--peers", default="all", help="peers to time: some of jax,pytensor,tinygrad, all "
+                        "(every installed one) or none")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     models, batches = args.models.split(","), [int(b) for b in args.batches.split(",")]
     threads = [int(t) for t in args.threads.split(",")]
+    frameworks = None if args.no_peers else peer_names(args.peers)
     if args.worker:
-        print(json.dumps(worker(models, batches, threads[0], not args.no_peers)))
+        print(json.dumps(worker(models, batches, threads[0], not args.no_peers, frameworks or [])))
         return 0
-    results = run(models, batches, threads, peers=not args.no_peers)
+    results = run(models, batches, threads, peers=not args.no_peers, frameworks=frameworks)
     if args.json:
         from .saving import write_atomically
 

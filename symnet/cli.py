@@ -29,7 +29,7 @@ import time
 
 from .build import BuildError
 from .cli_common import (CommandError, check_output_file, fraction, int_list, non_negative_int, output_folder,
-                         positive_float, positive_int)
+                         peer_list, positive_float, positive_int)
 from .cli_extras import add_export, add_show, check_picture_file, write_curves
 from .layers import DeclarationError
 from .run import DivergenceError
@@ -155,7 +155,8 @@ def _bench(args) -> int:
         check_output_file("--json", args.json)
     if args.mpi:
         return _bench_mpi(args)
-    results = run([args.model], args.batches, args.threads, peers=not args.no_peers)
+    results = run([args.model], args.batches, args.threads, peers=not args.no_peers,
+                  frameworks=None if args.no_peers else args.peers)
     if args.json:
         import json
 
@@ -232,12 +233,15 @@ def parser() -> argparse.ArgumentParser:
                        help="data-parallel over MPI (mpiexec -n N symnet train MODEL); the default when "
                             "mpiexec started several processes")
     add_show(command)
-    bench = command("bench", _bench, "time training steps of symnet, the NumPy reference and PyTorch")
+    bench = command("bench", _bench, "time training steps of symnet, the NumPy reference, PyTorch and the peers")
     # argparse passes string defaults through type= too.
     bench.add_argument("--batches", type=int_list, default="1,16,64,256", help="comma-separated batch sizes")
     bench.add_argument("--threads", type=int_list, default="1,2", help="comma-separated thread counts")
     bench.add_argument("--json", help="also write the results to this file")
     bench.add_argument("--no-peers", action="store_true", help="time symnet only")
+    bench.add_argument("--peers", type=peer_list, default="all",
+                       help="which of jax,pytensor,tinygrad to time beside PyTorch: a list, all (every "
+                            "installed one, the default) or none")
     bench.add_argument("--mpi", type=positive_int, metavar="N",
                        help="data-parallel scaling instead: 1..N processes under mpiexec at batch 64 each, "
                             "against N threads in one process and PyTorch DDP (gloo)")

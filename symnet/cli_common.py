@@ -49,6 +49,16 @@ def int_list(text: str) -> list[int]:
                    "comma-separated positive integers")
 
 
+def peer_list(text: str) -> list[str] | None:
+    """An argparse type: ``--peers``, some of jax,pytensor,tinygrad, ``all`` (None) or ``none``."""
+    from .bench import peer_names
+
+    try:
+        return peer_names(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--peers: ")) from None
+
+
 def output_folder(text: str) -> Path:
     """``--out`` as a folder to write into, refused before any work if it names something else."""
     out = Path(text)

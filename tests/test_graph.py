@@ -432,6 +432,7 @@ def test_every_layer_kind_has_all_of_its_faces(kind):
     assert isinstance(cls.FIELDS, dict) and "name" in cls.FIELDS
     assert cls.torch_module is not Layer.torch_module
     assert cls.onnx_nodes is not Layer.onnx_nodes
+    assert cls.peer_forward is not Layer.peer_forward   # the benchmark's peers (symnet.peers)
     make, shapes = EXAMPLES[kind]
     layer = make()
     assert type(layer) is cls

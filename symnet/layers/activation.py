@@ -7,7 +7,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
-from ..formulas import check_formula, numpy_function
+from ..formulas import check_formula, evaluate, numpy_function
 from ..names import check_name
 from ..printer import CPrinter, elementwise
 from ..symbolic import derivative_in_output, differentiate, real_symbol
@@ -104,6 +104,9 @@ class Activation(Layer):
 
         return Formula(self.expr, self.x, self.function_name)
 
+    def peer_forward(self, ops, inputs, params, run):
+        return evaluate(self.expr, {self.x: inputs[0]}, ops.backend)
+
     def onnx_nodes(self, onnx):
         onnx.formula(self.expr, self.x, onnx.inputs[0], onnx.output)
 
@@ -121,6 +124,9 @@ class ReLU(Activation):
         import torch
 
         return torch.nn.ReLU()
+
+    def peer_forward(self, ops, inputs, params, run):
+        return ops.relu(inputs[0])
 
     def onnx_nodes(self, onnx):
         onnx.node("Relu", [onnx.inputs[0]], onnx.output)
@@ -141,6 +147,9 @@ class Sigmoid(Activation):
 
         return torch.nn.Sigmoid()
 
+    def peer_forward(self, ops, inputs, params, run):
+        return ops.sigmoid(inputs[0])
+
     def onnx_nodes(self, onnx):
         onnx.node("Sigmoid", [onnx.inputs[0]], onnx.output)
         onnx.tag_activation()
@@ -159,6 +168,9 @@ class Tanh(Activation):
         import torch
 
         return torch.nn.Tanh()
+
+    def peer_forward(self, ops, inputs, params, run):
+        return ops.tanh(inputs[0])
 
     def onnx_nodes(self, onnx):
         onnx.node("Tanh", [onnx.inputs[0]], onnx.output)

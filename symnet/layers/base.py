@@ -339,6 +339,20 @@ class Layer:
         its parameters (if any) are attributes named by role (``weight``, ``bias``)."""
         raise NotImplementedError
 
+    # -- peers (JAX, PyTensor, tinygrad) ---------------------------------------------
+    def peer_forward(self, ops, inputs: list, params: dict, run):
+        """The layer's training-mode output in a peer framework (:mod:`symnet.peers`): computed
+        from ``ops``' primitives (a :class:`symnet.peers.ops.Ops`) and the arrays' arithmetic;
+        ``params`` maps parameter names to the peer's arrays; ``run`` is a PeerRun."""
+        from ..peers.ops import Unsupported
+
+        raise Unsupported(f"{self.label}: the peers have no rule for {type(self).__name__}")
+
+    def peer_scale(self, step: int, count: int) -> np.ndarray | None:
+        """What the layer multiplies its input by at optimizer step ``step`` for ``count`` samples,
+        given to the peers as an input (Dropout's scaled mask); None for a kind without one."""
+        return None
+
     # -- ONNX ----------------------------------------------------------------------
     def onnx_nodes(self, onnx) -> None:
         """Write the layer as ONNX nodes (eval mode) through ``onnx``, a

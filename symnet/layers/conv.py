@@ -187,6 +187,12 @@ class Conv2D(Layer):
 
         return conv2d(self)
 
+    def peer_forward(self, ops, inputs, params, run):
+        y = ops.conv2d(inputs[0], params[f"{self.name}.weight"], self.stride, self.padding)
+        if self.use_bias:
+            y = y + ops.reshape(params[f"{self.name}.bias"], (1, self.out_channels, 1, 1))
+        return y * self._scale() if self.mean else y
+
     def onnx_nodes(self, onnx):
         reads = [onnx.inputs[0], onnx.param("weight")] + ([onnx.param("bias")] if self.use_bias else [])
         (ph, pw) = self.padding

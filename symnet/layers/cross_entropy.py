@@ -125,6 +125,17 @@ class SoftmaxCrossEntropy(LossFunction):
 
         return torch.nn.CrossEntropyLoss(label_smoothing=self.label_smoothing)
 
+    def peer_targets(self, t):
+        """Each label as a row of class weights: 1 - ε + ε/K on the label, ε/K elsewhere."""
+        share = self.label_smoothing / self.classes
+        weights = np.full((len(t), self.classes), share, dtype=np.float32)
+        weights[np.arange(len(t)), np.asarray(t, dtype=np.int64)] += 1.0 - self.label_smoothing
+        return weights
+
+    def peer_loss(self, ops, z, t):
+        # mean_n Σ_k w[n,k] (log Σ_j exp z[n,j] - z[n,k]), w from peer_targets (Σ_k w[n,k] = 1)
+        return ops.mean(t * ops.log_softmax(z), ()) * (-float(self.classes))
+
     @staticmethod
     def _softmax(z):
         shifted = z - z.max(axis=1, keepdims=True)

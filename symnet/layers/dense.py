@@ -84,6 +84,10 @@ class Dense(Layer):
 
         return torch.nn.Linear(self.input_shape[0], self.out_features, bias=self.use_bias)
 
+    def peer_forward(self, ops, inputs, params, run):
+        y = ops.dense(inputs[0], params[f"{self.name}.weight"])
+        return y + params[f"{self.name}.bias"] if self.use_bias else y
+
     def onnx_nodes(self, onnx):
         reads = [onnx.inputs[0], onnx.param("weight")] + ([onnx.param("bias")] if self.use_bias else [])
         onnx.node("Gemm", reads, onnx.output, transB=1)   # x Wᵀ + b, the weight as PyTorch lays it out
@@ -129,6 +133,9 @@ class Flatten(Layer):
         import torch
 
         return torch.nn.Flatten()
+
+    def peer_forward(self, ops, inputs, params, run):
+        return ops.reshape(inputs[0], (-1, *self.output_shape))
 
     def onnx_nodes(self, onnx):
         onnx.node("Flatten", [onnx.inputs[0]], onnx.output, axis=1)

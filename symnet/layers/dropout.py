@@ -143,5 +143,11 @@ class Dropout(Layer):
 
         return KeyedDropout(self)
 
+    def peer_forward(self, ops, inputs, params, run):
+        return inputs[0] * run.masks[self.name]   # symnet's own masks, so the step is symnet's
+
+    def peer_scale(self, step, count):
+        return self.mask(step, np.arange(count)) / (1.0 - self.p)
+
     def onnx_nodes(self, onnx):   # outside training ONNX's Dropout is the identity; the ratio says what p was
         onnx.node("Dropout", [onnx.inputs[0], onnx.constant(self.p, f"{self.name}.ratio")], onnx.output, seed=self.seed)

@@ -74,6 +74,9 @@ class Add(_Join):
 
         return Sum()
 
+    def peer_forward(self, ops, inputs, params, run):
+        return sum(inputs[1:], inputs[0])
+
     def onnx_nodes(self, onnx):   # Sum for three or more, so that one Add is read back as one
         onnx.node("Add" if len(onnx.inputs) == 2 else "Sum", onnx.inputs, onnx.output)
 
@@ -138,6 +141,9 @@ class Concat(_Join):
         from ..export.torch import Cat
 
         return Cat()
+
+    def peer_forward(self, ops, inputs, params, run):
+        return ops.concat(inputs, 1)
 
     def onnx_nodes(self, onnx):
         onnx.node("Concat", onnx.inputs, onnx.output, axis=1)

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
-from ..formulas import check_formula, numpy_function
+from ..formulas import check_formula, evaluate, numpy_function
 from ..names import check_name
 from ..printer import CPrinter, comment, elementwise
 from ..symbolic import differentiate, real_symbol, simplest, text
@@ -57,6 +57,14 @@ class LossFunction:
 
     def torch_loss(self):
         """The same loss as a PyTorch criterion."""
+        raise NotImplementedError
+
+    def peer_targets(self, t: np.ndarray) -> np.ndarray:
+        """The targets as the peers read them (float32; see :mod:`symnet.peers`)."""
+        return np.asarray(t, dtype=np.float32)
+
+    def peer_loss(self, ops, z, t):
+        """The batch's loss in a peer framework from the outputs ``z`` and :meth:`peer_targets`."""
         raise NotImplementedError
 
     def comments(self, symbols: Symbols) -> list[str]:
@@ -169,6 +177,9 @@ class Loss(LossFunction):
         from ..export.torch import FormulaLoss
 
         return FormulaLoss(self.expr, self.y, self.t)
+
+    def peer_loss(self, ops, z, t):
+        return ops.mean(evaluate(self.expr, {self.y: z, self.t: t}, ops.backend), ())
 
     def targets(self, t, count: int) -> np.ndarray:
         t = np.asarray(t)

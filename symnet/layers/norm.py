@@ -333,6 +333,24 @@ class BatchNorm(Layer):
         kind = torch.nn.BatchNorm2d if len(self.input_shape) == 3 else torch.nn.BatchNorm1d
         return kind(self.channels, eps=self.eps, momentum=self.momentum, affine=self.affine)
 
+    def peer_forward(self, ops, inputs, params, run):
+        # Training mode: the batch's statistics (biased variance) normalize; the running ones
+        # move by momentum towards the mean and the unbiased variance, as evaluate does.
+        x = inputs[0]
+        axes = self._axes()
+        shape = (1, self.channels, 1, 1) if len(self.input_shape) == 3 else (1, self.channels)
+        mean = ops.mean(x, axes)
+        centred = x - ops.reshape(mean, shape)
+        var = ops.mean(centred * centred, axes)
+        count = self.values_per_channel(run.batch)
+        for role, batch in (("running_mean", mean), ("running_var", var * (count / (count - 1)))):
+            name = f"{self.name}.{role}"
+            run.updates[name] = run.buffers[name] * (1 - self.momentum) + batch * self.momentum
+        y = centred * ops.reshape(1.0 / ops.sqrt(var + self.eps), shape)
+        if self.affine:
+            y = y * ops.reshape(params[f"{self.name}.weight"], shape) + ops.reshape(params[f"{self.name}.bias"], shape)
+        return y
+
     def onnx_nodes(self, onnx):
         # Eval form: the running statistics; ONNX's momentum weighs the old running value, so 1 - symnet's.
         if self.affine:

@@ -141,6 +141,12 @@ class MaxPool(_Pool):
 
         return torch.nn.MaxPool2d(self.kernel, self.stride, ceil_mode=self.ceil_mode)
 
+    def peer_forward(self, ops, inputs, params, run):
+        # ceil mode: the rows and columns the last windows reach past the bottom and right edge
+        overhang = tuple(max(0, (out - 1) * stride + kernel - size) for out, stride, kernel, size
+                         in zip(self.output_shape[1:], self.stride, self.kernel, self.input_shape[1:]))
+        return ops.max_pool(inputs[0], self.kernel, self.stride, self.output_shape[1:], overhang)
+
     def onnx_nodes(self, onnx):
         # ceil_mode only where it keeps a window: where it would only drop one that starts past
         # the edge, the windows are floor mode's, which every reader computes alike.
@@ -181,6 +187,9 @@ class AvgPool(_Pool):
         import torch
 
         return torch.nn.AvgPool2d(self.kernel, self.stride)
+
+    def peer_forward(self, ops, inputs, params, run):
+        return ops.avg_pool(inputs[0], self.kernel, self.stride, self.output_shape[1:])
 
     def onnx_nodes(self, onnx):
         onnx.node("AveragePool", [onnx.inputs[0]], onnx.output, kernel_shape=list(self.kernel),
@@ -226,6 +235,9 @@ class GlobalAvgPool(Layer):
         import torch
 
         return torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten())
+
+    def peer_forward(self, ops, inputs, params, run):
+        return ops.mean(inputs[0], (2, 3))
 
     def onnx_nodes(self, onnx):   # (N, C, 1, 1), then (N, C) as symnet's output
         onnx.node("Flatten", [onnx.node("GlobalAveragePool", [onnx.inputs[0]])], onnx.output, axis=1)
