@@ -162,7 +162,8 @@ class Conv2D(Layer):
         takes the forward pass's tiles): channels in and out, planes, padding (top, left), output
         tiles per sample, samples per multiply (``group``) and their room (transformed tiles V and
         M, and the transforms' own); ``entries`` values per transformed tile ((m + 2)^2 for tiles
-        of m x m outputs)."""
+        of m x m outputs); ``conv`` and ``weights`` name the drivers compiled for the pass's shapes
+        (templates/winograd.c.j2 emits one of each for all the passes that share them)."""
         from ..layout import WINOGRAD_COLUMNS, WINOGRAD_ROOM
 
         (channels, height, width), (out, oh, ow) = self.input_shape, self.output_shape
@@ -185,6 +186,10 @@ class Conv2D(Layer):
             own = 2 * ((m * -(-tile_rows // 4) * 4 + 2) * m * (tile_columns + 16) + 16)
             pass_.update(tiles=tiles, group=group, entries=entries,
                          room=group * per_sample + 16 * entries * (pass_["in"] + pass_["out"]) + own)
+            # the driver compiled for these shapes, once for every pass of the model that has them
+            prefix = "sn_wino" if m == 2 else f"sn_wino{m}"
+            shapes = "_".join(str(pass_[key]) for key in ("in", "h", "w", "top", "left", "out", "oh", "ow", "group"))
+            pass_.update(driver=prefix, conv=f"{prefix}_conv_{shapes}", weights=f"{prefix}_weights_{shapes}")
         return passes
 
     def template_context(self, lowering) -> dict:
