@@ -39,6 +39,10 @@ WINOGRAD_CHANNELS = 8
 WINOGRAD_SIDE = 7
 WINOGRAD_COLUMNS = 512
 WINOGRAD_ROOM = 1 << 20
+# F(4x4, 3x3) (36 products a tile of 16 outputs, against 16 for 4) on pictures at least
+# WINOGRAD4_SIDE wide and high in both passes: resnet's 28x28 and 14x14 stages; on its 7x7 one
+# the 4 x 4 tiles would cover 8x8, and F(2x2, 3x3)'s shorter transforms do better.
+WINOGRAD4_SIDE = 16
 
 
 @dataclass

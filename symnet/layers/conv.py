@@ -123,7 +123,7 @@ class Conv2D(Layer):
         as its output); one sample's input padded with zeros. With Winograd, the transformed
         kernels (or their gradient) and the larger pass's room."""
         if self.winograd:
-            return max(16 * pass_["in"] * pass_["out"] + pass_["room"] for pass_ in self.winograd_passes())
+            return max(pass_["entries"] * pass_["in"] * pass_["out"] + pass_["room"] for pass_ in self.winograd_passes())
         pixels = math.prod(self.output_shape[1:])
         channels, height, width = self.input_shape
         staged = self.out_channels if self.group > 1 else 0
@@ -131,7 +131,7 @@ class Conv2D(Layer):
                   if any(self.padding) else 0)
         return (math.prod(self.kernel) * channels + staged) * self.group * pixels + padded
 
-    # -- Winograd F(2x2, 3x3) for 3x3 convolutions of stride 1 ----------------------------
+    # -- Winograd F(2x2, 3x3) and F(4x4, 3x3) for 3x3 convolutions of stride 1 -------------
     @property
     def winograd(self) -> bool:
         """Whether both passes through the input (forward, and d input as the convolution of dy
@@ -145,36 +145,58 @@ class Conv2D(Layer):
                 and min(self.input_shape[0], self.out_channels) >= WINOGRAD_CHANNELS
                 and min(*self.input_shape[1:], *self.output_shape[1:]) >= WINOGRAD_SIDE)
 
+    @property
+    def winograd_tile(self) -> int:
+        """The side of the output tiles Winograd makes: 4 (F(4x4, 3x3), 2.25 products an output)
+        where every picture either pass reads or writes is at least WINOGRAD4_SIDE high and wide,
+        2 (F(2x2, 3x3), 4 an output) on smaller ones, whose last tiles would be mostly outside
+        the picture; 0 without Winograd."""
+        from ..layout import WINOGRAD4_SIDE
+
+        if not self.winograd:
+            return 0
+        return 4 if min(*self.input_shape[1:], *self.output_shape[1:]) >= WINOGRAD4_SIDE else 2
+
     def winograd_passes(self) -> list[dict]:
         """The forward pass and the d input pass as Winograd convolutions (the weight gradient
         takes the forward pass's tiles): channels in and out, planes, padding (top, left), output
         tiles per sample, samples per multiply (``group``) and their room (transformed tiles V and
-        M, and the transforms' own)."""
+        M, and the transforms' own); ``entries`` values per transformed tile ((m + 2)^2 for tiles
+        of m x m outputs); ``conv`` and ``weights`` name the drivers compiled for the pass's shapes
+        (templates/winograd.c.j2 emits one of each for all the passes that share them)."""
         from ..layout import WINOGRAD_COLUMNS, WINOGRAD_ROOM
 
         (channels, height, width), (out, oh, ow) = self.input_shape, self.output_shape
         (ph, pw) = self.padding
+        m = self.winograd_tile
+        entries = (m + 2) ** 2
         passes = [{"in": channels, "h": height, "w": width, "top": ph, "left": pw, "out": out, "oh": oh, "ow": ow},
                   {"in": out, "h": oh, "w": ow, "top": 2 - ph, "left": 2 - pw, "out": channels, "oh": height,
                    "ow": width}]
         for pass_ in passes:
-            tiles = -(-pass_["oh"] // 2) * -(-pass_["ow"] // 2)
-            per_sample = 16 * (pass_["in"] + pass_["out"]) * tiles
+            tile_rows, tile_columns = -(-pass_["oh"] // m), -(-pass_["ow"] // m)
+            tiles = tile_rows * tile_columns
+            per_sample = entries * (pass_["in"] + pass_["out"]) * tiles
             # enough samples for WINOGRAD_COLUMNS tiles, as long as their V and M stay in WINOGRAD_ROOM
             group = max(1, min(16, -(-WINOGRAD_COLUMNS // tiles), WINOGRAD_ROOM // per_sample))
             # V and M with 16 values of slack per row; two padded planes (the weight gradient's
-            # x and dy), or one and two rows of outputs: each 2 (tile rows, rounded up to the 4
-            # that may share a vector) + 2 rows of 2 (tile columns + 16) values, and 16 of slack
-            # (sn_wino_plane_size; 16 is the widest vector)
-            tile_rows, tile_columns = -(-pass_["oh"] // 2), -(-pass_["ow"] // 2)
-            own = 2 * ((2 * -(-tile_rows // 4) * 4 + 2) * 2 * (tile_columns + 16) + 16)
-            pass_.update(tiles=tiles, group=group, room=group * per_sample + 16 * 16 * (pass_["in"] + pass_["out"]) + own)
+            # x and dy), or one and m rows of outputs: each m (tile rows, rounded up to the 4
+            # that may share a vector) + 2 rows of m (tile columns + 16) values, and 16 of slack
+            # (sn_wino_plane_size, sn_wino4_plane_size; 16 is the widest vector)
+            own = 2 * ((m * -(-tile_rows // 4) * 4 + 2) * m * (tile_columns + 16) + 16)
+            pass_.update(tiles=tiles, group=group, entries=entries,
+                         room=group * per_sample + 16 * entries * (pass_["in"] + pass_["out"]) + own)
+            # the driver compiled for these shapes, once for every pass of the model that has them
+            prefix = "sn_wino" if m == 2 else f"sn_wino{m}"
+            shapes = "_".join(str(pass_[key]) for key in ("in", "h", "w", "top", "left", "out", "oh", "ow", "group"))
+            pass_.update(driver=prefix, conv=f"{prefix}_conv_{shapes}", weights=f"{prefix}_weights_{shapes}")
         return passes
 
     def template_context(self, lowering) -> dict:
         from ..lower import matrix_lowering
 
-        context = {**matrix_lowering(lowering.step, lowering.values), "group": self.group, "winograd": self.winograd}
+        context = {**matrix_lowering(lowering.step, lowering.values), "group": self.group, "winograd": self.winograd,
+                   "winograd_tile": self.winograd_tile}
         if self.winograd:
             context["forward_pass"], context["dx_pass"] = self.winograd_passes()
         return context
