@@ -981,6 +981,27 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
         sn_pace_record(&pacing->forward, way, shares, count, sn_now() - started);
 }
 
+/* 1 if each of the n values at p is finite, else 0: x - x is 0 for a finite x and NaN for an
+ * infinity or a NaN, which compares unequal to 0. One pass, a vector at a time, the lanes'
+ * verdicts or-ed (no chain of dependent additions); the caller checks the weights after
+ * every step it takes, and at batch 1 the check was a third of the step. */
+int sn_finite(const real *restrict p, long n)
+{
+    vindex bad = {0};
+    long i = 0;
+    for (; i + SN_VL <= n; i += SN_VL) {
+        vreal v;
+        memcpy(&v, p + i, sizeof v);
+        bad |= (vindex)(v - v != 0);
+    }
+    int tail = 0;
+    for (; i < n; i++)
+        tail |= p[i] - p[i] != 0;
+    for (int l = 0; l < SN_VL; l++)
+        tail |= bad[l] != 0;
+    return !tail;
+}
+
 /* The loss of count samples, as their share of the mean over total samples. */
 double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
 {

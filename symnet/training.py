@@ -54,13 +54,10 @@ class Training:
 
     # -- divergence ----------------------------------------------------------------
     def _finite_params(self) -> bool:
-        """Whether every parameter is finite. A NaN or an infinity makes the sum of squares
-        NaN or infinite, and one BLAS dot product is the cheapest pass over them; squares of
-        finite values past ~1e19 (float32) overflow too (silently: that is no divergence), so
-        such a sum is confirmed one by one."""
-        flat = self._flat
-        with np.errstate(over="ignore"):
-            return math.isfinite(np.dot(flat, flat)) or bool(np.isfinite(flat).all())
+        """Whether every parameter is finite: one vectorized pass in C (``sn_finite``), which
+        allocates nothing and wakes no BLAS threads (NumPy's dot product of the weights with
+        themselves took about as long as the rest of a step at batch 1)."""
+        return bool(self.built.lib.sn_finite(self._c["params"], self._flat.size))
 
     def _save(self) -> None:
         """Copy the weights, the optimizer's state, the running statistics and the step counts

@@ -17,6 +17,8 @@ formula for the reference (:meth:`Schedule.rates`, :meth:`Schedule.__call__`).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy as sp
 
@@ -29,6 +31,13 @@ STEP, RATE = real_symbol("t"), real_symbol("lr")
 MAX_VALUES = 64
 
 __all__ = ["Schedule", "constant", "cosine", "exponential", "step", "warmup"]
+
+
+@functools.lru_cache(maxsize=64)
+def _srepr(formula: sp.Expr) -> str:
+    """``sp.srepr(formula)``, once per formula: every training call asks for its schedule's
+    structure, and printing it took about as long as a step at batch 1."""
+    return sp.srepr(formula)
 
 
 class Schedule:
@@ -64,7 +73,7 @@ class Schedule:
         """What the compiled C follows from: the formula with its numbers as symbols, and the
         order in which the C reads those numbers. Schedules that differ only in their values
         share one compiled module."""
-        return ("schedule", sp.srepr(self.formula), tuple(self.values))
+        return ("schedule", _srepr(self.formula), tuple(self.values))
 
     def compiled_form(self) -> dict:
         """The structure as JSON: part of the compiled module's cache key."""
