@@ -2,7 +2,8 @@
 
     python benchmarks/threads_under_load.py [--models lenet,mlp] [--batch 64] [--rounds 5]
 
-For each model: `fit` throughput (images/s, one epoch of 4,096 random images a round) of
+For each model: `fit` throughput (images/s, epochs of 4,096 random images for at least half
+a second a round) of
 a net compiled with threads=1, and of nets with the default thread count (all cores) under
 the policies "adaptive" (the default) and "all" (every call on all threads: what symnet
 did before the policy existed), each with 0, 1 and N spinning processes beside it (N = the
@@ -25,18 +26,12 @@ import numpy as np
 
 import symnet as sn
 from symnet.files import write_atomically
+from symnet.machine import describe
 from symnet.zoo import load_model
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = 4096
 SPIN_SECONDS = 600   # a spinner stops by itself after this, whatever happens to this script
-
-
-def machine_record() -> dict:
-    """The CPU's model name and the cores this process may use."""
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), "unknown") if Path("/proc/cpuinfo").exists() else "unknown"
-    return {"cpu": model, "cores": len(os.sched_getaffinity(0))}
 
 
 def _spin(stop) -> None:
@@ -47,10 +42,13 @@ def _spin(stop) -> None:
             pass
 
 
-def _rate(net, x, y) -> float:
-    started = time.perf_counter()
-    net.fit(x, y, epochs=1, lr=0.01, progress=False)
-    return SAMPLES / (time.perf_counter() - started)
+def _rate(net, x, y, seconds: float = 0.5) -> float:
+    """Images per second of epochs of fit, over at least ``seconds``."""
+    started, epochs = time.perf_counter(), 0
+    while epochs == 0 or time.perf_counter() - started < seconds:
+        net.fit(x, y, epochs=1, lr=0.01, progress=False)
+        epochs += 1
+    return epochs * SAMPLES / (time.perf_counter() - started)
 
 
 def measure(name: str, batch: int, rounds: int, spinners: int) -> dict:
@@ -114,7 +112,7 @@ def main(argv=None) -> int:
             row = measure(name, args.batch, args.rounds, spinners)
             rows.append(row)
             print(table([row]).splitlines()[-1], flush=True)
-    record = {"machine": machine_record(), "rows": rows}
+    record = {"machine": describe(), "rows": rows}
     write_atomically(HERE / "threads_under_load.json", lambda file: file.write(json.dumps(record, indent=1).encode()))
     text = table(rows)
     write_atomically(HERE / "threads_under_load.md", lambda file: file.write((text + "\n").encode()))

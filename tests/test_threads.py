@@ -134,3 +134,17 @@ def test_thread_policy_is_checked_and_survives_a_change_of_optimizer():
     net.fit(x, y, progress=False)
     assert net.thread_policy == "one"
     assert net.thread_use["backward"]["all"] == 0 and net.thread_use["backward"]["one"] > 0
+
+
+def test_importing_symnet_shortens_openmp_spinning_unless_set(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = "import os, symnet; print(os.environ['GOMP_SPINCOUNT'])"
+    env = {key: value for key, value in os.environ.items() if key != "GOMP_SPINCOUNT"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "3000"
+    env["GOMP_SPINCOUNT"] = "17"
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "17"
