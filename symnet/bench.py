@@ -127,6 +127,16 @@ def matmul_rate(size: int = 1024) -> float:
     return median_rate(lambda: a @ b, 1) * 2 * size**3 / 1e9
 
 
+def pin_to_cores(count: int) -> None:
+    """Keep this process, and every thread it starts from now on, on ``count`` of its cores: a
+    framework whose own settings still leave extra threads running (XLA's CPU runtime used 1.7
+    cores at one intra-op thread) gets no more than the thread count it is timed at."""
+    if hasattr(os, "sched_setaffinity"):
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) > count:
+            os.sched_setaffinity(0, cores[:count])
+
+
 def worker(models: list[str], batches: list[int], threads: int, peers: bool, frameworks: list[str] = ()) -> dict:
     """Every measurement for one thread count (run in a process whose BLAS uses ``threads``):
     with ``peers``, the reference and PyTorch too; and each of ``frameworks`` (peer names)."""
@@ -245,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     models, batches = args.models.split(","), [int(b) for b in args.batches.split(",")]
     threads = [int(t) for t in args.threads.split(",")]
     frameworks = None if args.no_peers else peer_names(args.peers)
-    if args.worker:
+    if args.worker:   # a process of its own (see run), kept to its thread count of cores
+        pin_to_cores(threads[0])
         print(json.dumps(worker(models, batches, threads[0], not args.no_peers, frameworks or [])))
         return 0
     results = run(models, batches, threads, peers=not args.no_peers, frameworks=frameworks)

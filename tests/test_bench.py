@@ -66,3 +66,14 @@ def test_the_bench_trains_a_recipe_with_its_optimizer_against_torch_with_the_sam
     (row,) = result["rows"]
     assert (row["model"], row["optimizer"], row["batch"]) == ("lenet_modern", "AdamW", 4)
     assert row["symnet"] > 0 and row["torch"] > 0 and row["reference"] > 0
+
+
+def test_a_worker_keeps_to_its_thread_count_of_cores():
+    import os
+    import subprocess
+    import sys
+
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs two cores and sched_setaffinity")
+    code = "import os; from symnet.bench import pin_to_cores; pin_to_cores(1); print(len(os.sched_getaffinity(0)))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "1"
