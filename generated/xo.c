@@ -873,8 +873,14 @@ static void sn_pace_record(sn_pace *pace, int way, int shares, int count, double
     pace->probe_at = calls + interval;
 }
 
-/* Share s of count samples among shares: [*first, *first + return). */
-#define sn_share sn_split
+/* The call's run as seen by samples from first on (Dropout keys its masks by the sample's index). */
+static inline sn_run sn_run_at(const sn_run *whole, int first)
+{
+    sn_run run = *whole;
+    run.first = first;
+    return run;
+}
+
 
 /* Samples through every layer, for shares [from, to) of the chunk's count samples. The layers
  * that read only their own samples run share by share; those whose statistics span the chunk
@@ -885,7 +891,7 @@ static void forward_range(int from, int to, int shares, int total, const real *r
     (void)whole; (void)total;
     for (int s = from; s < to; s++) {   /* share by share */
         int first;
-        const int count = sn_share(total, s, shares, &first);
+        const int count = sn_split(total, s, shares, &first);
         real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;
         conv1_forward(count, x + (long)first * SN_INPUT,
             work + CONV1_Y + (long)first * 147, params, index, scratch);
@@ -913,7 +919,7 @@ static void backward_range(int from, int to, int shares, int total, int mean_ove
     (void)x; (void)whole;
     for (int s = from; s < to; s++) {   /* share by share */
         int first;
-        const int count = sn_share(total, s, shares, &first);
+        const int count = sn_split(total, s, shares, &first);
         real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;
         real *restrict grads = s == 0 ? all_grads : thread_grads + (long)s * SN_PARAMS;
         loss_backward(count, mean_over, work + DENSE1_Y + (long)first * 2,
