@@ -40,6 +40,7 @@ typedef struct {
     int thread, threads;   /* this thread, of the threads that run the chunk */
     real *work;            /* the work buffer: a layer's state for the chunk lives there */
     real *buffers;         /* the running statistics */
+    real descent;          /* -lr in a step of plain gradient descent that the dense layers fold into their backward, else 0 */
 } sn_run;
 
 /* The share of count items (samples, channels, parameters) that thread t of threads takes:
@@ -62,6 +63,16 @@ static inline int sn_split(int count, int t, int threads, int *first)
 #define SIGMOID1_DY              24576
 #define DENSE2_Y                 32768
 #define DENSE2_DY                33408
+
+/* The parameters that no layer updates itself in a step of plain gradient descent (see
+ * sn_run.descent): [start, end) ranges, and a last one unused. */
+#define SN_UNFUSED 0
+static const long sn_unfused[SN_UNFUSED + 1][2] = {{0, 0}};
+/* Range r of the parameters that a pass over the gradients or the update covers: with fused,
+ * those of sn_unfused; else one range, all of them. */
+#define SN_RANGE_START(r, fused) ((fused) ? sn_unfused[r][0] : 0L)
+#define SN_RANGE_END(r, fused) ((fused) ? sn_unfused[r][1] : (long)SN_PARAMS)
+#define SN_RANGES(fused) ((fused) ? SN_UNFUSED : 1)
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -503,6 +514,18 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
 void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs, long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b);
 #define sn_gemm sn_gemm_float32
 
+/* Layers whose statistics span the whole chunk (BatchNorm) wait at a barrier for every
+ * thread's samples, then split their channels between the threads (sn_split): each channel is summed
+ * by one thread over all samples in order, so the sums do not depend on the thread count. A dense
+ * layer that folds the update into its backward splits the rows of its weight so.
+ * Outside a parallel region (one thread) the barrier does nothing. */
+static inline void sn_barrier(void)
+{
+#ifdef _OPENMP
+    #pragma omp barrier
+#endif
+}
+
 /* dense1: Dense(128), (784,) -> (128,) */
 /*
  *   y[n, o] = b[o] + Σ_{i<784} (W[o, i]*x[n, i])
@@ -527,20 +550,48 @@ static void dense1_forward(
             y[128*n + o] += b[o];
 }
 
+/* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train
+ * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x
+ * and b += -lr · Σ_n dy, one pass over W where dW's sum, the shares' sum and the update took
+ * several; dW and db stay 0, and the update skips W and b. Share share of shares takes its
+ * rows of W and b over every sample of the chunk (total), in sample order, called once
+ * every share's dx has read W (see backward_range). Not inlined there: inlined, a folded
+ * step left the layers around it (a max pool's scatter) short of registers. */
+static __attribute__((noinline)) void dense1_descend(int share, int shares, int total, const real *restrict x,
+        const real *restrict dy, real *restrict params, real *restrict scratch, real descent)
+{
+    real *restrict W = params + DENSE1_WEIGHT;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    int o;
+    const int rows = sn_split(128, share, shares, &o);
+    if (rows == 0)
+        return;
+    /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :] */
+    sn_gemm(rows, 784, total, descent, dy + o, 1, 128, x, 784, 1, W + (long)o * 784, 784, 1,
+            pack_a, pack_b);
+    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
+    real *restrict b = params + DENSE1_BIAS;
+    for (int n = 0; n < total; n++)
+        for (int k = o; k < o + rows; k++)
+            b[k] += descent * (1 * dy[(long)n * 128 + k]);
+}
+
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense1_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
-    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch, const sn_run *run)
 {
     const real *restrict W = params + DENSE1_WEIGHT;
     real *restrict dW = grads + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
+    (void)dx;
+    if (run->descent != 0)   /* the step is folded: dense1_descend, after every share's dx */
+        return;
     /* dW[128 x 784] += dy^T[128 x count] · x[count x 784] */
     sn_gemm(128, 784, count, 1, dy, 1, 128, x, 784, 1, dW, 784, 1, pack_a, pack_b);
-    (void)dx;
     real *restrict db = grads + DENSE1_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 128; o++)
@@ -602,22 +653,50 @@ static void dense2_forward(
             y[10*n + o] += b[o];
 }
 
+/* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train
+ * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x
+ * and b += -lr · Σ_n dy, one pass over W where dW's sum, the shares' sum and the update took
+ * several; dW and db stay 0, and the update skips W and b. Share share of shares takes its
+ * rows of W and b over every sample of the chunk (total), in sample order, called once
+ * every share's dx has read W (see backward_range). Not inlined there: inlined, a folded
+ * step left the layers around it (a max pool's scatter) short of registers. */
+static __attribute__((noinline)) void dense2_descend(int share, int shares, int total, const real *restrict x,
+        const real *restrict dy, real *restrict params, real *restrict scratch, real descent)
+{
+    real *restrict W = params + DENSE2_WEIGHT;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    int o;
+    const int rows = sn_split(10, share, shares, &o);
+    if (rows == 0)
+        return;
+    /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :] */
+    sn_gemm(rows, 128, total, descent, dy + o, 1, 10, x, 128, 1, W + (long)o * 128, 128, 1,
+            pack_a, pack_b);
+    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
+    real *restrict b = params + DENSE2_BIAS;
+    for (int n = 0; n < total; n++)
+        for (int k = o; k < o + rows; k++)
+            b[k] += descent * (1 * dy[(long)n * 10 + k]);
+}
+
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
  * dx = dy W        (∂term/∂x[n, i] = W[o, i])
  * db += Σ_n dy      (∂y/∂b[o] = 1)
  */
 static void dense2_backward(
     int count, const real *restrict x, const real *restrict y, const real *restrict dy, real *restrict dx, 
-    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch)
+    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch, const sn_run *run)
 {
     const real *restrict W = params + DENSE2_WEIGHT;
     real *restrict dW = grads + DENSE2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
     (void)y; (void)index; (void)W;
-    /* dW[10 x 128] += dy^T[10 x count] · x[count x 128] */
-    sn_gemm(10, 128, count, 1, dy, 1, 10, x, 128, 1, dW, 128, 1, pack_a, pack_b);
     /* dx[count x 128] = dy[count x 10] · W[10 x 128] */
     sn_gemm(count, 128, 10, 1, dy, 10, 1, W, 128, 1, dx, 128, 0, pack_a, pack_b);
+    if (run->descent != 0)   /* the step is folded: dense2_descend, after every share's dx */
+        return;
+    /* dW[10 x 128] += dy^T[10 x count] · x[count x 128] */
+    sn_gemm(10, 128, count, 1, dy, 1, 10, x, 128, 1, dW, 128, 1, pack_a, pack_b);
     real *restrict db = grads + DENSE2_BIAS;
     for (int n = 0; n < count; n++)
         for (int o = 0; o < 10; o++)
@@ -802,17 +881,31 @@ static void backward_range(int from, int to, int shares, int total, int mean_ove
         const int count = sn_split(total, s, shares, &first);
         real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;
         real *restrict grads = s == 0 ? all_grads : thread_grads + (long)s * SN_PARAMS;
+        const sn_run at_first = sn_run_at(whole, first), *run = &at_first;
         loss_backward(count, mean_over, work + DENSE2_Y + (long)first * 10,
                       targets + (long)first * 1, work + DENSE2_DY + (long)first * 10);
         dense2_backward(count, work + SIGMOID1_Y + (long)first * 128,
             work + DENSE2_Y + (long)first * 10, work + DENSE2_DY + (long)first * 10,
-            work + SIGMOID1_DY + (long)first * 128, params, grads, index, scratch);
+            work + SIGMOID1_DY + (long)first * 128, params, grads, index, scratch, run);
         sigmoid1_backward(count, work + DENSE1_Y + (long)first * 128,
             work + SIGMOID1_Y + (long)first * 128, work + SIGMOID1_DY + (long)first * 128,
             work + DENSE1_DY + (long)first * 128, params, grads, index, scratch);
         dense1_backward(count, x + (long)first * SN_INPUT,
             work + DENSE1_Y + (long)first * 128, work + DENSE1_DY + (long)first * 128,
-            NULL, params, grads, index, scratch);
+            NULL, params, grads, index, scratch, run);
+    }
+    /* A step of plain gradient descent, folded into the dense layers (see their _descend):
+     * once every share's dx has read their weights, each of this thread's shares takes its
+     * rows of each weight and bias over every sample of the chunk. The rows of a share are
+     * the same whichever thread runs it, so the step does not depend on the threads. */
+    if (whole->descent != 0) {
+        if (whole->threads > 1)
+            sn_barrier();
+        for (int s = from; s < to; s++) {
+            real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;
+            dense1_descend(s, shares, total, x, work + DENSE1_DY, (real *)params, scratch, whole->descent);
+            dense2_descend(s, shares, total, work + SIGMOID1_Y, work + DENSE2_DY, (real *)params, scratch, whole->descent);
+        }
     }
 }
 
@@ -836,7 +929,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
     const int way = sn_pace_way(pacing ? &pacing->forward : &all_threads, shares);
     const double started = sn_now();
     if (way == SN_ONE_THREAD) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers};
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers, 0};
         forward_range(0, shares, shares, count, x, params, work, index, &run);
     } else {
 #ifdef _OPENMP
@@ -850,7 +943,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
 #endif
             /* every thread has a share (used <= shares), so each reaches a layer's barriers */
             const int mine = sn_split(shares, t, used, &from);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers};
+            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers, 0};
             forward_range(from, from + mine, shares, count, x, params, work, index, &run);
         }
     }
@@ -879,34 +972,76 @@ int sn_finite(const real *restrict p, long n)
     return !tail;
 }
 
+/* The n class labels at in (int64, as NumPy makes them) as int32 at out, for sn_train: 1 if
+ * every one lies in [0, classes), else 0 (then out is not used: the caller names the label).
+ * Read as unsigned, a negative label is larger than any class: one comparison a label. */
+int sn_labels(const int64_t *restrict in, int32_t *restrict out, long n, long classes)
+{
+    uint64_t largest = 0;
+    for (long i = 0; i < n; i++) {
+        const uint64_t label = (uint64_t)in[i];
+        largest = label > largest ? label : largest;
+        out[i] = (int32_t)in[i];
+    }
+    return largest < (uint64_t)classes;
+}
+
 /* The loss of count samples, as their share of the mean over total samples. */
 double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
 {
     return loss_value(count, total, work + DENSE2_Y, targets);
 }
 
+/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step
+ * whose layers fold the update (fused) only the others (SN_RANGES). */
+static void sn_clear_share(real *restrict slice, int fused)
+{
+    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */
+    for (int r = 0; r < SN_RANGES(fused); r++)
+        memset(slice + SN_RANGE_START(r, fused), 0,
+               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));
+}
+
+/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of
+ * used of each range of parameters the pass covers (see sn_clear_share). */
+static void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
+                          int fused)
+{
+    (void)fused;
+    for (int r = 0; r < SN_RANGES(fused); r++) {
+        const long lo = SN_RANGE_START(r, fused);
+        int start;
+        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);
+        for (int s = 1; s < shares; s++)
+            for (long k = lo + start; k < lo + start + length; k++)
+                grads[k] += thread_grads[(long)s * SN_PARAMS + k];
+    }
+}
+
 /* Backward: adds d loss / d params for count samples (of a mean over total) to grads, the
  * samples split into shares as sn_forward splits them. Share 0 adds straight into grads; each
  * other share s into its own slice s of thread_grads (threads x SN_PARAMS). Then the slices
  * are added, in share order, into grads (each thread its part of the parameters): the result
- * does not depend on timing, nor on how many threads ran the shares. */
-void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
-                 const real *restrict params, real *restrict work, const int32_t *restrict index,
-                 real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
-                 int training, long step, int offset)
+ * does not depend on timing, nor on how many threads ran the shares.
+ * With descent = -lr (not 0), a step of plain gradient descent: the dense layers update their
+ * weights and biases themselves (sn_run.descent) and leave their gradients alone, so only the
+ * other parameters' slices (sn_unfused) are cleared and added up.
+ */
+static void backward_chunk(int count, int total, const real *restrict x, const int32_t *restrict targets,
+                           const real *restrict params, real *restrict work, const int32_t *restrict index,
+                           real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
+                           int training, long step, int offset, real descent)
 {
-    const int shares = sn_shares(count, threads);
+    const int shares = sn_shares(count, threads), fused = descent != 0;
     static const sn_pace all_threads = {.pinned = 1};
     const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);
     const double started = sn_now();
     if (way == SN_ONE_THREAD) {
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL};
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, descent};
         for (int s = 1; s < shares; s++)
-            memset(thread_grads + (long)s * SN_PARAMS, 0, sizeof(real) * SN_PARAMS);
+            sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
         backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads, &run);
-        for (int s = 1; s < shares; s++)
-            for (long k = 0; k < SN_PARAMS; k++)
-                grads[k] += thread_grads[(long)s * SN_PARAMS + k];
+        sn_sum_shares(grads, thread_grads, shares, 0, 1, fused);
     } else {
 #ifdef _OPENMP
         #pragma omp parallel num_threads(shares)
@@ -919,22 +1054,29 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
 #endif
             const int mine = sn_split(shares, t, used, &from);
             for (int s = SN_MAX(from, 1); s < from + mine; s++)
-                memset(thread_grads + (long)s * SN_PARAMS, 0, sizeof(real) * SN_PARAMS);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL};
+                sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
+            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, descent};
             backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
                            thread_grads, &run);
 #ifdef _OPENMP
             #pragma omp barrier   /* every share's gradients are in */
 #endif
-            int start;
-            const int length = sn_split(SN_PARAMS, t, used, &start);
-            for (int s = 1; s < shares; s++)
-                for (long k = start; k < start + length; k++)
-                    grads[k] += thread_grads[(long)s * SN_PARAMS + k];
+            sn_sum_shares(grads, thread_grads, shares, t, used, fused);
         }
     }
     if (pacing)
         sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
+}
+
+/* The gradients alone (net.gradients, the data-parallel step): backward_chunk with no step
+ * folded in. (An exported library trains through sn_train only.) */
+void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
+                 const real *restrict params, real *restrict work, const int32_t *restrict index,
+                 real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
+                 int training, long step, int offset)
+{
+    backward_chunk(count, total, x, targets, params, work, index, grads, thread_grads, threads, pacing, training,
+                   step, offset, 0);
 }
 
 /* The optimizer: SGD(with_momentum=False, nesterov=False).
@@ -946,17 +1088,18 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
 #define SN_HYPER 4
 #define SN_STATES 0
 
-/* One update of every parameter; each gradient is set to 0 once used, ready for the next
- * step's sums (one pass over the gradients instead of two). */
+/* One update of every parameter (with fused, of those in sn_unfused); each gradient is set to 0 once used,
+ * ready for the next step's sums (one pass over the gradients instead of two). */
 static void update(real *restrict params, real *restrict grads, real *restrict state,
-                   const double *restrict hyper, double t)
+                   const double *restrict hyper, double t, int fused)
 {
     const double hd_lr = hyper[0];   /* lr */
     const real hr_weight_decay = (real)hyper[3];   /* weight_decay */
     const real k0 = (real)(-hd_lr);   /* -lr */
     (void)t;
     (void)state;
-    for (int k = 0; k < SN_PARAMS; k++) {
+    for (int r = 0; r < (fused ? SN_UNFUSED : 1); r++)
+    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {
         const real p0 = params[k];
         const real g0 = grads[k];
         grads[k] = 0;
@@ -1015,6 +1158,11 @@ void sn_train(int count, int batch_size, const int32_t *restrict order, const re
     for (int start = 0, step = 0; start < count; start += batch_size, step++) {
         const int size = SN_MIN(batch_size, count - start);
         double loss = 0.0;
+        step_hyper[0] = schedule_rate((double)(steps + step), hyper[0], schedule);
+        /* Plain gradient descent (weight_decay 0) over a minibatch of one chunk: the
+         * dense layers fold the update into their backward (sn_run.descent); a rate that is 0 in
+         * real would leave their gradients in place. */
+        const int fused = size <= SN_BATCH && (real)step_hyper[0] != 0 && step_hyper[3] == 0;
         for (int done = 0; done < size; done += SN_BATCH) {
             const int chunk = SN_MIN(SN_BATCH, size - done);
             const real *chunk_x = x + (long)(start + done) * SN_INPUT;
@@ -1031,11 +1179,10 @@ void sn_train(int count, int batch_size, const int32_t *restrict order, const re
             }
             sn_forward(chunk, chunk_x, params, buffers, work, index, threads, pacing, training, steps + step, done);
             loss += sn_loss(chunk, size, work, chunk_targets);
-            sn_backward(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,
-                        pacing, training, steps + step, done);
+            backward_chunk(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,
+                           pacing, training, steps + step, done, fused ? (real)(-step_hyper[0]) : 0);
         }
-        step_hyper[0] = schedule_rate((double)(steps + step), hyper[0], schedule);
-        update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1));
+        update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1), fused);
         losses[step] = loss;
     }
 }
@@ -1051,5 +1198,5 @@ void sn_update(real *restrict params, real *restrict grads, real *restrict state
     double step_hyper[SN_HYPER];
     memcpy(step_hyper, hyper, sizeof(step_hyper));
     step_hyper[0] = schedule_rate((double)steps, hyper[0], schedule);
-    update(params, grads, state, step_hyper, (double)(optimizer_steps + 1));
+    update(params, grads, state, step_hyper, (double)(optimizer_steps + 1), 0);
 }

@@ -24,7 +24,7 @@ import jinja2
 import numpy as np
 
 from .layout import GEMM, Layout, plan
-from .lower import calls, node_context, segments
+from .lower import calls, folded_layers, node_context, segments, unfused_ranges
 from .printer import DTYPES, comment
 from .settings import check_settings
 from .template_cache import TemplateCache
@@ -112,26 +112,33 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
     derivation = model.derivation()
     layout = plan(model, int(batch), gradients=backward)
     env = environment()
+    update = update_context(SGD() if optimizer is None else optimizer, dtype)
+    # Layers that fold a step of plain gradient descent into their backward (see
+    # optim.c.fusable_when) do so in sn_train's steps, and the update skips their parameters.
+    folded = folded_layers(model, backward and update["fusable_when"] is not None)
+    update["unfused"] = unfused_ranges(layout, model, folded)
     layers = []
     for step in derivation.layers:
         context = node_context(step, model.graph, dtype)
-        layers.append({"name": step.name,
-                       "code": env.get_template(f"layers/{step.layer.template}.c.j2").render(**context, with_backward=backward)})
+        layers.append({"name": step.name, "code": env.get_template(f"layers/{step.layer.template}.c.j2").render(
+            **context, with_backward=backward, fuse=step.name in folded)})
     loss = model.loss
     loss_context = {**loss.template_context(derivation.loss, dtype), "comments": loss.comments(derivation.loss),
                     "target_type": loss.target_type, "targets_per_sample": loss.targets_per_sample}
     loss_context["code"] = env.get_template(f"layers/{loss.template}.c.j2").render(**loss_context, dtype=dtype,
                                                                                   with_backward=backward)
     # C helpers the kinds call (a barrier, the keyed generator), each emitted once, in order.
-    helpers = list(dict.fromkeys(helper for step in derivation.layers for helper in step.layer.helpers))
+    # (A dense layer that folds the update splits its rows between threads at a barrier.)
+    helpers = list(dict.fromkeys([helper for step in derivation.layers for helper in step.layer.helpers]
+                                 + (["helpers/barrier.c.j2"] if folded else [])))
     context = {
         "helpers": helpers,
         **gemm_context(dtype),
         "model": model, "graph": model.graph, "version": __version__, "dtype": dtype,
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context,
-        "min_share": min_share(model), "segments": segments(calls(model.graph)), "output": model.graph.output.upper(),
+        "min_share": min_share(model), "segments": segments(calls(model.graph, folded)), "output": model.graph.output.upper(),
         "specs": model.param_specs(),
-        "optimizer": update_context(SGD() if optimizer is None else optimizer, dtype),
+        "optimizer": update, "fuse": bool(folded),
         "schedule": schedule_context(constant() if schedule is None else schedule),
         "standalone": standalone, "with_backward": backward,
         # a library of its own includes the matrix multiply; a model for Python calls the runtime's

@@ -125,9 +125,38 @@ def _tensor(graph, name: str, what: str) -> str:
     return f"work + {name.upper()}_{what} + (long)first * {size}"
 
 
-def calls(graph) -> list[dict]:
+def _whole(graph, name: str, what: str) -> str:
+    """A pointer to the first sample of tensor ``name``'s value (``Y``) or gradient (``DY``)."""
+    return "x" if name == graph.input_name else f"work + {name.upper()}_{what}"
+
+
+def folded_layers(model, fuse: bool) -> set[str]:
+    """The nodes whose backward folds a step of plain gradient descent into itself when the
+    optimizer's update is one (``fuse``): every kind that can (``fuses_update``)."""
+    return {node.name for node in model.graph.nodes if fuse and node.layer.fuses_update}
+
+
+def unfused_ranges(layout, model, folded: set[str]) -> list[tuple[int, int]]:
+    """The ranges ``[start, end)`` of the parameters, in order, that belong to none of the
+    ``folded`` layers: what the update loop and the sums of the shares' gradients still
+    cover in a step whose folded layers update themselves."""
+    taken = sorted((layout.params[spec.name][0], layout.params[spec.name][0] + math.prod(spec.shape))
+                   for name in folded for spec in model.graph.node(name).layer.param_specs())
+    ranges, start = [], 0
+    for first, last in taken:
+        if first > start:
+            ranges.append((start, first))
+        start = last
+    if start < layout.param_size:
+        ranges.append((start, layout.param_size))
+    return ranges
+
+
+def calls(graph, folded: set[str] = frozenset()) -> list[dict]:
     """Per node, in topological order: the C calls of its forward and backward for the
-    samples ``[first, first + count)``, with explicit pointers to what it reads and writes."""
+    samples ``[first, first + count)``, with explicit pointers to what it reads and writes.
+    The backward of a node in ``folded`` also takes the run (its ``descent``), and the node
+    has a ``descend`` call: its share of a step of plain gradient descent (see model.c.j2)."""
     out = []
     for node in graph.nodes:
         layer = node.layer
@@ -136,14 +165,19 @@ def calls(graph) -> list[dict]:
         y, dy = _tensor(graph, node.name, "Y"), _tensor(graph, node.name, "DY")
         index = f"index + {node.name.upper()}_ARGMAX + (long)first * {layer.index_size()}" \
             if layer.index_size() else "index"
+        descends = node.name in folded
         run = ", run" if layer.uses_run else ""   # the mode, step and threads (sn_run)
+        backward_run = ", run" if layer.uses_run or descends else ""
         out.append({
             "name": node.name,
             "couples": layer.couples_samples,
-            "uses_run": layer.uses_run,
+            "uses_run": layer.uses_run, "backward_uses_run": layer.uses_run or descends,
+            "descend": f"{node.name}_descend(s, shares, total, {_whole(graph, node.inputs[0], 'Y')}, "
+                       f"{_whole(graph, node.name, 'DY')}, (real *)params, scratch, whole->descent);"
+                       if descends else None,
             "forward": f"{node.name}_forward(count, {', '.join(reads)},\n        {y}, params, {index}, scratch{run});",
             "backward": f"{node.name}_backward(count, {', '.join(reads)},\n        {y}, {dy},\n        "
-                        f"{', '.join(grads)}, params, grads, {index}, scratch{run});",
+                        f"{', '.join(grads)}, params, grads, {index}, scratch{backward_run});",
         })
     return out
 
@@ -152,11 +186,13 @@ def segments(node_calls: list[dict]) -> list[dict]:
     """The calls in runs: each run either couples the samples (its layers read every sample
     of the chunk, as BatchNorm does, so it runs once over a thread's samples) or not (it runs
     share by share; see ``model.c.j2``). Each run: ``couples``, its ``calls`` in order, and
-    whether any of them reads the call's ``sn_run`` (``uses_run``)."""
+    whether any of them reads the call's ``sn_run`` forward (``uses_run``) and backward
+    (``backward_uses_run``)."""
     runs: list[dict] = []
     for call in node_calls:
         if not runs or runs[-1]["couples"] != call["couples"]:
-            runs.append({"couples": call["couples"], "calls": [], "uses_run": False})
+            runs.append({"couples": call["couples"], "calls": [], "uses_run": False, "backward_uses_run": False})
         runs[-1]["calls"].append(call)
         runs[-1]["uses_run"] |= call["uses_run"]
+        runs[-1]["backward_uses_run"] |= call["backward_uses_run"]
     return runs

@@ -222,7 +222,8 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
 
     # -- the calls into C ------------------------------------------------------------
     # The C type of each NumPy dtype passed to C.
-    _CTYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t"}
+    _CTYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
+               np.dtype(np.int64): "int64_t"}
 
     def _pointer(self, array: np.ndarray):
         """A C pointer to ``array``'s data, typed by its dtype (so cffi refuses a mismatch)."""
@@ -230,7 +231,14 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
 
     def _targets(self, y, count: int) -> np.ndarray:
         """Targets checked and converted for C: the loss checks them in float64, so they are
-        checked again in the net's dtype, where 1e39 is infinite in float32."""
+        checked again in the net's dtype, where 1e39 is infinite in float32. Class labels as
+        NumPy makes them (int64, one a sample) are checked and converted by the C in one pass
+        (``sn_labels``); any others, and labels out of range, by the loss, which names them."""
+        if type(y) is np.ndarray and y.dtype == np.int64 and y.shape == (count,) and self._target_dtype == np.int32 \
+                and y.flags.c_contiguous:
+            labels = np.empty(count, np.int32)
+            if self.built.lib.sn_labels(self._pointer(y), self._pointer(labels), count, self.model.loss.classes):
+                return labels
         targets = self.model.loss.targets(y, count)
         if targets.dtype.kind != "f" or targets.dtype == self._target_dtype:  # labels, or checked as they are
             return np.ascontiguousarray(targets, dtype=self._target_dtype)
@@ -262,9 +270,19 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
         offset = place.grad if gradient else place.value
         return self._work[offset:offset + count * math.prod(shape)].reshape(count, *shape)
 
+    def _inputs(self, x, argument: str = "x") -> np.ndarray:
+        """``x`` checked and converted for C, as ``model.check_inputs`` does it; samples already
+        in the net's dtype are checked for NaN and infinity by the C's vectorized pass
+        (``sn_finite``), where NumPy's ``isfinite`` made a temporary array of flags."""
+        if isinstance(x, np.ndarray) and x.dtype == self._np:
+            x = np.ascontiguousarray(self.model.check_input_shape(x, argument))
+            if self.built.lib.sn_finite(self._pointer(x), x.size):
+                return x
+        return self.model.check_inputs(x, self._np, argument)   # converts, or names what is wrong
+
     def _batch(self, x, y) -> tuple[np.ndarray, np.ndarray]:
         """Inputs and targets checked and converted for C; at least one sample."""
-        x = self.model.check_inputs(x, self._np)
+        x = self._inputs(x)
         targets = self._targets(y, len(x))
         self._count(len(x))
         return x, targets

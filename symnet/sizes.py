@@ -37,7 +37,7 @@ def buffer_sizes(model, layout: Layout, batch: int, threads: int, states: int = 
     return {
         "params": layout.param_size,
         "grads": layout.param_size,
-        "state": layout.param_size * max(1, states),
+        "state": max(1, layout.param_size * states),   # (a rule without state: one value, unread)
         # Each thread after the first needs its own scratch room and gradient slice.
         "work": layout.work_size + (threads - 1) * layout.scratch_size,
         "thread_grads": layout.param_size * threads if threads > 1 else 1,
@@ -47,7 +47,7 @@ def buffer_sizes(model, layout: Layout, batch: int, threads: int, states: int = 
         "staging_targets": batch * model.loss.targets_per_sample,
         # The weights and optimizer state before a call that trains, restored if it diverges.
         "params_before": layout.param_size,
-        "state_before": layout.param_size * max(1, states),
+        "state_before": max(1, layout.param_size * states),
         # Running statistics (BatchNorm's), and their copy from before a call that trains.
         "buffers": max(layout.buffer_size, 1),
         "buffers_before": max(layout.buffer_size, 1),

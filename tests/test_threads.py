@@ -60,13 +60,14 @@ def test_results_do_not_depend_on_how_many_threads_ran_the_shares(make, batch, t
 
 def test_the_shares_decide_the_sums():
     """The thread count still decides the order of the sums (shares), as before: a negative
-    check that the comparison above can tell results apart."""
+    check that the comparison above can tell results apart. (The gradients: the weights of a
+    step of plain gradient descent are summed over every sample in order, see test_fused.)"""
     model = zoo.mlp()
     _, two = _run(model, "one", 2, 48)
     _, one = _run(model, "one", 1, 48)
-    assert not all(np.array_equal(two["params"][name], one["params"][name]) for name in one["params"])
-    for name, value in one["params"].items():
-        np.testing.assert_allclose(two["params"][name], value, rtol=1e-4, atol=1e-6)
+    assert not all(np.array_equal(two["gradients"][name], one["gradients"][name]) for name in one["gradients"])
+    for name, value in one["gradients"].items():
+        np.testing.assert_allclose(two["gradients"][name], value, rtol=1e-4, atol=1e-6)
 
 
 def _forward_calls(net, x, calls: int):

@@ -184,6 +184,9 @@ class Layer:
     # Depends on the mode (training or eval) and the step: its C functions take the run
     # (sn_run) as a last argument, and the reference passes it a RunState.
     uses_run = False
+    # Its backward can fold a plain gradient-descent update of its weight and bias into the
+    # multiply that makes the weight's gradient (see templates/layers/dense.c.j2).
+    fuses_update = False
     # In training mode one sample's output depends on the others' (BatchNorm's statistics),
     # so a minibatch must fit in one compiled batch (see CompiledNet's chunk rule).
     couples_samples = False

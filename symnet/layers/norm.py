@@ -149,7 +149,7 @@ class BatchNorm(Layer):
     uses_run = True
     couples_samples = True
     prints_partials = False
-    helpers = ("helpers/threads.c.j2",)
+    helpers = ("helpers/barrier.c.j2", "helpers/threads.c.j2")
 
     def __init__(self, momentum: float = 0.1, eps: float = 1e-5, affine: bool = True, name: str | None = None):
         owner = f"BatchNorm(momentum={momentum!r}, eps={eps!r})"

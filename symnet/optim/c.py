@@ -17,7 +17,7 @@ import sympy as sp
 from ..formulas import fold_constants
 from ..printer import CPrinter, comment, expand_powers
 from ..symbolic import real_symbol, text
-from .rule import STEP, Optimizer
+from .rule import GRAD, PARAM, STEP, Optimizer
 from .schedules import RATE, Schedule
 
 
@@ -57,6 +57,33 @@ class _Hoister:
 def _local(name: str, version: int) -> sp.Symbol:
     """The C local holding the ``version``-th value of ``name`` (0: read from memory)."""
     return sp.Symbol(f"{name}{version}" if name in ("p", "g") else f"s_{name}{version}", real=True)
+
+
+def fusable_when(optimizer: Optimizer) -> list[int] | None:
+    """When ``optimizer``'s update is plain gradient descent, ``p ← p - lr·g`` with no state:
+    the indices in hyper[] of the hyperparameters that must be 0 at run time for that (SGD's
+    weight_decay), else None. Such an update can be folded into the multiply that makes a
+    dense layer's weight gradient (W += -lr · dy^T x): one pass over the weights where the
+    gradient's sum and the update took three. The rule's assignments are composed into one
+    formula of p, g and the hyperparameters, and that formula, with those hyperparameters 0,
+    must be exactly ``p - lr·g``."""
+    hyper = list(optimizer.hyper)
+    if optimizer.rule_state() or not hyper or hyper[0] != "lr":
+        return None
+    current: dict = {}
+    for target, formula in optimizer.rule():
+        if target not in ("p", "g"):
+            return None
+        current[real_symbol(target)] = formula.xreplace(current)
+    lr = real_symbol("lr")
+    final = current.get(PARAM, PARAM)
+    others = sorted((symbol for symbol in final.free_symbols - {PARAM, GRAD, lr}), key=str)
+    names = {real_symbol(name): index for index, name in enumerate(hyper)}
+    if any(symbol not in names for symbol in others):   # the step count, or a constant's symbol
+        return None
+    if sp.expand(final.xreplace({symbol: 0 for symbol in others}) - (PARAM - lr * GRAD)) != 0:
+        return None
+    return [names[symbol] for symbol in others]
 
 
 def update_context(optimizer: Optimizer, dtype: str) -> dict:
@@ -110,6 +137,7 @@ def update_context(optimizer: Optimizer, dtype: str) -> dict:
                         "code": double.doprint(part.xreplace(as_double)), "formula": comment(text(part))}
                        for part, symbol in hoist.parts.items()],
         "lines": lines,
+        "fusable_when": fusable_when(optimizer),
     }
 
 

@@ -130,7 +130,7 @@ class OptimizerState:
         for index, name in enumerate(self._state_names):
             self._parked[name] = self._state[index * size:(index + 1) * size]
         names = optimizer.rule_state()
-        state = np.zeros(max(1, len(names)) * size, self._np)
+        state = np.zeros(max(1, len(names) * size), self._np)   # (a rule without state: one value, unread)
         for index, name in enumerate(names):
             if name in self._parked:
                 state[index * size:(index + 1) * size] = self._parked.pop(name)
