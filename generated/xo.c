@@ -476,6 +476,15 @@ static void sn_gemm_few(int m, int n, int k, real alpha, const real *a, long ars
     }
 }
 
+/* The size of the blocks that split count into as few blocks of at most limit as can be, all
+ * alike but the last, rounded up to a multiple of unit (limit being a multiple of unit). */
+static inline int sn_even_block(int count, int limit, int unit)
+{
+    const int blocks = (count + limit - 1) / limit;
+    const int size = (count + blocks - 1) / blocks;
+    return SN_MIN(limit, (size + unit - 1) / unit * unit);
+}
+
 /* C (m x n, row stride ldc) = alpha * A B, plus C when accumulate; A is m x k, B is k x n.
  * pack_a holds SN_MC * SN_KC values and pack_b SN_KC * SN_NC. */
 static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs,
@@ -493,14 +502,19 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
         sn_gemm_few(m, n, k, alpha, a, ars, acs, b, brs, c, ldc, accumulate, pack_a, pack_b);
         return;
     }
-    for (int jc = 0; jc < n; jc += SN_NC) {
-        const int nc = SN_MIN(SN_NC, n - jc);
-        for (int pc = 0; pc < k; pc += SN_KC) {
-            const int kc = SN_MIN(SN_KC, k - pc);
+    /* Blocks of even sizes, each at most SN_NC, SN_KC, SN_MC (and whole panels): a last block
+     * of a few sums or rows would cost a pass of loads and stores of C for little work (784
+     * sums were blocks of 256, 256, 256 and 16; now 4 of 196). */
+    const int n_step = sn_even_block(n, SN_NC, SN_NR), k_step = sn_even_block(k, SN_KC, 1);
+    const int m_step = sn_even_block(m, SN_MC, SN_MR);
+    for (int jc = 0; jc < n; jc += n_step) {
+        const int nc = SN_MIN(n_step, n - jc);
+        for (int pc = 0; pc < k; pc += k_step) {
+            const int kc = SN_MIN(k_step, k - pc);
             const int add = accumulate || pc > 0;
             sn_pack_b(kc, nc, b + pc * brs + jc * bcs, brs, bcs, pack_b);
-            for (int ic = 0; ic < m; ic += SN_MC) {
-                const int mc = SN_MIN(SN_MC, m - ic);
+            for (int ic = 0; ic < m; ic += m_step) {
+                const int mc = SN_MIN(m_step, m - ic);
                 sn_pack_a(mc, kc, a + ic * ars + pc * acs, ars, acs, pack_a);
                 for (int jr = 0; jr < nc; jr += SN_NR)
                     for (int ir = 0; ir < mc; ir += SN_MR)
@@ -521,8 +535,9 @@ void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, l
 
 /* Layers whose statistics span the whole chunk (BatchNorm) wait at a barrier for every
  * thread's samples, then split their channels between the threads (sn_split): each channel is summed
- * by one thread over all samples in order, so the sums do not depend on the thread count. A dense
- * layer that folds the update into its backward splits the rows of its weight so.
+ * by one thread over all samples in order, so the sums do not depend on the thread count. Dense
+ * layers that fold a step of gradient descent into their backward wait there too, before each
+ * share of the samples takes its rows of their weights.
  * Outside a parallel region (one thread) the barrier does nothing. */
 static inline void sn_barrier(void)
 {
