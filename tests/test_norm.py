@@ -100,6 +100,32 @@ def test_the_numeric_check_refuses_a_wrong_form():
             norm.check_partials("bn", wrong, affine=False)
 
 
+def test_the_input_gradient_is_printed_as_its_coefficients_in_dy_and_x():
+    from symnet.printer import CPrinter
+
+    layer = sn.BatchNorm(name="bn")
+    named = sp.sympify("invstd*w*(g*m - sum_dy - sum_dy_xhat*xhat)/m")
+    lines = layer._linear_form(named, CPrinter("float32"))
+    assert lines == ["const real k0 = invstd*w;", "const real k1 = 1.0F/m;", "scale_dy = k0;",
+                     "scale_x = -k1*sum_dy_xhat*w*invstd*invstd;",
+                     "shift = k0*k1*(invstd*mean*sum_dy_xhat - sum_dy);"]
+    with pytest.raises(AssertionError, match=r"^bn: the derived ∂L/∂x .* is not linear in dy and x"):
+        layer._linear_form(named * sp.Symbol("xhat"), CPrinter("float32"))
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e3, -3e4])
+def test_statistics_in_one_pass_hold_for_values_far_from_zero(offset):
+    """The variance in one pass (Σ d² / M - (Σ d / M)², d = x - a value of the channel) against
+    NumPy's two passes in float64, for values whose spread is small beside their mean."""
+    model = sn.Sequential(sn.Input(2, 6, 6), sn.BatchNorm(), sn.Flatten(), sn.Dense(3),
+                          loss=sn.SoftmaxCrossEntropy())
+    x = (np.random.default_rng(1).normal(size=(8, 2, 6, 6)) * 0.5 + offset).astype(np.float32)
+    net = sn.compile(model, batch=8, dtype="float32")
+    ref = sn.Reference(model, params=net.params)
+    got, want = net.activations(x)[0], ref.activations(x.astype(np.float64))[0]
+    assert np.allclose(got, want, rtol=0, atol=2e-3), float(np.abs(got - want).max())
+
+
 @pytest.mark.parametrize("make", [pictures, lambda: pictures(affine=False), residual_graph])
 def test_reference_backward_matches_finite_differences_in_training_mode(make):
     assert_gradients_match(make(), count=4, params=noisy_params(make()))

@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 from sympy.concrete.delta import deltasummation
 
-from ..printer import CPrinter, comment, elementwise
+from ..printer import CPrinter, comment, elementwise, expand_powers
 from ..symbolic import text
 from .base import BufferSpec, DeclarationError, Layer, ParamSpec, Partial, Shape, Symbols, register
 
@@ -195,7 +195,9 @@ class BatchNorm(Layer):
         return [BufferSpec(self.name, "running_mean", shape, 0.0), BufferSpec(self.name, "running_var", shape, 1.0)]
 
     def state_size(self) -> int:
-        return 5 * self.channels   # mean, 1/sqrt(var + eps), var, Σ dy, Σ dy·x̂ per channel
+        # mean, 1/sqrt(var + eps), var, Σ dy, Σ dy·x̂, and the input gradient's coefficients
+        # (dx = scale_dy·dy + scale_x·x + shift) per channel
+        return 8 * self.channels
 
     # -- Derive ------------------------------------------------------------------
     def symbols(self) -> Symbols:
@@ -301,6 +303,11 @@ class BatchNorm(Layer):
                 raise AssertionError(f"{self.name}: the derived {what} {expr} uses more than the template computes")
             return named
 
+        # ∂L/∂x is linear in dy[i] and x[i] (through x̂ = (x - μ)·invstd): per channel, its three
+        # coefficients are computed once, and each value costs two multiply-adds
+        train_coefficients = self._linear_form(c_form(symbols.partial(0).expr, "∂L/∂x"), printer)
+        eval_coefficients = self._linear_form(c_form(batch_partials(self.affine)["x_eval"] * DY[I],
+                                                     "∂y/∂x (eval)"), printer)
         context = {
             # eps and momentum are used in double (the statistics are summed in double): as
             # double literals, repr's shortest form that reads back to the same number.
@@ -308,10 +315,9 @@ class BatchNorm(Layer):
             "eval_partial_text": comment(text(batch_partials(self.affine)["x_eval"])),
             "forward": elementwise(c_form(symbols.forward.subs(1 / sp.sqrt(VAR + EPS), sp.Symbol("invstd")), "y"),
                                    printer, "out", self.name, "="),
-            "dx_train": elementwise(c_form(symbols.partial(0).expr, "∂L/∂x"), printer, "d", self.name),
+            "dx_train": train_coefficients,
             # eval mode: ∂y/∂x is a local partial, so the gradient is dy times it
-            "dx_eval": elementwise(c_form(batch_partials(self.affine)["x_eval"] * DY[I], "∂y/∂x (eval)"), printer,
-                                   "d", self.name),
+            "dx_eval": eval_coefficients,
             "state": f"{self.name.upper()}_STATE",
             "running_mean": f"{self.name.upper()}_RUNNING_MEAN", "running_var": f"{self.name.upper()}_RUNNING_VAR",
         }
@@ -321,6 +327,25 @@ class BatchNorm(Layer):
                     raise AssertionError(f"{self.name}: the derived ∂L/∂{role} {symbols.partial(role).expr} is not "
                                          f"the template's {expected}")
         return context
+
+    def _linear_form(self, named: sp.Expr, printer: CPrinter) -> list[str]:
+        """C statements for the coefficients of ``named`` (∂L/∂x in the template's names g, v, x̂)
+        as ``dx = scale_dy·g + scale_x·v + shift`` with x̂ written as (v - mean)·invstd:
+        ``const real`` lines for shared subexpressions, then assignments to scale_dy, scale_x and
+        shift (declared by the template). An
+        AssertionError naming the layer unless the form equals ``named``."""
+        g, v, xhat = sp.Symbol("g"), sp.Symbol("v"), sp.Symbol("xhat")
+        mean, invstd = sp.Symbol("mean"), sp.Symbol("invstd")
+        expanded = sp.expand(named.xreplace({xhat: (v - mean) * invstd}))
+        parts = sp.collect(expanded, [g, v], evaluate=False)
+        coefficients = [sp.factor(parts.pop(key, sp.S.Zero)) for key in (g, v, sp.S.One)]
+        if parts or any(c.has(g, v) for c in coefficients) or \
+                sp.expand(coefficients[0] * g + coefficients[1] * v + coefficients[2] - expanded) != 0:
+            raise AssertionError(f"{self.name}: the derived ∂L/∂x {named} is not linear in dy and x")
+        replacements, reduced = sp.cse(coefficients, symbols=sp.numbered_symbols("k"))
+        lines = [f"const real {symbol} = {printer.doprint(expand_powers(value))};" for symbol, value in replacements]
+        return lines + [f"{name} = {printer.doprint(expand_powers(value))};"
+                        for name, value in zip(("scale_dy", "scale_x", "shift"), reduced)]
 
     def training_flops(self, input_gradient: bool) -> int:
         # Not products of a matrix multiply, but counted: statistics (3), normalization (4),
