@@ -162,13 +162,17 @@ def _load(entry: Path, name: str):
 
 @functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """A hash of the templates and of symnet's own sources, which together decide the C."""
+    """A hash of the templates and of symnet's own sources, which together decide the C.
+    The templates' Python (symnet/templates_py) is left out: it follows from the templates and
+    Jinja's version, both in the key, and is half of the bytes there are to read."""
     from .emit import template_folder
 
     digest = hashlib.sha256()
     for folder, pattern in ((Path(str(template_folder())), "*.j2"), (Path(__file__).resolve().parent, "*.py")):
         for path in sorted(folder.rglob(pattern)):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+            name = path.relative_to(folder).as_posix()
+            if not name.startswith("templates_py/"):
+                digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
