@@ -69,7 +69,7 @@ def cache_key(emitted: Emitted, sanitize: bool = False) -> str:
     command = tuple(compiler_command())
     flags = build_flags(command, sanitize)
     return _key(emitted, command, flags, wrapper_flags(command, sanitize),
-                runtime.runtime_key(runtime.source(emitted.dtype), command, flags))
+                runtime.runtime_key(runtime.sources(emitted.dtype), command, flags))
 
 
 def _key(emitted: Emitted, command, flags, wrapper, runtime_key: str) -> str:
