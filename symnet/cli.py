@@ -189,8 +189,9 @@ def _generate(args) -> int:
         path = out / f"{name}.c"
         path.write_text(emit(MODELS[name](), "float32", 64).source)
         print(f"wrote {path}")
-    if precompiled.in_checkout():   # the templates' Python, shipped in the package beside them
-        precompiled.write()
+    top = precompiled.checkout()
+    if top is not None and out.resolve() == (top / "generated").resolve():   # the repository's own
+        precompiled.write()   # the templates' Python, shipped in the package
         print(f"wrote {precompiled.FOLDER}")
     return 0
 

@@ -11,8 +11,8 @@ cache supplied.
 Each file starts with the key it was written for: the SHA-1 Jinja gives the template's
 source, Jinja's version and the options. A file whose key differs from the template as it
 is now (a template edited since, another Jinja) is not used: the template is compiled from
-its source, as it would be without this folder. ``symnet generate``, run in a checkout of
-the repository, writes the files again with generated/; a test checks that they are current.
+its source, as it would be without this folder. ``symnet generate``, writing a checkout's
+generated/, writes the files again beside it; a test checks that they are current.
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ def write(folder: Path = FOLDER) -> list[Path]:
     return written
 
 
-def in_checkout() -> bool:
-    """Whether symnet runs from a checkout of its repository (where its templates sit beside
-    the package, as in the source tree), the only place :func:`write` is meant for."""
+def checkout() -> Path | None:
+    """The checkout of symnet's repository it runs from (its templates beside the package, as in
+    the source tree), the only place :func:`write` is meant for; None for an installed package."""
     top = Path(__file__).resolve().parent.parent
-    return (top / "templates" / "model.c.j2").is_file() and (top / "pyproject.toml").is_file()
+    return top if (top / "templates" / "model.c.j2").is_file() and (top / "pyproject.toml").is_file() else None

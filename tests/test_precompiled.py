@@ -78,3 +78,20 @@ def test_file_names_keep_templates_apart():
     names = [path.relative_to(Path(str(emit_module.template_folder()))).as_posix()
              for path in Path(str(emit_module.template_folder())).rglob("*.j2")]
     assert len({precompiled.file_name(name) for name in names}) == len(names)
+
+
+def test_symnet_generate_writes_them_only_beside_the_checkouts_generated_c(tmp_path, monkeypatch, capsys):
+    from symnet.cli import main
+
+    calls = []
+    monkeypatch.setattr(precompiled, "write", lambda: calls.append(True))
+    monkeypatch.setattr("symnet.cli.GENERATED", ("xo",))
+    monkeypatch.setattr(precompiled, "checkout", lambda: tmp_path)   # as if tmp_path held the repository
+    assert main(["generate", "--out", str(tmp_path / "elsewhere")]) == 0   # the package is left alone
+    assert calls == []
+    assert main(["generate", "--out", str(tmp_path / "generated")]) == 0
+    assert calls == [True] and (tmp_path / "generated" / "xo.c").is_file()
+    monkeypatch.setattr(precompiled, "checkout", lambda: None)   # an installed package
+    assert main(["generate", "--out", str(tmp_path / "generated")]) == 0
+    assert calls == [True]
+
