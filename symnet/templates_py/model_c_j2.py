@@ -1,4 +1,4 @@
-# key: 1d288b1ff9dc74d3bc1b81bea089c2defaff477b jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 230db3c935f5b21416dbb1b87740e267681064ee jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/model.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'model.c.j2'
@@ -20,6 +20,8 @@ def root(context, missing=missing, environment=environment):
     l_0_standalone = resolve('standalone')
     l_0_ctype = resolve('ctype')
     l_0_loss = resolve('loss')
+    l_0_fuse = resolve('fuse')
+    l_0_optimizer = resolve('optimizer')
     l_0_runtime = resolve('runtime')
     l_0_winograd = resolve('winograd')
     l_0_helpers = resolve('helpers')
@@ -198,7 +200,7 @@ def root(context, missing=missing, environment=environment):
     yield str(t_7(environment.getattr((undefined(name='model') if l_0_model is missing else l_0_model), 'input_shape')))
     yield '\n#define SN_TARGETS '
     yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'targets_per_sample'))
-    yield "\n#define SN_MIN(a, b) ((a) < (b) ? (a) : (b))\n#define SN_MAX(a, b) ((a) > (b) ? (a) : (b))\n\n/* How a call runs: the mode, the optimizer step, and where this thread's samples sit (the\n * layers that depend on them, BatchNorm and Dropout, take it as their last argument). */\ntypedef struct {\n    int training;          /* 1: training mode (batch statistics, dropout masks); 0: eval mode */\n    long step;             /* optimizer steps taken before this one: part of Dropout's key */\n    int offset;            /* the index in its minibatch of the chunk's first sample */\n    int first, total;      /* this thread's first sample in the chunk, and the chunk's samples */\n    int thread, threads;   /* this thread, of the threads that run the chunk */\n    real *work;            /* the work buffer: a layer's state for the chunk lives there */\n    real *buffers;         /* the running statistics */\n} sn_run;\n\n/* The share of count items (samples, channels, parameters) that thread t of threads takes:\n * [*first, *first + return). */\nstatic inline int sn_split(int count, int t, int threads, int *first)\n{\n    const int base = count / threads, extra = count % threads;\n    *first = t * base + (t < extra ? t : extra);\n    return base + (t < extra);\n}\n\n/* Where each parameter and each layer's output (_Y) and gradient (_DY) begin. */\n"
+    yield "\n#define SN_MIN(a, b) ((a) < (b) ? (a) : (b))\n#define SN_MAX(a, b) ((a) > (b) ? (a) : (b))\n\n/* How a call runs: the mode, the optimizer step, and where this thread's samples sit (the\n * layers that depend on them, BatchNorm and Dropout, take it as their last argument). */\ntypedef struct {\n    int training;          /* 1: training mode (batch statistics, dropout masks); 0: eval mode */\n    long step;             /* optimizer steps taken before this one: part of Dropout's key */\n    int offset;            /* the index in its minibatch of the chunk's first sample */\n    int first, total;      /* this thread's first sample in the chunk, and the chunk's samples */\n    int thread, threads;   /* this thread, of the threads that run the chunk */\n    real *work;            /* the work buffer: a layer's state for the chunk lives there */\n    real *buffers;         /* the running statistics */\n    real descent;          /* -lr in a step of plain gradient descent that the dense layers fold into their backward, else 0 */\n} sn_run;\n\n/* The share of count items (samples, channels, parameters) that thread t of threads takes:\n * [*first, *first + return). */\nstatic inline int sn_split(int count, int t, int threads, int *first)\n{\n    const int base = count / threads, extra = count % threads;\n    *first = t * base + (t < extra ? t : extra);\n    return base + (t < extra);\n}\n\n/* Where each parameter and each layer's output (_Y) and gradient (_DY) begin. */\n"
     for (l_1_macro, l_1_offset) in context.call(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'macros')):
         _loop_vars = {}
         pass
@@ -208,6 +210,25 @@ def root(context, missing=missing, environment=environment):
         yield str(l_1_offset)
         yield '\n'
     l_1_macro = l_1_offset = missing
+    yield '\n'
+    if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
+        pass
+        yield '/* The parameters that no layer updates itself in a step of plain gradient descent (see\n * sn_run.descent): [start, end) ranges, and a last one unused. */\n#define SN_UNFUSED '
+        yield str(t_5(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'unfused')))
+        yield '\nstatic const long sn_unfused[SN_UNFUSED + 1][2] = {'
+        for (l_1_start, l_1_end) in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'unfused'):
+            _loop_vars = {}
+            pass
+            yield '{'
+            yield str(l_1_start)
+            yield ', '
+            yield str(l_1_end)
+            yield '}, '
+        l_1_start = l_1_end = missing
+        yield '{0, 0}};\n/* Range r of the parameters that a pass over the gradients or the update covers: with fused,\n * those of sn_unfused; else one range, all of them. */\n#define SN_RANGE_START(r, fused) ((fused) ? sn_unfused[r][0] : 0L)\n#define SN_RANGE_END(r, fused) ((fused) ? sn_unfused[r][1] : (long)SN_PARAMS)\n#define SN_RANGES(fused) ((fused) ? SN_UNFUSED : 1)\n'
+    else:
+        pass
+        yield '/* The one range of parameters that a pass over the gradients covers: all of them. */\n#define SN_RANGE_START(r, fused) 0L\n#define SN_RANGE_END(r, fused) ((long)SN_PARAMS)\n#define SN_RANGES(fused) 1\n'
     yield '\n'
     if (undefined(name='runtime') if l_0_runtime is missing else l_0_runtime):
         pass
@@ -306,7 +327,7 @@ def root(context, missing=missing, environment=environment):
                 str((undefined(name='at') if l_1_at is missing else l_1_at)),
                 ' * SN_PARAMS;\n',
             ))
-        if (environment.getattr(l_1_segment, 'couples') or environment.getattr(l_1_segment, 'uses_run')):
+        if (environment.getattr(l_1_segment, 'couples') or (environment.getattr(l_1_segment, 'backward_uses_run') if l_1_backward else environment.getattr(l_1_segment, 'uses_run'))):
             pass
             t_10.append(
                 '        const sn_run at_first = sn_run_at(whole, first), *run = &at_first;\n',
@@ -361,6 +382,25 @@ def root(context, missing=missing, environment=environment):
             l_2_call = missing
             yield '    }\n'
         l_1_loop = l_1_segment = missing
+        if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
+            pass
+            yield "    /* A step of plain gradient descent, folded into the dense layers (see their _descend):\n     * once every share's dx has read their weights, each of this thread's shares takes its\n     * rows of each weight and bias over every sample of the chunk. The rows of a share are\n     * the same whichever thread runs it, so the step does not depend on the threads. */\n    if (whole->descent != 0) {\n        if (whole->threads > 1)\n            sn_barrier();\n        for (int s = from; s < to; s++) {\n            real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;\n"
+            for l_1_segment in (undefined(name='segments') if l_0_segments is missing else l_0_segments):
+                _loop_vars = {}
+                pass
+                def t_11(fiter):
+                    for l_2_call in fiter:
+                        if environment.getattr(l_2_call, 'descend'):
+                            yield l_2_call
+                for l_2_call in t_11(environment.getattr(l_1_segment, 'calls')):
+                    _loop_vars = {}
+                    pass
+                    yield '            '
+                    yield str(environment.getattr(l_2_call, 'descend'))
+                    yield '\n'
+                l_2_call = missing
+            l_1_segment = missing
+            yield '        }\n    }\n'
         yield '}\n'
     yield "\n/* How many shares a call of count samples splits into, on a net given threads threads. */\nstatic inline int sn_shares(int count, int threads)\n{\n    return SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));\n}\n\n/* Forward: every layer's output, for count <= SN_BATCH samples split into shares for up to\n * threads threads (see Threads above; pacing NULL: always on all of them), in training mode or\n * not; the samples are the minibatch's from offset on, at optimizer step step. In training\n * mode every BatchNorm also updates its running statistics in buffers, as a PyTorch module's\n * forward does. */\n"
     yield str((undefined(name='entry') if l_0_entry is missing else l_0_entry))
@@ -368,10 +408,13 @@ def root(context, missing=missing, environment=environment):
     yield str((' ' * t_5((undefined(name='entry') if l_0_entry is missing else l_0_entry))))
     yield '                real *restrict work, int32_t *restrict index, int threads, sn_pacing *pacing,\n'
     yield str((' ' * t_5((undefined(name='entry') if l_0_entry is missing else l_0_entry))))
-    yield "                int training, long step, int offset)\n{\n    const int shares = sn_shares(count, threads);\n    static const sn_pace all_threads = {.pinned = 1};\n    const int way = sn_pace_way(pacing ? &pacing->forward : &all_threads, shares);\n    const double started = sn_now();\n    if (way == SN_ONE_THREAD) {  /* no parallel region: entering one costs microseconds, even for one thread */\n        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers};\n        forward_range(0, shares, shares, count, x, params, work, index, &run);\n    } else {\n#ifdef _OPENMP\n        #pragma omp parallel num_threads(shares)\n#endif\n        {\n            int t = 0, used = 1, from;\n#ifdef _OPENMP\n            t = omp_get_thread_num();\n            used = omp_get_num_threads();\n#endif\n            /* every thread has a share (used <= shares), so each reaches a layer's barriers */\n            const int mine = sn_split(shares, t, used, &from);\n            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers};\n            forward_range(from, from + mine, shares, count, x, params, work, index, &run);\n        }\n    }\n    if (pacing)\n        sn_pace_record(&pacing->forward, way, shares, count, sn_now() - started);\n}\n\n"
+    yield "                int training, long step, int offset)\n{\n    const int shares = sn_shares(count, threads);\n    static const sn_pace all_threads = {.pinned = 1};\n    const int way = sn_pace_way(pacing ? &pacing->forward : &all_threads, shares);\n    const double started = sn_now();\n    if (way == SN_ONE_THREAD) {  /* no parallel region: entering one costs microseconds, even for one thread */\n        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers, 0};\n        forward_range(0, shares, shares, count, x, params, work, index, &run);\n    } else {\n#ifdef _OPENMP\n        #pragma omp parallel num_threads(shares)\n#endif\n        {\n            int t = 0, used = 1, from;\n#ifdef _OPENMP\n            t = omp_get_thread_num();\n            used = omp_get_num_threads();\n#endif\n            /* every thread has a share (used <= shares), so each reaches a layer's barriers */\n            const int mine = sn_split(shares, t, used, &from);\n            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers, 0};\n            forward_range(from, from + mine, shares, count, x, params, work, index, &run);\n        }\n    }\n    if (pacing)\n        sn_pace_record(&pacing->forward, way, shares, count, sn_now() - started);\n}\n\n"
     if (not (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone)):
         pass
         yield "/* 1 if each of the n values at p is finite, else 0: x - x is 0 for a finite x and NaN for an\n * infinity or a NaN, which compares unequal to 0. One pass, a vector at a time, the lanes'\n * verdicts or-ed (no chain of dependent additions); the caller checks the weights after\n * every step it takes, and at batch 1 the check was a third of the step. */\nint sn_finite(const real *restrict p, long n)\n{\n    vindex bad = {0};\n    long i = 0;\n    for (; i + SN_VL <= n; i += SN_VL) {\n        vreal v;\n        memcpy(&v, p + i, sizeof v);\n        bad |= (vindex)(v - v != 0);\n    }\n    int tail = 0;\n    for (; i < n; i++)\n        tail |= p[i] - p[i] != 0;\n    for (int l = 0; l < SN_VL; l++)\n        tail |= bad[l] != 0;\n    return !tail;\n}\n\n"
+        if (environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type') == 'int32_t'):
+            pass
+            yield '/* The n class labels at in (int64, as NumPy makes them) as int32 at out, for sn_train: 1 if\n * every one lies in [0, classes), else 0 (then out is not used: the caller names the label).\n * Read as unsigned, a negative label is larger than any class: one comparison a label. */\nint sn_labels(const int64_t *restrict in, int32_t *restrict out, long n, long classes)\n{\n    uint64_t largest = 0;\n    for (long i = 0; i < n; i++) {\n        const uint64_t label = (uint64_t)in[i];\n        largest = label > largest ? label : largest;\n        out[i] = (int32_t)in[i];\n    }\n    return largest < (uint64_t)classes;\n}\n\n'
     yield '/* The loss of count samples, as their share of the mean over total samples. */\n'
     yield str((undefined(name='entry') if l_0_entry is missing else l_0_entry))
     yield 'double sn_loss(int count, int total, const real *restrict work, const '
@@ -381,17 +424,19 @@ def root(context, missing=missing, environment=environment):
     yield '_Y, targets);\n}\n\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
-        yield '/* Backward: adds d loss / d params for count samples (of a mean over total) to grads, the\n * samples split into shares as sn_forward splits them. Share 0 adds straight into grads; each\n * other share s into its own slice s of thread_grads (threads x SN_PARAMS). Then the slices\n * are added, in share order, into grads (each thread its part of the parameters): the result\n * does not depend on timing, nor on how many threads ran the shares. */\n'
-        yield str((undefined(name='entry') if l_0_entry is missing else l_0_entry))
-        yield 'void sn_backward(int count, int total, const real *restrict x, const '
+        yield '/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step\n * whose layers fold the update (fused) only the others (SN_RANGES). */\nstatic void sn_clear_share(real *restrict slice, int fused)\n{\n    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */\n    for (int r = 0; r < SN_RANGES(fused); r++)\n        memset(slice + SN_RANGE_START(r, fused), 0,\n               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));\n}\n\n/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of\n * used of each range of parameters the pass covers (see sn_clear_share). */\nstatic void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,\n                          int fused)\n{\n    (void)fused;\n    for (int r = 0; r < SN_RANGES(fused); r++) {\n        const long lo = SN_RANGE_START(r, fused);\n        int start;\n        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);\n        for (int s = 1; s < shares; s++)\n            for (long k = lo + start; k < lo + start + length; k++)\n                grads[k] += thread_grads[(long)s * SN_PARAMS + k];\n    }\n}\n\n/* Backward: adds d loss / d params for count samples (of a mean over total) to grads, the\n * samples split into shares as sn_forward splits them. Share 0 adds straight into grads; each\n * other share s into its own slice s of thread_grads (threads x SN_PARAMS). Then the slices\n * are added, in share order, into grads (each thread its part of the parameters): the result\n * does not depend on timing, nor on how many threads ran the shares.\n'
+        if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
+            pass
+            yield " * With descent = -lr (not 0), a step of plain gradient descent: the dense layers update their\n * weights and biases themselves (sn_run.descent) and leave their gradients alone, so only the\n * other parameters' slices (sn_unfused) are cleared and added up.\n"
+        yield ' */\nstatic void backward_chunk(int count, int total, const real *restrict x, const '
         yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
-        yield ' *restrict targets,\n'
-        yield str((' ' * t_5((undefined(name='entry') if l_0_entry is missing else l_0_entry))))
-        yield '                 const real *restrict params, real *restrict work, const int32_t *restrict index,\n'
-        yield str((' ' * t_5((undefined(name='entry') if l_0_entry is missing else l_0_entry))))
-        yield '                 real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,\n'
-        yield str((' ' * t_5((undefined(name='entry') if l_0_entry is missing else l_0_entry))))
-        yield "                 int training, long step, int offset)\n{\n    const int shares = sn_shares(count, threads);\n    static const sn_pace all_threads = {.pinned = 1};\n    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);\n    const double started = sn_now();\n    if (way == SN_ONE_THREAD) {\n        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL};\n        for (int s = 1; s < shares; s++)\n            memset(thread_grads + (long)s * SN_PARAMS, 0, sizeof(real) * SN_PARAMS);\n        backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads, &run);\n        for (int s = 1; s < shares; s++)\n            for (long k = 0; k < SN_PARAMS; k++)\n                grads[k] += thread_grads[(long)s * SN_PARAMS + k];\n    } else {\n#ifdef _OPENMP\n        #pragma omp parallel num_threads(shares)\n#endif\n        {\n            int t = 0, used = 1, from;\n#ifdef _OPENMP\n            t = omp_get_thread_num();\n            used = omp_get_num_threads();\n#endif\n            const int mine = sn_split(shares, t, used, &from);\n            for (int s = SN_MAX(from, 1); s < from + mine; s++)\n                memset(thread_grads + (long)s * SN_PARAMS, 0, sizeof(real) * SN_PARAMS);\n            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL};\n            backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,\n                           thread_grads, &run);\n#ifdef _OPENMP\n            #pragma omp barrier   /* every share's gradients are in */\n#endif\n            int start;\n            const int length = sn_split(SN_PARAMS, t, used, &start);\n            for (int s = 1; s < shares; s++)\n                for (long k = start; k < start + length; k++)\n                    grads[k] += thread_grads[(long)s * SN_PARAMS + k];\n        }\n    }\n    if (pacing)\n        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);\n}\n\n"
+        yield " *restrict targets,\n                           const real *restrict params, real *restrict work, const int32_t *restrict index,\n                           real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,\n                           int training, long step, int offset, real descent)\n{\n    const int shares = sn_shares(count, threads), fused = descent != 0;\n    static const sn_pace all_threads = {.pinned = 1};\n    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);\n    const double started = sn_now();\n    if (way == SN_ONE_THREAD) {\n        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, descent};\n        for (int s = 1; s < shares; s++)\n            sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);\n        backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads, &run);\n        sn_sum_shares(grads, thread_grads, shares, 0, 1, fused);\n    } else {\n#ifdef _OPENMP\n        #pragma omp parallel num_threads(shares)\n#endif\n        {\n            int t = 0, used = 1, from;\n#ifdef _OPENMP\n            t = omp_get_thread_num();\n            used = omp_get_num_threads();\n#endif\n            const int mine = sn_split(shares, t, used, &from);\n            for (int s = SN_MAX(from, 1); s < from + mine; s++)\n                sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);\n            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, descent};\n            backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,\n                           thread_grads, &run);\n#ifdef _OPENMP\n            #pragma omp barrier   /* every share's gradients are in */\n#endif\n            sn_sum_shares(grads, thread_grads, shares, t, used, fused);\n        }\n    }\n    if (pacing)\n        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);\n}\n\n"
+        if (not (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone)):
+            pass
+            yield '/* The gradients alone (net.gradients, the data-parallel step): backward_chunk with no step\n * folded in. (An exported library trains through sn_train only.) */\nvoid sn_backward(int count, int total, const real *restrict x, const '
+            yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
+            yield ' *restrict targets,\n                 const real *restrict params, real *restrict work, const int32_t *restrict index,\n                 real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,\n                 int training, long step, int offset)\n{\n    backward_chunk(count, total, x, targets, params, work, index, grads, thread_grads, threads, pacing, training,\n                   step, offset, 0);\n}\n'
+        yield '\n'
         template = environment.get_template('optimizer.c.j2', 'model.c.j2')
         gen = template.root_render_func(template.new_context(context.get_all(), True, {'entry': l_0_entry, 'open_segment': l_0_open_segment}))
         try:
@@ -421,12 +466,39 @@ def root(context, missing=missing, environment=environment):
         yield str((' ' * t_5((undefined(name='entry') if l_0_entry is missing else l_0_entry))))
         yield '              const double *restrict hyper, const double *restrict schedule, long steps, long optimizer_steps,\n'
         yield str((' ' * t_5((undefined(name='entry') if l_0_entry is missing else l_0_entry))))
-        yield '              int threads, sn_pacing *pacing, double *restrict losses, real *restrict buffers, int training)\n{\n    double step_hyper[SN_HYPER];\n    memcpy(step_hyper, hyper, sizeof(step_hyper));\n    for (int start = 0, step = 0; start < count; start += batch_size, step++) {\n        const int size = SN_MIN(batch_size, count - start);\n        double loss = 0.0;\n        for (int done = 0; done < size; done += SN_BATCH) {\n            const int chunk = SN_MIN(SN_BATCH, size - done);\n            const real *chunk_x = x + (long)(start + done) * SN_INPUT;\n            const '
+        yield '              int threads, sn_pacing *pacing, double *restrict losses, real *restrict buffers, int training)\n{\n    double step_hyper[SN_HYPER];\n    memcpy(step_hyper, hyper, sizeof(step_hyper));\n    for (int start = 0, step = 0; start < count; start += batch_size, step++) {\n        const int size = SN_MIN(batch_size, count - start);\n        double loss = 0.0;\n        step_hyper[0] = schedule_rate((double)(steps + step), hyper[0], schedule);\n'
+        if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
+            pass
+            yield '        /* Plain gradient descent ('
+            l_1_loop = missing
+            for l_1_index, l_1_loop in LoopContext(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'fusable_when'), undefined):
+                _loop_vars = {}
+                pass
+                yield str(environment.getitem(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper'), l_1_index))
+                yield ' 0'
+                yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 529 in 'model.c.j2' evaluated to false and no else section was defined.")))
+            l_1_loop = l_1_index = missing
+            yield ') over a minibatch of one chunk: the\n         * dense layers fold the update into their backward (sn_run.descent); a rate that is 0 in\n         * real would leave their gradients in place. */\n        const int fused = size <= SN_BATCH && (real)step_hyper[0] != 0'
+            for l_1_index in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'fusable_when'):
+                _loop_vars = {}
+                pass
+                yield ' && step_hyper['
+                yield str(l_1_index)
+                yield '] == 0'
+            l_1_index = missing
+            yield ';\n'
+        yield '        for (int done = 0; done < size; done += SN_BATCH) {\n            const int chunk = SN_MIN(SN_BATCH, size - done);\n            const real *chunk_x = x + (long)(start + done) * SN_INPUT;\n            const '
         yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
-        yield ' *chunk_targets = targets + (long)(start + done) * SN_TARGETS;\n            if (order) {\n                for (int n = 0; n < chunk; n++) {\n                    const long sample = order[start + done + n];\n                    memcpy(staging_x + (long)n * SN_INPUT, x + sample * SN_INPUT, sizeof(real) * SN_INPUT);\n                    memcpy(staging_targets + (long)n * SN_TARGETS, targets + sample * SN_TARGETS,\n                           sizeof(*targets) * SN_TARGETS);\n                }\n                chunk_x = staging_x;\n                chunk_targets = staging_targets;\n            }\n            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, pacing, training, steps + step, done);\n            loss += sn_loss(chunk, size, work, chunk_targets);\n            sn_backward(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,\n                        pacing, training, steps + step, done);\n        }\n        step_hyper[0] = schedule_rate((double)(steps + step), hyper[0], schedule);\n        update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1));\n        losses[step] = loss;\n    }\n}\n'
+        yield ' *chunk_targets = targets + (long)(start + done) * SN_TARGETS;\n            if (order) {\n                for (int n = 0; n < chunk; n++) {\n                    const long sample = order[start + done + n];\n                    memcpy(staging_x + (long)n * SN_INPUT, x + sample * SN_INPUT, sizeof(real) * SN_INPUT);\n                    memcpy(staging_targets + (long)n * SN_TARGETS, targets + sample * SN_TARGETS,\n                           sizeof(*targets) * SN_TARGETS);\n                }\n                chunk_x = staging_x;\n                chunk_targets = staging_targets;\n            }\n            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, pacing, training, steps + step, done);\n            loss += sn_loss(chunk, size, work, chunk_targets);\n            backward_chunk(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,\n                           pacing, training, steps + step, done, '
+        yield str(('fused ? (real)(-step_hyper[0]) : 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else '0'))
+        yield ');\n        }\n        update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1)'
+        yield str((', fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 553 in 'model.c.j2' evaluated to false and no else section was defined.")))
+        yield ');\n        losses[step] = loss;\n    }\n}\n'
         if (not (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone)):
             pass
-            yield "\n/* One update of the optimizer from the gradients already in grads, as step k of sn_train\n * takes it after its backward passes: the rate schedule_rate(steps, hyper[0], schedule) and\n * t = optimizer_steps + 1. It lets the gradients of a minibatch be formed elsewhere (the\n * data-parallel step of symnet.distributed sums every process's share of them first).\n * Clears grads, as sn_train's update does. */\nvoid sn_update(real *restrict params, real *restrict grads, real *restrict state, const double *restrict hyper,\n               const double *restrict schedule, long steps, long optimizer_steps)\n{\n    double step_hyper[SN_HYPER];\n    memcpy(step_hyper, hyper, sizeof(step_hyper));\n    step_hyper[0] = schedule_rate((double)steps, hyper[0], schedule);\n    update(params, grads, state, step_hyper, (double)(optimizer_steps + 1));\n}\n"
+            yield "\n/* One update of the optimizer from the gradients already in grads, as step k of sn_train\n * takes it after its backward passes: the rate schedule_rate(steps, hyper[0], schedule) and\n * t = optimizer_steps + 1. It lets the gradients of a minibatch be formed elsewhere (the\n * data-parallel step of symnet.distributed sums every process's share of them first).\n * Clears grads, as sn_train's update does. */\nvoid sn_update(real *restrict params, real *restrict grads, real *restrict state, const double *restrict hyper,\n               const double *restrict schedule, long steps, long optimizer_steps)\n{\n    double step_hyper[SN_HYPER];\n    memcpy(step_hyper, hyper, sizeof(step_hyper));\n    step_hyper[0] = schedule_rate((double)steps, hyper[0], schedule);\n    update(params, grads, state, step_hyper, (double)(optimizer_steps + 1)"
+            yield str((', 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 570 in 'model.c.j2' evaluated to false and no else section was defined.")))
+            yield ');\n}\n'
 
 blocks = {}
-debug_info = '2=85&4=94&7=96&8=98&9=102&11=109&13=112&14=116&15=120&16=123&19=135&20=139&21=143&24=151&25=153&26=155&27=158&28=160&29=164&32=171&33=175&41=181&42=184&45=187&48=190&50=192&51=194&52=196&53=198&79=200&80=204&83=210&88=213&89=219&94=222&96=224&97=228&99=230&101=232&103=238&105=242&107=249&109=253&112=256&114=258&116=261&123=266&124=268&126=270&218=272&219=280&220=281&221=285&231=295&232=298&233=302&235=307&247=316&248=319&249=320&250=324&256=330&263=333&268=336&269=339&270=340&271=343&272=347&274=353&275=357&293=364&294=366&295=368&324=370&348=374&350=378&353=380&359=383&360=387&361=389&362=391&406=393&408=400&424=407&425=409&426=413&427=415&428=419&429=421&439=423&460=425'
+debug_info = '2=87&4=96&7=98&8=100&9=104&11=111&13=114&14=118&15=122&16=125&19=137&20=141&21=145&24=153&25=155&26=157&27=160&28=162&29=166&32=173&33=177&41=183&42=186&45=189&48=192&50=194&51=196&52=198&53=200&80=202&81=206&84=212&87=215&88=217&101=231&106=234&107=240&112=243&114=245&115=249&117=251&119=253&121=259&123=263&125=270&127=274&130=277&132=279&134=282&141=287&142=289&144=291&236=293&237=301&238=302&239=306&249=316&250=319&251=323&253=328&265=337&266=340&267=341&268=345&274=351&281=354&286=357&287=360&288=361&289=364&290=368&292=374&293=378&297=383&307=386&308=389&309=397&329=404&330=406&331=408&360=410&382=413&400=417&402=421&405=423&437=426&443=430&484=432&487=435&497=438&499=445&515=452&516=454&517=458&518=460&519=464&520=466&528=468&529=472&532=480&537=489&551=491&553=493&557=495&570=498'

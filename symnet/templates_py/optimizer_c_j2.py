@@ -1,4 +1,4 @@
-# key: 846b59651866acb2be5ec94be4e7d3c6920261ec jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 4ad2f3161a8e14175d3c9689855e37f2bd04985a jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/optimizer.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'optimizer.c.j2'
@@ -10,6 +10,7 @@ def root(context, missing=missing, environment=environment):
     cond_expr_undefined = Undefined
     if 0: yield None
     l_0_optimizer = resolve('optimizer')
+    l_0_fuse = resolve('fuse')
     try:
         t_1 = environment.filters['join']
     except KeyError:
@@ -45,7 +46,11 @@ def root(context, missing=missing, environment=environment):
     yield str(t_2(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper')))
     yield '\n#define SN_STATES '
     yield str(t_2(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'states')))
-    yield "\n\n/* One update of every parameter; each gradient is set to 0 once used, ready for the next\n * step's sums (one pass over the gradients instead of two). */\nstatic void update(real *restrict params, real *restrict grads, real *restrict state,\n                   const double *restrict hyper, double t)\n{\n"
+    yield '\n\n/* One update of every parameter'
+    yield str((' (with fused, of those in sn_unfused)' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 12 in 'optimizer.c.j2' evaluated to false and no else section was defined.")))
+    yield "; each gradient is set to 0 once used,\n * ready for the next step's sums (one pass over the gradients instead of two). */\nstatic void update(real *restrict params, real *restrict grads, real *restrict state,\n                   const double *restrict hyper, double t"
+    yield str((', int fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 15 in 'optimizer.c.j2' evaluated to false and no else section was defined.")))
+    yield ')\n{\n'
     for (l_1_name, l_1_local) in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'double_hyper'):
         _loop_vars = {}
         pass
@@ -104,7 +109,12 @@ def root(context, missing=missing, environment=environment):
     if (not environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'states')):
         pass
         yield '    (void)state;\n'
-    yield '    for (int k = 0; k < SN_PARAMS; k++) {\n'
+    if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
+        pass
+        yield '    for (int r = 0; r < (fused ? SN_UNFUSED : 1); r++)\n    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {\n'
+    else:
+        pass
+        yield '    for (int k = 0; k < SN_PARAMS; k++) {\n'
     for (l_1_name, l_1_local) in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'loads'):
         _loop_vars = {}
         pass
@@ -134,4 +144,4 @@ def root(context, missing=missing, environment=environment):
     yield '    }\n}\n'
 
 blocks = {}
-debug_info = '1=25&3=27&4=32&5=35&6=39&9=43&10=45&17=47&18=51&20=58&21=62&23=69&24=73&26=89&29=93&30=97&32=102&36=106&37=110&40=116&41=120&43=123&44=127'
+debug_info = '1=26&3=28&4=33&5=36&6=40&9=44&10=46&12=48&15=50&17=52&18=56&20=63&21=67&23=74&24=78&26=94&29=98&30=102&32=107&35=110&41=116&42=120&45=126&46=130&48=133&49=137'
