@@ -33,7 +33,8 @@ from . import runtime
 from .cache import CacheError, cache_root  # noqa: F401 - where symnet.build has always offered them
 from .cache import KEY, file_digest, keep_failed, make_folder, open_root, publish, seal, sound, trusted
 from .compiler import (COMMON, GCC_OPTIMIZED, OPTIMIZED, SANITIZED, BuildError,  # noqa: F401 - as before
-                       build_flags, compiler_command, compiler_identity, run_compiler)
+                       build_flags, compiler_command, compiler_identity, run_compiler, run_compilers,
+                       wrapper_flags)
 from .emit import Emitted
 from .files import write_atomically
 
@@ -67,15 +68,16 @@ def cache_key(emitted: Emitted, sanitize: bool = False) -> str:
     """The hash that names ``emitted``'s cache entry with the current compiler and flags."""
     command = tuple(compiler_command())
     flags = build_flags(command, sanitize)
-    return _key(emitted, command, flags, runtime.runtime_key(runtime.source(emitted.dtype), command, flags))
+    return _key(emitted, command, flags, wrapper_flags(command, sanitize),
+                runtime.runtime_key(runtime.sources(emitted.dtype), command, flags))
 
 
-def _key(emitted: Emitted, command, flags, runtime_key: str) -> str:
+def _key(emitted: Emitted, command, flags, wrapper, runtime_key: str) -> str:
     from . import __version__
 
     record = {
         "source": emitted.source, "cdef": emitted.cdef, "flags": list(flags), "command": list(command),
-        "runtime": runtime_key,
+        "wrapper": list(wrapper), "runtime": runtime_key,
         "compiler": compiler_identity(command),
         "symnet": __version__, "cffi": cffi.__version__, "abi": sysconfig.get_config_var("EXT_SUFFIX"),
     }
@@ -87,26 +89,35 @@ def _module_name(key: str) -> str:
 
 
 def _compile(emitted: Emitted, folder: Path, key: str, command, flags, root: Path,
-             pending: runtime.Pending) -> None:
+             pending: runtime.Pending, wrapping: tuple[str, ...]) -> None:
     """Write the module's C into ``folder`` and compile it there, then link it to the runtime
     ``pending`` (compiled meanwhile in the background); on failure, keep the C in the
-    ``failed/`` folder of the cache at ``root`` and raise BuildError naming it."""
+    ``failed/`` folder of the cache at ``root`` and raise BuildError naming it.
+
+    The model's C and cffi's wrapper are two translation units, compiled at once: the wrapper
+    declares the entry points from the cdef alone (types and prototypes, valid C), so it
+    needs neither the model's C nor its -O3 (see compiler.WRAPPER), and the model's C is
+    compiled without Python.h."""
     name = _module_name(key)
     ffi = cffi.FFI()
     ffi.cdef(emitted.cdef)
-    ffi.set_source(name, emitted.source)
-    (folder / "model.c").write_text(emitted.source)
+    ffi.set_source(name, emitted.cdef)
+    model = folder / "model.c"
+    model.write_text(emitted.source)
     wrapper = folder / f"{name}.c"
     with contextlib.redirect_stdout(io.StringIO()):  # cffi announces the file it writes
         ffi.emit_c_code(str(wrapper))
     module = folder / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}"
     include = sysconfig.get_paths()["include"]
-    objects = folder / f"{name}.o"
-    error = run_compiler([*command, *COMMON, *flags, f"-I{include}", "-c", str(wrapper), "-o", str(objects)])
+    objects = [folder / "model.o", folder / f"{name}.o"]
+    error = run_compilers([
+        [*command, *COMMON, *flags, "-c", str(model), "-o", str(objects[0])],
+        [*command, *COMMON, *wrapping, f"-I{include}", "-c", str(wrapper), "-o", str(objects[1])]])
     if error is None:
         linked = pending.result()
-        error = run_compiler([*command, *COMMON, *flags, str(objects), str(linked.library), "-o", str(module), "-lm"])
-        objects.unlink()
+        error = run_compiler([*command, *COMMON, *flags, *map(str, objects), str(linked.library), "-o", str(module), "-lm"])
+    for path in objects:
+        path.unlink(missing_ok=True)
     if error is not None:
         # Kept in the cache, not in a shared folder such as /tmp, where a name others can
         # guess could be a link planted to make symnet overwrite another file.
@@ -151,13 +162,17 @@ def _load(entry: Path, name: str):
 
 @functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """A hash of the templates and of symnet's own sources, which together decide the C."""
+    """A hash of the templates and of symnet's own sources, which together decide the C.
+    The templates' Python (symnet/templates_py) is left out: it follows from the templates and
+    Jinja's version, both in the key, and is half of the bytes there are to read."""
     from .emit import template_folder
 
     digest = hashlib.sha256()
     for folder, pattern in ((Path(str(template_folder())), "*.j2"), (Path(__file__).resolve().parent, "*.py")):
         for path in sorted(folder.rglob(pattern)):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+            name = path.relative_to(folder).as_posix()
+            if not name.startswith("templates_py/"):
+                digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -237,12 +252,14 @@ def build(emitted: Emitted, sanitize: bool = False) -> Built:
     # Checked on the way in (CacheError if others could write there); made only if missing,
     # so a read-only cache with this entry in it still loads.
     pending = runtime.start(emitted.dtype, sanitize)   # usually started before the emit: see CompiledNet
-    key = _key(emitted, command, flags, pending.key)
+    wrapper = wrapper_flags(command, sanitize)
+    key = _key(emitted, command, flags, wrapper, pending.key)
     name = _module_name(key)
     root = open_root()
     shard = make_folder(root / key[:2])
     entry = shard / key
-    made = publish(shard, key, lambda folder: _compile(emitted, folder, key, command, flags, root, pending))
+    made = publish(shard, key, lambda folder: _compile(emitted, folder, key, command, flags, root, pending,
+                                                                   wrapper))
     seconds = time.perf_counter() - started if made else 0.0
     if sanitize and not _sanitizer_loaded():
         # Loading it here would abort the process: ASan must be the first library loaded.

@@ -180,6 +180,7 @@ def _bench_mpi(args) -> int:
 
 
 def _generate(args) -> int:
+    from . import precompiled
     from .emit import emit
 
     out = output_folder(args.out)
@@ -188,6 +189,10 @@ def _generate(args) -> int:
         path = out / f"{name}.c"
         path.write_text(emit(MODELS[name](), "float32", 64).source)
         print(f"wrote {path}")
+    top = precompiled.checkout()
+    if top is not None and out.resolve() == (top / "generated").resolve():   # the repository's own
+        precompiled.write()   # the templates' Python, shipped in the package
+        print(f"wrote {precompiled.FOLDER}")
     return 0
 
 

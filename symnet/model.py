@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import numpy.random  # noqa: F401 - init_params draws with it; NumPy imports it lazily, on first use, for 8-20 ms
 
 from .derive import Derivation, derive
 from .graph import Graph, Tensor, trace

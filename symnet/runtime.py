@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import KEY, file_digest, keep_failed, make_folder, open_root, publish, seal, sound, trusted
-from .compiler import COMMON, BuildError, build_flags, compiler_command, compiler_identity, run_compiler
+from .compiler import COMMON, BuildError, build_flags, compiler_command, compiler_identity, run_compiler, run_compilers
 
 # The parameters of sn_gemm in templates/gemm.c.j2, which the runtime's entry point takes and passes on.
 PARAMETERS = ("int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs, "
@@ -44,20 +44,50 @@ def runtime_context(dtype: str) -> dict:
     return {"symbol": f"sn_gemm_{dtype}", "parameters": PARAMETERS}
 
 
+# sn_gemm's paths that are compiled from files of their own (their parameters as in
+# templates/gemm.c.j2), beside runtime.c with the rest (the packed multiply, the thin path and
+# the dispatch). One file took 0.9-1.0 s of GCC 12 at -O3; apart, sn_gemm_nt took 0.33 s,
+# sn_gemm_few 0.28 s and the rest 0.45 s, each file's reading 0.02 s: on two cores they end
+# together about when the largest does, where the one file held a core alone for all of it.
+PATHS = {
+    "sn_gemm_nt": "int m, int n, int k, real alpha, const real *a, long lda, const real *b, long ldb, real *c, "
+                  "long ldc, int accumulate",
+    "sn_gemm_few": "int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs, "
+                   "real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b",
+}
+
+
+def _parts(dtype: str) -> list[dict]:
+    return [{"name": name, "symbol": f"{name}_{dtype}", "parameters": parameters,
+             "arguments": ", ".join(parameter.split()[-1].lstrip("*") for parameter in parameters.split(","))}
+            for name, parameters in PATHS.items()]
+
+
 @functools.lru_cache(maxsize=4)
-def source(dtype: str) -> str:
-    """The runtime's C for ``dtype``."""
+def sources(dtype: str) -> dict[str, str]:
+    """The runtime's C for ``dtype``: its files by name, ``runtime.c`` (with the entry point)
+    first, then one file for each of PATHS."""
     from . import __version__
     from .emit import environment, gemm_context
 
-    return environment().get_template("runtime.c.j2").render(
-        **gemm_context(dtype), dtype=dtype, version=__version__, runtime=runtime_context(dtype))
+    template = environment().get_template("runtime.c.j2")
+    common = {**gemm_context(dtype), "dtype": dtype, "version": __version__, "runtime": runtime_context(dtype)}
+    parts = _parts(dtype)
+    files = {"runtime.c": template.render(**common, part=None, parts=parts)}
+    for part in parts:
+        files[f"runtime_{part['name'][len('sn_gemm_'):]}.c"] = template.render(**common, part=part, parts=[])
+    return files
 
 
-def runtime_key(text: str, command: tuple[str, ...], flags: tuple[str, ...]) -> str:
-    """The hash that names a runtime's cache entry: its source, the compiler command, its
-    identity and the flags."""
-    record = {"source": text, "command": list(command), "compiler": compiler_identity(command), "flags": list(flags)}
+def source(dtype: str) -> str:
+    """The runtime's files for ``dtype`` as one text (what a failed compile keeps)."""
+    return "".join(f"/* ---- {name} ---- */\n{text}" for name, text in sources(dtype).items())
+
+
+def runtime_key(texts: dict[str, str], command: tuple[str, ...], flags: tuple[str, ...]) -> str:
+    """The hash that names a runtime's cache entry: its files (names and text), the compiler
+    command, its identity and the flags."""
+    record = {"source": texts, "command": list(command), "compiler": compiler_identity(command), "flags": list(flags)}
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
@@ -78,15 +108,23 @@ class Runtime:
         return self.library.parent
 
 
-def _compile(folder: Path, key: str, text: str, command, flags, root: Path) -> None:
-    """Write the runtime's C into ``folder`` and compile its library there."""
-    (folder / "runtime.c").write_text(text)
+def _compile(folder: Path, key: str, texts: dict[str, str], command, flags, root: Path) -> None:
+    """Write the runtime's C into ``folder``, compile its files there at once, and link its library."""
+    objects = []
+    for name, text in texts.items():
+        (folder / name).write_text(text)
+        objects.append(folder / f"{name[:-2]}.o")
     library = folder / soname(key)
-    error = run_compiler([*command, *COMMON, *flags, f"-Wl,-soname,{library.name}", str(folder / "runtime.c"),
-                          "-o", str(library), "-lm"])
+    error = run_compilers([[*command, *COMMON, *flags, "-c", str(folder / name), "-o", str(path)]
+                           for name, path in zip(texts, objects)])
+    if error is None:
+        error = run_compiler([*command, *COMMON, *flags, f"-Wl,-soname,{library.name}", *map(str, objects),
+                              "-o", str(library), "-lm"])
+    for path in objects:
+        path.unlink(missing_ok=True)
     if error is not None:
         try:
-            saved = str(keep_failed(root, key, text))
+            saved = str(keep_failed(root, key, "".join(texts.values())))
         except (OSError, ValueError) as problem:
             saved = f"the C could not be kept: {problem}"
         raise BuildError(f"compiling symnet's runtime failed ({saved}):\n{error}")
@@ -96,10 +134,10 @@ def _compile(folder: Path, key: str, text: str, command, flags, root: Path) -> N
     seal(folder)
 
 
-def _make(root: Path, key: str, text: str, command, flags) -> Runtime:
+def _make(root: Path, key: str, texts: dict[str, str], command, flags) -> Runtime:
     """The runtime's entry in the cache at ``root``, compiled now unless a sound one is there."""
     shard = make_folder(root / "runtime")
-    publish(shard, key, lambda folder: _compile(folder, key, text, command, flags, root))
+    publish(shard, key, lambda folder: _compile(folder, key, texts, command, flags, root))
     return Runtime(key=key, library=shard / key / soname(key))
 
 
@@ -137,14 +175,14 @@ def start(dtype: str, sanitize: bool = False) -> Pending:
     runtime and cache share one compile."""
     command = tuple(compiler_command())
     flags = build_flags(command, sanitize)
-    text = source(dtype)
-    key = runtime_key(text, command, flags)
+    texts = sources(dtype)
+    key = runtime_key(texts, command, flags)
     root = open_root()   # checked here, so an untrusted cache is refused before any work
     with _lock:
         pending = _pending.get((str(root), key))
         if pending is None:
             def remake():
-                return _make(root, key, text, command, flags)
+                return _make(root, key, texts, command, flags)
             pending = Pending(key, _workers.submit(remake), remake)
             _pending[(str(root), key)] = pending
     return pending

@@ -8,6 +8,9 @@ process. Loading bytecode runs it, so these files are held to the cache's rules 
 written atomically. Unlike a model, a template never needs the cache: one that is missing,
 damaged, untrusted or unwritable is simply compiled again from its source, which Jinja also
 does when the source no longer matches the checksum stored with the bytecode.
+
+Before the build cache, the package's own copy is tried (:mod:`symnet.precompiled`), so that
+a process's first compile on a machine does not parse the templates either.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import io
 import jinja2
 import jinja2.bccache
 
+from . import precompiled
 from .cache import CacheError, make_folder, open_root, trusted
 from .files import write_atomically
 
@@ -33,7 +37,20 @@ class TemplateCache(jinja2.BytecodeCache):
         record = f"{bucket.key}\0{jinja2.__version__}\0{self.options}"
         return hashlib.sha256(record.encode()).hexdigest()[:32] + ".jinja"
 
+    def get_bucket(self, environment, name, filename, source) -> jinja2.bccache.Bucket:
+        """Jinja's get_bucket, with the template's name and source checksum kept on the bucket
+        for :meth:`load_bytecode`."""
+        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name, filename),
+                                       self.get_source_checksum(source))
+        bucket.template = name
+        self.load_bytecode(bucket)
+        return bucket
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        shipped = precompiled.load(getattr(bucket, "template", ""), bucket.checksum, self.options)
+        if shipped is not None:
+            bucket.code = shipped
+            return
         try:
             root = open_root(create=False)
             if root is None or not trusted(root / "templates", folder=True):

@@ -67,14 +67,17 @@ def test_the_runtime_holds_the_multiply_and_the_model_calls_it(cache):
 def test_the_runtime_key_follows_its_source_flags_and_compiler():
     command = tuple(compiler_command())
     flags = build_flags(command)
-    text = runtime.source("float32")
-    key = runtime.runtime_key(text, command, flags)
-    assert runtime.runtime_key(text, command, flags) == key
-    assert runtime.runtime_key(text, command, (*flags, "-fno-inline")) != key
-    assert runtime.runtime_key(text, command, build_flags(command, sanitize=True)) != key
-    assert runtime.runtime_key(text, (*command, "-fno-inline"), flags) != key
-    assert runtime.runtime_key(runtime.source("float64"), command, flags) != key
-    assert runtime.runtime_key(text + "\n", command, flags) != key
+    texts = runtime.sources("float32")
+    key = runtime.runtime_key(texts, command, flags)
+    assert runtime.runtime_key(dict(texts), command, flags) == key
+    assert runtime.runtime_key(texts, command, (*flags, "-fno-inline")) != key
+    assert runtime.runtime_key(texts, command, build_flags(command, sanitize=True)) != key
+    assert runtime.runtime_key(texts, (*command, "-fno-inline"), flags) != key
+    assert runtime.runtime_key(runtime.sources("float64"), command, flags) != key
+    for name in texts:   # every file counts, and its name
+        assert runtime.runtime_key({**texts, name: texts[name] + "\n"}, command, flags) != key
+        renamed = {("x" + other if other == name else other): text for other, text in texts.items()}
+        assert runtime.runtime_key(renamed, command, flags) != key
 
 
 def test_a_model_key_changes_with_its_runtime(cache, monkeypatch):
@@ -82,7 +85,7 @@ def test_a_model_key_changes_with_its_runtime(cache, monkeypatch):
 
     emitted = emit(dense(4), "float64", 4)
     plain = cache_key(emitted)
-    monkeypatch.setattr(runtime, "source", lambda dtype: "/* another runtime */\n")
+    monkeypatch.setattr(runtime, "sources", lambda dtype: {"runtime.c": "/* another runtime */\n"})
     assert cache_key(emitted) != plain
 
 
@@ -117,12 +120,14 @@ def test_a_model_module_loads_only_with_its_runtime_loaded_first(cache):
 
 
 def test_a_runtime_that_does_not_compile_is_named_and_kept(cache, monkeypatch):
-    monkeypatch.setattr(runtime, "source", lambda dtype: "void sn_gemm_float64(void) { not C }\n")
+    monkeypatch.setattr(runtime, "sources", lambda dtype: {"runtime.c": "void sn_gemm_float64(void) {}\n",
+                                                           "runtime_nt.c": "void sn_gemm_nt(void) { not C }\n"})
     with pytest.raises(BuildError, match="compiling symnet's runtime failed") as failed:
         sn.compile(dense(3), batch=2, dtype="float64")
     kept = list((cache / "failed").glob("*.c"))
     assert len(kept) == 1 and str(kept[0]) in str(failed.value)
-    assert kept[0].read_text() == "void sn_gemm_float64(void) { not C }\n"
+    assert kept[0].read_text() == "void sn_gemm_float64(void) {}\nvoid sn_gemm_nt(void) { not C }\n"
+    assert "not C" in str(failed.value)   # what the compiler said of the file that failed
     monkeypatch.undo()
     monkeypatch.setenv("SYMNET_CACHE", str(cache))
     sn.compile(dense(3), batch=2, dtype="float64")   # the failure is not remembered: this compile succeeds
@@ -135,3 +140,44 @@ def test_the_runtime_compiles_in_the_background_once(cache):
     made = first.result()
     assert made.library.name == runtime.soname(first.key) and sound(made.folder, first.key)
     assert os.stat(made.library).st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_every_path_of_the_split_runtime_multiplies(cache, dtype):
+    """The library linked from the runtime's files, called through its one entry point with
+    shapes and strides that take each path of sn_gemm (packed, transposed B, few rows, thin),
+    against NumPy; the paths in files of their own are not exported."""
+    import ctypes
+
+    made = runtime.start(dtype).result()
+    assert sorted(path.name for path in made.folder.glob("*.c")) == sorted(runtime.sources(dtype))
+    library = ctypes.CDLL(str(made.library))
+    assert not hasattr(library, f"sn_gemm_nt_{dtype}") and not hasattr(library, f"sn_gemm_few_{dtype}")
+    real = ctypes.c_float if dtype == "float32" else ctypes.c_double
+    gemm = getattr(library, f"sn_gemm_{dtype}")
+    gemm.restype = None
+    gemm.argtypes = [ctypes.c_int] * 3 + [real, ctypes.c_void_p, ctypes.c_long, ctypes.c_long, ctypes.c_void_p,
+                     ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_long, ctypes.c_int, ctypes.c_void_p,
+                     ctypes.c_void_p]
+    from symnet.layout import GEMM, PACKS
+
+    rng = np.random.default_rng(0)
+    pack = np.zeros(PACKS, dtype)
+    pointer = lambda array: array.ctypes.data   # noqa: E731
+    # (m, n, k, B transposed): packed, transposed B with few rows (nt), few rows (few), one row (thin)
+    for m, n, k, transposed in ((200, 70, 300, False), (9, 37, 45, True), (13, 75, 40, False), (1, 19, 33, False)):
+        # each operand inside a wider array, so that every row stride is its own
+        a = rng.normal(size=(m, k + 3)).astype(dtype)
+        b = rng.normal(size=(n, k + 5) if transposed else (k, n + 5)).astype(dtype)
+        c = rng.normal(size=(m, n + 2)).astype(dtype)
+        used_b = b[:, :k].T if transposed else b[:, :n]
+        product = a[:, :k].astype(np.float64) @ used_b.astype(np.float64)
+        brs, bcs = (1, k + 5) if transposed else (n + 5, 1)
+        for accumulate in (0, 1):
+            out = c.copy()
+            gemm(m, n, k, 0.5, pointer(a), k + 3, 1, pointer(b), brs, bcs, pointer(out), n + 2, accumulate,
+                 pointer(pack), pointer(pack[GEMM["mc"] * GEMM["kc"]:]))   # pack_a, then pack_b
+            expected = 0.5 * product + (c[:, :n] if accumulate else 0)
+            tolerance = 1e-4 if dtype == "float32" else 1e-12
+            np.testing.assert_allclose(out[:, :n], expected, rtol=tolerance, atol=tolerance * np.abs(product).max())
+            np.testing.assert_array_equal(out[:, n:], c[:, n:])   # nothing written past n

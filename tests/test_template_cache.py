@@ -8,12 +8,14 @@ import pytest
 
 import symnet as sn
 from symnet import emit as emit_module
+from symnet import precompiled
 from symnet.emit import emit
 
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMNET_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(precompiled, "FOLDER", tmp_path / "none")   # as if the package shipped no Python for them
     os.mkdir(tmp_path / "cache", 0o700)
     emit_module.environment.cache_clear()    # a process's first emit: templates read from this cache
     yield tmp_path / "cache"

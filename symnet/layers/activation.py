@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import numpy as np
@@ -87,8 +88,7 @@ class Activation(Layer):
     @property
     def rectifies(self) -> bool:
         """ReLU-like: zero slope below 0, unit slope above (the layers before want He init)."""
-        slope = numpy_function(differentiate(self.expr, self.x, self.label), self.x)(np.array([-2.0, 2.0]))
-        return bool(abs(slope[1] - 1.0) < 1e-12 and abs(slope[0]) < 0.5)
+        return _rectifies(self.expr, self.x, self.label)
 
     def template_context(self, lowering) -> dict:
         variable = "y" if self.derivative_in_output else "x"
@@ -175,3 +175,12 @@ class Tanh(Activation):
     def onnx_nodes(self, onnx):
         onnx.node("Tanh", [onnx.inputs[0]], onnx.output)
         onnx.tag_activation()
+
+
+@functools.lru_cache(maxsize=256)
+def _rectifies(expr: sp.Expr, x: sp.Symbol, label: str) -> bool:
+    """Activation.rectifies for a formula: asked for every reader of every layer whenever
+    parameters are made (each sn.compile), and its derivative and NumPy function took about
+    1.5 ms each time, most of a warm compile's Python."""
+    slope = numpy_function(differentiate(expr, x, label), x)(np.array([-2.0, 2.0]))
+    return bool(abs(slope[1] - 1.0) < 1e-12 and abs(slope[0]) < 0.5)

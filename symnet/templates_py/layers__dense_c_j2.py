@@ -1,0 +1,218 @@
+# key: 24a72ef68f44a75c72658a979b0c1a1f8f2026b3 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# Jinja's Python for templates/layers/dense.c.j2, written by python -m symnet.precompiled: do not edit.
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'layers/dense.c.j2'
+
+def root(context, missing=missing, environment=environment):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_out_size = resolve('out_size')
+    l_0_in_size = resolve('in_size')
+    l_0_name = resolve('name')
+    l_0_layer = resolve('layer')
+    l_0_comments = resolve('comments')
+    l_0_offsets = resolve('offsets')
+    l_0_output_at = resolve('output_at')
+    l_0_bias = resolve('bias')
+    l_0_with_backward = resolve('with_backward')
+    l_0_fuse = resolve('fuse')
+    l_0_bias_partial_text = resolve('bias_partial_text')
+    l_0_bias_partial = resolve('bias_partial')
+    l_0_weight_partial_text = resolve('weight_partial_text')
+    l_0_need_dx = resolve('need_dx')
+    l_0_add_dx = resolve('add_dx')
+    l_0_input_partial_text = resolve('input_partial_text')
+    l_0_bias_at = resolve('bias_at')
+    l_0_d_output_at = resolve('d_output_at')
+    l_0_sig = l_0_O = l_0_I = missing
+    try:
+        t_1 = environment.filters['comment']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'comment' found.")
+    pass
+    l_0_sig = context.vars['sig'] = environment.get_template('layers/signature.c.j2', 'layers/dense.c.j2')._get_default_module(context)
+    context.exported_vars.discard('sig')
+    (l_0_O, l_0_I) = ((undefined(name='out_size') if l_0_out_size is missing else l_0_out_size), (undefined(name='in_size') if l_0_in_size is missing else l_0_in_size))
+    context.vars.update({'I': l_0_I, 'O': l_0_O})
+    context.exported_vars.update(('I', 'O'))
+    yield '/* '
+    yield str((undefined(name='name') if l_0_name is missing else l_0_name))
+    yield ': '
+    yield str(t_1(context.call(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'describe'))))
+    yield ', '
+    yield str(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'input_shape'))
+    yield ' -> '
+    yield str(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'output_shape'))
+    yield ' */\n'
+    yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'header'), (undefined(name='comments') if l_0_comments is missing else l_0_comments)))
+    yield '\n/* As matrices, rows being samples: y = x W^T + b. */\n'
+    yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'forward'), (undefined(name='name') if l_0_name is missing else l_0_name)))
+    yield '\n{\n    const real *restrict W = params + '
+    yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
+    yield ';\n    '
+    yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
+    yield '\n    (void)index;\n    /* y[count x '
+    yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+    yield '] = x[count x '
+    yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+    yield '] · W^T['
+    yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+    yield ' x '
+    yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+    yield '] */\n    sn_gemm(count, '
+    yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+    yield ', '
+    yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+    yield ', 1, x, '
+    yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+    yield ', 1, W, 1, '
+    yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+    yield ', y, '
+    yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+    yield ', 0, pack_a, pack_b);\n'
+    if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
+        pass
+        yield '    const real *restrict b = params + '
+        yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias'))
+        yield ';\n    for (int n = 0; n < count; n++)\n        for (int o = 0; o < '
+        yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+        yield '; o++)\n            '
+        yield str((undefined(name='output_at') if l_0_output_at is missing else l_0_output_at))
+        yield ' += '
+        yield str((undefined(name='bias') if l_0_bias is missing else l_0_bias))
+        yield ';\n'
+    yield '}\n\n'
+    if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
+        pass
+        if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
+            pass
+            yield "/* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train\n * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x\n * and b += -lr · Σ_n dy, one pass over W where dW's sum, the shares' sum and the update took\n * several; dW and db stay 0, and the update skips W and b. Share share of shares takes its\n * rows of W and b over every sample of the chunk (total), in sample order, called once\n * every share's dx has read W (see backward_range). Not inlined there: inlined, a folded\n * step left the layers around it (a max pool's scatter) short of registers. */\nstatic __attribute__((noinline)) void "
+            yield str((undefined(name='name') if l_0_name is missing else l_0_name))
+            yield '_descend(int share, int shares, int total, const real *restrict x,\n        const real *restrict dy, real *restrict params, real *restrict scratch, real descent)\n{\n    real *restrict W = params + '
+            yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
+            yield ';\n    '
+            yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
+            yield '\n    int o;\n    const int rows = sn_split('
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ', share, shares, &o);\n    if (rows == 0)\n        return;\n    /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :] */\n    sn_gemm(rows, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', total, descent, dy + o, 1, '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ', x, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', 1, W + (long)o * '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', 1,\n            pack_a, pack_b);\n'
+            if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
+                pass
+                yield '    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = '
+                yield str((undefined(name='bias_partial_text') if l_0_bias_partial_text is missing else l_0_bias_partial_text))
+                yield ') */\n    real *restrict b = params + '
+                yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias'))
+                yield ';\n    for (int n = 0; n < total; n++)\n        for (int k = o; k < o + rows; k++)\n            b[k] += descent * ('
+                yield str((undefined(name='bias_partial') if l_0_bias_partial is missing else l_0_bias_partial))
+                yield ' * dy[(long)n * '
+                yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+                yield ' + k]);\n'
+            yield '}\n\n'
+        yield '/* dW += dy^T x      (∂term/∂W[o, i] = '
+        yield str((undefined(name='weight_partial_text') if l_0_weight_partial_text is missing else l_0_weight_partial_text))
+        yield ')\n'
+        if (undefined(name='need_dx') if l_0_need_dx is missing else l_0_need_dx):
+            pass
+            yield ' * dx '
+            yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
+            yield ' dy W        (∂term/∂x[n, i] = '
+            yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
+            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 54 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
+            yield ')\n'
+        if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
+            pass
+            yield ' * db += Σ_n dy      (∂y/∂b[o] = '
+            yield str((undefined(name='bias_partial_text') if l_0_bias_partial_text is missing else l_0_bias_partial_text))
+            yield ')\n'
+        yield ' */\n'
+        yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'backward'), (undefined(name='name') if l_0_name is missing else l_0_name), run=(undefined(name='fuse') if l_0_fuse is missing else l_0_fuse)))
+        yield '\n{\n    const real *restrict W = params + '
+        yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
+        yield ';\n    real *restrict dW = grads + '
+        yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
+        yield ';\n    '
+        yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
+        yield '\n    (void)y; (void)index; (void)W;\n'
+        if (undefined(name='need_dx') if l_0_need_dx is missing else l_0_need_dx):
+            pass
+            yield '    /* dx[count x '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield '] '
+            yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
+            yield ' dy[count x '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield '] · W['
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ' x '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield '] */\n    sn_gemm(count, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ', 1, dy, '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ', 1, W, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', 1, dx, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', '
+            yield str((1 if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else 0))
+            yield ', pack_a, pack_b);\n'
+        else:
+            pass
+            yield '    (void)dx;\n'
+        if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
+            pass
+            yield '    if (run->descent != 0)   /* the step is folded: '
+            yield str((undefined(name='name') if l_0_name is missing else l_0_name))
+            yield "_descend, after every share's dx */\n        return;\n"
+        yield '    /* dW['
+        yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+        yield ' x '
+        yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+        yield '] += dy^T['
+        yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+        yield ' x count] · x[count x '
+        yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+        yield '] */\n    sn_gemm('
+        yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+        yield ', '
+        yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+        yield ', count, 1, dy, 1, '
+        yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+        yield ', x, '
+        yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+        yield ', 1, dW, '
+        yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+        yield ', 1, pack_a, pack_b);\n'
+        if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
+            pass
+            yield '    real *restrict db = grads + '
+            yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias'))
+            yield ';\n    for (int n = 0; n < count; n++)\n        for (int o = 0; o < '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield '; o++)\n            '
+            yield str((undefined(name='bias_at') if l_0_bias_at is missing else l_0_bias_at))
+            yield ' += '
+            yield str((undefined(name='bias_partial') if l_0_bias_partial is missing else l_0_bias_partial))
+            yield ' * '
+            yield str((undefined(name='d_output_at') if l_0_d_output_at is missing else l_0_d_output_at))
+            yield ';\n'
+        yield '}\n'
+
+blocks = {}
+debug_info = '1=36&2=38&3=42&4=50&6=52&8=54&9=56&11=58&12=66&13=76&14=79&16=81&17=83&21=88&22=90&30=93&33=95&34=97&36=99&40=101&42=111&43=114&44=116&47=118&52=124&53=126&54=129&56=134&57=137&60=140&62=142&63=144&64=146&66=148&67=151&68=161&72=176&73=179&76=182&77=190&78=200&79=203&81=205&82=207'

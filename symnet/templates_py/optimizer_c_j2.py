@@ -1,0 +1,147 @@
+# key: 4ad2f3161a8e14175d3c9689855e37f2bd04985a jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# Jinja's Python for templates/optimizer.c.j2, written by python -m symnet.precompiled: do not edit.
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'optimizer.c.j2'
+
+def root(context, missing=missing, environment=environment):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_optimizer = resolve('optimizer')
+    l_0_fuse = resolve('fuse')
+    try:
+        t_1 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_2 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    pass
+    yield '/* The optimizer: '
+    yield str(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'describe'))
+    yield '.\n * For each parameter element p with gradient g, at step t (1 on its first step), with its\n * hyperparameters read at run time from hyper[] ('
+    yield str(t_1(context.eval_ctx, environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper'), ', '))
+    yield ')'
+    if environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'states'):
+        pass
+        yield ',\n * and its state kept in state[] ('
+        yield str(t_1(context.eval_ctx, environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'states'), ', '))
+        yield ': SN_PARAMS values each, zero at first)'
+    yield ':\n'
+    for l_1_line in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'rule'):
+        _loop_vars = {}
+        pass
+        yield ' *   '
+        yield str(l_1_line)
+        yield '\n'
+    l_1_line = missing
+    yield ' * Parts that depend only on the hyperparameters and t are computed once per step. */\n#define SN_HYPER '
+    yield str(t_2(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper')))
+    yield '\n#define SN_STATES '
+    yield str(t_2(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'states')))
+    yield '\n\n/* One update of every parameter'
+    yield str((' (with fused, of those in sn_unfused)' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 12 in 'optimizer.c.j2' evaluated to false and no else section was defined.")))
+    yield "; each gradient is set to 0 once used,\n * ready for the next step's sums (one pass over the gradients instead of two). */\nstatic void update(real *restrict params, real *restrict grads, real *restrict state,\n                   const double *restrict hyper, double t"
+    yield str((', int fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 15 in 'optimizer.c.j2' evaluated to false and no else section was defined.")))
+    yield ')\n{\n'
+    for (l_1_name, l_1_local) in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'double_hyper'):
+        _loop_vars = {}
+        pass
+        yield '    const double '
+        yield str(l_1_local)
+        yield ' = hyper['
+        yield str(context.call(environment.getattr(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper'), 'index'), l_1_name, _loop_vars=_loop_vars))
+        yield '];   /* '
+        yield str(l_1_name)
+        yield ' */\n'
+    l_1_name = l_1_local = missing
+    for (l_1_name, l_1_local) in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'real_hyper'):
+        _loop_vars = {}
+        pass
+        yield '    const real '
+        yield str(l_1_local)
+        yield ' = (real)hyper['
+        yield str(context.call(environment.getattr(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper'), 'index'), l_1_name, _loop_vars=_loop_vars))
+        yield '];   /* '
+        yield str(l_1_name)
+        yield ' */\n'
+    l_1_name = l_1_local = missing
+    for l_1_part in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'invariants'):
+        _loop_vars = {}
+        pass
+        yield '    const '
+        yield str(environment.getattr(l_1_part, 'type'))
+        yield ' '
+        yield str(environment.getattr(l_1_part, 'name'))
+        yield ' = '
+        if (environment.getattr(l_1_part, 'type') == 'real'):
+            pass
+            yield '(real)('
+            yield str(environment.getattr(l_1_part, 'code'))
+            yield ')'
+        else:
+            pass
+            yield str(environment.getattr(l_1_part, 'code'))
+        yield ';   /* '
+        yield str(environment.getattr(l_1_part, 'formula'))
+        yield ' */\n'
+    l_1_part = missing
+    if (not environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'uses_step')):
+        pass
+        yield '    (void)t;\n'
+    l_1_loop = missing
+    for l_1_name, l_1_loop in LoopContext(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'states'), undefined):
+        _loop_vars = {}
+        pass
+        yield '    real *restrict state_'
+        yield str(l_1_name)
+        yield ' = state + '
+        yield str(environment.getattr(l_1_loop, 'index0'))
+        yield 'L * SN_PARAMS;\n'
+    l_1_loop = l_1_name = missing
+    if (not environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'states')):
+        pass
+        yield '    (void)state;\n'
+    if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
+        pass
+        yield '    for (int r = 0; r < (fused ? SN_UNFUSED : 1); r++)\n    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {\n'
+    else:
+        pass
+        yield '    for (int k = 0; k < SN_PARAMS; k++) {\n'
+    for (l_1_name, l_1_local) in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'loads'):
+        _loop_vars = {}
+        pass
+        yield '        const real '
+        yield str(l_1_local)
+        yield ' = '
+        yield str(context.call(environment.getattr({'p': 'params', 'g': 'grads'}, 'get'), l_1_name, str_join(('state_', l_1_name, )), _loop_vars=_loop_vars))
+        yield '[k];\n'
+    l_1_name = l_1_local = missing
+    yield '        grads[k] = 0;\n'
+    for l_1_line in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'lines'):
+        _loop_vars = {}
+        pass
+        yield '        '
+        yield str(l_1_line)
+        yield '\n'
+    l_1_line = missing
+    for (l_1_name, l_1_local) in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'stores'):
+        _loop_vars = {}
+        pass
+        yield '        '
+        yield str(context.call(environment.getattr({'p': 'params'}, 'get'), l_1_name, str_join(('state_', l_1_name, )), _loop_vars=_loop_vars))
+        yield '[k] = '
+        yield str(l_1_local)
+        yield ';\n'
+    l_1_name = l_1_local = missing
+    yield '    }\n}\n'
+
+blocks = {}
+debug_info = '1=26&3=28&4=33&5=36&6=40&9=44&10=46&12=48&15=50&17=52&18=56&20=63&21=67&23=74&24=78&26=94&29=98&30=102&32=107&35=110&41=116&42=120&45=126&46=130&48=133&49=137'
