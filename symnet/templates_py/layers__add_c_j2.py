@@ -1,4 +1,4 @@
-# key: feeb5c99e4f67e0cb6d1a1b8e1db5b2c24d940a7 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: a7e5fc13215a65865f86ad962785bc53d327cd2d jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/add.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/add.c.j2'
@@ -41,6 +41,12 @@ def root(context, missing=missing, environment=environment):
         @internalcode
         def t_4(*unused):
             raise TemplateRuntimeError("No filter named 'map' found.")
+    try:
+        t_5 = environment.filters['selectattr']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
     pass
     l_0_sig = context.vars['sig'] = environment.get_template('layers/signature.c.j2', 'layers/add.c.j2')._get_default_module(context)
     context.exported_vars.discard('sig')
@@ -76,33 +82,46 @@ def root(context, missing=missing, environment=environment):
             yield str(environment.getattr(l_1_input, 'x'))
             yield ';\n'
         l_1_input = missing
-        l_1_loop = missing
-        for l_1_input, l_1_loop in LoopContext((undefined(name='inputs') if l_0_inputs is missing else l_0_inputs), undefined):
-            l_1_slopes = resolve('slopes')
+        def t_6(fiter):
+            for l_1_input in fiter:
+                if (not environment.getattr(l_1_input, 'need')):
+                    yield l_1_input
+        for l_1_input in t_6((undefined(name='inputs') if l_0_inputs is missing else l_0_inputs)):
             _loop_vars = {}
             pass
-            if environment.getattr(l_1_input, 'need'):
+            yield '    (void)'
+            yield str(environment.getattr(l_1_input, 'dx'))
+            yield ';\n'
+        l_1_input = missing
+        if t_3(context.eval_ctx, t_5(context, (undefined(name='inputs') if l_0_inputs is missing else l_0_inputs), 'need')):
+            pass
+            yield "    /* one pass: dy is read once for all the inputs' gradients */\n    for (long e = 0; e < (long)count * "
+            yield str((undefined(name='out_size') if l_0_out_size is missing else l_0_out_size))
+            yield '; e++) {\n        const real g = dy[e];\n'
+            l_1_loop = missing
+            for l_1_input, l_1_loop in LoopContext((undefined(name='inputs') if l_0_inputs is missing else l_0_inputs), undefined):
+                l_1_slopes = resolve('slopes')
+                _loop_vars = {}
                 pass
-                yield '    for (long e = 0; e < (long)count * '
-                yield str((undefined(name='out_size') if l_0_out_size is missing else l_0_out_size))
-                yield '; e++)   /* ∂y/∂'
-                yield str(environment.getattr(l_1_input, 'x'))
-                yield ' = '
-                yield str(t_1(environment.getitem((undefined(name='slopes') if l_1_slopes is missing else l_1_slopes), environment.getattr(l_1_loop, 'index0'))))
-                yield ' */\n        '
-                yield str(environment.getattr(l_1_input, 'dx'))
-                yield '[e] '
-                yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), environment.getattr(l_1_input, 'add'), _loop_vars=_loop_vars))
-                yield ' '
-                yield str(('dy[e]' if (environment.getitem((undefined(name='slopes') if l_1_slopes is missing else l_1_slopes), environment.getattr(l_1_loop, 'index0')) == '1') else ('%s * dy[e]' % environment.getitem((undefined(name='slopes') if l_1_slopes is missing else l_1_slopes), environment.getattr(l_1_loop, 'index0')))))
-                yield ';\n'
-            else:
-                pass
-                yield '    (void)'
-                yield str(environment.getattr(l_1_input, 'dx'))
-                yield ';\n'
-        l_1_loop = l_1_input = l_1_slopes = missing
+                if environment.getattr(l_1_input, 'need'):
+                    pass
+                    yield '        '
+                    yield str(environment.getattr(l_1_input, 'dx'))
+                    yield '[e] '
+                    yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), environment.getattr(l_1_input, 'add'), _loop_vars=_loop_vars))
+                    yield ' '
+                    yield str(('g' if (environment.getitem((undefined(name='slopes') if l_1_slopes is missing else l_1_slopes), environment.getattr(l_1_loop, 'index0')) == '1') else ('%s * g' % environment.getitem((undefined(name='slopes') if l_1_slopes is missing else l_1_slopes), environment.getattr(l_1_loop, 'index0')))))
+                    yield ';   /* ∂y/∂'
+                    yield str(environment.getattr(l_1_input, 'x'))
+                    yield ' = '
+                    yield str(t_1(environment.getitem((undefined(name='slopes') if l_1_slopes is missing else l_1_slopes), environment.getattr(l_1_loop, 'index0'))))
+                    yield ' */\n'
+            l_1_loop = l_1_input = l_1_slopes = missing
+            yield '    }\n'
+        else:
+            pass
+            yield '    (void)count; (void)dy;\n'
         yield '}\n'
 
 blocks = {}
-debug_info = '1=43&2=45&3=49&4=57&5=59&8=61&9=63&12=65&14=68&17=70&18=74&20=78&21=82&22=85&23=91&25=100'
+debug_info = '1=49&2=51&3=55&4=63&5=65&8=67&9=69&12=71&14=74&17=76&18=80&20=83&21=91&23=94&25=97&27=100&28=104&29=107'

@@ -1,4 +1,4 @@
-# key: bda857cee6326441b1bb69854e6768649fbeff9b jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: c6ab2a145398f650f81af4daff2b4a1991dee639 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/batchnorm.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/batchnorm.c.j2'
@@ -53,7 +53,7 @@ def root(context, missing=missing, environment=environment):
     yield str(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'output_shape'))
     yield ', per channel */\n'
     yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'header'), (undefined(name='comments') if l_0_comments is missing else l_0_comments)))
-    yield "\n/* The chunk's statistics span every thread's samples: x and y point at this thread's first\n * sample (run->first of run->total) and are not restrict, since other threads' samples of x\n * are read. Each channel's statistics are summed by one thread, over all samples in order,\n * into the layer's state in work: mean, 1/sqrt(var + eps), var, Σ dy, Σ dy·x̂ per channel.\n * In training mode that thread also updates the channel's running statistics, on every\n * forward, as PyTorch's does. */\nstatic void "
+    yield "\n/* The chunk's statistics span every thread's samples: x and y point at this thread's first\n * sample (run->first of run->total) and are not restrict, since other threads' samples of x\n * are read. Each channel's statistics are summed by one thread, over all samples in order,\n * into the layer's state in work: mean, 1/sqrt(var + eps), var, Σ dy, Σ dy·x̂ per channel, and\n * the coefficients of the input gradient.\n * In training mode that thread also updates the channel's running statistics, on every\n * forward, as PyTorch's does. */\nstatic void "
     yield str((undefined(name='name') if l_0_name is missing else l_0_name))
     yield '_forward(\n    int count, const real *x, real *y, const real *restrict params, int32_t *restrict index,\n    real *restrict scratch, const sn_run *run)\n{\n    (void)params; (void)index; (void)scratch;\n    real *means = run->work + '
     yield str((undefined(name='state') if l_0_state is missing else l_0_state))
@@ -67,19 +67,15 @@ def root(context, missing=missing, environment=environment):
     yield str((undefined(name='C') if l_0_C is missing else l_0_C))
     yield ', run->thread, run->threads, &first);\n    for (int c = first; c < first + mine; c++) {\n        if (run->training) {   /* μ = Σ x / M and σ² = Σ (x - μ)² / M over the M values of channel c */\n            const double m = (double)run->total * '
     yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
-    yield ';\n            double sums[SN_LANES] = {0}, squares[SN_LANES] = {0};\n            for (int n = 0; n < run->total; n++)\n                sn_lane_sums(all + (long)n * '
+    yield ";\n            /* in one pass, with d = x - K for K the channel's first value: μ = K + Σ d / M and\n             * σ² = Σ d² / M - (Σ d / M)² (at least 0: rounding may leave it a hair below) */\n            const double shift = all[c * "
+    yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
+    yield '];\n            double sums[SN_LANES] = {0}, squares[SN_LANES] = {0};\n            for (int n = 0; n < run->total; n++)\n                sn_lane_moments(all + (long)n * '
     yield str((undefined(name='S') if l_0_S is missing else l_0_S))
     yield ' + c * '
     yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
     yield ', '
     yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
-    yield ', sums);\n            const double mu = sn_lanes_total(sums) / m;\n            for (int n = 0; n < run->total; n++)\n                sn_lane_squares(all + (long)n * '
-    yield str((undefined(name='S') if l_0_S is missing else l_0_S))
-    yield ' + c * '
-    yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
-    yield ', '
-    yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
-    yield ', mu, squares);\n            const double variance = sn_lanes_total(squares) / m;\n            means[c] = (real)mu;\n            vars[c] = (real)variance;\n            invstds[c] = (real)(1.0 / sqrt(variance + '
+    yield ', shift, sums, squares);\n            const double offset = sn_lanes_total(sums) / m;\n            const double mu = shift + offset;\n            const double variance = SN_MAX(sn_lanes_total(squares) / m - offset * offset, 0.0);\n            means[c] = (real)mu;\n            vars[c] = (real)variance;\n            invstds[c] = (real)(1.0 / sqrt(variance + '
     yield str((undefined(name='eps') if l_0_eps is missing else l_0_eps))
     yield "));\n            /* PyTorch's rule, with the unbiased variance for the estimate:\n             * running_mean = (1 - momentum)·running_mean + momentum·μ,\n             * running_var = (1 - momentum)·running_var + momentum·σ²·M/(M - 1) */\n            const double momentum = "
     yield str((undefined(name='momentum') if l_0_momentum is missing else l_0_momentum))
@@ -128,7 +124,7 @@ def root(context, missing=missing, environment=environment):
     yield '                row[p] = out;\n            }\n        }\n}\n\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
-        yield "/* Σ dy and Σ dy·x̂ per channel over the chunk (each channel by one thread, as in forward),\n * then each thread's dx from SymPy's derivative (training mode: through the batch\n * statistics; eval mode: the running statistics are constants). */\nstatic void "
+        yield "/* Σ dy and Σ dy·x̂ per channel over the chunk (each channel by one thread, as in forward), and\n * the coefficients of SymPy's derivative, which is linear in dy and x (training mode: through\n * the batch statistics; eval mode: the running statistics are constants); then each thread's\n * dx, two multiply-adds a value, in memory order. */\nstatic void "
         yield str((undefined(name='name') if l_0_name is missing else l_0_name))
         yield '_backward(\n    int count, const real *x, const real *y, const real *dy, real *dx,\n    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch,\n    const sn_run *run)\n{\n    (void)y; (void)params; (void)grads; (void)index; (void)scratch; (void)dx;\n    real *means = run->work + '
         yield str((undefined(name='state') if l_0_state is missing else l_0_state))
@@ -138,11 +134,17 @@ def root(context, missing=missing, environment=environment):
         yield str((3 * (undefined(name='C') if l_0_C is missing else l_0_C)))
         yield ', *sums_dy_xhat = means + '
         yield str((4 * (undefined(name='C') if l_0_C is missing else l_0_C)))
+        yield ';\n    /* dx = scale_dy·dy + scale_x·x + shift per channel: the derivative with x̂ = (x - μ)·invstd written out */\n    real *scales_dy = means + '
+        yield str((5 * (undefined(name='C') if l_0_C is missing else l_0_C)))
+        yield ', *scales_x = means + '
+        yield str((6 * (undefined(name='C') if l_0_C is missing else l_0_C)))
+        yield ', *shifts = means + '
+        yield str((7 * (undefined(name='C') if l_0_C is missing else l_0_C)))
         yield ';\n    const real *all_x = x - (long)run->first * '
         yield str((undefined(name='S') if l_0_S is missing else l_0_S))
         yield ', *all_dy = dy - (long)run->first * '
         yield str((undefined(name='S') if l_0_S is missing else l_0_S))
-        yield ";\n    sn_barrier();   /* every thread's samples of dy are written */\n    int first;\n    const int mine = sn_split("
+        yield ";\n    (void)scales_dy; (void)scales_x; (void)shifts;\n    sn_barrier();   /* every thread's samples of dy are written */\n    int first;\n    const int mine = sn_split("
         yield str((undefined(name='C') if l_0_C is missing else l_0_C))
         yield ', run->thread, run->threads, &first);\n    for (int c = first; c < first + mine; c++) {\n        const real mean = means[c], invstd = invstds[c];\n        double sums[SN_LANES] = {0}, products[SN_LANES] = {0};\n        for (int n = 0; n < run->total; n++) {\n            const long at = (long)n * '
         yield str((undefined(name='S') if l_0_S is missing else l_0_S))
@@ -152,61 +154,63 @@ def root(context, missing=missing, environment=environment):
         yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
         yield ', sums);\n            sn_lane_products(all_dy + at, all_x + at, '
         yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
-        yield ', mean, invstd, products);\n        }\n        const double sum = sn_lanes_total(sums), product = sn_lanes_total(products);\n        sums_dy[c] = (real)sum;\n        sums_dy_xhat[c] = (real)product;\n'
+        yield ', mean, invstd, products);\n        }\n        const double sum = sn_lanes_total(sums), product = sn_lanes_total(products);\n        const real sum_dy = (real)sum, sum_dy_xhat = (real)product;\n        sums_dy[c] = sum_dy;\n        sums_dy_xhat[c] = sum_dy_xhat;\n'
         if environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'affine'):
             pass
             yield '        grads['
             yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
-            yield ' + c] += sums_dy_xhat[c];   /* ∂L/∂γ = '
+            yield ' + c] += sum_dy_xhat;   /* ∂L/∂γ = '
             yield str((undefined(name='weight_partial_text') if l_0_weight_partial_text is missing else l_0_weight_partial_text))
             yield ' */\n        grads['
             yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias'))
-            yield ' + c] += sums_dy[c];   /* ∂L/∂β = '
+            yield ' + c] += sum_dy;   /* ∂L/∂β = '
             yield str((undefined(name='bias_partial_text') if l_0_bias_partial_text is missing else l_0_bias_partial_text))
             yield ' */\n'
-        yield "    }\n    sn_barrier();   /* every channel's sums are written */\n"
         if (undefined(name='need_dx') if l_0_need_dx is missing else l_0_need_dx):
             pass
-            yield '    const real m = (real)run->total * '
-            yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
-            yield ';\n    for (int n = 0; n < count; n++)\n        for (int c = 0; c < '
-            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-            yield '; c++) {\n'
             if environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'affine'):
                 pass
-                yield '            const real w = params['
+                yield '        const real w = params['
                 yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
                 yield ' + c];\n'
-            yield '            const real mean = means[c], invstd = invstds[c], sum_dy = sums_dy[c], sum_dy_xhat = sums_dy_xhat[c];\n            for (int p = 0; p < '
+            yield '        const real m = (real)run->total * '
             yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
-            yield '; p++) {\n                const long at = ((long)n * '
-            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-            yield ' + c) * '
-            yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
-            yield ' + p;\n                const real g = dy[at], xhat = (x[at] - mean) * invstd;\n                real d;\n                if (run->training) {   /* ∂L/∂x[i] = '
+            yield ';\n        real scale_dy, scale_x, shift;\n        (void)m; (void)mean; (void)sum_dy; (void)sum_dy_xhat;\n        if (run->training) {   /* ∂L/∂x[i] = '
             yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
             yield ' */\n'
             for l_1_line in (undefined(name='dx_train') if l_0_dx_train is missing else l_0_dx_train):
                 _loop_vars = {}
                 pass
-                yield '                    '
+                yield '            '
                 yield str(l_1_line)
                 yield '\n'
             l_1_line = missing
-            yield '                } else {   /* ∂y/∂x[i] = '
+            yield '        } else {   /* ∂y/∂x[i] = '
             yield str((undefined(name='eval_partial_text') if l_0_eval_partial_text is missing else l_0_eval_partial_text))
             yield ' */\n'
             for l_1_line in (undefined(name='dx_eval') if l_0_dx_eval is missing else l_0_dx_eval):
                 _loop_vars = {}
                 pass
-                yield '                    '
+                yield '            '
                 yield str(l_1_line)
                 yield '\n'
             l_1_line = missing
-            yield '                }\n                dx[at] '
+            yield '        }\n        scales_dy[c] = scale_dy;\n        scales_x[c] = scale_x;\n        shifts[c] = shift;\n'
+        yield "    }\n    sn_barrier();   /* every channel's sums and coefficients are written */\n"
+        if (undefined(name='need_dx') if l_0_need_dx is missing else l_0_need_dx):
+            pass
+            yield "    for (int n = 0; n < count; n++)   /* in memory order: each thread's samples, channel after channel */\n        for (int c = 0; c < "
+            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
+            yield '; c++) {\n            const long at = ((long)n * '
+            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
+            yield ' + c) * '
+            yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
+            yield ';\n            const real scale_dy = scales_dy[c], scale_x = scales_x[c], shift = shifts[c];\n            const real *restrict g = dy + at, *restrict v = x + at;\n            real *restrict d = dx + at;\n            for (int p = 0; p < '
+            yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
+            yield '; p++)\n                d[p] '
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
-            yield ' d;\n            }\n        }\n'
+            yield ' scale_dy * g[p] + scale_x * v[p] + shift;\n        }\n'
         yield '}\n'
 
 blocks = {}
-debug_info = '1=39&2=41&3=45&4=53&11=55&16=57&17=63&20=65&23=67&26=69&29=75&33=81&37=83&39=85&40=89&43=93&44=95&49=99&50=101&51=104&54=109&55=113&56=117&59=119&60=123&67=127&71=130&77=132&78=136&79=140&82=144&87=146&88=150&89=152&94=154&95=157&96=161&100=166&101=169&103=171&104=173&105=176&108=179&109=181&112=185&113=187&114=191&116=195&117=197&118=201&121=205'
+debug_info = '1=39&2=41&3=45&4=53&12=55&17=57&18=63&21=65&24=67&27=69&30=71&36=77&40=79&42=81&43=85&46=89&47=91&52=95&53=97&54=100&57=105&58=109&59=113&62=115&63=119&70=123&75=126&81=128&82=132&84=136&85=142&89=146&94=148&95=152&96=154&102=156&103=159&104=163&106=167&107=169&108=172&110=175&113=177&114=179&115=183&117=187&118=189&119=193&128=198&130=201&131=203&135=207&136=209'
