@@ -155,10 +155,12 @@ def check_formula(expr, symbols: tuple[sp.Symbol, ...], what: str) -> sp.Expr:
 
 def constant_parts(expr: sp.Expr) -> list[sp.Expr]:
     """The largest parts of ``expr`` without symbols that are not plain numbers: ``exp(2)``,
-    ``sqrt(2)``, ``pi/4``. C gets each as one floating literal."""
-    if isinstance(expr, (sp.Integer, sp.Rational, sp.Float)) or not isinstance(expr, sp.Expr):
+    ``sqrt(2)``, ``pi/4``. C gets each as one floating literal. The choices and conditions of
+    a ``Piecewise`` (pairs and relations, not expressions) are searched too: ``acos(2)`` in
+    one is as complex as anywhere else."""
+    if isinstance(expr, (sp.Integer, sp.Rational, sp.Float)) or not isinstance(expr, sp.Basic):
         return []
-    if not expr.free_symbols:
+    if isinstance(expr, sp.Expr) and not expr.free_symbols:
         return [expr]
     return [part for arg in expr.args for part in constant_parts(arg)]
 
