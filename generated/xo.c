@@ -1210,7 +1210,7 @@ static void update(real *restrict params, real *restrict grads, real *restrict s
     const real k0 = (real)(-hd_lr);   /* -lr */
     (void)t;
     (void)state;
-    for (int r = 0; r < (fused ? SN_UNFUSED : 1); r++)
+    for (int r = 0; r < SN_RANGES(fused); r++)
     for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {
         const real p0 = params[k];
         const real g0 = grads[k];

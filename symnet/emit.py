@@ -128,7 +128,7 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
     loss_context["code"] = env.get_template(f"layers/{loss.template}.c.j2").render(**loss_context, dtype=dtype,
                                                                                   with_backward=backward)
     # C helpers the kinds call (a barrier, the keyed generator), each emitted once, in order.
-    # (A dense layer that folds the update splits its rows between threads at a barrier.)
+    # (Dense layers that fold the update wait at a barrier before each share steps its rows.)
     helpers = list(dict.fromkeys([helper for step in derivation.layers for helper in step.layer.helpers]
                                  + (["helpers/barrier.c.j2"] if folded else [])))
     context = {

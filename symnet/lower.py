@@ -117,17 +117,16 @@ def constant_partial(step, of) -> sp.Expr:
     return expr
 
 
-def _tensor(graph, name: str, what: str) -> str:
-    """A pointer to the rows of this thread's samples of tensor ``name``'s value (``Y``) or gradient (``DY``)."""
+def _tensor(graph, name: str, what: str, from_first: bool = True) -> str:
+    """A pointer to the rows of tensor ``name``'s value (``Y``) or gradient (``DY``), from this
+    thread's first sample (``first``), or with ``from_first=False`` from the chunk's first."""
     size = math.prod(graph.tensors[name].shape)
     if name == graph.input_name:
-        return "x + (long)first * SN_INPUT" if what == "Y" else "NULL"
-    return f"work + {name.upper()}_{what} + (long)first * {size}"
-
-
-def _whole(graph, name: str, what: str) -> str:
-    """A pointer to the first sample of tensor ``name``'s value (``Y``) or gradient (``DY``)."""
-    return "x" if name == graph.input_name else f"work + {name.upper()}_{what}"
+        if what != "Y":
+            return "NULL"
+        return "x + (long)first * SN_INPUT" if from_first else "x"
+    base = f"work + {name.upper()}_{what}"
+    return f"{base} + (long)first * {size}" if from_first else base
 
 
 def folded_layers(model, fuse: bool) -> set[str]:
@@ -172,8 +171,8 @@ def calls(graph, folded: set[str] = frozenset()) -> list[dict]:
             "name": node.name,
             "couples": layer.couples_samples,
             "uses_run": layer.uses_run, "backward_uses_run": layer.uses_run or descends,
-            "descend": f"{node.name}_descend(s, shares, total, {_whole(graph, node.inputs[0], 'Y')}, "
-                       f"{_whole(graph, node.name, 'DY')}, (real *)params, scratch, whole->descent);"
+            "descend": f"{node.name}_descend(s, shares, total, {_tensor(graph, node.inputs[0], 'Y', False)}, "
+                       f"{_tensor(graph, node.name, 'DY', False)}, (real *)params, scratch, whole->descent);"
                        if descends else None,
             "forward": f"{node.name}_forward(count, {', '.join(reads)},\n        {y}, params, {index}, scratch{run});",
             "backward": f"{node.name}_backward(count, {', '.join(reads)},\n        {y}, {dy},\n        "

@@ -80,7 +80,7 @@ def sources(dtype: str) -> dict[str, str]:
 
 
 def source(dtype: str) -> str:
-    """The runtime's files for ``dtype`` as one text (what a failed compile keeps)."""
+    """The runtime's files for ``dtype`` as one text, each after a line naming it."""
     return "".join(f"/* ---- {name} ---- */\n{text}" for name, text in sources(dtype).items())
 
 

@@ -126,7 +126,7 @@ class Training:
     # since (with copies of their inputs): going back to the copy and taking those steps
     # again, which the C does exactly alike, undoes the last one. Each step then copies at
     # most about half what a copy of the weights would (the MLP at batch 64: 201 kB, not
-    # 407 kB), and the steps kept take at most 8 times the bytes of the weights.
+    # 407 kB), and the steps kept take at most 8 times the bytes of a copy.
     STEPS_PER_COPY = 16
 
     def step(self, x, y, lr: float | None = None, momentum: float | None = None,

@@ -1,4 +1,4 @@
-# key: 4ad2f3161a8e14175d3c9689855e37f2bd04985a jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 2c3293f1fa46a4bc570fc606d97c3519fce2349f jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/optimizer.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'optimizer.c.j2'
@@ -111,7 +111,7 @@ def root(context, missing=missing, environment=environment):
         yield '    (void)state;\n'
     if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
         pass
-        yield '    for (int r = 0; r < (fused ? SN_UNFUSED : 1); r++)\n    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {\n'
+        yield '    for (int r = 0; r < SN_RANGES(fused); r++)\n    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {\n'
     else:
         pass
         yield '    for (int k = 0; k < SN_PARAMS; k++) {\n'
