@@ -1284,7 +1284,7 @@ static double loss_value(int count, int total, const real *restrict zs, const in
 static void loss_backward(int count, int total_count, const real *restrict zs, const int32_t *restrict labels,
                           real *restrict dzs)
 {
-    const real total = (real)total_count;
+    const double total = (double)total_count;
     for (int n = 0; n < count; n++) {
         const real *z = zs + n * 10;
         real *dz = dzs + n * 10;
@@ -1295,7 +1295,9 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
         for (int k = 0; k < 10; k++)
             s += exp(z[k] - top);
         for (int k = 0; k < 10; k++) {
-            const real p = (real)(exp(z[k] - top) / s);   /* the softmax */
+            /* the softmax, kept in double: at the label p - 1 cancels, and a p of 1 - 4e-7
+               rounded to float would leave that difference with a 2% error */
+            const double p = exp(z[k] - top) / s;
             dz[k] = (-(k == label) + p)/total;
         }
     }

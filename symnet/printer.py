@@ -28,8 +28,12 @@ class CPrinter(C99CodePrinter):
     """C99 for symnet's formulas: indexed tensors as flat arrays with constant strides,
     Kronecker deltas as comparisons, piecewise functions as one-line conditionals."""
 
-    def __init__(self, dtype: str, arrays: dict | None = None, names: dict | None = None):
-        super().__init__({"type_aliases": {real: DTYPES[dtype][1]}, "math_macros": {}})
+    def __init__(self, dtype: str, arrays: dict | None = None, names: dict | None = None,
+                 arithmetic: str | None = None):
+        # arithmetic: the type the C computes in (its functions and literals), the net's dtype
+        # unless a formula needs more (a loss's gradient, where float's 1 - p cancels); the
+        # constants are checked against the net's dtype either way.
+        super().__init__({"type_aliases": {real: DTYPES[arithmetic or dtype][1]}, "math_macros": {}})
         self.dtype = dtype
         self.arrays = arrays or {}   # base label -> (C name, shape without the batch axis)
         self.names = names or {}     # base label -> C name, for indexed symbols printed as scalars
@@ -106,13 +110,15 @@ def expand_powers(expr: sp.Expr, largest: int = 4) -> sp.Expr:
     return expr.replace(small, product)
 
 
-def elementwise(expr: sp.Expr, printer: CPrinter, result: str, owner: str, operator: str = "=") -> list[str]:
+def elementwise(expr: sp.Expr, printer: CPrinter, result: str, owner: str, operator: str = "=",
+                ctype: str = "real") -> list[str]:
     """C statements computing ``result = expr`` (or ``result += expr`` with ``operator``):
-    constants folded, common subexpressions first, small powers expanded to products. A
-    constant that does not fit the dtype is a FormulaError naming ``owner``."""
+    constants folded, common subexpressions first (declared as ``ctype``), small powers
+    expanded to products. A constant that does not fit the dtype is a FormulaError naming
+    ``owner``."""
     replacements, (reduced,) = sp.cse([fold_constants(expr)], symbols=sp.numbered_symbols("c"))
     try:
-        lines = [f"const real {symbol} = {printer.doprint(expand_powers(value))};" for symbol, value in replacements]
+        lines = [f"const {ctype} {symbol} = {printer.doprint(expand_powers(value))};" for symbol, value in replacements]
         lines.append(f"{result} {operator} {printer.doprint(expand_powers(reduced))};")
     except FormulaError as error:
         raise FormulaError(f"{owner}: {error}") from None

@@ -112,8 +112,9 @@ class SoftmaxCrossEntropy(LossFunction):
         gradient = symbols.partials[0].expr.subs({t_n: sp.Symbol("label", integer=True),
                                                   BATCH: sp.Symbol("total", positive=True)})
         # Inside the loops, z and p are scalars of the current class.
-        printer = CPrinter(dtype, names={"p": "p", "z": "z", "t": "t"})
-        context = {"classes": self.classes, "gradient": elementwise(gradient, printer, "dz[k]", owner),
+        # In double, as p is (templates/layers/loss_softmax_cross_entropy.c.j2).
+        printer = CPrinter(dtype, names={"p": "p", "z": "z", "t": "t"}, arithmetic="float64")
+        context = {"classes": self.classes, "gradient": elementwise(gradient, printer, "dz[k]", owner, ctype="double"),
                    "description": self.describe(), "smoothing": self.label_smoothing != 0}
         if self.label_smoothing:   # the loss is summed in double whatever the dtype
             keep, share = self._weights()

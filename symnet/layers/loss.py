@@ -165,13 +165,15 @@ class Loss(LossFunction):
 
     def template_context(self, symbols: Symbols, dtype: str) -> dict:
         owner = f"loss ({self.describe()})"
-        # Inside the loss loops, z and t are scalars of the current element.
-        printer = CPrinter(dtype, names={"z": "z", "t": "t"})
+        # Inside the loss loops, z and t are scalars of the current element. The gradient is
+        # computed in double: σ(z) - t at a confident logit is 1 - 4e-7 less 1, which float
+        # would leave with a 1% error (templates/layers/loss_elementwise.c.j2).
+        printer = CPrinter(dtype, names={"z": "z", "t": "t"}, arithmetic="float64")
         cost = self.expr.subs({self.y: sp.Symbol("z", real=True), self.t: sp.Symbol("t", real=True)})
         gradient = symbols.partials[0].expr.subs(BATCH, sp.Symbol("total", positive=True))
         return {"size": int(np.prod(self.output_shape)),
                 "cost": elementwise(cost, CPrinter(dtype), "cost", owner),
-                "gradient": elementwise(gradient, printer, "dz[e]", owner)}
+                "gradient": elementwise(gradient, printer, "dz[e]", owner, ctype="double")}
 
     def torch_loss(self):
         from ..export.torch import FormulaLoss

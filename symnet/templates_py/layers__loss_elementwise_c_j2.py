@@ -1,4 +1,4 @@
-# key: aad6c782ef57a1365cf08c1c0fc7028c5e8f03fc jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: ed0e54204756e27648081fe8aa27f8a3ca700ec5 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/loss_elementwise.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/loss_elementwise.c.j2'
@@ -46,9 +46,9 @@ def root(context, missing=missing, environment=environment):
     yield ');\n}\n\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
-        yield 'static void loss_backward(int count, int total_count, const real *restrict zs, const real *restrict ts,\n                          real *restrict dz)\n{\n    const real total = (real)total_count;\n    for (int e = 0; e < count * '
+        yield 'static void loss_backward(int count, int total_count, const real *restrict zs, const real *restrict ts,\n                          real *restrict dz)\n{\n    /* in double: the gradient is often a difference of near-equal values (σ(z) - t at a\n       confident z), which float would round to a few digits */\n    const double total = (double)total_count;\n    for (int e = 0; e < count * '
         yield str((undefined(name='size') if l_0_size is missing else l_0_size))
-        yield '; e++) {\n        const real z = zs[e], t = ts[e];\n'
+        yield '; e++) {\n        const double z = zs[e], t = ts[e];\n'
         for l_1_line in (undefined(name='gradient') if l_0_gradient is missing else l_0_gradient):
             _loop_vars = {}
             pass
@@ -59,4 +59,4 @@ def root(context, missing=missing, environment=environment):
         yield '    }\n}\n'
 
 blocks = {}
-debug_info = '1=23&3=25&4=29&10=33&13=35&14=39&18=43&21=45&26=48&28=50&29=54'
+debug_info = '1=23&3=25&4=29&10=33&13=35&14=39&18=43&21=45&28=48&30=50&31=54'
