@@ -1,8 +1,9 @@
 """A step in one call into C: ``net.step`` on a classifier's batch as NumPy usually holds it.
 
-At batch 1 the MLP's step takes about 17 µs in C, and the Python around it (checking the
-samples, converting the labels, resolving the hyperparameters, the pointers, keeping the
-step for undoing) took about 20 µs more. For the common call, samples already in the net's
+At batch 1 the MLP's step takes about 21 µs in C (the weights' check included), and the
+Python around it (checking the samples, converting the labels, resolving the
+hyperparameters, the pointers, keeping the step for undoing) took about 20 µs more; now
+about 4 µs. For the common call, samples already in the net's
 dtype, C-contiguous and shaped as the model's input, at most a compiled batch of them,
 with int64 or int32 class labels, one C function (``sn_step`` in model.c.j2) checks the
 samples for NaN and infinity, checks and converts the labels, copies both into the slot

@@ -26,10 +26,10 @@ from .modes import Modes
 from .optim.builtin import SGD
 from .optim.rule import optimizer_from_dict
 from .optim.state import CONSTANT, OptimizerState, check_optimizer
+from .quick_step import QuickStep
 from .saving import read_net, save
 from .settings import check_settings, positive_integer
 from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes
-from .quick_step import QuickStep
 from .training import DivergenceError, Training
 
 __all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads", "load"]

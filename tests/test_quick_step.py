@@ -176,3 +176,17 @@ def test_a_bad_rate_is_refused_after_a_good_one_was_kept(lr):
     with pytest.raises(ValueError, match="lr: "):
         net.step(x, y, lr=lr)
     assert np.array_equal(state(net)[0]["dense1.weight"], before[0]["dense1.weight"])
+
+
+def test_read_only_arrays_take_the_quick_path_and_are_not_written():
+    model = mlp()
+    net, twin = (sn.compile(model, batch=4, dtype="float32", threads=1) for _ in range(2))
+    x, y = random_batch(model, 4, seed=6)
+    x = x.astype(np.float32)
+    x.flags.writeable = y.flags.writeable = False
+    copies = x.copy(), y.copy()
+    for _ in range(3):
+        assert net.step(x, y, lr=0.1) == twin.step(general(x), y, lr=0.1)
+    assert net._steps_since_copy and len(net._steps_since_copy) == 3   # kept by the quick path
+    assert np.array_equal(x, copies[0]) and np.array_equal(y, copies[1])
+    assert_same_state(net, twin)
