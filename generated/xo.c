@@ -1314,3 +1314,47 @@ void sn_update(real *restrict params, real *restrict grads, real *restrict state
     step_hyper[0] = schedule_rate((double)steps, hyper[0], schedule);
     update(params, grads, state, step_hyper, (double)(optimizer_steps + 1), 0);
 }
+
+/* What sn_train trains in, set once while a module is the active one (symnet.quick_step),
+ * so that a step passes one pointer for all of them. */
+typedef struct {
+    real *params, *grads, *state, *work, *thread_grads, *staging_x, *buffers;
+    int32_t *index, *staging_targets;
+    sn_pacing *pacing;
+    int threads;
+} sn_net;
+
+/* net.step on count samples at x and their class labels, in one call: at batch 1 the checks
+ * and conversions made one at a time from Python took longer than the step. labels are
+ * int64 (wide, as NumPy makes them) or int32. Returns
+ *   1: a sample holds NaN or an infinity, or 2: a label lies outside [0, 2); nothing
+ *      is changed (the caller names what is wrong);
+ *   0: the step is taken, its loss at *loss, and every parameter is finite;
+ *   3: the step is taken, and its loss or a parameter is NaN or infinite (the caller undoes it).
+ * The labels are converted into keep_labels (count int32) and, when keep_x is not NULL, the
+ * samples copied there: a step kept for undoing owns its inputs (the caller may change its
+ * own arrays once the call returns). */
+int sn_step(const sn_net *restrict net, int count, const real *restrict x, const void *restrict labels, int wide,
+            real *restrict keep_x, int32_t *restrict keep_labels, const double *restrict hyper,
+            const double *restrict schedule, long steps, long optimizer_steps, int training, double *restrict loss)
+{
+    if (!sn_finite(x, (long)count * SN_INPUT))
+        return 1;
+    /* Read as unsigned, a negative label is larger than any class: one comparison a label. */
+    uint64_t largest = 0;
+    for (int n = 0; n < count; n++) {
+        const int64_t label = wide ? ((const int64_t *)labels)[n] : ((const int32_t *)labels)[n];
+        largest = (uint64_t)label > largest ? (uint64_t)label : largest;
+        keep_labels[n] = (int32_t)label;
+    }
+    if (largest >= 2u)
+        return 2;
+    if (keep_x) {
+        memcpy(keep_x, x, sizeof(real) * (size_t)count * SN_INPUT);
+        x = keep_x;
+    }
+    sn_train(count, count, NULL, x, keep_labels, net->params, net->grads, net->state, net->work, net->index,
+             net->thread_grads, net->staging_x, net->staging_targets, hyper, schedule, steps, optimizer_steps,
+             net->threads, net->pacing, loss, net->buffers, training);
+    return isfinite(*loss) && sn_finite(net->params, SN_PARAMS) ? 0 : 3;
+}

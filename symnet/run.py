@@ -26,6 +26,7 @@ from .modes import Modes
 from .optim.builtin import SGD
 from .optim.rule import optimizer_from_dict
 from .optim.state import CONSTANT, OptimizerState, check_optimizer
+from .quick_step import QuickStep
 from .saving import read_net, save
 from .settings import check_settings, positive_integer
 from .sizes import buffer_dtypes, buffer_sizes, check_batch, compiled_batch, show_bytes
@@ -36,7 +37,7 @@ __all__ = ["CompiledNet", "DivergenceError", "compile", "default_threads", "load
 NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
-class CompiledNet(Training, OptimizerState, Modes, Leaving):
+class CompiledNet(Training, QuickStep, OptimizerState, Modes, Leaving):
     """A model compiled to C for one dtype and batch size; see :func:`compile`.
 
     ``buffer_bytes`` is what its buffers take: parameters, gradients, the optimizer's state,
@@ -62,6 +63,7 @@ class CompiledNet(Training, OptimizerState, Modes, Leaving):
                                         states=len(first.rule_state()))
         params = model.init_params() if params is None else model.check_params(params)
         self._np = NUMPY_DTYPES[dtype]
+        self._quick_dtype = np.dtype(self._np) if model.loss.target_type == "int32_t" else None   # quick_step
         self.layout = None   # read from the first module loaded (its sn_layout array)
         self._lock = threading.Lock()  # the buffers belong to one call at a time
         # Every buffer the C uses (sizes.buffer_sizes says what each holds). grads are zero

@@ -146,6 +146,10 @@ class Training:
         if comm is not None:
             from . import distributed
             return distributed.step(self, comm, x, y, lr=lr, momentum=momentum, weight_decay=weight_decay)
+        if momentum is None and weight_decay is None:
+            loss = self._quick_step(x, y, lr)   # the common call, in one call into C (symnet.quick_step)
+            if loss is not None:
+                return loss
         optimizer, hyper = self._settings(lr, momentum=momentum, weight_decay=weight_decay)
         given = (x, y)
         x, targets = self._batch(x, y)
@@ -164,10 +168,16 @@ class Training:
                 if steps is not None:
                     steps.append((_kept(x, given), _kept(targets, given), hyper, training))
                 return loss
-            what, hint = self._why(loss, optimizer, hyper, hyper[0])
-            self._restore()
-            for kept_x, kept_targets, kept_hyper, kept_training in steps or ():
-                self._train(kept_x, kept_targets, None, len(kept_x), kept_hyper, NO_SCHEDULE, kept_training)
+            self._undo_step(loss, optimizer, hyper, steps)
+
+    def _undo_step(self, loss: float, optimizer, hyper: np.ndarray, steps: list | None) -> None:
+        """Raise step's DivergenceError after undoing the step just taken (its ``loss``, with
+        ``optimizer`` and ``hyper``): back to the copy, and the ``steps`` kept since taken
+        again. The caller holds the lock."""
+        what, hint = self._why(loss, optimizer, hyper, hyper[0])
+        self._restore()
+        for kept_x, kept_targets, kept_hyper, kept_training in steps or ():
+            self._train(kept_x, kept_targets, None, len(kept_x), kept_hyper, NO_SCHEDULE, kept_training)
         raise DivergenceError(f"step: training diverged: {what}; the net keeps the weights from before the step "
                               f"({hint})")
 

@@ -1,4 +1,4 @@
-# key: 5c73b4cf0b3dbf199adbe539d8d9c791ce9a5cbb jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 1b26ecbe660a27d2a8b2fc1d400e382cd117950d jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/model.cdef.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'model.cdef.j2'
@@ -76,7 +76,13 @@ def root(context, missing=missing, environment=environment):
     yield ' *p, long n);\n'
     if (environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type') == 'int32_t'):
         pass
-        yield 'int sn_labels(const int64_t *in, int32_t *out, long n, long classes);\n'
+        yield 'int sn_labels(const int64_t *in, int32_t *out, long n, long classes);\ntypedef struct { '
+        yield str((undefined(name='ctype') if l_0_ctype is missing else l_0_ctype))
+        yield ' *params, *grads, *state, *work, *thread_grads, *staging_x, *buffers; int32_t *index, *staging_targets; sn_pacing *pacing; int threads; } sn_net;\nint sn_step(const sn_net *net, int count, const '
+        yield str((undefined(name='ctype') if l_0_ctype is missing else l_0_ctype))
+        yield ' *x, const void *labels, int wide, '
+        yield str((undefined(name='ctype') if l_0_ctype is missing else l_0_ctype))
+        yield ' *keep_x, int32_t *keep_labels, const double *hyper, const double *schedule, long steps, long optimizer_steps, int training, double *loss);\n'
 
 blocks = {}
-debug_info = '3=21&4=23&5=31&6=35&7=47&9=67&10=73&11=75'
+debug_info = '3=21&4=23&5=31&6=35&7=47&9=67&10=73&11=75&13=78&14=80'
