@@ -24,7 +24,7 @@ import jinja2
 import numpy as np
 
 from .layout import GEMM, Layout, plan
-from .lower import calls, folded_layers, node_context, segments, unfused_ranges
+from .lower import calls, epilogue_context, epilogues, folded_layers, node_context, segments, unfused_ranges
 from .printer import DTYPES, comment
 from .settings import check_settings
 from .template_cache import TemplateCache
@@ -117,9 +117,15 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
     # optim.c.fusable_when) do so in sn_train's steps, and the update skips their parameters.
     folded = folded_layers(model, backward and update["fusable_when"] is not None)
     update["unfused"] = unfused_ranges(layout, model, folded)
+    # Activations whose forward runs in the loop of the layer they read (lower.epilogues).
+    fused = epilogues(model.graph)
+    steps = {step.name: step for step in derivation.layers}
+    inside = {node.name: producer for producer, node in fused.items()}
     layers = []
     for step in derivation.layers:
         context = node_context(step, model.graph, dtype)
+        context["after"] = epilogue_context(steps[fused[step.name].name], dtype) if step.name in fused else None
+        context["forward_in"] = inside.get(step.name)   # an activation whose forward runs there
         layers.append({"name": step.name, "code": env.get_template(f"layers/{step.layer.template}.c.j2").render(
             **context, with_backward=backward, fuse=step.name in folded)})
     loss = model.loss
@@ -136,7 +142,7 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
         **gemm_context(dtype),
         "model": model, "graph": model.graph, "version": __version__, "dtype": dtype,
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context,
-        "min_share": min_share(model), "segments": segments(calls(model.graph, folded)), "output": model.graph.output.upper(),
+        "min_share": min_share(model), "segments": segments(calls(model.graph, folded, fused)), "output": model.graph.output.upper(),
         "specs": model.param_specs(),
         "optimizer": update, "fuse": bool(folded),
         "schedule": schedule_context(constant() if schedule is None else schedule),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .errors import FormulaError
-from .printer import CPrinter, comment
+from .printer import CPrinter, comment, elementwise
 from .symbolic import text
 
 
@@ -151,11 +151,45 @@ def unfused_ranges(layout, model, folded: set[str]) -> list[tuple[int, int]]:
     return ranges
 
 
-def calls(graph, folded: set[str] = frozenset()) -> list[dict]:
+def epilogues(graph) -> dict:
+    """The elementwise activations whose forward runs inside the loop of the layer they read:
+    producer name -> activation node, for each activation whose input is the output of a
+    kind that ``takes_epilogue`` (BatchNorm, Add) and is read by nothing else. The producer
+    writes its own output and, from the value in hand, the activation's, where a pass of
+    the activation's own read the producer's output back (resnet: seven BatchNorm-ReLU pairs,
+    six Add-ReLU ones). Both tensors are still written (``activations``, and backward reads
+    both); the activation's backward is its own call, as before."""
+    from .layers.activation import Activation
+
+    fused = {}
+    for node in graph.nodes:
+        if not isinstance(node.layer, Activation) or node.inputs[0] == graph.input_name:
+            continue
+        producer = graph.node(node.inputs[0])
+        if producer.layer.takes_epilogue and graph.tensors[node.inputs[0]].readers == [(node, 0)]:
+            fused[producer.name] = node
+    return fused
+
+
+def epilogue_context(step, dtype: str) -> dict:
+    """What a producer's template needs to run the forward of the activation of derivation
+    ``step`` in its loop: C statements that set ``after[e]`` from ``x`` (the producer's
+    output there), the activation's name and description, and its formula as text."""
+    layer = step.layer
+    return {"name": layer.name, "describe": comment(layer.describe()),
+            "forward": elementwise(layer.expr, CPrinter(dtype), "after[e]", layer.label),
+            "forward_text": comment(text(layer.expr))}
+
+
+def calls(graph, folded: set[str] = frozenset(), fused: dict | None = None) -> list[dict]:
     """Per node, in topological order: the C calls of its forward and backward for the
     samples ``[first, first + count)``, with explicit pointers to what it reads and writes.
     The backward of a node in ``folded`` also takes the run (its ``descent``), and the node
-    has a ``descend`` call: its share of a step of plain gradient descent (see model.c.j2)."""
+    has a ``descend`` call: its share of a step of plain gradient descent (see model.c.j2).
+    A producer in ``fused`` (:func:`epilogues`) also takes its activation's output, and that
+    activation's forward call is a comment saying where it runs."""
+    fused = fused or {}
+    inside = {node.name: producer for producer, node in fused.items()}
     out = []
     for node in graph.nodes:
         layer = node.layer
@@ -167,6 +201,7 @@ def calls(graph, folded: set[str] = frozenset()) -> list[dict]:
         descends = node.name in folded
         run = ", run" if layer.uses_run else ""   # the mode, step and threads (sn_run)
         backward_run = ", run" if layer.uses_run or descends else ""
+        after = f", {_tensor(graph, fused[node.name].name, 'Y')}" if node.name in fused else ""
         out.append({
             "name": node.name,
             "couples": layer.couples_samples,
@@ -174,7 +209,8 @@ def calls(graph, folded: set[str] = frozenset()) -> list[dict]:
             "descend": f"{node.name}_descend(s, shares, total, {_tensor(graph, node.inputs[0], 'Y', False)}, "
                        f"{_tensor(graph, node.name, 'DY', False)}, (real *)params, scratch, whole->descent);"
                        if descends else None,
-            "forward": f"{node.name}_forward(count, {', '.join(reads)},\n        {y}, params, {index}, scratch{run});",
+            "forward": f"/* {node.name}: in {inside[node.name]}_forward */" if node.name in inside else
+                       f"{node.name}_forward(count, {', '.join(reads)},\n        {y}, params, {index}, scratch{run}{after});",
             "backward": f"{node.name}_backward(count, {', '.join(reads)},\n        {y}, {dy},\n        "
                         f"{', '.join(grads)}, params, grads, {index}, scratch{backward_run});",
         })

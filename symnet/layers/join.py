@@ -37,6 +37,7 @@ class Add(_Join):
 
     kind = "add"
     template = "add"
+    takes_epilogue = True
 
     def _output_shape(self, *shapes: Shape) -> Shape:
         if any(shape != shapes[0] for shape in shapes):

@@ -148,6 +148,7 @@ class BatchNorm(Layer):
     FIELDS = {"momentum": "number", "eps": "number", "affine": "bool", "name": "name"}
     uses_run = True
     couples_samples = True
+    takes_epilogue = True
     prints_partials = False
     helpers = ("helpers/barrier.c.j2", "helpers/threads.c.j2")
 

@@ -1,4 +1,4 @@
-# key: b50231c9c5df8449474384bb4fdad97bb2635854 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 3a18aaa5625cd1ff141d60bd8c6aeaaf710003c4 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/activation.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/activation.c.j2'
@@ -12,6 +12,7 @@ def root(context, missing=missing, environment=environment):
     l_0_name = resolve('name')
     l_0_layer = resolve('layer')
     l_0_comments = resolve('comments')
+    l_0_forward_in = resolve('forward_in')
     l_0_out_size = resolve('out_size')
     l_0_forward = resolve('forward')
     l_0_with_backward = resolve('with_backward')
@@ -38,18 +39,26 @@ def root(context, missing=missing, environment=environment):
     yield ' */\n'
     yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'header'), (undefined(name='comments') if l_0_comments is missing else l_0_comments)))
     yield '\n'
-    yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'forward'), (undefined(name='name') if l_0_name is missing else l_0_name)))
-    yield '\n{\n    (void)params; (void)index; (void)scratch;\n    const real *restrict in = x;\n    real *restrict out = y;\n    for (int e = 0; e < count * '
-    yield str((undefined(name='out_size') if l_0_out_size is missing else l_0_out_size))
-    yield '; e++) {\n        const real x = in[e];\n'
-    for l_1_line in (undefined(name='forward') if l_0_forward is missing else l_0_forward):
-        _loop_vars = {}
+    if (undefined(name='forward_in') if l_0_forward_in is missing else l_0_forward_in):
         pass
-        yield '        '
-        yield str(l_1_line)
-        yield '\n'
-    l_1_line = missing
-    yield '    }\n}\n\n'
+        yield '/* Forward: in '
+        yield str((undefined(name='forward_in') if l_0_forward_in is missing else l_0_forward_in))
+        yield "_forward's loop, from each value it writes (lower.epilogues). */\n"
+    else:
+        pass
+        yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'forward'), (undefined(name='name') if l_0_name is missing else l_0_name)))
+        yield '\n{\n    (void)params; (void)index; (void)scratch;\n    const real *restrict in = x;\n    real *restrict out = y;\n    for (int e = 0; e < count * '
+        yield str((undefined(name='out_size') if l_0_out_size is missing else l_0_out_size))
+        yield '; e++) {\n        const real x = in[e];\n'
+        for l_1_line in (undefined(name='forward') if l_0_forward is missing else l_0_forward):
+            _loop_vars = {}
+            pass
+            yield '        '
+            yield str(l_1_line)
+            yield '\n'
+        l_1_line = missing
+        yield '    }\n}\n'
+    yield '\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
         yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'backward'), (undefined(name='name') if l_0_name is missing else l_0_name)))
@@ -77,4 +86,4 @@ def root(context, missing=missing, environment=environment):
         yield '}\n'
 
 blocks = {}
-debug_info = '1=28&2=31&3=37&4=39&9=41&11=43&12=47&17=51&18=53&21=55&22=58&23=60&25=62&26=64&27=68'
+debug_info = '1=29&2=32&3=38&4=40&5=43&7=47&12=49&14=51&15=55&21=60&22=62&25=64&26=67&27=69&29=71&30=73&31=77'

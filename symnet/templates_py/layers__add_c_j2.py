@@ -1,4 +1,4 @@
-# key: a7e5fc13215a65865f86ad962785bc53d327cd2d jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 5e464a56d506c460754e3f6da2f5144e0b0a6ebf jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/add.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/add.c.j2'
@@ -13,6 +13,7 @@ def root(context, missing=missing, environment=environment):
     l_0_name = resolve('name')
     l_0_layer = resolve('layer')
     l_0_comments = resolve('comments')
+    l_0_after = resolve('after')
     l_0_out_size = resolve('out_size')
     l_0_sum = resolve('sum')
     l_0_with_backward = resolve('with_backward')
@@ -64,12 +65,40 @@ def root(context, missing=missing, environment=environment):
     yield ' */\n'
     yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'header'), (undefined(name='comments') if l_0_comments is missing else l_0_comments)))
     yield '\n'
-    yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'forward'), (undefined(name='name') if l_0_name is missing else l_0_name), (undefined(name='labels') if l_0_labels is missing else l_0_labels)))
-    yield '\n{\n    (void)params; (void)index; (void)scratch;\n    for (long e = 0; e < (long)count * '
-    yield str((undefined(name='out_size') if l_0_out_size is missing else l_0_out_size))
-    yield '; e++)\n        y[e] = '
-    yield str((undefined(name='sum') if l_0_sum is missing else l_0_sum))
-    yield ';\n}\n\n'
+    if (undefined(name='after') if l_0_after is missing else l_0_after):
+        pass
+        yield '/* '
+        yield str(environment.getattr((undefined(name='after') if l_0_after is missing else l_0_after), 'name'))
+        yield ', '
+        yield str(environment.getattr((undefined(name='after') if l_0_after is missing else l_0_after), 'describe'))
+        yield ', runs in this loop: after[e] = '
+        yield str(environment.getattr((undefined(name='after') if l_0_after is missing else l_0_after), 'forward_text'))
+        yield ' for x = y[e], in the pass\n * that writes y, where a pass of its own read y back (lower.epilogues; its backward is its own). */\n'
+    yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'forward'), (undefined(name='name') if l_0_name is missing else l_0_name), (undefined(name='labels') if l_0_labels is missing else l_0_labels), after=(undefined(name='after') if l_0_after is missing else l_0_after)))
+    yield '\n{\n    (void)params; (void)index; (void)scratch;\n'
+    if (undefined(name='after') if l_0_after is missing else l_0_after):
+        pass
+        yield '    for (long e = 0; e < (long)count * '
+        yield str((undefined(name='out_size') if l_0_out_size is missing else l_0_out_size))
+        yield '; e++) {\n        const real x = '
+        yield str((undefined(name='sum') if l_0_sum is missing else l_0_sum))
+        yield ';\n        y[e] = x;\n'
+        for l_1_line in environment.getattr((undefined(name='after') if l_0_after is missing else l_0_after), 'forward'):
+            _loop_vars = {}
+            pass
+            yield '        '
+            yield str(l_1_line)
+            yield '\n'
+        l_1_line = missing
+        yield '    }\n'
+    else:
+        pass
+        yield '    for (long e = 0; e < (long)count * '
+        yield str((undefined(name='out_size') if l_0_out_size is missing else l_0_out_size))
+        yield '; e++)\n        y[e] = '
+        yield str((undefined(name='sum') if l_0_sum is missing else l_0_sum))
+        yield ';\n'
+    yield '}\n\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
         yield "/* Each addend's partial is the constant SymPy derived, so each input's gradient is dy times it. */\n"
@@ -124,4 +153,4 @@ def root(context, missing=missing, environment=environment):
         yield '}\n'
 
 blocks = {}
-debug_info = '1=49&2=51&3=55&4=63&5=65&8=67&9=69&12=71&14=74&17=76&18=80&20=83&21=91&23=94&25=97&27=100&28=104&29=107'
+debug_info = '1=50&2=52&3=56&4=64&5=66&6=69&9=75&12=77&13=80&14=82&16=84&17=88&21=95&22=97&26=100&28=103&31=105&32=109&34=112&35=120&37=123&39=126&41=129&42=133&43=136'

@@ -1,4 +1,4 @@
-# key: c6ab2a145398f650f81af4daff2b4a1991dee639 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: f4602bace4d12da760f6ea1cd40cce8a688d9f0d jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/batchnorm.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/batchnorm.c.j2'
@@ -14,6 +14,7 @@ def root(context, missing=missing, environment=environment):
     l_0_name = resolve('name')
     l_0_layer = resolve('layer')
     l_0_comments = resolve('comments')
+    l_0_after = resolve('after')
     l_0_state = resolve('state')
     l_0_eps = resolve('eps')
     l_0_momentum = resolve('momentum')
@@ -53,9 +54,21 @@ def root(context, missing=missing, environment=environment):
     yield str(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'output_shape'))
     yield ', per channel */\n'
     yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'header'), (undefined(name='comments') if l_0_comments is missing else l_0_comments)))
-    yield "\n/* The chunk's statistics span every thread's samples: x and y point at this thread's first\n * sample (run->first of run->total) and are not restrict, since other threads' samples of x\n * are read. Each channel's statistics are summed by one thread, over all samples in order,\n * into the layer's state in work: mean, 1/sqrt(var + eps), var, Σ dy, Σ dy·x̂ per channel, and\n * the coefficients of the input gradient.\n * In training mode that thread also updates the channel's running statistics, on every\n * forward, as PyTorch's does. */\nstatic void "
+    yield "\n/* The chunk's statistics span every thread's samples: x and y point at this thread's first\n * sample (run->first of run->total) and are not restrict, since other threads' samples of x\n * are read. Each channel's statistics are summed by one thread, over all samples in order,\n * into the layer's state in work: mean, 1/sqrt(var + eps), var, Σ dy, Σ dy·x̂ per channel, and\n * the coefficients of the input gradient.\n * In training mode that thread also updates the channel's running statistics, on every\n * forward, as PyTorch's does. */\n"
+    if (undefined(name='after') if l_0_after is missing else l_0_after):
+        pass
+        yield '/* '
+        yield str(environment.getattr((undefined(name='after') if l_0_after is missing else l_0_after), 'name'))
+        yield ', '
+        yield str(environment.getattr((undefined(name='after') if l_0_after is missing else l_0_after), 'describe'))
+        yield ', runs in the last loop: after[e] = '
+        yield str(environment.getattr((undefined(name='after') if l_0_after is missing else l_0_after), 'forward_text'))
+        yield ' for x = y[e], in the\n * pass that writes y, where a pass of its own read y back (lower.epilogues; its backward is its own). */\n'
+    yield 'static void '
     yield str((undefined(name='name') if l_0_name is missing else l_0_name))
-    yield '_forward(\n    int count, const real *x, real *y, const real *restrict params, int32_t *restrict index,\n    real *restrict scratch, const sn_run *run)\n{\n    (void)params; (void)index; (void)scratch;\n    real *means = run->work + '
+    yield '_forward(\n    int count, const real *x, real *y, const real *restrict params, int32_t *restrict index,\n    real *restrict scratch, const sn_run *run'
+    yield str((', real *restrict after' if (undefined(name='after') if l_0_after is missing else l_0_after) else cond_expr_undefined("the inline if-expression on line 18 in 'layers/batchnorm.c.j2' evaluated to false and no else section was defined.")))
+    yield ')\n{\n    (void)params; (void)index; (void)scratch;\n    real *means = run->work + '
     yield str((undefined(name='state') if l_0_state is missing else l_0_state))
     yield ', *invstds = means + '
     yield str((undefined(name='C') if l_0_C is missing else l_0_C))
@@ -111,7 +124,15 @@ def root(context, missing=missing, environment=environment):
     yield str((undefined(name='C') if l_0_C is missing else l_0_C))
     yield ' + c) * '
     yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
-    yield ';\n            for (int p = 0; p < '
+    yield ';\n'
+    if (undefined(name='after') if l_0_after is missing else l_0_after):
+        pass
+        yield '            const long at = ((long)n * '
+        yield str((undefined(name='C') if l_0_C is missing else l_0_C))
+        yield ' + c) * '
+        yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
+        yield ';\n'
+    yield '            for (int p = 0; p < '
     yield str((undefined(name='HW') if l_0_HW is missing else l_0_HW))
     yield '; p++) {\n                const real v = in[p];\n                real out;\n'
     for l_1_line in (undefined(name='forward') if l_0_forward is missing else l_0_forward):
@@ -121,7 +142,21 @@ def root(context, missing=missing, environment=environment):
         yield str(l_1_line)
         yield '\n'
     l_1_line = missing
-    yield '                row[p] = out;\n            }\n        }\n}\n\n'
+    yield '                row[p] = out;\n'
+    if (undefined(name='after') if l_0_after is missing else l_0_after):
+        pass
+        yield '                {   /* '
+        yield str(environment.getattr((undefined(name='after') if l_0_after is missing else l_0_after), 'name'))
+        yield ' */\n                    const long e = at + p;\n                    const real x = out;\n'
+        for l_1_line in environment.getattr((undefined(name='after') if l_0_after is missing else l_0_after), 'forward'):
+            _loop_vars = {}
+            pass
+            yield '                    '
+            yield str(l_1_line)
+            yield '\n'
+        l_1_line = missing
+        yield '                }\n'
+    yield '            }\n        }\n}\n\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
         yield "/* Σ dy and Σ dy·x̂ per channel over the chunk (each channel by one thread, as in forward), and\n * the coefficients of SymPy's derivative, which is linear in dy and x (training mode: through\n * the batch statistics; eval mode: the running statistics are constants); then each thread's\n * dx, two multiply-adds a value, in memory order. */\nstatic void "
@@ -213,4 +248,4 @@ def root(context, missing=missing, environment=environment):
         yield '}\n'
 
 blocks = {}
-debug_info = '1=39&2=41&3=45&4=53&12=55&17=57&18=63&21=65&24=67&27=69&30=71&36=77&40=79&42=81&43=85&46=89&47=91&52=95&53=97&54=100&57=105&58=109&59=113&62=115&63=119&70=123&75=126&81=128&82=132&84=136&85=142&89=146&94=148&95=152&96=154&102=156&103=159&104=163&106=167&107=169&108=172&110=175&113=177&114=179&115=183&117=187&118=189&119=193&128=198&130=201&131=203&135=207&136=209'
+debug_info = '1=40&2=42&3=46&4=54&12=56&13=59&16=66&18=68&21=70&22=76&25=78&28=80&31=82&34=84&40=90&44=92&46=94&47=98&50=102&51=104&56=108&57=110&58=113&61=118&62=122&63=126&64=129&66=134&69=136&70=140&73=144&74=147&77=149&78=153&86=158&91=161&97=163&98=167&100=171&101=177&105=181&110=183&111=187&112=189&118=191&119=194&120=198&122=202&123=204&124=207&126=210&129=212&130=214&131=218&133=222&134=224&135=228&144=233&146=236&147=238&151=242&152=244'

@@ -1,4 +1,4 @@
-# key: e411b8fe92d6826781eb3017bd6b512f48e55907 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 001be5d5bfbba37b76154d103826347ca26da371 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/signature.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/signature.c.j2'
@@ -17,7 +17,7 @@ def root(context, missing=missing, environment=environment):
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'comment' found.")
     pass
-    def macro(l_1_name, l_1_inputs, l_1_run):
+    def macro(l_1_name, l_1_inputs, l_1_run, l_1_after):
         t_2 = []
         if l_1_name is missing:
             l_1_name = undefined("parameter 'name' was not provided", name='name')
@@ -25,6 +25,8 @@ def root(context, missing=missing, environment=environment):
             l_1_inputs = ['x']
         if l_1_run is missing:
             l_1_run = False
+        if l_1_after is missing:
+            l_1_after = False
         pass
         t_2.extend((
             'static void ',
@@ -42,12 +44,13 @@ def root(context, missing=missing, environment=environment):
         l_2_x = missing
         t_2.extend((
             'real *restrict y, const real *restrict params, int32_t *restrict index,\n    real *restrict scratch',
-            str((', const sn_run *run' if l_1_run else cond_expr_undefined("the inline if-expression on line 8 in 'layers/signature.c.j2' evaluated to false and no else section was defined."))),
+            str((', const sn_run *run' if l_1_run else cond_expr_undefined("the inline if-expression on line 9 in 'layers/signature.c.j2' evaluated to false and no else section was defined."))),
+            str((', real *restrict after' if l_1_after else cond_expr_undefined("the inline if-expression on line 9 in 'layers/signature.c.j2' evaluated to false and no else section was defined."))),
             ')',
         ))
         return concat(t_2)
     context.exported_vars.add('forward')
-    context.vars['forward'] = l_0_forward = Macro(environment, macro, 'forward', ('name', 'inputs', 'run'), False, False, False, context.eval_ctx.autoescape)
+    context.vars['forward'] = l_0_forward = Macro(environment, macro, 'forward', ('name', 'inputs', 'run', 'after'), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_name, l_1_inputs, l_1_run):
         t_3 = []
         if l_1_name is missing:
@@ -85,7 +88,7 @@ def root(context, missing=missing, environment=environment):
         l_2_x = missing
         t_3.extend((
             '\n    const real *restrict params, real *restrict grads, const int32_t *restrict index, real *restrict scratch',
-            str((', const sn_run *run' if l_1_run else cond_expr_undefined("the inline if-expression on line 14 in 'layers/signature.c.j2' evaluated to false and no else section was defined."))),
+            str((', const sn_run *run' if l_1_run else cond_expr_undefined("the inline if-expression on line 15 in 'layers/signature.c.j2' evaluated to false and no else section was defined."))),
             ')',
         ))
         return concat(t_3)
@@ -149,4 +152,4 @@ def root(context, missing=missing, environment=environment):
     context.vars['store'] = l_0_store = Macro(environment, macro, 'store', ('add',), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '5=18&6=29&7=32&8=43&10=49&11=60&12=63&14=86&16=92&18=100&19=105&23=115&24=123&26=128&30=137&31=143'
+debug_info = '6=18&7=31&8=34&9=45&11=52&12=63&13=66&15=89&17=95&19=103&20=108&24=118&25=126&27=131&31=140&32=146'
