@@ -25,6 +25,13 @@ from test_files import dead_pid
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def no_prebuilt(monkeypatch):
+    """These tests look at the runtime in the cache: the package's prebuilt one (if the install
+    built it, symnet/prebuilt.py) is ignored, here and in the processes they start."""
+    monkeypatch.setenv("SYMNET_PREBUILT", "0")
+
+
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMNET_CACHE", str(tmp_path / "cache"))
@@ -180,6 +187,7 @@ def built_cache(tmp_path_factory):
     folder = tmp_path_factory.mktemp("built") / "cache"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SYMNET_CACHE", str(folder))
+        patch.setenv("SYMNET_PREBUILT", "0")
         sn.compile(tiny(12), batch=4)
     return folder
 
