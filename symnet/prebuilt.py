@@ -1,5 +1,6 @@
-"""The shared runtime built at install time, into the package: used only if it is exactly the one
-symnet would build now, on this machine, and its bytes are those its manifest records.
+"""The shared runtime (and cffi's wrappers) built at install time, into the package: used only
+if it is exactly the one symnet would build now, on this machine, and its bytes are those its
+manifest records.
 
 :mod:`symnet.runtime` compiles the matrix multiply once per dtype, compiler and flags into the
 build cache: about 1.0 s of compiler time at ``-O3``, which a new user's first ``sn.compile``
@@ -7,7 +8,8 @@ build cache: about 1.0 s of compiler time at ``-O3``, which a new user's first `
 step, which calls :func:`build` (by :func:`main`): both dtypes' runtimes,
 compiled with symnet's own compiler command and flags, each in ``symnet/runtimes/<key>/`` with
 its library and a manifest (the key, the library's SHA-256, the flags, the compiler and this
-machine's processor). If that step fails (no compiler), the install goes on without it.
+machine's processor); and, the same way, cffi's wrapper object for each dtype and kind of
+target (:mod:`symnet.wrapper`), which a model's module is linked with. If that step fails (no compiler), the install goes on without it.
 
 At run time :func:`find` offers the entry named by the key symnet computes now (source,
 command, compiler identity, flags: :func:`symnet.runtime.runtime_key`), and only if the
@@ -21,6 +23,7 @@ runtime is then compiled into the cache as before. ``SYMNET_PREBUILT=0`` ignores
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -40,6 +43,7 @@ def enabled() -> bool:
     return os.environ.get("SYMNET_PREBUILT", "") != "0"
 
 
+@functools.lru_cache(maxsize=1)
 def processor() -> str:
     """What ``-march=native`` compiled for, as far as the code can tell: a hash of the
     architecture and of the first processor's vendor, family, model and feature flags."""
@@ -92,27 +96,35 @@ def find(key: str, folder: Path | None = None) -> Path | None:
 
 
 def build(folder: Path, dtypes=DTYPES) -> list[Path]:
-    """Compile the runtime of each of ``dtypes`` into ``folder/<key>/`` with the compiler and
-    flags symnet uses now, replacing what ``folder`` held; return the entries made. Raises
+    """Compile the runtime of each of ``dtypes``, and cffi's wrapper for each of them and each
+    kind of target (:mod:`symnet.wrapper`), into ``folder/<key>/`` with the compiler and flags
+    symnet uses now, replacing what ``folder`` held; return the entries made. Raises
     BuildError if a compile fails."""
-    from .compiler import build_flags, compiler_command
-    from .runtime import compile_into, runtime_key, sources
+    from . import runtime, wrapper
+    from .compiler import build_flags, compiler_command, wrapper_flags
 
     command = tuple(compiler_command())
-    flags = build_flags(command)
+    flags, wrapping = build_flags(command), wrapper_flags(command)
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o755)   # read by whoever uses the package, written by no one else
-    made = []
     for old in folder.iterdir():
         shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+    jobs = []   # (key, compile into a folder)
     for dtype in dtypes:
-        texts = sources(dtype)
-        key = runtime_key(texts, command, flags)
+        texts = runtime.sources(dtype)
+        jobs.append((runtime.runtime_key(texts, command, flags), lambda private, key, texts=texts: runtime.compile_into(
+            private, key, texts, command, flags, root=None, extra={"processor": processor()})))
+        for target_type in wrapper.TARGETS:
+            text = wrapper.cdef(dtype, target_type)
+            jobs.append((wrapper.wrapper_key(text, command, wrapping), lambda private, key, text=text: wrapper.compile_into(
+                private, key, text, command, wrapping, root=None, extra={"processor": processor()})))
+    made = []
+    for key, compile_into in jobs:
         private = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=folder))
         try:
-            compile_into(private, key, texts, command, flags, root=None, extra={"processor": processor()})
+            compile_into(private, key)
             for path in private.glob("*.c"):
-                path.unlink()   # the source is symnet's own templates; only the library is needed
+                path.unlink()   # made from symnet's own templates; only the compiled file is needed
             os.chmod(private, 0o755)
             for path in private.iterdir():
                 os.chmod(path, 0o644)
@@ -131,5 +143,5 @@ def main(argv=None) -> int:
         print("usage: symnet.prebuilt.main(FOLDER)", file=sys.stderr)
         return 2
     for entry in build(Path(args[0])):
-        print(f"symnet: built the shared runtime {entry}")
+        print(f"symnet: built {entry}")
     return 0

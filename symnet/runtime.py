@@ -156,10 +156,11 @@ def _make(root: Path, key: str, texts: dict[str, str], command, flags) -> Runtim
 class Pending:
     """A runtime being made (or made): its key at once, the runtime itself from :meth:`result`."""
 
-    def __init__(self, key: str, future: concurrent.futures.Future, remake):
+    def __init__(self, key: str, future: concurrent.futures.Future, remake, forget=None):
         self.key = key
         self._future = future
         self._remake = remake
+        self._forget = forget   # called when the compile failed, so that the next one tries again
 
     def result(self) -> Runtime:
         """The runtime, once compiled: raises what its compile raised (BuildError, CacheError).
@@ -167,8 +168,8 @@ class Pending:
         try:
             made = self._future.result()
         except BaseException:
-            with _lock:
-                _pending.pop(self.key, None)   # the next compile tries again
+            if self._forget is not None:
+                self._forget()   # the next compile tries again
             raise
         if not made.intact():
             made = self._remake()   # a prebuilt one that changed is made in the cache instead
@@ -179,6 +180,13 @@ _lock = threading.Lock()
 _pending: dict[tuple[str, str], Pending] = {}
 _workers = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="symnet-runtime")
 _loaded: dict[str, ctypes.CDLL] = {}
+
+
+def finished(made: Runtime) -> concurrent.futures.Future:
+    """A future already holding ``made`` (found prebuilt: nothing to compile)."""
+    future = concurrent.futures.Future()
+    future.set_result(made)
+    return future
 
 
 def start(dtype: str, sanitize: bool = False) -> Pending:
@@ -198,14 +206,19 @@ def start(dtype: str, sanitize: bool = False) -> Pending:
             def remake():
                 return _make(root, key, texts, command, flags)
             library = prebuilt.find(key) if allowed else None
-            if library is not None:
-                future = concurrent.futures.Future()
-                future.set_result(Runtime(key=key, library=library, prebuilt=True))
-            else:
-                future = _workers.submit(remake)
-            pending = Pending(key, future, remake)
+            future = (finished(Runtime(key=key, library=library, prebuilt=True)) if library is not None
+                      else _workers.submit(remake))
+            pending = Pending(key, future, remake, forget(_pending, (str(root), key, allowed)))
             _pending[(str(root), key, allowed)] = pending
     return pending
+
+
+def forget(table: dict, slot) -> callable:
+    """What removes ``slot`` from ``table`` (of pending compiles), under the lock."""
+    def remove():
+        with _lock:
+            table.pop(slot, None)
+    return remove
 
 
 def load(made: Runtime) -> None:

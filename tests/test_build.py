@@ -110,7 +110,8 @@ def test_concurrent_compiles_of_one_model_all_succeed(cache):
     assert [worker.returncode for worker in workers] == [0] * 4, [err for _, err in results]
     assert all(out.strip() == "True" for out, _ in results)
     entries = [path for path in cache.glob("*/*") if path.is_dir()]
-    assert sorted(path.parent.name == "runtime" for path in entries) == [False, True]   # one model, one runtime
+    kinds = sorted(path.parent.name if path.parent.name in ("runtime", "wrapper") else "model" for path in entries)
+    assert kinds == ["model", "runtime", "wrapper"]   # one model, one runtime, one wrapper
     assert not [path for path in entries if path.name.startswith(".")]
     assert not [path for path in cache.glob("*/.*")]   # no private folders left behind
 

@@ -32,3 +32,5 @@ def test_wheel_ships_every_template(tmp_path):
             manifest = json.loads(archive.read(f"symnet/runtimes/{key}/manifest.json"))
             assert manifest["key"] == key and manifest["module"] == soname(key)
             assert f"symnet/runtimes/{key}/{soname(key)}" in names
+    # and cffi's wrappers: one for each dtype and kind of target
+    assert sum(name.endswith("/wrapper.o") and name.startswith("symnet/runtimes/") for name in names) == 4

@@ -14,6 +14,7 @@ import symnet as sn
 import symnet.compiler as compiler
 import symnet.prebuilt as prebuilt
 import symnet.runtime as runtime
+import symnet.wrapper as wrapper
 from symnet.compiler import build_flags, compiler_command
 
 
@@ -21,8 +22,9 @@ from symnet.compiler import build_flags, compiler_command
 def installed(tmp_path_factory):
     """The float64 runtime built as setup.py builds it, once; copied for each test."""
     folder = tmp_path_factory.mktemp("prebuilt") / "runtimes"
-    (entry,) = prebuilt.build(folder, dtypes=("float64",))
-    return entry
+    entries = prebuilt.build(folder, dtypes=("float64",))
+    assert len(entries) == 3   # the runtime, and cffi's wrapper for each kind of target
+    return entries[0]
 
 
 @pytest.fixture
@@ -30,6 +32,8 @@ def package(installed, tmp_path, monkeypatch):
     """A package's runtimes folder holding the prebuilt float64 runtime, which symnet looks in."""
     folder = tmp_path / "runtimes"
     shutil.copytree(installed.parent, folder)
+    runtime._pending.clear()   # as a new process finds them
+    wrapper._pending.clear()
     monkeypatch.setattr(prebuilt, "FOLDER", folder)
     monkeypatch.delenv("SYMNET_PREBUILT", raising=False)
     monkeypatch.setenv("SYMNET_CACHE", str(tmp_path / "cache"))
@@ -74,6 +78,8 @@ def test_a_matching_prebuilt_runtime_is_used_and_none_is_compiled(package, tmp_p
     net = sn.compile(declared, batch=4, dtype="float64")
     assert net.built.runtime == package.name
     assert cache_runtimes(tmp_path) == []   # nothing compiled into the cache for the runtime
+    assert not (tmp_path / "cache" / "wrapper").exists()   # nor for cffi's wrapper
+    assert json.loads((net.built.folder / "manifest.json").read_text())["wrapper"] in os.listdir(package.parent)
     assert json.loads((net.built.folder / "manifest.json").read_text())["runtime"] == package.name
     assert_trains_as_the_reference(net, declared)
     # a warm load finds the module's runtime in the package too
@@ -84,7 +90,7 @@ def test_a_matching_prebuilt_runtime_is_used_and_none_is_compiled(package, tmp_p
 def test_a_prebuilt_runtime_of_other_flags_is_ignored(package, tmp_path, monkeypatch):
     other = tmp_path / "other"
     monkeypatch.setattr(compiler, "OPTIMIZED", (*compiler.OPTIMIZED, "-DSN_OTHER_FLAGS"))
-    (entry,) = prebuilt.build(other, dtypes=("float64",))
+    entry = prebuilt.build(other, dtypes=("float64",))[0]
     monkeypatch.undo()
     monkeypatch.setenv("SYMNET_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(prebuilt, "FOLDER", other)
