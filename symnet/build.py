@@ -2,8 +2,10 @@
 
 The cache key hashes everything that affects the binary: the C source and cdef, the
 compiler flags, the compiler and its version, symnet's version, cffi's version,
-Python's extension ABI and the key of the shared runtime the module links to
-(:mod:`symnet.runtime`, the matrix multiply, compiled once and checked the same way). An entry is built in a private folder and published with one
+Python's extension ABI, the key of the shared runtime the module links to
+(:mod:`symnet.runtime`, the matrix multiply, compiled once and checked the same way), the
+key of cffi's wrapper it is linked with (:mod:`symnet.wrapper`, once per cdef) and the number
+of parts its C is compiled in. An entry is built in a private folder and published with one
 atomic rename, so processes compiling the same model at once all succeed and a killed
 compile leaves no entry behind (the next compile in that shard removes its folder); an
 entry whose module does not match its recorded hash is rebuilt. What the cache holds is
