@@ -6,6 +6,7 @@ the runtime into its build cache at the first compile, as it does for any other 
 or flags."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,9 @@ class BuildPyWithRuntime(build_py):
         super().run()
         package = HERE / "symnet" if self.editable_mode else Path(self.build_lib) / "symnet"
         target = package / "runtimes"
+        # What an earlier build left there (build/ is reused) goes first: a build that fails
+        # below must leave no prebuilt files, not stale ones.
+        shutil.rmtree(target, ignore_errors=True)
         # The package as it is in the source tree (symnet/templates/ is templates/ there); the
         # build environment holds its dependencies ([build-system] requires).
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}

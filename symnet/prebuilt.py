@@ -103,12 +103,12 @@ def build(folder: Path, dtypes=DTYPES) -> list[Path]:
     from . import runtime, wrapper
     from .compiler import build_flags, compiler_command, wrapper_flags
 
-    command = tuple(compiler_command())
-    flags, wrapping = build_flags(command), wrapper_flags(command)
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o755)   # read by whoever uses the package, written by no one else
-    for old in folder.iterdir():
+    for old in folder.iterdir():   # first: a build that fails leaves nothing stale behind
         shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+    command = tuple(compiler_command())
+    flags, wrapping = build_flags(command), wrapper_flags(command)
     jobs = []   # (key, compile into a folder)
     for dtype in dtypes:
         texts = runtime.sources(dtype)

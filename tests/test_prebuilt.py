@@ -159,7 +159,8 @@ def test_a_prebuilt_runtime_spoiled_after_it_was_chosen_is_made_in_the_cache(pac
     assert not made.prebuilt and made.folder == tmp_path / "cache" / "runtime" / package.name
 
 
-def test_a_failed_install_time_build_raises_and_leaves_no_entry(tmp_path, monkeypatch):
+def test_a_failed_install_time_build_raises_and_leaves_no_entry(installed, tmp_path, monkeypatch):
+    shutil.copytree(installed.parent, tmp_path / "runtimes")   # an earlier build's, to be removed
     monkeypatch.setenv("CC", "/nonexistent/cc")
     compiler._compiler_version.cache_clear()
     try:
@@ -167,4 +168,4 @@ def test_a_failed_install_time_build_raises_and_leaves_no_entry(tmp_path, monkey
             prebuilt.build(tmp_path / "runtimes")
     finally:
         compiler._compiler_version.cache_clear()
-    assert not [path for path in (tmp_path / "runtimes").iterdir()] if (tmp_path / "runtimes").exists() else True
+    assert list((tmp_path / "runtimes").iterdir()) == []
