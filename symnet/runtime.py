@@ -16,7 +16,9 @@ pick up a runtime symnet has not checked, nor one built from other source or fla
 
 A compile that misses the cache starts the runtime's compile in a background thread
 (:func:`start`) before deriving and emitting the model, so it runs beside them and beside
-the model's own compile; the build waits for it only to link.
+the model's own compile; the build waits for it only to link. Before that, the package's own
+copy, built at install time, is taken if it is exactly this runtime and passes its checks
+(:mod:`symnet.prebuilt`); then nothing is compiled.
 """
 
 from __future__ import annotations
