@@ -541,6 +541,16 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
 void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs, long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b);
 #define sn_gemm sn_gemm_float32
 
+/* Compiled as two translation units at once (symnet.build), which two cores optimize in about
+ * the time of the larger: with SN_PART 1, backward_range alone (the layers' backward, the
+ * heaviest part to optimize), with SN_PART 2 everything else, which calls it. Compiled whole
+ * (no SN_PART), this is one unit like any other. */
+#ifdef SN_PART
+#define SN_PARTED __attribute__((visibility("hidden")))
+#else
+#define SN_PARTED static
+#endif
+
 /* Layers whose statistics span the whole chunk (BatchNorm) wait at a barrier for every
  * thread's samples, then split their channels between the threads (sn_split): each channel is summed
  * by one thread over all samples in order, so the sums do not depend on the thread count. Dense
@@ -905,7 +915,9 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 
 
 /* The layout above, for the Python side to read (symnet.layout.Layout.read). */
+#if SN_PART != 1
 const long sn_layout[29] = {96, 165888, 0, 4096, 161792, 0, 16, 20, 52, 60, 92, 0, 256, -1, 512, 768, -1, 1024, 1280, -1, 1536, 2048, -1, 2560, 3072, -1, 3584, 3840, -1};
+#endif
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -1035,10 +1047,13 @@ static void forward_range(int from, int to, int shares, int total, const real *r
  * and the others add to it (the multivariable chain rule); the input's gradient is not needed
  * (NULL). Share 0 adds its parameters' gradients to grads, share s > 0 to its slice of
  * thread_grads; a layer that spans the chunk adds to the slice of this thread's first share. */
-static void backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,
+SN_PARTED void backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,
                            const int32_t *restrict targets, const real *restrict params,
                            real *restrict work, const int32_t *restrict index, real *restrict all_grads,
                            real *restrict thread_grads, const sn_run *whole)
+#if SN_PART == 2
+;   /* compiled in part 1 */
+#else
 {
     (void)x; (void)whole;
     for (int s = from; s < to; s++) {   /* share by share */
@@ -1083,6 +1098,8 @@ static void backward_range(int from, int to, int shares, int total, int mean_ove
         }
     }
 }
+#endif   /* SN_PART == 2 */
+#if SN_PART != 1   /* the rest: part 2 */
 
 /* How many shares a call of count samples splits into, on a net given threads threads. */
 static inline int sn_shares(int count, int threads)
@@ -1419,3 +1436,4 @@ int sn_step(const sn_net *restrict net, int count, const real *restrict x, const
              net->threads, net->pacing, loss, net->buffers, training);
     return isfinite(*loss) && sn_finite(net->params, SN_PARAMS) ? 0 : 3;
 }
+#endif   /* SN_PART != 1 */

@@ -2,8 +2,10 @@
 
 The cache key hashes everything that affects the binary: the C source and cdef, the
 compiler flags, the compiler and its version, symnet's version, cffi's version,
-Python's extension ABI and the key of the shared runtime the module links to
-(:mod:`symnet.runtime`, the matrix multiply, compiled once and checked the same way). An entry is built in a private folder and published with one
+Python's extension ABI, the key of the shared runtime the module links to
+(:mod:`symnet.runtime`, the matrix multiply, compiled once and checked the same way), the
+key of cffi's wrapper it is linked with (:mod:`symnet.wrapper`, once per cdef) and the number
+of parts its C is compiled in. An entry is built in a private folder and published with one
 atomic rename, so processes compiling the same model at once all succeed and a killed
 compile leaves no entry behind (the next compile in that shard removes its folder); an
 entry whose module does not match its recorded hash is rebuilt. What the cache holds is
@@ -12,12 +14,10 @@ checked before it is trusted: see :mod:`symnet.cache`.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib.machinery
 import importlib.util
-import io
 import json
 import os
 import subprocess
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import cffi
 
-from . import runtime
+from . import runtime, wrapper
 from .cache import CacheError, cache_root  # noqa: F401 - where symnet.build has always offered them
 from .cache import KEY, file_digest, keep_failed, make_folder, open_root, publish, seal, sound, trusted
 from .compiler import (COMMON, GCC_OPTIMIZED, OPTIMIZED, SANITIZED, BuildError,  # noqa: F401 - as before
@@ -68,16 +68,17 @@ def cache_key(emitted: Emitted, sanitize: bool = False) -> str:
     """The hash that names ``emitted``'s cache entry with the current compiler and flags."""
     command = tuple(compiler_command())
     flags = build_flags(command, sanitize)
-    return _key(emitted, command, flags, wrapper_flags(command, sanitize),
+    return _key(emitted, command, flags, wrapper.wrapper_key(emitted.cdef, command, wrapper_flags(command, sanitize)),
                 runtime.runtime_key(runtime.sources(emitted.dtype), command, flags))
 
 
-def _key(emitted: Emitted, command, flags, wrapper, runtime_key: str) -> str:
+def _key(emitted: Emitted, command, flags, wrapper_key: str, runtime_key: str) -> str:
     from . import __version__
 
     record = {
-        "source": emitted.source, "cdef": emitted.cdef, "flags": list(flags), "command": list(command),
-        "wrapper": list(wrapper), "runtime": runtime_key,
+        "source": emitted.source, "cdef": emitted.cdef, "parts": emitted.parts, "flags": list(flags),
+        "command": list(command),
+        "wrapper": wrapper_key, "runtime": runtime_key,
         "compiler": compiler_identity(command),
         "symnet": __version__, "cffi": cffi.__version__, "abi": sysconfig.get_config_var("EXT_SUFFIX"),
     }
@@ -89,33 +90,29 @@ def _module_name(key: str) -> str:
 
 
 def _compile(emitted: Emitted, folder: Path, key: str, command, flags, root: Path,
-             pending: runtime.Pending, wrapping: tuple[str, ...]) -> None:
-    """Write the module's C into ``folder`` and compile it there, then link it to the runtime
-    ``pending`` (compiled meanwhile in the background); on failure, keep the C in the
-    ``failed/`` folder of the cache at ``root`` and raise BuildError naming it.
+             pending: runtime.Pending, wrapping: runtime.Pending) -> None:
+    """Write the module's C into ``folder`` and compile it there, then link it with cffi's
+    wrapper ``wrapping`` and to the runtime ``pending`` (both made meanwhile in the background,
+    or found made); on failure, keep the C in the ``failed/`` folder of the cache at ``root``
+    and raise BuildError naming it.
 
-    The model's C and cffi's wrapper are two translation units, compiled at once: the wrapper
-    declares the entry points from the cdef alone (types and prototypes, valid C), so it
-    needs neither the model's C nor its -O3 (see compiler.WRAPPER), and the model's C is
-    compiled without Python.h."""
-    name = _module_name(key)
-    ffi = cffi.FFI()
-    ffi.cdef(emitted.cdef)
-    ffi.set_source(name, emitted.cdef)
+    The wrapper declares the entry points from the cdef alone, which is the same for every
+    model of a dtype and kind of target (see :mod:`symnet.wrapper`), so it is compiled once
+    for them all, and the model's C is compiled without Python.h."""
     model = folder / "model.c"
     model.write_text(emitted.source)
-    wrapper = folder / f"{name}.c"
-    with contextlib.redirect_stdout(io.StringIO()):  # cffi announces the file it writes
-        ffi.emit_c_code(str(wrapper))
-    module = folder / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}"
-    include = sysconfig.get_paths()["include"]
-    objects = [folder / "model.o", folder / f"{name}.o"]
-    error = run_compilers([
-        [*command, *COMMON, *flags, "-c", str(model), "-o", str(objects[0])],
-        [*command, *COMMON, *wrapping, f"-I{include}", "-c", str(wrapper), "-o", str(objects[1])]])
+    module = folder / f"{_module_name(key)}{sysconfig.get_config_var('EXT_SUFFIX')}"
+    if emitted.parts == 1:
+        objects, parts = [folder / "model.o"], [[]]
+    else:   # each part defines SN_PART; the static functions a part does not use are not compiled in it
+        objects = [folder / f"model{part}.o" for part in range(1, emitted.parts + 1)]
+        parts = [[f"-DSN_PART={part}", "-Wno-unused-function"] for part in range(1, emitted.parts + 1)]
+    error = run_compilers([[*command, *COMMON, *flags, *part, "-c", str(model), "-o", str(path)]
+                           for part, path in zip(parts, objects)])
     if error is None:
-        linked = pending.result()
-        error = run_compiler([*command, *COMMON, *flags, *map(str, objects), str(linked.library), "-o", str(module), "-lm"])
+        wrapped, linked = wrapping.result(), pending.result()
+        error = run_compiler([*command, *COMMON, *flags, *map(str, objects), str(wrapped.library),
+                              str(linked.library), "-o", str(module), "-lm"])
     for path in objects:
         path.unlink(missing_ok=True)
     if error is not None:
@@ -127,7 +124,7 @@ def _compile(emitted: Emitted, folder: Path, key: str, command, flags, root: Pat
             saved = f"the C could not be kept: {error}"
         raise BuildError(f"compiling the generated C failed ({saved}):\n{error}")
     manifest = {"key": key, "module": module.name, "sha256": file_digest(module), "flags": list(flags),
-                "compiler": compiler_identity(tuple(command)), "runtime": pending.key}
+                "compiler": compiler_identity(tuple(command)), "runtime": pending.key, "wrapper": wrapping.key}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
     seal(folder)
 
@@ -147,7 +144,9 @@ def _sanitizer_loaded() -> bool:
         return False
 
 
-def _load(entry: Path, name: str):
+def _load(entry: Path, key: str):
+    # Every wrapper initializes wrapper.MODULE: the name's last part is what Python looks up.
+    name = f"{_module_name(key)}.{wrapper.MODULE}"
     if name in sys.modules:
         return sys.modules[name]
     manifest = json.loads((entry / "manifest.json").read_text())
@@ -220,7 +219,7 @@ def load_declared(declared: str, sanitize: bool = False) -> Built | None:
         return None
     if not runtime.load_recorded(root, linked):
         return None
-    module = _load(entry, _module_name(key))
+    module = _load(entry, key)
     command = tuple(compiler_command())
     return Built(lib=module.lib, ffi=module.ffi, key=key, folder=entry,
                  flags=(*COMMON, *build_flags(command, sanitize)), compiler=compiler_identity(command),
@@ -252,20 +251,19 @@ def build(emitted: Emitted, sanitize: bool = False) -> Built:
     # Checked on the way in (CacheError if others could write there); made only if missing,
     # so a read-only cache with this entry in it still loads.
     pending = runtime.start(emitted.dtype, sanitize)   # usually started before the emit: see CompiledNet
-    wrapper = wrapper_flags(command, sanitize)
-    key = _key(emitted, command, flags, wrapper, pending.key)
-    name = _module_name(key)
+    wrapping = wrapper.start(emitted.cdef, sanitize)   # usually started before the emit too
+    key = _key(emitted, command, flags, wrapping.key, pending.key)
     root = open_root()
     shard = make_folder(root / key[:2])
     entry = shard / key
     made = publish(shard, key, lambda folder: _compile(emitted, folder, key, command, flags, root, pending,
-                                                                   wrapper))
+                                                                   wrapping))
     seconds = time.perf_counter() - started if made else 0.0
     if sanitize and not _sanitizer_loaded():
         # Loading it here would abort the process: ASan must be the first library loaded.
         raise BuildError(f"the sanitized module is built ({entry}) but loads only in a process started with "
                          f"LD_PRELOAD='{sanitizer_runtime()}' ASAN_OPTIONS=detect_leaks=0")
     runtime.load(pending.result())   # the module needs it loaded first: see symnet.runtime
-    module = _load(entry, name)
+    module = _load(entry, key)
     return Built(lib=module.lib, ffi=module.ffi, key=key, folder=entry, flags=(*COMMON, *flags),
                  compiler=compiler_identity(command), seconds=seconds, runtime=pending.key)

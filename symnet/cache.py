@@ -15,6 +15,7 @@ Layout::
     <root>/declared/<declaration key>  the key a declaration compiles to
     <root>/runtime/<key>/              a shared runtime: runtime.c, its library, manifest.json
     <root>/runtime/.<key[:12]>-…       a runtime's compile in progress
+    <root>/wrapper/<key>/              cffi's wrapper of a cdef: wrapper.c, wrapper.o, manifest.json
     <root>/failed/<key>.c              the C of the newest failed compiles
 """
 

@@ -59,6 +59,7 @@ class Emitted:
     layout: Layout
     dtype: str
     batch: int
+    parts: int = 1   # 2: compiled as two units at once, with SN_PART 1 and 2 (see model.c.j2)
 
 
 def template_folder():
@@ -150,7 +151,10 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
         # a library of its own includes the matrix multiply; a model for Python calls the runtime's
         "runtime": None if standalone else runtime_context(dtype),
         "winograd": any(getattr(layer, "winograd", False) for layer in model.layers),
+        # a model for Python that trains is compiled in two parts at once; exported C stays whole
+        "split": backward and not standalone,
     }
     source = env.get_template("model.c.j2").render(**context)
     cdef = env.get_template("model.cdef.j2").render(**context)
-    return Emitted(source=source, cdef=cdef, layout=layout, dtype=dtype, batch=int(batch))
+    return Emitted(source=source, cdef=cdef, layout=layout, dtype=dtype, batch=int(batch),
+                   parts=2 if context["split"] else 1)

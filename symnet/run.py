@@ -14,7 +14,7 @@ import threading
 
 import numpy as np
 
-from . import runtime
+from . import runtime, wrapper
 from .build import Built, build, declaration_key, load_declared, remember_declared
 from .cache import CacheError
 from .emit import Emitted, emit
@@ -179,6 +179,7 @@ class CompiledNet(Training, QuickStep, OptimizerState, Modes, Leaving):
         if built is None:
             # the shared runtime compiles in the background meanwhile, if it is not in the cache
             runtime.start(self.dtype, self._sanitize)
+            wrapper.start_for(self.dtype, self.model.loss.target_type, self._sanitize)   # cffi's, the same way
             built = build(self._emit(optimizer, schedule), sanitize=self._sanitize)
             remember_declared(declared, built)
         return built

@@ -16,7 +16,9 @@ pick up a runtime symnet has not checked, nor one built from other source or fla
 
 A compile that misses the cache starts the runtime's compile in a background thread
 (:func:`start`) before deriving and emitting the model, so it runs beside them and beside
-the model's own compile; the build waits for it only to link.
+the model's own compile; the build waits for it only to link. Before that, the package's own
+copy, built at install time, is taken if it is exactly this runtime and passes its checks
+(:mod:`symnet.prebuilt`); then nothing is compiled.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import prebuilt
 from .cache import KEY, file_digest, keep_failed, make_folder, open_root, publish, seal, sound, trusted
 from .compiler import COMMON, BuildError, build_flags, compiler_command, compiler_identity, run_compiler, run_compilers
 
@@ -98,18 +101,29 @@ def soname(key: str) -> str:
 
 @dataclass(frozen=True)
 class Runtime:
-    """A runtime built in the cache: its key and the library's path."""
+    """A runtime: its key and the library's path, in the cache or (``prebuilt``) in the package."""
 
     key: str
     library: Path
+    prebuilt: bool = False
 
     @property
     def folder(self) -> Path:
         return self.library.parent
 
+    def intact(self) -> bool:
+        """Whether its entry still passes the checks it was found by (:func:`symnet.cache.sound`,
+        or :func:`symnet.prebuilt.find`'s for a prebuilt one)."""
+        if self.prebuilt:
+            return prebuilt.find(self.key, self.folder.parent) == self.library
+        return sound(self.folder, self.key)
 
-def _compile(folder: Path, key: str, texts: dict[str, str], command, flags, root: Path) -> None:
-    """Write the runtime's C into ``folder``, compile its files there at once, and link its library."""
+
+def compile_into(folder: Path, key: str, texts: dict[str, str], command, flags, root: Path | None,
+                 extra: dict | None = None) -> None:
+    """Write the runtime's C into ``folder``, compile its files there at once, and link its
+    library; its manifest records ``extra`` too. A failed compile's C is kept in the cache at
+    ``root`` (unless None) and named by the BuildError raised."""
     objects = []
     for name, text in texts.items():
         (folder / name).write_text(text)
@@ -124,12 +138,12 @@ def _compile(folder: Path, key: str, texts: dict[str, str], command, flags, root
         path.unlink(missing_ok=True)
     if error is not None:
         try:
-            saved = str(keep_failed(root, key, "".join(texts.values())))
+            saved = str(keep_failed(root, key, "".join(texts.values()))) if root is not None else "in no cache"
         except (OSError, ValueError) as problem:
             saved = f"the C could not be kept: {problem}"
         raise BuildError(f"compiling symnet's runtime failed ({saved}):\n{error}")
     manifest = {"key": key, "module": library.name, "sha256": file_digest(library), "flags": list(flags),
-                "compiler": compiler_identity(tuple(command))}
+                "compiler": compiler_identity(tuple(command)), **(extra or {})}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
     seal(folder)
 
@@ -137,17 +151,18 @@ def _compile(folder: Path, key: str, texts: dict[str, str], command, flags, root
 def _make(root: Path, key: str, texts: dict[str, str], command, flags) -> Runtime:
     """The runtime's entry in the cache at ``root``, compiled now unless a sound one is there."""
     shard = make_folder(root / "runtime")
-    publish(shard, key, lambda folder: _compile(folder, key, texts, command, flags, root))
+    publish(shard, key, lambda folder: compile_into(folder, key, texts, command, flags, root))
     return Runtime(key=key, library=shard / key / soname(key))
 
 
 class Pending:
     """A runtime being made (or made): its key at once, the runtime itself from :meth:`result`."""
 
-    def __init__(self, key: str, future: concurrent.futures.Future, remake):
+    def __init__(self, key: str, future: concurrent.futures.Future, remake, forget=None):
         self.key = key
         self._future = future
         self._remake = remake
+        self._forget = forget   # called when the compile failed, so that the next one tries again
 
     def result(self) -> Runtime:
         """The runtime, once compiled: raises what its compile raised (BuildError, CacheError).
@@ -155,11 +170,11 @@ class Pending:
         try:
             made = self._future.result()
         except BaseException:
-            with _lock:
-                _pending.pop(self.key, None)   # the next compile tries again
+            if self._forget is not None:
+                self._forget()   # the next compile tries again
             raise
-        if not sound(made.folder, made.key):
-            made = self._remake()
+        if not made.intact():
+            made = self._remake()   # a prebuilt one that changed is made in the cache instead
         return made
 
 
@@ -169,23 +184,43 @@ _workers = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_pref
 _loaded: dict[str, ctypes.CDLL] = {}
 
 
+def finished(made: Runtime) -> concurrent.futures.Future:
+    """A future already holding ``made`` (found prebuilt: nothing to compile)."""
+    future = concurrent.futures.Future()
+    future.set_result(made)
+    return future
+
+
 def start(dtype: str, sanitize: bool = False) -> Pending:
     """The runtime of ``dtype`` for the current compiler and flags: taken from the cache, or
-    compiled in a background thread, which this returns without waiting for. Calls for the same
-    runtime and cache share one compile."""
+    compiled in a background thread, which this returns without waiting for; or, if the package
+    holds it prebuilt and it passes every check (:mod:`symnet.prebuilt`), that one, compiling
+    nothing. Calls for the same runtime and cache share one compile."""
     command = tuple(compiler_command())
     flags = build_flags(command, sanitize)
     texts = sources(dtype)
     key = runtime_key(texts, command, flags)
     root = open_root()   # checked here, so an untrusted cache is refused before any work
+    allowed = prebuilt.enabled()
     with _lock:
-        pending = _pending.get((str(root), key))
+        pending = _pending.get((str(root), key, allowed))
         if pending is None:
             def remake():
                 return _make(root, key, texts, command, flags)
-            pending = Pending(key, _workers.submit(remake), remake)
-            _pending[(str(root), key)] = pending
+            library = prebuilt.find(key) if allowed else None
+            future = (finished(Runtime(key=key, library=library, prebuilt=True)) if library is not None
+                      else _workers.submit(remake))
+            pending = Pending(key, future, remake, forget(_pending, (str(root), key, allowed)))
+            _pending[(str(root), key, allowed)] = pending
     return pending
+
+
+def forget(table: dict, slot) -> callable:
+    """What removes ``slot`` from ``table`` (of pending compiles), under the lock."""
+    def remove():
+        with _lock:
+            table.pop(slot, None)
+    return remove
 
 
 def load(made: Runtime) -> None:
@@ -193,18 +228,23 @@ def load(made: Runtime) -> None:
     is checked (ours, private, no links, its bytes as its manifest records)."""
     if made.key in _loaded:
         return
-    if not sound(made.folder, made.key):
+    if not made.intact():
         raise BuildError(f"symnet's runtime {made.folder} changed before it could be loaded: compile again")
     _loaded[made.key] = ctypes.CDLL(str(made.library))
 
 
 def load_recorded(root: Path, key) -> bool:
     """Load the runtime whose key a model's manifest records, if its entry in the cache at
-    ``root`` is there and sound; False if not (the model is then built again, runtime first)."""
+    ``root`` is there and sound, or else the package's prebuilt one passes every check; False
+    if neither (the model is then built again, runtime first)."""
     if not isinstance(key, str) or not KEY.fullmatch(key):
         return False
     shard = root / "runtime"   # checked even when loaded already: a damaged entry is made again
-    if not trusted(shard, folder=True) or not sound(shard / key, key):
+    if trusted(shard, folder=True) and sound(shard / key, key):
+        load(Runtime(key=key, library=shard / key / soname(key)))
+        return True
+    library = prebuilt.find(key)
+    if library is None:
         return False
-    load(Runtime(key=key, library=shard / key / soname(key)))
+    load(Runtime(key=key, library=library, prebuilt=True))
     return True

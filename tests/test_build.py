@@ -25,6 +25,13 @@ from test_files import dead_pid
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def no_prebuilt(monkeypatch):
+    """These tests look at the runtime in the cache: the package's prebuilt one (if the install
+    built it, symnet/prebuilt.py) is ignored, here and in the processes they start."""
+    monkeypatch.setenv("SYMNET_PREBUILT", "0")
+
+
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMNET_CACHE", str(tmp_path / "cache"))
@@ -103,7 +110,8 @@ def test_concurrent_compiles_of_one_model_all_succeed(cache):
     assert [worker.returncode for worker in workers] == [0] * 4, [err for _, err in results]
     assert all(out.strip() == "True" for out, _ in results)
     entries = [path for path in cache.glob("*/*") if path.is_dir()]
-    assert sorted(path.parent.name == "runtime" for path in entries) == [False, True]   # one model, one runtime
+    kinds = sorted(path.parent.name if path.parent.name in ("runtime", "wrapper") else "model" for path in entries)
+    assert kinds == ["model", "runtime", "wrapper"]   # one model, one runtime, one wrapper
     assert not [path for path in entries if path.name.startswith(".")]
     assert not [path for path in cache.glob("*/.*")]   # no private folders left behind
 
@@ -180,6 +188,7 @@ def built_cache(tmp_path_factory):
     folder = tmp_path_factory.mktemp("built") / "cache"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SYMNET_CACHE", str(folder))
+        patch.setenv("SYMNET_PREBUILT", "0")
         sn.compile(tiny(12), batch=4)
     return folder
 

@@ -272,8 +272,9 @@ def test_a_chain_has_no_sums_of_gradients():
 
 # -- the emitted C -------------------------------------------------------------------------
 def function(source: str, name: str) -> str:
-    """The C function ``name``, from its signature to its closing brace."""
-    start = source.index(f"static void {name}(")
+    """The C function ``name``, from its signature to its closing brace (static, or SN_PARTED:
+    backward_range, which one part of a model's C compiles and the other calls)."""
+    start = re.search(rf"^(?:static|SN_PARTED) void {name}\(", source, re.M).start()
     return source[start:source.index("\n}\n", start) + 3]
 
 

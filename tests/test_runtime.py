@@ -17,6 +17,13 @@ from symnet.compiler import build_flags, compiler_command
 from symnet.emit import emit
 
 
+@pytest.fixture(autouse=True)
+def no_prebuilt(monkeypatch):
+    """These tests look at the runtime in the cache: the package's prebuilt one (if the install
+    built it, symnet/prebuilt.py) is ignored, here and in the processes they start."""
+    monkeypatch.setenv("SYMNET_PREBUILT", "0")
+
+
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMNET_CACHE", str(tmp_path / "cache"))

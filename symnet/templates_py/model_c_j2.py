@@ -1,4 +1,4 @@
-# key: 872c9e5c671aab885bbe4b8220b599d2d7659b06 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 4e35875c133348964f5afe1a9ca34636e32f585b jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/model.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'model.c.j2'
@@ -23,6 +23,7 @@ def root(context, missing=missing, environment=environment):
     l_0_fuse = resolve('fuse')
     l_0_optimizer = resolve('optimizer')
     l_0_runtime = resolve('runtime')
+    l_0_split = resolve('split')
     l_0_winograd = resolve('winograd')
     l_0_helpers = resolve('helpers')
     l_0_layers = resolve('layers')
@@ -250,6 +251,9 @@ def root(context, missing=missing, environment=environment):
         yield ');\n#define sn_gemm '
         yield str(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'symbol'))
         yield '\n'
+        if (undefined(name='split') if l_0_split is missing else l_0_split):
+            pass
+            yield '\n/* Compiled as two translation units at once (symnet.build), which two cores optimize in about\n * the time of the larger: with SN_PART 1, backward_range alone (the layers\' backward, the\n * heaviest part to optimize), with SN_PART 2 everything else, which calls it. Compiled whole\n * (no SN_PART), this is one unit like any other. */\n#ifdef SN_PART\n#define SN_PARTED __attribute__((visibility("hidden")))\n#else\n#define SN_PARTED static\n#endif\n'
     if (undefined(name='winograd') if l_0_winograd is missing else l_0_winograd):
         pass
         template = environment.get_template('winograd.c.j2', 'model.c.j2')
@@ -280,11 +284,18 @@ def root(context, missing=missing, environment=environment):
     yield '\n\n'
     if (not (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone)):
         pass
-        yield '/* The layout above, for the Python side to read (symnet.layout.Layout.read). */\nconst long sn_layout['
+        yield '/* The layout above, for the Python side to read (symnet.layout.Layout.read). */\n'
+        if (undefined(name='split') if l_0_split is missing else l_0_split):
+            pass
+            yield '#if SN_PART != 1\n'
+        yield 'const long sn_layout['
         yield str(t_5(context.call(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'numbers'))))
         yield '] = {'
         yield str(t_4(context.eval_ctx, context.call(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'numbers')), ', '))
         yield '};\n'
+        if (undefined(name='split') if l_0_split is missing else l_0_split):
+            pass
+            yield '#endif\n'
     yield "\n#ifdef _OPENMP\n#include <omp.h>\n#endif\n/* Each share's scratch room: the first begins at SN_SCRATCH_AT in work, the next SN_SCRATCH later. */\n#define SN_SCRATCH_AT "
     yield str(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'scratch'))
     yield '\n#define SN_SCRATCH '
@@ -352,9 +363,15 @@ def root(context, missing=missing, environment=environment):
     yield '}\n\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
-        yield "/* Backward from the loss, for shares [from, to): layers in reverse order, each sending d loss\n * / d its inputs back. Where several layers read a tensor, the first to run writes its gradient\n * and the others add to it (the multivariable chain rule); the input's gradient is not needed\n * (NULL). Share 0 adds its parameters' gradients to grads, share s > 0 to its slice of\n * thread_grads; a layer that spans the chunk adds to the slice of this thread's first share. */\nstatic void backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,\n                           const "
+        yield "/* Backward from the loss, for shares [from, to): layers in reverse order, each sending d loss\n * / d its inputs back. Where several layers read a tensor, the first to run writes its gradient\n * and the others add to it (the multivariable chain rule); the input's gradient is not needed\n * (NULL). Share 0 adds its parameters' gradients to grads, share s > 0 to its slice of\n * thread_grads; a layer that spans the chunk adds to the slice of this thread's first share. */\n"
+        yield str(('SN_PARTED' if (undefined(name='split') if l_0_split is missing else l_0_split) else 'static'))
+        yield ' void backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,\n                           const '
         yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
-        yield ' *restrict targets, const real *restrict params,\n                           real *restrict work, const int32_t *restrict index, real *restrict all_grads,\n                           real *restrict thread_grads, const sn_run *whole)\n{\n    (void)x; (void)whole;\n'
+        yield ' *restrict targets, const real *restrict params,\n                           real *restrict work, const int32_t *restrict index, real *restrict all_grads,\n                           real *restrict thread_grads, const sn_run *whole)\n'
+        if (undefined(name='split') if l_0_split is missing else l_0_split):
+            pass
+            yield '#if SN_PART == 2\n;   /* compiled in part 1 */\n#else\n'
+        yield '{\n    (void)x; (void)whole;\n'
         l_1_loop = missing
         for l_1_segment, l_1_loop in LoopContext(t_8((undefined(name='segments') if l_0_segments is missing else l_0_segments)), undefined):
             _loop_vars = {}
@@ -402,6 +419,9 @@ def root(context, missing=missing, environment=environment):
             l_1_segment = missing
             yield '        }\n    }\n'
         yield '}\n'
+        if (undefined(name='split') if l_0_split is missing else l_0_split):
+            pass
+            yield '#endif   /* SN_PART == 2 */\n#if SN_PART != 1   /* the rest: part 2 */\n'
     yield "\n/* How many shares a call of count samples splits into, on a net given threads threads. */\nstatic inline int sn_shares(int count, int threads)\n{\n    return SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));\n}\n\n/* Forward: every layer's output, for count <= SN_BATCH samples split into shares for up to\n * threads threads (see Threads above; pacing NULL: always on all of them), in training mode or\n * not; the samples are the minibatch's from offset on, at optimizer step step. In training\n * mode every BatchNorm also updates its running statistics in buffers, as a PyTorch module's\n * forward does. */\n"
     yield str((undefined(name='entry') if l_0_entry is missing else l_0_entry))
     yield 'void sn_forward(int count, const real *restrict x, const real *restrict params, real *restrict buffers,\n'
@@ -476,7 +496,7 @@ def root(context, missing=missing, environment=environment):
                 pass
                 yield str(environment.getitem(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper'), l_1_index))
                 yield ' 0'
-                yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 529 in 'model.c.j2' evaluated to false and no else section was defined.")))
+                yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 556 in 'model.c.j2' evaluated to false and no else section was defined.")))
             l_1_loop = l_1_index = missing
             yield ') over a minibatch of one chunk: the\n         * dense layers fold the update into their backward (sn_run.descent); a rate that is 0 in\n         * real would leave their gradients in place. */\n        const int fused = size <= SN_BATCH && (real)step_hyper[0] != 0'
             for l_1_index in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'fusable_when'):
@@ -492,12 +512,12 @@ def root(context, missing=missing, environment=environment):
         yield ' *chunk_targets = targets + (long)(start + done) * SN_TARGETS;\n            if (order) {\n                for (int n = 0; n < chunk; n++) {\n                    const long sample = order[start + done + n];\n                    memcpy(staging_x + (long)n * SN_INPUT, x + sample * SN_INPUT, sizeof(real) * SN_INPUT);\n                    memcpy(staging_targets + (long)n * SN_TARGETS, targets + sample * SN_TARGETS,\n                           sizeof(*targets) * SN_TARGETS);\n                }\n                chunk_x = staging_x;\n                chunk_targets = staging_targets;\n            }\n            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, pacing, training, steps + step, done);\n            loss += sn_loss(chunk, size, work, chunk_targets);\n            backward_chunk(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,\n                           pacing, training, steps + step, done, '
         yield str(('fused ? (real)(-step_hyper[0]) : 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else '0'))
         yield ');\n        }\n        update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1)'
-        yield str((', fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 553 in 'model.c.j2' evaluated to false and no else section was defined.")))
+        yield str((', fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 580 in 'model.c.j2' evaluated to false and no else section was defined.")))
         yield ');\n        losses[step] = loss;\n    }\n}\n'
         if (not (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone)):
             pass
             yield "\n/* One update of the optimizer from the gradients already in grads, as step k of sn_train\n * takes it after its backward passes: the rate schedule_rate(steps, hyper[0], schedule) and\n * t = optimizer_steps + 1. It lets the gradients of a minibatch be formed elsewhere (the\n * data-parallel step of symnet.distributed sums every process's share of them first).\n * Clears grads, as sn_train's update does. */\nvoid sn_update(real *restrict params, real *restrict grads, real *restrict state, const double *restrict hyper,\n               const double *restrict schedule, long steps, long optimizer_steps)\n{\n    double step_hyper[SN_HYPER];\n    memcpy(step_hyper, hyper, sizeof(step_hyper));\n    step_hyper[0] = schedule_rate((double)steps, hyper[0], schedule);\n    update(params, grads, state, step_hyper, (double)(optimizer_steps + 1)"
-            yield str((', 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 570 in 'model.c.j2' evaluated to false and no else section was defined.")))
+            yield str((', 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 597 in 'model.c.j2' evaluated to false and no else section was defined.")))
             yield ');\n}\n'
             if (environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type') == 'int32_t'):
                 pass
@@ -506,6 +526,9 @@ def root(context, missing=missing, environment=environment):
                 yield '); nothing\n *      is changed (the caller names what is wrong);\n *   0: the step is taken, its loss at *loss, and every parameter is finite;\n *   3: the step is taken, and its loss or a parameter is NaN or infinite (the caller undoes it).\n * The labels are converted into keep_labels (count int32) and, when keep_x is not NULL, the\n * samples copied there: a step kept for undoing owns its inputs (the caller may change its\n * own arrays once the call returns). */\nint sn_step(const sn_net *restrict net, int count, const real *restrict x, const void *restrict labels, int wide,\n            real *restrict keep_x, int32_t *restrict keep_labels, const double *restrict hyper,\n            const double *restrict schedule, long steps, long optimizer_steps, int training, double *restrict loss)\n{\n    if (!sn_finite(x, (long)count * SN_INPUT))\n        return 1;\n    /* Read as unsigned, a negative label is larger than any class: one comparison a label. */\n    uint64_t largest = 0;\n    for (int n = 0; n < count; n++) {\n        const int64_t label = wide ? ((const int64_t *)labels)[n] : ((const int32_t *)labels)[n];\n        largest = (uint64_t)label > largest ? (uint64_t)label : largest;\n        keep_labels[n] = (int32_t)label;\n    }\n    if (largest >= '
                 yield str(environment.getattr(environment.getattr((undefined(name='model') if l_0_model is missing else l_0_model), 'loss'), 'classes'))
                 yield 'u)\n        return 2;\n    if (keep_x) {\n        memcpy(keep_x, x, sizeof(real) * (size_t)count * SN_INPUT);\n        x = keep_x;\n    }\n    sn_train(count, count, NULL, x, keep_labels, net->params, net->grads, net->state, net->work, net->index,\n             net->thread_grads, net->staging_x, net->staging_targets, hyper, schedule, steps, optimizer_steps,\n             net->threads, net->pacing, loss, net->buffers, training);\n    return isfinite(*loss) && sn_finite(net->params, SN_PARAMS) ? 0 : 3;\n}\n'
+    if (undefined(name='split') if l_0_split is missing else l_0_split):
+        pass
+        yield '#endif   /* SN_PART != 1 */\n'
 
 blocks = {}
-debug_info = '2=87&4=96&7=98&8=100&9=104&11=111&13=114&14=118&15=122&16=125&19=137&20=141&21=145&24=153&25=155&26=157&27=160&28=162&29=166&32=173&33=177&41=183&42=186&45=189&48=192&50=194&51=196&52=198&53=200&80=202&81=206&84=212&87=215&88=217&101=231&106=234&107=240&112=243&114=245&115=249&117=251&119=253&121=259&123=263&125=270&127=274&130=277&132=279&134=282&141=287&142=289&144=291&236=293&237=301&238=302&239=306&249=316&250=319&251=323&253=328&265=337&266=340&267=341&268=345&274=351&281=354&286=357&287=360&288=361&289=364&290=368&292=374&293=378&297=383&307=386&308=389&309=397&329=404&330=406&331=408&360=410&382=413&400=417&402=421&405=423&437=426&443=430&484=432&487=435&497=438&499=445&515=452&516=454&517=458&518=460&519=464&520=466&528=468&529=472&532=480&537=489&551=491&553=493&557=495&570=498&572=500&586=503&606=505'
+debug_info = '2=88&4=97&7=99&8=101&9=105&11=112&13=115&14=119&15=123&16=126&19=138&20=142&21=146&24=154&25=156&26=158&27=161&28=163&29=167&32=174&33=178&41=184&42=187&45=190&48=193&50=195&51=197&52=199&53=201&80=203&81=207&84=213&87=216&88=218&101=232&106=235&107=241&112=244&114=246&115=250&116=252&129=255&131=257&133=263&135=267&137=274&139=278&142=281&144=283&146=286&149=290&150=294&159=298&160=300&162=302&254=304&255=312&256=313&257=317&267=327&268=330&269=334&271=339&283=348&284=351&285=352&286=356&292=362&298=365&299=367&302=369&309=374&310=377&311=378&312=381&313=385&315=391&316=395&320=400&330=403&331=406&332=414&339=420&356=424&357=426&358=428&387=430&409=433&427=437&429=441&432=443&464=446&470=450&511=452&514=455&524=458&526=465&542=472&543=474&544=478&545=480&546=484&547=486&555=488&556=492&559=500&564=509&578=511&580=513&584=515&597=518&599=520&613=523&633=525&647=527'

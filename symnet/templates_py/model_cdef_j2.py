@@ -1,4 +1,4 @@
-# key: 1b26ecbe660a27d2a8b2fc1d400e382cd117950d jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 54c96357ba64a3612e58f599136b0bec42b01f32 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/model.cdef.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'model.cdef.j2'
@@ -9,19 +9,10 @@ def root(context, missing=missing, environment=environment):
     concat = environment.concat
     cond_expr_undefined = Undefined
     if 0: yield None
-    l_0_layout = resolve('layout')
     l_0_ctype = resolve('ctype')
     l_0_loss = resolve('loss')
-    try:
-        t_1 = environment.filters['length']
-    except KeyError:
-        @internalcode
-        def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
     pass
-    yield 'typedef struct { double per_sample[2]; long calls[2]; long probe_at; int way; int pinned; } sn_pace;\ntypedef struct { sn_pace forward, backward; } sn_pacing;\nextern const long sn_layout['
-    yield str(t_1(context.call(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'numbers'))))
-    yield '];\nvoid sn_forward(int count, const '
+    yield 'typedef struct { double per_sample[2]; long calls[2]; long probe_at; int way; int pinned; } sn_pace;\ntypedef struct { sn_pace forward, backward; } sn_pacing;\nextern const long sn_layout[];\nvoid sn_forward(int count, const '
     yield str((undefined(name='ctype') if l_0_ctype is missing else l_0_ctype))
     yield ' *x, const '
     yield str((undefined(name='ctype') if l_0_ctype is missing else l_0_ctype))
@@ -85,4 +76,4 @@ def root(context, missing=missing, environment=environment):
         yield ' *keep_x, int32_t *keep_labels, const double *hyper, const double *schedule, long steps, long optimizer_steps, int training, double *loss);\n'
 
 blocks = {}
-debug_info = '3=21&4=23&5=31&6=35&7=47&9=67&10=73&11=75&13=78&14=80'
+debug_info = '5=14&6=22&7=26&8=38&10=58&11=64&12=66&14=69&15=71'
