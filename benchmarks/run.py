@@ -40,8 +40,13 @@ def main(argv=None) -> int:
         batches, threads = ([int(part) for part in text.split(",")] for text in (args.batches, args.threads))
     except ValueError as error:
         parser.error(str(error))
-    results = run(args.models.split(","), batches, threads, frameworks=frameworks)
     out = Path(args.out)
+    # Made (and a bad path refused) before the run, which takes many minutes, not after it.
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        parser.error(f"--out: {error}")
+    results = run(args.models.split(","), batches, threads, frameworks=frameworks)
     write_atomically(out / "results.json", lambda file: file.write(json.dumps(results, indent=1).encode()))
     text = table(results)
     write_atomically(out / "results.md", lambda file: file.write((text + "\n").encode()))
