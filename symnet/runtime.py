@@ -136,13 +136,23 @@ def compile_into(folder: Path, key: str, texts: dict[str, str], command, flags, 
                               "-o", str(library), "-lm"])
     for path in objects:
         path.unlink(missing_ok=True)
+    finish_entry(folder, key, library, "".join(texts.values()), "symnet's runtime", error, command, flags, root,
+                 extra)
+
+
+def finish_entry(folder: Path, key: str, made: Path, code: str, what: str, error: str | None, command, flags,
+                 root: Path | None, extra: dict | None) -> None:
+    """After compiling ``what`` (the runtime, or cffi's wrapper) into ``folder``: if the
+    compiler failed (``error``), keep ``code`` in the cache at ``root`` (unless None) and raise
+    a BuildError naming where; else write the manifest of ``made`` (with ``extra``) and seal
+    the folder."""
     if error is not None:
         try:
-            saved = str(keep_failed(root, key, "".join(texts.values()))) if root is not None else "in no cache"
+            saved = str(keep_failed(root, key, code)) if root is not None else "in no cache"
         except (OSError, ValueError) as problem:
             saved = f"the C could not be kept: {problem}"
-        raise BuildError(f"compiling symnet's runtime failed ({saved}):\n{error}")
-    manifest = {"key": key, "module": library.name, "sha256": file_digest(library), "flags": list(flags),
+        raise BuildError(f"compiling {what} failed ({saved}):\n{error}")
+    manifest = {"key": key, "module": made.name, "sha256": file_digest(made), "flags": list(flags),
                 "compiler": compiler_identity(tuple(command)), **(extra or {})}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
     seal(folder)

@@ -28,10 +28,10 @@ import sysconfig
 from pathlib import Path
 
 from . import prebuilt
-from .cache import file_digest, keep_failed, make_folder, open_root, publish, seal
-from .compiler import COMMON, BuildError, compiler_command, compiler_identity, run_compilers, wrapper_flags
+from .cache import make_folder, open_root, publish
+from .compiler import COMMON, compiler_command, compiler_identity, run_compilers, wrapper_flags
 from .runtime import _lock as runtime_lock
-from .runtime import Pending, Runtime, _workers, finished, forget
+from .runtime import Pending, Runtime, _workers, finish_entry, finished, forget
 
 MODULE = "_symnet_module"
 TARGETS = ("int32_t", "real")   # a loss's target_type: class labels, or values of the dtype
@@ -84,16 +84,7 @@ def compile_into(folder: Path, key: str, text: str, command, flags, root: Path |
     include = sysconfig.get_paths()["include"]
     error = run_compilers([[*command, *COMMON, *flags, f"-I{include}", "-c", str(folder / "wrapper.c"),
                             "-o", str(target)]])
-    if error is not None:
-        try:
-            saved = str(keep_failed(root, key, code)) if root is not None else "in no cache"
-        except (OSError, ValueError) as problem:
-            saved = f"the C could not be kept: {problem}"
-        raise BuildError(f"compiling cffi's wrapper failed ({saved}):\n{error}")
-    manifest = {"key": key, "module": target.name, "sha256": file_digest(target), "flags": list(flags),
-                "compiler": compiler_identity(tuple(command)), **(extra or {})}
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
-    seal(folder)
+    finish_entry(folder, key, target, code, "cffi's wrapper", error, command, flags, root, extra)
 
 
 _pending: dict[tuple, Pending] = {}
