@@ -31,7 +31,7 @@ import cffi
 
 from . import runtime, wrapper
 from .cache import CacheError, cache_root  # noqa: F401 - where symnet.build has always offered them
-from .cache import KEY, file_digest, keep_failed, make_folder, open_root, publish, seal, sound, trusted
+from .cache import KEY, make_folder, open_root, publish, sound, trusted
 from .compiler import (COMMON, GCC_OPTIMIZED, OPTIMIZED, SANITIZED, BuildError,  # noqa: F401 - as before
                        build_flags, compiler_command, compiler_identity, run_compiler, run_compilers,
                        wrapper_flags)
@@ -115,18 +115,10 @@ def _compile(emitted: Emitted, folder: Path, key: str, command, flags, root: Pat
                               str(linked.library), "-o", str(module), "-lm"])
     for path in objects:
         path.unlink(missing_ok=True)
-    if error is not None:
-        # Kept in the cache, not in a shared folder such as /tmp, where a name others can
-        # guess could be a link planted to make symnet overwrite another file.
-        try:
-            saved = str(keep_failed(root, key, emitted.source))
-        except (OSError, ValueError) as error:
-            saved = f"the C could not be kept: {error}"
-        raise BuildError(f"compiling the generated C failed ({saved}):\n{error}")
-    manifest = {"key": key, "module": module.name, "sha256": file_digest(module), "flags": list(flags),
-                "compiler": compiler_identity(tuple(command)), "runtime": pending.key, "wrapper": wrapping.key}
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
-    seal(folder)
+    # A failed compile's C is kept in the cache, not in a shared folder such as /tmp, where a
+    # name others can guess could be a link planted to make symnet overwrite another file.
+    runtime.finish_entry(folder, key, module, emitted.source, "the generated C", error, command, flags, root,
+                         {"runtime": pending.key, "wrapper": wrapping.key})
 
 
 def sanitizer_runtime() -> str:

@@ -140,6 +140,22 @@ def test_a_compile_error_names_the_generated_file(cache):
     assert not [path for path in cache.glob("[0-9a-f][0-9a-f]/.*")]
 
 
+def test_a_compile_error_keeps_its_message_when_its_c_cannot_be_kept(cache, monkeypatch):
+    """The compiler's message survives a failure to keep the C (the except clause once reused
+    the compiler's error's name, which Python unbinds when the clause ends: UnboundLocalError)."""
+    from symnet import runtime
+
+    def refuse(root, key, code):
+        raise PermissionError(13, "Permission denied", str(root / "failed"))
+
+    monkeypatch.setattr(runtime, "keep_failed", refuse)
+    emitted = emit(tiny(10), "float64", 4)
+    emitted.source = emitted.source.replace("typedef double real;", "typedef double real")
+    with pytest.raises(BuildError, match=r"\(the C could not be kept: .*Permission denied") as error:
+        build(emitted)
+    assert "model.c" in str(error.value) and "error:" in str(error.value)   # the compiler's own words
+
+
 def test_a_sanitized_build_in_a_plain_process_says_how_to_run_it(cache):
     with pytest.raises(BuildError, match="loads only in a process started with LD_PRELOAD="):
         build(emit(tiny(9), "float64", 4), sanitize=True)
