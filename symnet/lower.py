@@ -159,11 +159,9 @@ def epilogues(graph) -> dict:
     the activation's own read the producer's output back (resnet: seven BatchNorm-ReLU pairs,
     six Add-ReLU ones). Both tensors are still written (``activations``, and backward reads
     both); the activation's backward is its own call, as before."""
-    from .layers.activation import Activation
-
     fused = {}
     for node in graph.nodes:
-        if not isinstance(node.layer, Activation) or node.inputs[0] == graph.input_name:
+        if not node.layer.is_epilogue or node.inputs[0] == graph.input_name:
             continue
         producer = graph.node(node.inputs[0])
         if producer.layer.takes_epilogue and graph.tensors[node.inputs[0]].readers == [(node, 0)]:

@@ -28,6 +28,7 @@ class Activation(Layer):
 
     kind = "act"
     template = "activation"
+    is_epilogue = True
     FIELDS = {"function": "function", "formula": "formula", "name": "name"}
 
     def __init__(self, name: str, fn: Callable, layer_name: str | None = None):

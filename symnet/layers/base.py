@@ -187,10 +187,12 @@ class Layer:
     # Its backward can fold a plain gradient-descent update of its weight and bias into the
     # multiply that makes the weight's gradient (see templates/layers/dense.c.j2).
     fuses_update = False
-    # Its loops can also run an elementwise activation that alone reads its output, in the same
-    # pass: the activation's output and, backward, this layer's output gradient are made there
-    # (see lower.epilogues; BatchNorm, Add).
+    # Its forward loop can also run an elementwise activation that alone reads its output, in
+    # the same pass, writing the activation's output too (see lower.epilogues; BatchNorm, Add).
     takes_epilogue = False
+    # It is such an activation: one formula of its one input, element by element, whose forward
+    # can run in the loop of the layer it reads (lower.epilogue_context prints its expr).
+    is_epilogue = False
     # In training mode one sample's output depends on the others' (BatchNorm's statistics),
     # so a minibatch must fit in one compiled batch (see CompiledNet's chunk rule).
     couples_samples = False
