@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -264,7 +265,11 @@ def read_formula(text: str, symbols: tuple[sp.Symbol, ...], what: str) -> sp.Exp
     if not isinstance(text, str) or not text or len(text) > MAX_TEXT:
         raise FormulaError(f"{what}: expected a stored formula (text of at most {MAX_TEXT} characters)")
     try:
-        tree = ast.parse(text, mode="eval")
+        # A tampered text may hold what Python's parser warns of (an invalid escape in a
+        # string): the reader refuses or reads it below, so the parser's warning is not the user's.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         raise FormulaError(f"{what}: not a stored formula ({type(error).__name__})") from None
     reader = _Reader({str(symbol): symbol for symbol in symbols}, what)

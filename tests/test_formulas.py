@@ -4,6 +4,7 @@ import math
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -362,3 +363,14 @@ def test_the_rewrite_search_is_bounded_in_any_thread():
     worker.start()
     worker.join(120)
     assert not worker.is_alive() and found[0].derivative == 2 ** 40 * x ** (2 ** 40 - 1)
+
+
+@pytest.mark.parametrize("text", ["Float('0\\ 5', precision=53)", "Symbol('x\\ ', real=True)"])
+def test_a_tampered_formula_with_an_invalid_escape_is_refused_without_a_warning(text):
+    """Python's parser warns of an invalid escape in a string; the reader refuses the text
+    and the parser's warning does not reach the user (a hypothesis mutation found it)."""
+    x = real_symbol("x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(FormulaError, match="malformed"):
+            read_formula(text, (x,), "f")
