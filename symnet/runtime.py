@@ -211,17 +211,23 @@ def start(dtype: str, sanitize: bool = False) -> Pending:
     texts = sources(dtype)
     key = runtime_key(texts, command, flags)
     root = open_root()   # checked here, so an untrusted cache is refused before any work
+    return share(_pending, root, key, lambda: _make(root, key, texts, command, flags))
+
+
+def share(table: dict, root: Path, key: str, remake) -> Pending:
+    """The one :class:`Pending` in ``table`` for the entry ``key`` of the cache at ``root``:
+    the prebuilt one if :mod:`symnet.prebuilt` finds it, else ``remake()`` (which compiles
+    into the cache, or finds it there) run in a background thread. The runtime's and cffi's
+    wrapper's compiles are shared this way."""
     allowed = prebuilt.enabled()
+    slot = (str(root), key, allowed)
     with _lock:
-        pending = _pending.get((str(root), key, allowed))
+        pending = table.get(slot)
         if pending is None:
-            def remake():
-                return _make(root, key, texts, command, flags)
             library = prebuilt.find(key) if allowed else None
             future = (finished(Runtime(key=key, library=library, prebuilt=True)) if library is not None
                       else _workers.submit(remake))
-            pending = Pending(key, future, remake, forget(_pending, (str(root), key, allowed)))
-            _pending[(str(root), key, allowed)] = pending
+            pending = table[slot] = Pending(key, future, remake, forget(table, slot))
     return pending
 
 

@@ -27,11 +27,9 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from . import prebuilt
 from .cache import make_folder, open_root, publish
 from .compiler import COMMON, compiler_command, compiler_identity, run_compilers, wrapper_flags
-from .runtime import _lock as runtime_lock
-from .runtime import Pending, Runtime, _workers, finish_entry, finished, forget
+from .runtime import Pending, Runtime, finish_entry, share
 
 MODULE = "_symnet_module"
 TARGETS = ("int32_t", "real")   # a loss's target_type: class labels, or values of the dtype
@@ -103,17 +101,9 @@ def start(text: str, sanitize: bool = False) -> Pending:
     flags = wrapper_flags(command, sanitize)
     key = wrapper_key(text, command, flags)
     root = open_root()
-    allowed = prebuilt.enabled()
-    with runtime_lock:
-        pending = _pending.get((str(root), key, allowed))
-        if pending is None:
-            def remake():
-                shard = make_folder(root / "wrapper")
-                publish(shard, key, lambda folder: compile_into(folder, key, text, command, flags, root))
-                return Runtime(key=key, library=shard / key / "wrapper.o")
-            found = prebuilt.find(key) if allowed else None
-            future = (finished(Runtime(key=key, library=found, prebuilt=True)) if found is not None
-                      else _workers.submit(remake))
-            pending = Pending(key, future, remake, forget(_pending, (str(root), key, allowed)))
-            _pending[(str(root), key, allowed)] = pending
-    return pending
+
+    def remake():
+        shard = make_folder(root / "wrapper")
+        publish(shard, key, lambda folder: compile_into(folder, key, text, command, flags, root))
+        return Runtime(key=key, library=shard / key / "wrapper.o")
+    return share(_pending, root, key, remake)
