@@ -98,11 +98,7 @@ class QuickStep:
         with self._lock:
             quick = self._quick_settings(lr)
             keep = count <= quick.kept_samples
-            steps = self._steps_since_copy if keep else None
-            if steps is None or len(steps) == self.STEPS_PER_COPY:
-                self._save()
-                steps = [] if keep else None
-            self._steps_since_copy = steps
+            steps = self._steps_to_keep(keep)
             kept_x, kept_labels = quick.kept_pointers[len(steps)] if keep else (quick.ffi.NULL, quick.labels_pointer)
             ffi = quick.ffi
             code = quick.lib.sn_step(quick.net, count, ffi.from_buffer(quick.sample_type, x),

@@ -158,17 +158,25 @@ class Training:
         with self._lock:
             self._activate(optimizer)
             small = (x.nbytes + targets.nbytes) * 2 <= self._flat.nbytes + self._state.nbytes + self._buffers.nbytes
-            steps = self._steps_since_copy if small else None
-            if steps is None or len(steps) == self.STEPS_PER_COPY:
-                self._save()
-                steps = [] if small else None
-            self._steps_since_copy = steps
+            steps = self._steps_to_keep(small)
             loss = float(self._train(x, targets, None, len(x), hyper, NO_SCHEDULE, training)[0])
             if math.isfinite(loss) and self._finite_params():
                 if steps is not None:
                     steps.append((_kept(x, given), _kept(targets, given), hyper, training))
                 return loss
             self._undo_step(loss, optimizer, hyper, steps)
+
+    def _steps_to_keep(self, keep: bool) -> list | None:
+        """The steps kept since the last copy, which the step about to be taken joins if
+        ``keep`` (None if not): a new copy first, and an empty list, when there is none yet,
+        when STEPS_PER_COPY steps are kept already, or when this step is not kept. The caller
+        holds the lock."""
+        steps = self._steps_since_copy if keep else None
+        if steps is None or len(steps) == self.STEPS_PER_COPY:
+            self._save()
+            steps = [] if keep else None
+        self._steps_since_copy = steps
+        return steps
 
     def _undo_step(self, loss: float, optimizer, hyper: np.ndarray, steps: list | None) -> None:
         """Raise step's DivergenceError after undoing the step just taken (its ``loss``, with
