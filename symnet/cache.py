@@ -65,16 +65,27 @@ def trusted(path: Path, folder: bool) -> bool:
         info = os.lstat(path)
     except FileNotFoundError:
         return False
+    found = flaw(path, info, folder, (os.geteuid(),))
+    if found is not None:
+        raise _refuse(path, *found)
+    return True
+
+
+def flaw(path: Path, info: os.stat_result, folder: bool, owners: tuple[int, ...]) -> tuple[str, str] | None:
+    """What makes ``path`` (``info``, its lstat) untrustworthy, and what to do about it; None
+    if it is a folder (``folder=True``) or a regular file, owned by one of ``owners``, and not
+    writable by group or others. :func:`trusted` refuses the cache's entries by it, and
+    :mod:`symnet.prebuilt` ignores the package's prebuilt ones by it."""
     wanted = "folder" if folder else "regular file"
     if not (stat.S_ISDIR if folder else stat.S_ISREG)(info.st_mode):
-        raise _refuse(path, f"is a {kind(info.st_mode)}, not a {wanted}", f"Remove {path}")
-    if info.st_uid != os.geteuid():
-        raise _refuse(path, f"belongs to user id {info.st_uid}, not to you (user id {os.geteuid()})",
-                      f"Remove {path}, or give it to yourself (chown)")
+        return f"is a {kind(info.st_mode)}, not a {wanted}", f"Remove {path}"
+    if info.st_uid not in owners:
+        return (f"belongs to user id {info.st_uid}, not to you (user id {os.geteuid()})",
+                f"Remove {path}, or give it to yourself (chown)")
     if info.st_mode & 0o022:
-        raise _refuse(path, f"is writable by group or others (mode {stat.S_IMODE(info.st_mode):o})",
-                      f"Run chmod -R go-w '{cache_root()}'")
-    return True
+        return (f"is writable by group or others (mode {stat.S_IMODE(info.st_mode):o})",
+                f"Run chmod -R go-w '{cache_root()}'")
+    return None
 
 
 def make_folder(path: Path) -> Path:

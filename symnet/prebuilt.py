@@ -29,7 +29,6 @@ import json
 import os
 import platform
 import shutil
-import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -61,12 +60,12 @@ def processor() -> str:
 def _trusted(path: Path, folder: bool) -> bool:
     """Whether ``path`` is a folder (or a regular file), not a link, owned by this user or
     root, and not writable by group or others. Never raises: anything else is not used."""
+    from .cache import flaw
+
     try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    kind = stat.S_ISDIR if folder else stat.S_ISREG
-    return kind(info.st_mode) and info.st_uid in (os.geteuid(), 0) and not info.st_mode & 0o022
+        return flaw(path, os.lstat(path), folder, (os.geteuid(), 0)) is None
+    except (OSError, RuntimeError, KeyError):   # also the cache's path, which flaw's advice names,
+        return False                            # where no home folder can be found
 
 
 def find(key: str, folder: Path | None = None) -> Path | None:
