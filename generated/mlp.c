@@ -1006,18 +1006,25 @@ int sn_finite(const real *restrict p, long n)
     return !tail;
 }
 
-/* The n class labels at in (int64, as NumPy makes them) as int32 at out, for sn_train: 1 if
- * every one lies in [0, classes), else 0 (then out is not used: the caller names the label).
- * Read as unsigned, a negative label is larger than any class: one comparison a label. */
-int sn_labels(const int64_t *restrict in, int32_t *restrict out, long n, long classes)
+/* The n class labels at in, int64 (wide, as NumPy makes them) or int32, as int32 at out, for
+ * sn_train: 1 if every one lies in [0, classes), else 0 (then out is not used: the caller
+ * names the label). Read as unsigned, a negative label is larger than any class: one
+ * comparison a label. */
+static int sn_read_labels(const void *restrict in, int wide, int32_t *restrict out, long n, long classes)
 {
     uint64_t largest = 0;
     for (long i = 0; i < n; i++) {
-        const uint64_t label = (uint64_t)in[i];
-        largest = label > largest ? label : largest;
-        out[i] = (int32_t)in[i];
+        const int64_t label = wide ? ((const int64_t *)in)[i] : ((const int32_t *)in)[i];
+        largest = (uint64_t)label > largest ? (uint64_t)label : largest;
+        out[i] = (int32_t)label;
     }
     return largest < (uint64_t)classes;
+}
+
+/* sn_read_labels for int64 labels, which step's general path converts. */
+int sn_labels(const int64_t *restrict in, int32_t *restrict out, long n, long classes)
+{
+    return sn_read_labels(in, 1, out, n, classes);
 }
 
 /* The loss of count samples, as their share of the mean over total samples. */
@@ -1260,14 +1267,7 @@ int sn_step(const sn_net *restrict net, int count, const real *restrict x, const
 {
     if (!sn_finite(x, (long)count * SN_INPUT))
         return 1;
-    /* Read as unsigned, a negative label is larger than any class: one comparison a label. */
-    uint64_t largest = 0;
-    for (int n = 0; n < count; n++) {
-        const int64_t label = wide ? ((const int64_t *)labels)[n] : ((const int32_t *)labels)[n];
-        largest = (uint64_t)label > largest ? (uint64_t)label : largest;
-        keep_labels[n] = (int32_t)label;
-    }
-    if (largest >= 10u)
+    if (!sn_read_labels(labels, wide, keep_labels, count, 10))
         return 2;
     if (keep_x) {
         memcpy(keep_x, x, sizeof(real) * (size_t)count * SN_INPUT);
