@@ -83,7 +83,7 @@ def test_winograd_4x4_convolutions_agree_with_the_reference(case, dtype):
     layers = winograd_layers(model)
     assert layers and all(model.layer(name).winograd_tile == 4 for name in layers)
     source = emit(model, dtype, 5).source
-    assert "sn_wino4_conv(" in source and "sn_wino_conv(" not in source   # F(2x2, 3x3) left out when unused
+    assert "sn_wino4_fused(" in source and "sn_wino_conv(" not in source   # F(2x2, 3x3) left out when unused
     report = sn.check(model, dtype=dtype, batch=5)
     assert report.ok, str(report)
 
@@ -94,7 +94,7 @@ def test_both_tile_sizes_in_one_model_agree_with_the_reference():
                           sn.Flatten(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
     assert [model.layer(name).winograd_tile for name in winograd_layers(model)] == [4, 2]
     source = emit(model, "float32", 4).source
-    assert "sn_wino4_conv(" in source and "sn_wino_conv(" in source
+    assert "sn_wino4_fused(" in source and "sn_wino_conv(" in source
     report = sn.check(model, dtype="float32", batch=4)
     assert report.ok, str(report)
 

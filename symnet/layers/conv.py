@@ -161,9 +161,11 @@ class Conv2D(Layer):
         """The forward pass and the d input pass as Winograd convolutions (the weight gradient
         takes the forward pass's tiles): channels in and out, planes, padding (top, left), output
         tiles per sample, samples per multiply (``group``) and their room (transformed tiles V and
-        M, and the transforms' own); ``entries`` values per transformed tile ((m + 2)^2 for tiles
-        of m x m outputs); ``conv`` and ``weights`` name the drivers compiled for the pass's shapes
-        (templates/winograd.c.j2 emits one of each for all the passes that share them)."""
+        M, and the transforms' own; with ``fused``, F(4x4, 3x3)'s convolution a vector of tiles at
+        a time, at least its windows, V, M and rows of outputs); ``entries`` values per transformed
+        tile ((m + 2)^2 for tiles of m x m outputs); ``conv`` and ``weights`` name the drivers
+        compiled for the pass's shapes (templates/winograd.c.j2 emits one of each for all the
+        passes that share them)."""
         from ..layout import WINOGRAD_COLUMNS, WINOGRAD_ROOM
 
         (channels, height, width), (out, oh, ow) = self.input_shape, self.output_shape
@@ -184,12 +186,22 @@ class Conv2D(Layer):
             # that may share a vector) + 2 rows of m (tile columns + 16) values, and 16 of slack
             # (sn_wino_plane_size, sn_wino4_plane_size; 16 is the widest vector)
             own = 2 * ((m * -(-tile_rows // 4) * 4 + 2) * m * (tile_columns + 16) + 16)
-            pass_.update(tiles=tiles, group=group, entries=entries,
-                         room=group * per_sample + 16 * entries * (pass_["in"] + pass_["out"]) + own)
-            # the driver compiled for these shapes, once for every pass of the model that has them
+            room = group * per_sample + 16 * entries * (pass_["in"] + pass_["out"]) + own
+            # F(4x4, 3x3) convolves a vector of tiles at a time (sn_wino4_fused): each input channel's
+            # window of 4 rows + 2 (of at most 4 rows of tiles), V and M of one vector of tiles (at
+            # most 16 lanes), 4 rows of outputs per output channel
+            fused = m == 4
+            if fused:
+                window = (4 * 4 + 2) * 4 * (tile_columns + 16) + 16
+                room = max(room, pass_["in"] * window + entries * (pass_["in"] + pass_["out"]) * 16
+                           + pass_["out"] * 4 * 4 * (tile_columns + 16))
+            pass_.update(tiles=tiles, group=group, entries=entries, room=room, fused=fused)
+            # the drivers compiled for these shapes, once for every pass of the model that has them
             prefix = "sn_wino" if m == 2 else f"sn_wino{m}"
-            shapes = "_".join(str(pass_[key]) for key in ("in", "h", "w", "top", "left", "out", "oh", "ow", "group"))
-            pass_.update(driver=prefix, conv=f"{prefix}_conv_{shapes}", weights=f"{prefix}_weights_{shapes}")
+            keys = ("in", "h", "w", "top", "left", "out", "oh", "ow")
+            shapes = "_".join(str(pass_[key]) for key in keys)
+            pass_.update(driver=prefix, conv=f"{prefix}_fused_{shapes}" if fused else f"{prefix}_conv_{shapes}_{group}",
+                         weights=f"{prefix}_weights_{shapes}_{group}")
         return passes
 
     def template_context(self, lowering) -> dict:
