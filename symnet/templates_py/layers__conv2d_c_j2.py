@@ -1,4 +1,4 @@
-# key: 127b2012b2cdc4ad619cec3751a4b7a3cb8ef407 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 73c61b01e94c057b8569996d6339921b57a0ba50 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/conv2d.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/conv2d.c.j2'
@@ -112,7 +112,9 @@ def root(context, missing=missing, environment=environment):
         yield str(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'conv'))
         yield ', '
         yield str((undefined(name='p') if l_0_p is missing else l_0_p))
-        yield '_conv for these shapes): U[ξ][o][i] = '
+        yield '_'
+        yield str(('fused' if environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'fused') else 'conv'))
+        yield ' for these shapes): U[ξ][o][i] = '
         yield str((undefined(name='scale_text') if l_0_scale_text is missing else l_0_scale_text))
         yield '(G W[o, i] Gᵀ)[ξ],\n * '
         yield str(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'tiles'))
@@ -121,8 +123,8 @@ def root(context, missing=missing, environment=environment):
         yield ' x '
         yield str((undefined(name='m') if l_0_m is missing else l_0_m))
         yield ' outputs per sample, '
-        yield str(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'group'))
-        yield ' sample(s) per multiply. */\n'
+        yield str(('a vector of tiles at a time' if environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'fused') else ('%d sample(s) per multiply' % environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'group'))))
+        yield '. */\n'
         yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'forward'), (undefined(name='name') if l_0_name is missing else l_0_name)))
         yield '\n{\n    const real *restrict W = params + '
         yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
@@ -183,8 +185,8 @@ def root(context, missing=missing, environment=environment):
                 yield ': Winograd again, with\n *    U[ξ][i][o] = (G W[o, i, 2 - u, 2 - v] Gᵀ)[ξ], '
                 yield str(environment.getattr((undefined(name='dp') if l_0_dp is missing else l_0_dp), 'tiles'))
                 yield ' tiles per sample, '
-                yield str(environment.getattr((undefined(name='dp') if l_0_dp is missing else l_0_dp), 'group'))
-                yield ' sample(s) per multiply\n *    (∂term/∂x[...] = '
+                yield str(('a vector of tiles at a time' if environment.getattr((undefined(name='dp') if l_0_dp is missing else l_0_dp), 'fused') else ('%d sample(s) per multiply' % environment.getattr((undefined(name='dp') if l_0_dp is missing else l_0_dp), 'group'))))
+                yield '\n *    (∂term/∂x[...] = '
                 yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
                 yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 37 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
                 yield ')\n'
@@ -744,4 +746,4 @@ def root(context, missing=missing, environment=environment):
             yield '    }\n}\n'
 
 blocks = {}
-debug_info = '1=60&2=62&3=65&4=68&5=71&6=74&7=77&8=80&9=84&10=92&11=94&12=96&13=99&14=102&15=106&16=116&17=124&19=126&20=128&21=130&23=136&24=138&25=140&26=150&27=156&28=160&31=162&32=165&33=169&34=171&35=174&36=182&37=186&39=189&40=192&43=197&45=199&46=201&47=203&48=205&50=211&52=213&53=217&54=219&55=221&56=231&57=234&59=236&60=238&62=246&63=249&64=251&65=253&66=263&67=269&74=282&75=292&76=300&77=304&78=307&79=310&80=313&82=323&84=325&85=327&86=329&87=332&88=334&90=339&91=341&92=345&93=348&94=350&96=353&97=355&103=362&104=364&106=366&107=369&113=375&114=377&115=379&116=381&117=385&118=387&119=393&120=395&125=399&126=402&127=404&129=406&130=409&136=415&137=417&138=419&139=421&140=425&141=427&142=433&143=435&146=439&147=442&148=444&149=446&150=448&156=462&157=467&158=472&159=476&160=486&162=499&166=512&168=514&169=516&170=518&171=520&172=523&175=526&176=528&178=532&179=538&181=541&182=543&183=553&184=561&185=564&186=566&187=568&190=575&191=585&193=593&194=595&195=599&196=601&197=603&203=609&204=612&205=616&206=619&208=626&209=629&212=634&214=636&215=638&216=640&217=642&219=644&220=647&221=649&224=653&225=655&226=659&227=662&228=666&231=671&232=677&233=679&234=685&237=688&238=698&239=706&240=709&241=711&242=713&244=715&245=718&246=728&248=736'
+debug_info = '1=60&2=62&3=65&4=68&5=71&6=74&7=77&8=80&9=84&10=92&11=94&12=96&13=99&14=102&15=106&16=118&17=126&19=128&20=130&21=132&23=138&24=140&25=142&26=152&27=158&28=162&31=164&32=167&33=171&34=173&35=176&36=184&37=188&39=191&40=194&43=199&45=201&46=203&47=205&48=207&50=213&52=215&53=219&54=221&55=223&56=233&57=236&59=238&60=240&62=248&63=251&64=253&65=255&66=265&67=271&74=284&75=294&76=302&77=306&78=309&79=312&80=315&82=325&84=327&85=329&86=331&87=334&88=336&90=341&91=343&92=347&93=350&94=352&96=355&97=357&103=364&104=366&106=368&107=371&113=377&114=379&115=381&116=383&117=387&118=389&119=395&120=397&125=401&126=404&127=406&129=408&130=411&136=417&137=419&138=421&139=423&140=427&141=429&142=435&143=437&146=441&147=444&148=446&149=448&150=450&156=464&157=469&158=474&159=478&160=488&162=501&166=514&168=516&169=518&170=520&171=522&172=525&175=528&176=530&178=534&179=540&181=543&182=545&183=555&184=563&185=566&186=568&187=570&190=577&191=587&193=595&194=597&195=601&196=603&197=605&203=611&204=614&205=618&206=621&208=628&209=631&212=636&214=638&215=640&216=642&217=644&219=646&220=649&221=651&224=655&225=657&226=661&227=664&228=668&231=673&232=679&233=681&234=687&237=690&238=700&239=708&240=711&241=713&242=715&244=717&245=720&246=730&248=738'

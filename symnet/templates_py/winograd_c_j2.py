@@ -1,4 +1,4 @@
-# key: 8580b2718db2bc7c53dc36c690b99212eec73f6c jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: e84a50a1bca335f4c9c79a6dffef01e4ba624417 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/winograd.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'winograd.c.j2'
@@ -136,13 +136,15 @@ def root(context, missing=missing, environment=environment):
         pass
         yield "/* One channel's output gradient as tiles for the weight gradient: A dy Aᵀ for the 2 x 2 values of dy\n * at rows 2 tr, 2 tr + 1 and columns 2 tc, 2 tc + 1 of the oh x ow plane (0 outside it), copied into\n * plane (sn_wino_plane_size values, zero where dy is not: sn_wino_weights clears it); A takes\n * rows y0, y0 + y1, y0 - y1, -y1. Entry ξ goes to m[ξ * ms + tr * tw + tc], whole vectors of tiles\n * as in sn_wino_in. */\nSN_WINO_INLINE void sn_wino_grad(const real *restrict dy, int oh, int ow, int th, int tw, real *restrict m, long ms,\n                         real *restrict plane)\n{\n    const int pitch = 2 * (tw + SN_VL), rows = sn_wino_rows(tw);\n    for (int r = 0; r < oh; r++)\n        for (int c = 0; c < ow; c++)\n            plane[r * pitch + c] = dy[r * ow + c];\n    for (int tr = 0; tr < th; tr += rows)\n        for (int tc = 0; tc < tw; tc += SN_VL) {\n            vreal d[2][2], t[4][2];  /* d[k][q]: row 2 tr + k, column 2 tc + q, VL tiles side by side */\n            for (int k = 0; k < 2; k++) {\n                vreal lo, hi;\n                sn_wino_pair(plane, pitch, rows, tr, tc, k, 0, &lo, &hi);\n                d[k][0] = sn_evens(lo, hi);\n                d[k][1] = sn_odds(lo, hi);\n            }\n            for (int q = 0; q < 2; q++) {  /* A dy */\n                t[0][q] = d[0][q];\n                t[1][q] = d[0][q] + d[1][q];\n                t[2][q] = d[0][q] - d[1][q];\n                t[3][q] = -d[1][q];\n            }\n            const int count = SN_MIN(rows, th - tr);\n            for (int a = 0; a < 4; a++) {  /* (A dy) Aᵀ: the same combinations of the columns */\n                const vreal out[4] = {t[a][0], t[a][0] + t[a][1], t[a][0] - t[a][1], -t[a][1]};\n                for (int b = 0; b < 4; b++)\n                    sn_wino_store(m + (4 * a + b) * ms + tr * tw + tc, tw, rows, count, out[b]);\n            }\n        }\n}\n\n"
     yield '\n'
-    def macro(l_1_p, l_1_m):
+    def macro(l_1_p, l_1_m, l_1_conv):
         t_7 = []
         l_1_e = missing
         if l_1_p is missing:
             l_1_p = undefined("parameter 'p' was not provided", name='p')
         if l_1_m is missing:
             l_1_m = undefined("parameter 'm' was not provided", name='m')
+        if l_1_conv is missing:
+            l_1_conv = True
         pass
         l_1_e = ((l_1_m + 2) * (l_1_m + 2))
         if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
@@ -178,46 +180,48 @@ def root(context, missing=missing, environment=environment):
                 str((undefined(name='e') if l_1_e is missing else l_1_e)),
                 '; xi++)\n            /* dU[ξ][out x in] += (A dY Aᵀ)[ξ][out x g tiles] · V[ξ]ᵀ[g tiles x in] */\n            sn_gemm(out, in, g * tiles, 1, m + (long)xi * out * ld, ld, 1, v + (long)xi * in * ld, 1, ld,\n                    du + (long)xi * out * in, in, 1, pack_a, pack_b);\n    }\n}\n',
             ))
-        t_7.extend((
-            '\n/* A 3x3 convolution of stride 1 by F(',
-            str(l_1_m),
-            'x',
-            str(l_1_m),
-            ', 3x3), for count samples: y[n] (oh x ow planes, out of\n * them) from x[n] (h x w planes, in of them) read with top and left rows and columns of zeros\n * before it, y = U * x + bias_scale * bias[o] (bias NULL for none), stored or added (accumulate).\n * u holds the transformed kernels U[ξ][o][i] (',
-            str((undefined(name='e') if l_1_e is missing else l_1_e)),
-            ' x out x in). group samples are multiplied at a\n * time; room holds their V (',
-            str((undefined(name='e') if l_1_e is missing else l_1_e)),
-            ' x in rows) and M (',
-            str((undefined(name='e') if l_1_e is missing else l_1_e)),
-            ' x out rows), each row of tiles followed by\n * SN_WINO_SLACK values of slack, the padded plane and ',
-            str(l_1_m),
-            ' rows of outputs. */\nSN_WINO_INLINE void ',
-            str(l_1_p),
-            '_conv(int count, int group, int in, int h, int w, int top, int left, int out, int oh, int ow,\n                         const real *restrict u, const real *restrict x, const real *restrict bias,\n                         real bias_scale, real *restrict y, int accumulate, real *restrict room,\n                         real *restrict pack_a, real *restrict pack_b)\n{\n    const int th = (oh + ',
-            str((l_1_m - 1)),
-            ') / ',
-            str(l_1_m),
-            ', tw = (ow + ',
-            str((l_1_m - 1)),
-            ') / ',
-            str(l_1_m),
-            ', tiles = th * tw;\n    const long most = (long)group * tiles + SN_WINO_SLACK;  /* a row of V or M */\n    const long plane_size = ',
-            str(l_1_p),
-            '_plane_size(th, tw);\n    real *restrict v = room, *restrict m = v + ',
-            str((undefined(name='e') if l_1_e is missing else l_1_e)),
-            ' * in * most, *restrict plane = m + ',
-            str((undefined(name='e') if l_1_e is missing else l_1_e)),
-            " * out * most;\n    real *restrict rows = plane + plane_size;\n    for (long k = 0; k < plane_size; k++)  /* the padded plane: zero outside x, which is copied in */\n        plane[k] = 0;\n    for (int n0 = 0; n0 < count; n0 += group) {\n        const int g = SN_MIN(group, count - n0), ld = g * tiles + SN_WINO_SLACK;\n        for (int s = 0; s < g; s++)  /* samples in order: each one's slack is overwritten by the next */\n            for (int i = 0; i < in; i++)\n                ",
-            str(l_1_p),
-            '_in(x + ((long)(n0 + s) * in + i) * h * w, h, w, top, left, th, tw,\n                           v + (long)i * ld + s * tiles, (long)in * ld, plane);\n        for (int xi = 0; xi < ',
-            str((undefined(name='e') if l_1_e is missing else l_1_e)),
-            '; xi++)\n            /* M[ξ][out x g tiles] = U[ξ][out x in] · V[ξ][in x g tiles] */\n            sn_gemm(out, g * tiles, in, 1, u + (long)xi * out * in, in, 1, v + (long)xi * in * ld, ld, 1,\n                    m + (long)xi * out * ld, ld, 0, pack_a, pack_b);\n        for (int s = 0; s < g; s++)\n            for (int o = 0; o < out; o++)\n                ',
-            str(l_1_p),
-            '_out(m + (long)o * ld + s * tiles, (long)out * ld, th, tw,\n                            y + ((long)(n0 + s) * out + o) * oh * ow, oh, ow, bias ? bias_scale * bias[o] : 0,\n                            accumulate, rows);\n    }\n}\n',
-        ))
+        if l_1_conv:
+            pass
+            t_7.extend((
+                '\n/* A 3x3 convolution of stride 1 by F(',
+                str(l_1_m),
+                'x',
+                str(l_1_m),
+                ', 3x3), for count samples: y[n] (oh x ow planes, out of\n * them) from x[n] (h x w planes, in of them) read with top and left rows and columns of zeros\n * before it, y = U * x + bias_scale * bias[o] (bias NULL for none), stored or added (accumulate).\n * u holds the transformed kernels U[ξ][o][i] (',
+                str((undefined(name='e') if l_1_e is missing else l_1_e)),
+                ' x out x in). group samples are multiplied at a\n * time; room holds their V (',
+                str((undefined(name='e') if l_1_e is missing else l_1_e)),
+                ' x in rows) and M (',
+                str((undefined(name='e') if l_1_e is missing else l_1_e)),
+                ' x out rows), each row of tiles followed by\n * SN_WINO_SLACK values of slack, the padded plane and ',
+                str(l_1_m),
+                ' rows of outputs. */\nSN_WINO_INLINE void ',
+                str(l_1_p),
+                '_conv(int count, int group, int in, int h, int w, int top, int left, int out, int oh, int ow,\n                         const real *restrict u, const real *restrict x, const real *restrict bias,\n                         real bias_scale, real *restrict y, int accumulate, real *restrict room,\n                         real *restrict pack_a, real *restrict pack_b)\n{\n    const int th = (oh + ',
+                str((l_1_m - 1)),
+                ') / ',
+                str(l_1_m),
+                ', tw = (ow + ',
+                str((l_1_m - 1)),
+                ') / ',
+                str(l_1_m),
+                ', tiles = th * tw;\n    const long most = (long)group * tiles + SN_WINO_SLACK;  /* a row of V or M */\n    const long plane_size = ',
+                str(l_1_p),
+                '_plane_size(th, tw);\n    real *restrict v = room, *restrict m = v + ',
+                str((undefined(name='e') if l_1_e is missing else l_1_e)),
+                ' * in * most, *restrict plane = m + ',
+                str((undefined(name='e') if l_1_e is missing else l_1_e)),
+                " * out * most;\n    real *restrict rows = plane + plane_size;\n    for (long k = 0; k < plane_size; k++)  /* the padded plane: zero outside x, which is copied in */\n        plane[k] = 0;\n    for (int n0 = 0; n0 < count; n0 += group) {\n        const int g = SN_MIN(group, count - n0), ld = g * tiles + SN_WINO_SLACK;\n        for (int s = 0; s < g; s++)  /* samples in order: each one's slack is overwritten by the next */\n            for (int i = 0; i < in; i++)\n                ",
+                str(l_1_p),
+                '_in(x + ((long)(n0 + s) * in + i) * h * w, h, w, top, left, th, tw,\n                           v + (long)i * ld + s * tiles, (long)in * ld, plane);\n        for (int xi = 0; xi < ',
+                str((undefined(name='e') if l_1_e is missing else l_1_e)),
+                '; xi++)\n            /* M[ξ][out x g tiles] = U[ξ][out x in] · V[ξ][in x g tiles] */\n            sn_gemm(out, g * tiles, in, 1, u + (long)xi * out * in, in, 1, v + (long)xi * in * ld, ld, 1,\n                    m + (long)xi * out * ld, ld, 0, pack_a, pack_b);\n        for (int s = 0; s < g; s++)\n            for (int o = 0; o < out; o++)\n                ',
+                str(l_1_p),
+                '_out(m + (long)o * ld + s * tiles, (long)out * ld, th, tw,\n                            y + ((long)(n0 + s) * out + o) * oh * ow, oh, ow, bias ? bias_scale * bias[o] : 0,\n                            accumulate, rows);\n    }\n}\n',
+            ))
         return concat(t_7)
     context.exported_vars.add('drivers')
-    context.vars['drivers'] = l_0_drivers = Macro(environment, macro, 'drivers', ('p', 'm'), False, False, False, context.eval_ctx.autoescape)
+    context.vars['drivers'] = l_0_drivers = Macro(environment, macro, 'drivers', ('p', 'm', 'conv'), False, False, False, context.eval_ctx.autoescape)
     if (2 in (undefined(name='wino_tiles') if l_0_wino_tiles is missing else l_0_wino_tiles)):
         pass
         yield str(context.call((undefined(name='drivers') if l_0_drivers is missing else l_0_drivers), 'sn_wino', 2))
@@ -230,7 +234,7 @@ def root(context, missing=missing, environment=environment):
             for event in gen:
                 yield event
         finally: gen.close()
-        yield str(context.call((undefined(name='drivers') if l_0_drivers is missing else l_0_drivers), 'sn_wino4', 4))
+        yield str(context.call((undefined(name='drivers') if l_0_drivers is missing else l_0_drivers), 'sn_wino4', 4, conv=False))
         yield '\n'
     yield "\n/* The drivers for each set of shapes the model's convolutions take, compiled once for all the passes\n * that share them (resnet's four 28x28 convolutions, forward and d input alike): the shapes are\n * constants inside, so the loops over tiles compile to straight code, and one copy is compiled\n * where a copy per call made the compile 40% longer. */\n"
     l_0_seen = []
@@ -258,49 +262,98 @@ def root(context, missing=missing, environment=environment):
             pass
             l_2__ = context.call(environment.getattr((undefined(name='seen') if l_0_seen is missing else l_0_seen), 'append'), environment.getattr(l_2_pass_, 'conv'), _loop_vars=_loop_vars)
             _loop_vars['_'] = l_2__
-            yield '/* '
-            yield str(environment.getattr(l_2_pass_, 'driver'))
-            yield '_conv for '
-            yield str(environment.getattr(l_2_pass_, 'in'))
-            yield ' channels of '
-            yield str(environment.getattr(l_2_pass_, 'h'))
-            yield 'x'
-            yield str(environment.getattr(l_2_pass_, 'w'))
-            yield ' (top '
-            yield str(environment.getattr(l_2_pass_, 'top'))
-            yield ', left '
-            yield str(environment.getattr(l_2_pass_, 'left'))
-            yield ') to '
-            yield str(environment.getattr(l_2_pass_, 'out'))
-            yield ' of '
-            yield str(environment.getattr(l_2_pass_, 'oh'))
-            yield 'x'
-            yield str(environment.getattr(l_2_pass_, 'ow'))
-            yield ', '
-            yield str(environment.getattr(l_2_pass_, 'group'))
-            yield ' sample(s) per multiply */\nstatic __attribute__((noinline)) void '
+            if environment.getattr(l_2_pass_, 'fused'):
+                pass
+                yield '/* '
+                yield str(environment.getattr(l_2_pass_, 'driver'))
+                yield '_fused for '
+                yield str(environment.getattr(l_2_pass_, 'in'))
+                yield ' channels of '
+                yield str(environment.getattr(l_2_pass_, 'h'))
+                yield 'x'
+                yield str(environment.getattr(l_2_pass_, 'w'))
+                yield ' (top '
+                yield str(environment.getattr(l_2_pass_, 'top'))
+                yield ', left '
+                yield str(environment.getattr(l_2_pass_, 'left'))
+                yield ') to '
+                yield str(environment.getattr(l_2_pass_, 'out'))
+                yield ' of '
+                yield str(environment.getattr(l_2_pass_, 'oh'))
+                yield 'x'
+                yield str(environment.getattr(l_2_pass_, 'ow'))
+                yield ', a vector of tiles at a time */\n'
+            else:
+                pass
+                yield '/* '
+                yield str(environment.getattr(l_2_pass_, 'driver'))
+                yield '_conv for '
+                yield str(environment.getattr(l_2_pass_, 'in'))
+                yield ' channels of '
+                yield str(environment.getattr(l_2_pass_, 'h'))
+                yield 'x'
+                yield str(environment.getattr(l_2_pass_, 'w'))
+                yield ' (top '
+                yield str(environment.getattr(l_2_pass_, 'top'))
+                yield ', left '
+                yield str(environment.getattr(l_2_pass_, 'left'))
+                yield ') to '
+                yield str(environment.getattr(l_2_pass_, 'out'))
+                yield ' of '
+                yield str(environment.getattr(l_2_pass_, 'oh'))
+                yield 'x'
+                yield str(environment.getattr(l_2_pass_, 'ow'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'group'))
+                yield ' sample(s) per multiply */\n'
+            yield 'static __attribute__((noinline)) void '
             yield str(environment.getattr(l_2_pass_, 'conv'))
-            yield '(int count, const real *restrict u, const real *restrict x,\n        const real *restrict bias, real bias_scale, real *restrict y, int accumulate, real *restrict room,\n        real *restrict pack_a, real *restrict pack_b)\n{\n    '
-            yield str(environment.getattr(l_2_pass_, 'driver'))
-            yield '_conv(count, '
-            yield str(environment.getattr(l_2_pass_, 'group'))
-            yield ', '
-            yield str(environment.getattr(l_2_pass_, 'in'))
-            yield ', '
-            yield str(environment.getattr(l_2_pass_, 'h'))
-            yield ', '
-            yield str(environment.getattr(l_2_pass_, 'w'))
-            yield ', '
-            yield str(environment.getattr(l_2_pass_, 'top'))
-            yield ', '
-            yield str(environment.getattr(l_2_pass_, 'left'))
-            yield ', '
-            yield str(environment.getattr(l_2_pass_, 'out'))
-            yield ', '
-            yield str(environment.getattr(l_2_pass_, 'oh'))
-            yield ', '
-            yield str(environment.getattr(l_2_pass_, 'ow'))
-            yield ',\n                 u, x, bias, bias_scale, y, accumulate, room, pack_a, pack_b);\n}\n'
+            yield '(int count, const real *restrict u, const real *restrict x,\n        const real *restrict bias, real bias_scale, real *restrict y, int accumulate, real *restrict room,\n        real *restrict pack_a, real *restrict pack_b)\n{\n'
+            if environment.getattr(l_2_pass_, 'fused'):
+                pass
+                yield '    (void)pack_a;\n    (void)pack_b;\n    '
+                yield str(environment.getattr(l_2_pass_, 'driver'))
+                yield '_fused(count, '
+                yield str(environment.getattr(l_2_pass_, 'in'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'h'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'w'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'top'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'left'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'out'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'oh'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'ow'))
+                yield ',\n                  u, x, bias, bias_scale, y, accumulate, room);\n'
+            else:
+                pass
+                yield '    '
+                yield str(environment.getattr(l_2_pass_, 'driver'))
+                yield '_conv(count, '
+                yield str(environment.getattr(l_2_pass_, 'group'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'in'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'h'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'w'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'top'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'left'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'out'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'oh'))
+                yield ', '
+                yield str(environment.getattr(l_2_pass_, 'ow'))
+                yield ',\n                 u, x, bias, bias_scale, y, accumulate, room, pack_a, pack_b);\n'
+            yield '}\n'
         l_2_pass_ = l_2__ = missing
         if ((undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward) and (environment.getattr(environment.getitem((undefined(name='passes') if l_1_passes is missing else l_1_passes), 0), 'weights') not in (undefined(name='seen') if l_0_seen is missing else l_0_seen))):
             pass
@@ -336,4 +389,4 @@ def root(context, missing=missing, environment=environment):
     l_1_layer = l_1_passes = l_1_pass_ = l_1__ = missing
 
 blocks = {}
-debug_info = '25=52&27=56&49=59&77=63&78=67&80=71&82=74&83=83&84=85&85=89&86=93&87=97&88=99&89=103&90=107&91=111&92=115&94=123&95=127&259=133&300=137&301=145&302=146&303=150&307=152&308=156&312=158&314=166&315=168&323=172&326=174&329=176&337=181&340=185&341=187&342=191&343=193&348=195&350=203&351=205&359=209&361=211&367=213&373=219&374=221&376=223&377=225&378=231&385=234&386=237&387=247&388=249&389=257&390=260&391=280&395=282&399=303&400=305&401=307&402=310&403=312&406=314'
+debug_info = '25=52&27=56&49=59&77=63&78=67&80=71&82=74&83=83&84=85&85=89&86=93&87=97&88=99&89=103&90=107&91=111&92=115&94=123&95=127&259=133&301=137&302=147&303=148&304=152&308=154&309=158&313=160&315=168&316=170&324=174&327=176&330=178&337=181&339=185&342=189&343=191&344=195&345=197&350=199&352=207&353=209&361=213&363=215&369=217&376=223&377=225&379=227&380=229&381=235&388=238&389=241&390=251&391=253&392=261&393=263&394=266&396=287&398=308&402=310&405=313&408=334&413=356&414=358&415=360&416=363&417=365&420=367'
