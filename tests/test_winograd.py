@@ -45,13 +45,15 @@ CASES = {
 
 
 # F(4x4, 3x3): 4 x 4 tiles, a 6 x 6 window each. Rows of 4 tiles (16x16) fill a vector of 16 floats
-# 4 rows at a time; 17x17 leaves a last row and column of tiles mostly outside; a 28x28 picture's rows
+# 4 rows at a time, as 14x14's do (their last row and column half outside); 17x17 leaves a last row
+# and column of tiles mostly outside; a 28x28 picture's rows
 # of 7 tiles go 2 to a vector of floats and alone in one of 8 doubles; the d input pass of an
 # unpadded 18x18 picture is padded by 2; rectangular pictures; a residual block adds two gradients.
 CASES4 = {
     "f4-padding-1": lambda: model_around(sn.Conv2D(9, 3, padding=1), shape=(3, 16, 16)),
     "f4-partial": lambda: model_around(sn.Conv2D(8, 3, padding=1), shape=(3, 17, 17)),
     "f4-28": lambda: model_around(sn.Conv2D(8, 3, padding=1, bias=False), shape=(3, 28, 28)),
+    "f4-14": lambda: model_around(sn.Conv2D(8, 3, padding=1, bias=False), shape=(3, 14, 14)),
     "f4-padding-0": lambda: model_around(sn.Conv2D(9, 3), shape=(3, 18, 18)),
     "f4-padding-2": lambda: model_around(sn.Conv2D(8, 3, padding=2, mean=True), shape=(3, 16, 16)),
     "f4-rectangular": lambda: model_around(sn.Conv2D(10, 3, padding=(0, 2)), shape=(3, 19, 37), channels=11),
@@ -122,11 +124,11 @@ def test_only_convolutions_that_gain_take_winograd():
     assert winograd_layers(model) == ["conv2"]
     assert WINOGRAD_SIDE == 7   # 7x7 pictures (resnet's last stage) take Winograd
     assert model.layer("conv2").winograd_tile == 2 and model.layer("conv1").winograd_tile == 0
-    # F(4x4, 3x3) where every picture of both passes is at least 16 wide and high: resnet's 28x28
-    # stage (its 14x14 one ran slower with it: a 16x16 cover of 14x14 multiplies 31% more)
-    assert WINOGRAD4_SIDE == 16
+    # F(4x4, 3x3) where every picture of both passes is at least 14 wide and high: resnet's 28x28
+    # and 14x14 stages (a 14x14 picture's 4 x 4 tiles fill a vector of 16 floats); not its 7x7 one
+    assert WINOGRAD4_SIDE == 14
     tiles = {layer.input_shape[1:]: layer.winograd_tile for layer in resnet().layers if getattr(layer, "winograd", 0)}
-    assert tiles == {(28, 28): 4, (14, 14): 2, (7, 7): 2}
+    assert tiles == {(28, 28): 4, (14, 14): 4, (7, 7): 2}
     source = emit(model, "float32", 4).source
     assert "sn_wino_conv(" in source and "conv1_im2col" in source
 
