@@ -95,6 +95,18 @@ def test_every_path_steps_as_torch(make, threads, count, weight_decay):
     assert not net._grads.any()   # the gradients are left 0 for the next call, on every path
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_many_rows_and_samples_step_as_torch(threads):
+    # From 64 samples the folded step multiplies the rows in blocks of at most 64 (150: 64, 64, 22)
+    model = sn.Sequential(sn.Input(30), sn.Dense(150), sn.Sigmoid(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
+    params = model.init_params(3)
+    data = [random_batch(model, 64, seed) for seed in range(5)]
+    net = sn.compile(model, batch=64, dtype="float64", params=params, threads=threads, optimizer=sn.SGD(lr=0.3))
+    for x, y in data:
+        net.step(x, y)
+    assert_trained_alike(net, torch_sgd(model, params, data, lr=0.3), params)
+
+
 def test_fit_folds_alike_and_a_rate_that_rounds_to_zero_changes_nothing():
     model = dense_model()
     params = model.init_params(4)
@@ -114,17 +126,20 @@ def test_fit_folds_alike_and_a_rate_that_rounds_to_zero_changes_nothing():
 
 
 @pytest.mark.parametrize("threads, count, settings",
-                         [(1, 1, {}), (1, 3, {}), (1, 4, {}), (1, 9, {}), (2, 32, {}), (1, 3, {"momentum": 0.9}),
-                          (2, 32, {"weight_decay": 0.01})],
-                         ids=["one", "few", "four", "gemm", "threads", "update", "threads-update"])
+                         [(1, 1, {}), (1, 3, {}), (1, 4, {}), (1, 9, {}), (2, 32, {}), (1, 64, {}), (2, 64, {}),
+                          (1, 3, {"momentum": 0.9}), (2, 32, {"weight_decay": 0.01})],
+                         ids=["one", "few", "four", "gemm", "threads", "blocks", "threads-blocks", "update",
+                              "threads-update"])
 def test_a_step_notices_every_weight_that_is_not_finite(threads, count, settings):
     # A step tests each weight as it writes it (the folded descent: in its loop for up to 3
     # samples, else its rows after the multiply; the update loop) in place of a pass over all
     # of them after it. Each weight in turn, NaN or infinite before the step (written past the
     # checks of the setter), is NaN or infinite after it: the step must notice and be undone.
-    model = sn.Sequential(sn.Input(37), sn.Dense(13), sn.Sigmoid(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
+    # (from 64 samples the rows are multiplied in blocks of 64: 150 rows make three)
+    model = sn.Sequential(sn.Input(37), sn.Dense(150 if count >= 64 else 13), sn.Sigmoid(), sn.Dense(3),
+                          loss=sn.SoftmaxCrossEntropy())
     params = model.init_params(1)
-    net = sn.compile(model, batch=32, params=params, threads=threads, optimizer=sn.SGD(lr=0.01, **settings))
+    net = sn.compile(model, batch=64, params=params, threads=threads, optimizer=sn.SGD(lr=0.01, **settings))
     net.thread_policy = "all"   # the shares on both threads, each testing its own rows
     x, y = random_batch(model, count, 2)
     x = x.astype(np.float32)
