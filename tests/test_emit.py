@@ -79,15 +79,15 @@ def test_float_activations_take_the_vectorizable_exp():
 
 
 def test_sn_expf_is_within_an_ulp_of_exp():
-    # Every 4096th float from -103.97 (below which e^x is 0 in float) to 88.72 (above, +inf),
-    # the ends and the subnormal results, through a compiled net whose activation is e^x,
-    # against exp in double; and NaN stays NaN (sqrt of -1), infinity past the top.
+    # Every 4096th float from -87.33 (below which e^x is under FLT_MIN, and sn_expf gives 0) to
+    # 88.72 (above, +inf), and the ends, through a compiled net whose activation is e^x,
+    # against exp in double; NaN stays NaN (sqrt of -1), infinity past the top, 0 far below.
     import numpy as np
 
-    low, high = np.float32(-103.972694), np.float32(88.72283)
+    low, high = np.float32(-87.33654), np.float32(88.72283)
     negative = np.arange(np.float32(-0.0).view(np.int32), low.view(np.int32), 4096, dtype=np.int32)
     positive = np.arange(0, high.view(np.int32), 4096, dtype=np.int32)
-    values = np.concatenate([negative.view(np.float32), positive.view(np.float32), [low, high, -87.5, 88.5]])
+    values = np.concatenate([negative.view(np.float32), positive.view(np.float32), [low, high, -87.3, 88.5]])
     values = np.concatenate([values, np.zeros(-len(values) % 1000, np.float32)]).astype(np.float32)
     model = sn.Sequential(sn.Input(1000), sn.Activation("exp", sp.exp), loss=sn.MeanSquaredError())
     net = sn.compile(model, batch=64, threads=1)
@@ -100,6 +100,7 @@ def test_sn_expf_is_within_an_ulp_of_exp():
                                     loss=sn.MeanSquaredError()), batch=1, threads=1)
     out = root.forward(np.array([[-1.0, 1e4, 4.0]], np.float32))[0]
     assert np.isnan(out[0]) and out[1] == np.inf and abs(out[2] - np.exp(2.0)) <= np.spacing(np.float32(np.exp(2.0)))
+    assert net.forward(np.full((1, 1000), -90.0, np.float32)).max() == 0.0
 
 
 def test_lane_folds_pair_the_halves_of_every_group():
