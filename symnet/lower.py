@@ -175,7 +175,8 @@ def epilogue_context(step, dtype: str) -> dict:
     output there), the activation's name and description, and its formula as text."""
     layer = step.layer
     return {"name": layer.name, "describe": comment(layer.describe()),
-            "forward": elementwise(layer.expr, CPrinter(dtype), "after[e]", layer.label),
+            # printed as in the activation's own loop (sn_expf in float), so the two agree to the bit
+            "forward": elementwise(layer.expr, CPrinter(dtype, own_exp=True), "after[e]", layer.label),
             "forward_text": comment(text(layer.expr))}
 
 

@@ -29,7 +29,7 @@ class CPrinter(C99CodePrinter):
     Kronecker deltas as comparisons, piecewise functions as one-line conditionals."""
 
     def __init__(self, dtype: str, arrays: dict | None = None, names: dict | None = None,
-                 arithmetic: str | None = None):
+                 arithmetic: str | None = None, own_exp: bool = False):
         # arithmetic: the type the C computes in (its functions and literals), the net's dtype
         # unless a formula needs more (a loss's gradient, where float's 1 - p cancels); the
         # constants are checked against the net's dtype either way.
@@ -37,6 +37,9 @@ class CPrinter(C99CodePrinter):
         self.dtype = dtype
         self.arrays = arrays or {}   # base label -> (C name, shape without the batch axis)
         self.names = names or {}     # base label -> C name, for indexed symbols printed as scalars
+        # own_exp: e^x in float as sn_expf (templates/helpers/exp.c.j2), which a loop over a
+        # tensor vectorizes, where expf is a call per value; the caller emits that helper
+        self.own_exp = own_exp and DTYPES[arithmetic or dtype][0] == "float"
 
     def _print_Indexed(self, expr):
         label = str(expr.base.label)
@@ -85,6 +88,11 @@ class CPrinter(C99CodePrinter):
         if expr.exp == sp.Rational(1, 3):
             return f"{self._ns}pow{self._get_func_suffix(real)}({self._print(expr.base)}, {self._print(expr.exp)})"
         return super()._print_Pow(expr)
+
+    def _print_exp(self, expr):
+        if self.own_exp:
+            return f"sn_expf({self._print(expr.args[0])})"
+        return super()._print_exp(expr)
 
     def _print_KroneckerDelta(self, expr):
         return f"({self._print(expr.args[0])} == {self._print(expr.args[1])})"

@@ -66,6 +66,43 @@ def test_custom_activation_and_loss_need_no_hand_written_c():
     assert "dz[e] = -1.0/2.0*tanh(t - z)/total;" in source
 
 
+def test_float_activations_take_the_vectorizable_exp():
+    # In float an activation's e^x is sn_expf (templates/helpers/exp.c.j2), emitted once with
+    # the model; in double, and outside the activations' loops, the C library's.
+    assert CPrinter("float32", own_exp=True).doprint(1 / (1 + sp.exp(-x))) == "1.0F/(1 + sn_expf(-x))"
+    assert CPrinter("float64", own_exp=True).doprint(sp.exp(x)) == "exp(x)"
+    assert CPrinter("float32").doprint(sp.exp(x)) == "expf(x)"
+    source = emit(mlp(), "float32", 64).source
+    assert source.count("static inline __attribute__((unused)) float sn_expf(float x)") == 1
+    assert "out[e] = 1.0F/(1 + sn_expf(-x));" in source
+    assert "sn_expf" not in emit(lenet(), "float32", 64).source   # ReLU: no e^x, no helper
+
+
+def test_sn_expf_is_within_an_ulp_of_exp():
+    # Every 4096th float from -87.33 (below which e^x is under FLT_MIN, and sn_expf gives 0) to
+    # 88.72 (above, +inf), and the ends, through a compiled net whose activation is e^x,
+    # against exp in double; NaN stays NaN (sqrt of -1), infinity past the top, 0 far below.
+    import numpy as np
+
+    low, high = np.float32(-87.33654), np.float32(88.72283)
+    negative = np.arange(np.float32(-0.0).view(np.int32), low.view(np.int32), 4096, dtype=np.int32)
+    positive = np.arange(0, high.view(np.int32), 4096, dtype=np.int32)
+    values = np.concatenate([negative.view(np.float32), positive.view(np.float32), [low, high, -87.3, 88.5]])
+    values = np.concatenate([values, np.zeros(-len(values) % 1000, np.float32)]).astype(np.float32)
+    model = sn.Sequential(sn.Input(1000), sn.Activation("exp", sp.exp), loss=sn.MeanSquaredError())
+    net = sn.compile(model, batch=64, threads=1)
+    got = net.forward(values.reshape(-1, 1000)).ravel().astype(np.float64)
+    exact = np.exp(values.astype(np.float64))
+    rounded = exact.astype(np.float32)
+    ulp = np.spacing(rounded).astype(np.float64)
+    assert np.max(np.abs(got - exact) / ulp) <= 1.0
+    root = sn.compile(sn.Sequential(sn.Input(3), sn.Activation("exp_root", lambda v: sp.exp(sp.sqrt(v))),
+                                    loss=sn.MeanSquaredError()), batch=1, threads=1)
+    out = root.forward(np.array([[-1.0, 1e4, 4.0]], np.float32))[0]
+    assert np.isnan(out[0]) and out[1] == np.inf and abs(out[2] - np.exp(2.0)) <= np.spacing(np.float32(np.exp(2.0)))
+    assert net.forward(np.full((1, 1000), -90.0, np.float32)).max() == 0.0
+
+
 def test_lane_folds_pair_the_halves_of_every_group():
     # Four lanes: groups of 4 fold to groups of 2 (x's then y's), which fold to single lanes.
     assert lane_folds(4) == [(4, [0, 1, 4, 5], [2, 3, 6, 7]), (2, [0, 2, 4, 6], [1, 3, 5, 7])]

@@ -77,8 +77,10 @@ def assert_trained_alike(net, expected, params):
 
 @pytest.mark.parametrize("make", [dense_model, conv_model])
 @pytest.mark.parametrize("threads, count, weight_decay",
-                         [(1, 6, 0.0), (1, 40, 0.0), (2, 32, 0.0), (2, 40, 0.0), (1, 6, 0.05), (2, 32, 0.05)],
-                         ids=["folded", "chunks", "threads", "threads-chunks", "weight-decay", "threads-weight-decay"])
+                         [(1, 6, 0.0), (1, 1, 0.0), (1, 3, 0.0), (1, 40, 0.0), (2, 32, 0.0), (2, 40, 0.0),
+                          (1, 6, 0.05), (2, 32, 0.05)],
+                         ids=["folded", "one", "few", "chunks", "threads", "threads-chunks", "weight-decay",
+                              "threads-weight-decay"])
 def test_every_path_steps_as_torch(make, threads, count, weight_decay):
     model = make()
     if threads > 1:   # each thread gets a share worth its cost, so the threads do run
@@ -91,6 +93,18 @@ def test_every_path_steps_as_torch(make, threads, count, weight_decay):
         net.step(x, y)
     assert_trained_alike(net, torch_sgd(model, params, data, lr=0.3, weight_decay=weight_decay), params)
     assert not net._grads.any()   # the gradients are left 0 for the next call, on every path
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_many_rows_and_samples_step_as_torch(threads):
+    # From 64 samples the folded step multiplies the rows in blocks of at most 64 (150: 64, 64, 22)
+    model = sn.Sequential(sn.Input(30), sn.Dense(150), sn.Sigmoid(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy())
+    params = model.init_params(3)
+    data = [random_batch(model, 64, seed) for seed in range(5)]
+    net = sn.compile(model, batch=64, dtype="float64", params=params, threads=threads, optimizer=sn.SGD(lr=0.3))
+    for x, y in data:
+        net.step(x, y)
+    assert_trained_alike(net, torch_sgd(model, params, data, lr=0.3), params)
 
 
 def test_fit_folds_alike_and_a_rate_that_rounds_to_zero_changes_nothing():
@@ -109,3 +123,32 @@ def test_fit_folds_alike_and_a_rate_that_rounds_to_zero_changes_nothing():
                                          for _ in range(2) for k in range(0, 24, 8)], lr=0.2)
     for name, value in expected.items():
         assert sn.relative_error(net.params[name], value) < 1e-5, name   # float32
+
+
+@pytest.mark.parametrize("threads, count, settings",
+                         [(1, 1, {}), (1, 3, {}), (1, 4, {}), (1, 9, {}), (2, 32, {}), (1, 64, {}), (2, 64, {}),
+                          (1, 3, {"momentum": 0.9}), (2, 32, {"weight_decay": 0.01})],
+                         ids=["one", "few", "four", "gemm", "threads", "blocks", "threads-blocks", "update",
+                              "threads-update"])
+def test_a_step_notices_every_weight_that_is_not_finite(threads, count, settings):
+    # A step tests each weight as it writes it (the folded descent: in its loop for up to 3
+    # samples, else its rows after the multiply; the update loop) in place of a pass over all
+    # of them after it. Each weight in turn, NaN or infinite before the step (written past the
+    # checks of the setter), is NaN or infinite after it: the step must notice and be undone.
+    # (from 64 samples the rows are multiplied in blocks of 64: 150 rows make three)
+    model = sn.Sequential(sn.Input(37), sn.Dense(150 if count >= 64 else 13), sn.Sigmoid(), sn.Dense(3),
+                          loss=sn.SoftmaxCrossEntropy())
+    params = model.init_params(1)
+    net = sn.compile(model, batch=64, params=params, threads=threads, optimizer=sn.SGD(lr=0.01, **settings))
+    net.thread_policy = "all"   # the shares on both threads, each testing its own rows
+    x, y = random_batch(model, count, 2)
+    x = x.astype(np.float32)
+    net.step(x, y)
+    assert net._quick is not None   # the quick path (sn_step), whose weights' check this is
+    good = {name: value.copy() for name, value in net.params.items()}
+    for where in range(net._flat.size):
+        bad = (np.nan, np.inf, -np.inf)[where % 3]
+        net._flat[where] = bad
+        with pytest.raises(sn.DivergenceError):
+            net.step(x, y)
+        net.params = good

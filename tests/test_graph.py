@@ -272,9 +272,9 @@ def test_a_chain_has_no_sums_of_gradients():
 
 # -- the emitted C -------------------------------------------------------------------------
 def function(source: str, name: str) -> str:
-    """The C function ``name``, from its signature to its closing brace (static, or SN_PARTED:
+    """The C function ``name`` (void or int), from its signature to its closing brace (static, or SN_PARTED:
     backward_range, which one part of a model's C compiles and the other calls)."""
-    start = re.search(rf"^(?:static|SN_PARTED) void {name}\(", source, re.M).start()
+    start = re.search(rf"^(?:static|SN_PARTED) (?:void|int) {name}\(", source, re.M).start()
     return source[start:source.index("\n}\n", start) + 3]
 
 

@@ -91,14 +91,20 @@ class Activation(Layer):
         """ReLU-like: zero slope below 0, unit slope above (the layers before want He init)."""
         return _rectifies(self.expr, self.x, self.label)
 
+    @property
+    def helpers(self) -> tuple[str, ...]:
+        """The vectorizable e^x (sn_expf) when the formula or its derivative holds one."""
+        uses_exp = any(expr.has(sp.exp) for expr in (self.expr, self.derivative))
+        return ("helpers/exp.c.j2",) if uses_exp else ()
+
     def template_context(self, lowering) -> dict:
         variable = "y" if self.derivative_in_output else "x"
         slope = lowering.step.symbols.partial(0).expr
         operator = "+=" if lowering.context["add_dx"] else "="
-        return {"forward": elementwise(self.expr, CPrinter(lowering.dtype), "out[e]", self.label),
+        printer = CPrinter(lowering.dtype, own_exp=True)   # sn_expf: see self.helpers
+        return {"forward": elementwise(self.expr, printer, "out[e]", self.label),
                 "variable": variable, "slope_of": variable,
-                "backward": elementwise(sp.Symbol("g") * slope, CPrinter(lowering.dtype), "dx[e]", self.label,
-                                        operator)}
+                "backward": elementwise(sp.Symbol("g") * slope, printer, "dx[e]", self.label, operator)}
 
     def torch_module(self):
         from ..export.torch import Formula

@@ -1,4 +1,4 @@
-# key: 24a72ef68f44a75c72658a979b0c1a1f8f2026b3 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 7cc9dd2139910b3d438b79aa43f7e5bb67eb6822 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/dense.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/dense.c.j2'
@@ -91,25 +91,43 @@ def root(context, missing=missing, environment=environment):
         pass
         if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
             pass
-            yield "/* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train\n * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x\n * and b += -lr · Σ_n dy, one pass over W where dW's sum, the shares' sum and the update took\n * several; dW and db stay 0, and the update skips W and b. Share share of shares takes its\n * rows of W and b over every sample of the chunk (total), in sample order, called once\n * every share's dx has read W (see backward_range). Not inlined there: inlined, a folded\n * step left the layers around it (a max pool's scatter) short of registers. */\nstatic __attribute__((noinline)) void "
+            yield "/* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train\n * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x\n * and b += -lr · Σ_n dy, one pass over W where dW's sum, the shares' sum and the update took\n * several; dW and db stay 0, and the update skips W and b. Share share of shares takes its\n * rows of W and b over every sample of the chunk (total), in sample order, called once\n * every share's dx has read W (see backward_range). Returns 1 if every value it wrote is\n * finite, else 0: the step's check of the weights (sn_step), made here where each share's\n * rows are in this thread's cache, and for up to 3 samples in the loop that writes them\n * (at batch 1 the check was a pass over W of its own, a fifth of the step). Not inlined\n * there: inlined, a folded step left the layers around it (a max pool's scatter) short of\n * registers. */\nstatic __attribute__((noinline)) int "
             yield str((undefined(name='name') if l_0_name is missing else l_0_name))
             yield '_descend(int share, int shares, int total, const real *restrict x,\n        const real *restrict dy, real *restrict params, real *restrict scratch, real descent)\n{\n    real *restrict W = params + '
             yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
             yield ';\n    '
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
-            yield '\n    int o;\n    const int rows = sn_split('
+            yield '\n    int o, bad = 0;\n    const int rows = sn_split('
             yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ', share, shares, &o);\n    if (rows == 0)\n        return;\n    /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :] */\n    sn_gemm(rows, '
+            yield ", share, shares, &o);\n    if (rows == 0)\n        return 1;\n    if (total < 4) {\n        /* W[k, :] += (-lr · dy[n, k]) · x[n, :], one sample at a time, as the multiply makes\n         * it for so few (sn_gemm_thin), each value tested in the last sample's pass */\n        for (int k = o; k < o + rows; k++) {\n            real *restrict row = W + (long)k * "
             yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', total, descent, dy + o, 1, '
+            yield ';\n            for (int n = 0; n < total - 1; n++) {\n                const real weight = descent * dy[(long)n * '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ' + k];\n                const real *restrict xn = x + (long)n * '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ';\n                for (int i = 0; i < '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield '; i++)\n                    row[i] += weight * xn[i];\n            }\n            const real weight = descent * dy[(long)(total - 1) * '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ' + k];\n            const real *restrict xn = x + (long)(total - 1) * '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ';\n            for (int i = 0; i < '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield '; i++) {\n                const real value = row[i] + weight * xn[i];\n                row[i] = value;\n                bad |= value - value != 0;   /* NaN for an infinity or a NaN (sn_finite) */\n            }\n        }\n    } else {\n        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]. From 64\n         * samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with x read\n         * in place (sn_gemm_few) where a larger block packs it first: MLP (128 rows of 784) at\n         * batch 256 on one thread, 522 to 457 µs; at 16-32 samples packing gains, 35 to 38 µs\n         * without it at 16. */\n        const int block = total >= 64 ? SN_FEW_ROWS : rows;\n        for (int k = o; k < o + rows; k += block)\n            sn_gemm(SN_MIN(block, o + rows - k), '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', total, descent, dy + k, 1, '
             yield str((undefined(name='O') if l_0_O is missing else l_0_O))
             yield ', x, '
             yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', 1, W + (long)o * '
+            yield ', 1,\n                    W + (long)k * '
             yield str((undefined(name='I') if l_0_I is missing else l_0_I))
             yield ', '
             yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', 1,\n            pack_a, pack_b);\n'
+            yield ', 1, pack_a, pack_b);\n        bad = !sn_all_finite(W + (long)o * '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', (long)rows * '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ');\n    }\n'
             if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
                 pass
                 yield '    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = '
@@ -120,8 +138,8 @@ def root(context, missing=missing, environment=environment):
                 yield str((undefined(name='bias_partial') if l_0_bias_partial is missing else l_0_bias_partial))
                 yield ' * dy[(long)n * '
                 yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-                yield ' + k]);\n'
-            yield '}\n\n'
+                yield ' + k]);\n    for (int k = o; k < o + rows; k++)\n        bad |= b[k] - b[k] != 0;\n'
+            yield '    return !bad;\n}\n\n'
         yield '/* dW += dy^T x      (∂term/∂W[o, i] = '
         yield str((undefined(name='weight_partial_text') if l_0_weight_partial_text is missing else l_0_weight_partial_text))
         yield ')\n'
@@ -131,7 +149,7 @@ def root(context, missing=missing, environment=environment):
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
             yield ' dy W        (∂term/∂x[n, i] = '
             yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 54 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
+            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 89 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
             yield ')\n'
         if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
             pass
@@ -215,4 +233,4 @@ def root(context, missing=missing, environment=environment):
         yield '}\n'
 
 blocks = {}
-debug_info = '1=36&2=38&3=42&4=50&6=52&8=54&9=56&11=58&12=66&13=76&14=79&16=81&17=83&21=88&22=90&30=93&33=95&34=97&36=99&40=101&42=111&43=114&44=116&47=118&52=124&53=126&54=129&56=134&57=137&60=140&62=142&63=144&64=146&66=148&67=151&68=161&72=176&73=179&76=182&77=190&78=200&79=203&81=205&82=207'
+debug_info = '1=36&2=38&3=42&4=50&6=52&8=54&9=56&11=58&12=66&13=76&14=79&16=81&17=83&21=88&22=90&34=93&37=95&38=97&40=99&47=101&49=103&50=105&51=107&54=109&55=111&56=113&70=115&71=121&72=125&74=129&75=132&76=134&79=136&87=142&88=144&89=147&91=152&92=155&95=158&97=160&98=162&99=164&101=166&102=169&103=179&107=194&108=197&111=200&112=208&113=218&114=221&116=223&117=225'

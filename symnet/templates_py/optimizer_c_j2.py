@@ -1,4 +1,4 @@
-# key: 2c3293f1fa46a4bc570fc606d97c3519fce2349f jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 53ca9171f2fd4b6769ff24473438109ad5cdd218 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/optimizer.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'optimizer.c.j2'
@@ -48,8 +48,8 @@ def root(context, missing=missing, environment=environment):
     yield str(t_2(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'states')))
     yield '\n\n/* One update of every parameter'
     yield str((' (with fused, of those in sn_unfused)' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 12 in 'optimizer.c.j2' evaluated to false and no else section was defined.")))
-    yield "; each gradient is set to 0 once used,\n * ready for the next step's sums (one pass over the gradients instead of two). */\nstatic void update(real *restrict params, real *restrict grads, real *restrict state,\n                   const double *restrict hyper, double t"
-    yield str((', int fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 15 in 'optimizer.c.j2' evaluated to false and no else section was defined.")))
+    yield "; each gradient is set to 0 once used,\n * ready for the next step's sums (one pass over the gradients instead of two). Returns 1 if\n * every parameter it wrote is finite, else 0 (tested as it is written: the step's check of\n * the weights, see sn_step). */\nstatic int update(real *restrict params, real *restrict grads, real *restrict state,\n                   const double *restrict hyper, double t"
+    yield str((', int fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 17 in 'optimizer.c.j2' evaluated to false and no else section was defined.")))
     yield ')\n{\n'
     for (l_1_name, l_1_local) in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'double_hyper'):
         _loop_vars = {}
@@ -96,6 +96,7 @@ def root(context, missing=missing, environment=environment):
     if (not environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'uses_step')):
         pass
         yield '    (void)t;\n'
+    yield '    int bad = 0;\n'
     l_1_loop = missing
     for l_1_name, l_1_loop in LoopContext(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'states'), undefined):
         _loop_vars = {}
@@ -141,7 +142,20 @@ def root(context, missing=missing, environment=environment):
         yield str(l_1_local)
         yield ';\n'
     l_1_name = l_1_local = missing
-    yield '    }\n}\n'
+    def t_3(fiter):
+        for (l_1_name, l_1_local) in fiter:
+            if (l_1_name == 'p'):
+                yield (l_1_name, l_1_local)
+    for (l_1_name, l_1_local) in t_3(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'stores')):
+        _loop_vars = {}
+        pass
+        yield '        bad |= '
+        yield str(l_1_local)
+        yield ' - '
+        yield str(l_1_local)
+        yield ' != 0;   /* NaN for an infinity or a NaN (sn_finite) */\n'
+    l_1_name = l_1_local = missing
+    yield '    }\n    return !bad;\n}\n'
 
 blocks = {}
-debug_info = '1=26&3=28&4=33&5=36&6=40&9=44&10=46&12=48&15=50&17=52&18=56&20=63&21=67&23=74&24=78&26=94&29=98&30=102&32=107&35=110&41=116&42=120&45=126&46=130&48=133&49=137'
+debug_info = '1=26&3=28&4=33&5=36&6=40&9=44&10=46&12=48&17=50&19=52&20=56&22=63&23=67&25=74&26=78&28=94&32=99&33=103&35=108&38=111&44=117&45=121&48=127&49=131&51=134&52=138&54=143&55=151'
