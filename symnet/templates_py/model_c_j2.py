@@ -1,4 +1,4 @@
-# key: 213b08c86bfff840182479064f3f00338c9e95f6 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 4a21fc965b98b75077c7e07854767551b4cfe4f1 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/model.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'model.c.j2'
@@ -182,7 +182,7 @@ def root(context, missing=missing, environment=environment):
         yield str(l_1_offset)
         yield '\n'
     l_1_name = l_1_offset = missing
-    yield ' */\n#include <math.h>\n#include <stdint.h>\n#include <string.h>\n'
+    yield " */\n#include <math.h>\n#include <stdint.h>\n#include <string.h>\n#if defined(__unix__) || defined(__APPLE__)\n#include <unistd.h>   /* sysconf: the L2 cache's size (gemm.c.j2) */\n#endif\n"
     l_0_entry = ('static ' if (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone) else '')
     context.vars['entry'] = l_0_entry
     context.exported_vars.add('entry')
@@ -485,7 +485,7 @@ def root(context, missing=missing, environment=environment):
                 pass
                 yield str(environment.getitem(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper'), l_1_index))
                 yield ' 0'
-                yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 606 in 'model.c.j2' evaluated to false and no else section was defined.")))
+                yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 609 in 'model.c.j2' evaluated to false and no else section was defined.")))
             l_1_loop = l_1_index = missing
             yield ') over a minibatch of one chunk: the\n         * dense layers fold the update into their backward (sn_run.descent); a rate that is 0 in\n         * real would leave their gradients in place. */\n        const int fused = size <= SN_BATCH && (real)step_hyper[0] != 0'
             for l_1_index in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'fusable_when'):
@@ -501,7 +501,7 @@ def root(context, missing=missing, environment=environment):
         yield ' *chunk_targets = targets + (long)(start + done) * SN_TARGETS;\n            if (order) {\n                for (int n = 0; n < chunk; n++) {\n                    const long sample = order[start + done + n];\n                    memcpy(staging_x + (long)n * SN_INPUT, x + sample * SN_INPUT, sizeof(real) * SN_INPUT);\n                    memcpy(staging_targets + (long)n * SN_TARGETS, targets + sample * SN_TARGETS,\n                           sizeof(*targets) * SN_TARGETS);\n                }\n                chunk_x = staging_x;\n                chunk_targets = staging_targets;\n            }\n            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, pacing, training, steps + step, done);\n            loss += sn_loss(chunk, size, work, chunk_targets);\n            written &= backward_chunk(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,\n                           pacing, training, steps + step, done, '
         yield str(('fused ? (real)(-step_hyper[0]) : 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else '0'))
         yield ');\n        }\n        written &= update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1)'
-        yield str((', fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 630 in 'model.c.j2' evaluated to false and no else section was defined.")))
+        yield str((', fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 633 in 'model.c.j2' evaluated to false and no else section was defined.")))
         yield ");\n        losses[step] = loss;\n        finite = written;\n    }\n    return finite;\n}\n\n/* sn_train_steps, its verdict left to the caller's own check (fit checks every parameter\n * once per call). */\n"
         yield str((undefined(name='entry') if l_0_entry is missing else l_0_entry))
         yield 'void sn_train(int count, int batch_size, const int32_t *restrict order, const real *restrict x,\n'
@@ -522,7 +522,7 @@ def root(context, missing=missing, environment=environment):
         if (not (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone)):
             pass
             yield "\n/* One update of the optimizer from the gradients already in grads, as step k of sn_train\n * takes it after its backward passes: the rate schedule_rate(steps, hyper[0], schedule) and\n * t = optimizer_steps + 1. It lets the gradients of a minibatch be formed elsewhere (the\n * data-parallel step of symnet.distributed sums every process's share of them first).\n * Clears grads, as sn_train's update does. */\nvoid sn_update(real *restrict params, real *restrict grads, real *restrict state, const double *restrict hyper,\n               const double *restrict schedule, long steps, long optimizer_steps)\n{\n    double step_hyper[SN_HYPER];\n    memcpy(step_hyper, hyper, sizeof(step_hyper));\n    step_hyper[0] = schedule_rate((double)steps, hyper[0], schedule);\n    (void)update(params, grads, state, step_hyper, (double)(optimizer_steps + 1)"
-            yield str((', 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 663 in 'model.c.j2' evaluated to false and no else section was defined.")))
+            yield str((', 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 666 in 'model.c.j2' evaluated to false and no else section was defined.")))
             yield ');\n}\n'
             if (environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type') == 'int32_t'):
                 pass
@@ -536,4 +536,4 @@ def root(context, missing=missing, environment=environment):
         yield '#endif   /* SN_PART != 1 */\n'
 
 blocks = {}
-debug_info = '2=88&4=97&7=99&8=101&9=105&11=112&13=115&14=119&15=123&16=126&19=138&20=142&21=146&24=154&25=156&26=158&27=161&28=163&29=167&32=174&33=178&41=184&42=187&45=190&48=193&50=195&51=197&52=199&53=201&80=203&81=207&84=213&87=216&88=218&101=232&106=235&107=241&112=244&114=246&115=250&116=252&129=255&131=257&155=264&157=268&159=275&161=279&164=282&166=284&168=287&171=291&172=295&181=299&182=301&184=303&276=305&277=313&278=314&279=318&289=328&290=331&291=335&293=340&305=349&306=352&307=353&308=357&314=363&321=366&322=368&325=370&333=375&334=378&335=379&336=382&337=386&339=392&340=396&344=401&354=404&355=407&356=415&364=421&381=425&382=427&383=429&412=431&442=434&467=438&469=442&472=444&504=447&511=451&555=453&558=456&568=459&570=466&590=473&593=475&605=477&606=481&609=489&614=498&628=500&630=502&639=504&640=506&641=510&642=512&643=516&644=518&650=520&663=523&665=525&679=528&692=530&705=532'
+debug_info = '2=88&4=97&7=99&8=101&9=105&11=112&13=115&14=119&15=123&16=126&19=138&20=142&21=146&24=154&25=156&26=158&27=161&28=163&29=167&32=174&33=178&44=184&45=187&48=190&51=193&53=195&54=197&55=199&56=201&83=203&84=207&87=213&90=216&91=218&104=232&109=235&110=241&115=244&117=246&118=250&119=252&132=255&134=257&158=264&160=268&162=275&164=279&167=282&169=284&171=287&174=291&175=295&184=299&185=301&187=303&279=305&280=313&281=314&282=318&292=328&293=331&294=335&296=340&308=349&309=352&310=353&311=357&317=363&324=366&325=368&328=370&336=375&337=378&338=379&339=382&340=386&342=392&343=396&347=401&357=404&358=407&359=415&367=421&384=425&385=427&386=429&415=431&445=434&470=438&472=442&475=444&507=447&514=451&558=453&561=456&571=459&573=466&593=473&596=475&608=477&609=481&612=489&617=498&631=500&633=502&642=504&643=506&644=510&645=512&646=516&647=518&653=520&666=523&668=525&682=528&695=530&708=532'

@@ -1,4 +1,4 @@
-# key: 114d5dfcd6f049b27000829cef287db95024dbe0 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 45e903afade7c870489483e0534230733593ea2c jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/runtime.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'runtime.c.j2'
@@ -40,7 +40,7 @@ def root(context, missing=missing, environment=environment):
             yield str((',' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 14 in 'runtime.c.j2' evaluated to false and no else section was defined.")))
         l_1_loop = l_1_part = missing
         yield ' are compiled from files of their\n * own, side by side (symnet.runtime); this file holds the rest of it and calls them.\n'
-    yield ' */\n#include <math.h>\n#include <stdint.h>\n#include <string.h>\n\ntypedef '
+    yield " */\n#include <math.h>\n#include <stdint.h>\n#include <string.h>\n#if defined(__unix__) || defined(__APPLE__)\n#include <unistd.h>   /* sysconf: the L2 cache's size (gemm.c.j2) */\n#endif\n\ntypedef "
     yield str((undefined(name='ctype') if l_0_ctype is missing else l_0_ctype))
     yield ' real;\n\n#define SN_MIN(a, b) ((a) < (b) ? (a) : (b))\n#define SN_MAX(a, b) ((a) > (b) ? (a) : (b))\n\n#pragma GCC diagnostic push\n#pragma GCC diagnostic ignored "-Wunused-function"\n'
     template = environment.get_template('gemm.c.j2', 'runtime.c.j2')
@@ -72,4 +72,4 @@ def root(context, missing=missing, environment=environment):
         yield ')\n{\n    sn_gemm(m, n, k, alpha, a, ars, acs, b, brs, bcs, c, ldc, accumulate, pack_a, pack_b);\n}\n'
 
 blocks = {}
-debug_info = '2=18&7=22&9=25&11=27&14=33&22=42&30=44&33=51&34=54&35=56&37=60&41=67'
+debug_info = '2=18&7=22&9=25&11=27&14=33&25=42&33=44&36=51&37=54&38=56&40=60&44=67'
