@@ -561,10 +561,14 @@ void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, l
 
 /* 1 if each of the n values at p is finite, else 0: x - x is 0 for a finite x and NaN for an
  * infinity or a NaN, which compares unequal to 0. One pass, a vector at a time, the lanes'
- * verdicts or-ed (no chain of dependent additions); a step's weights are tested as they are
- * written (the dense layers' folded descent, the update), and at batch 1 a pass of its own
- * over them was a fifth of the step. */
-static inline __attribute__((unused)) int sn_all_finite(const real *restrict p, long n)
+ * verdicts or-ed (no chain of dependent additions); with out, the values are copied there in
+ * the same pass (a step kept for undoing copies its samples, which it checks too; a non-finite
+ * value leaves out partly written, which the caller then does not use). Inlined where out is
+ * known, so each use is one of the two loops. A step's weights are tested as they are written
+ * (the dense layers' folded descent, the update): at batch 1 a pass of its own over them was a
+ * fifth of the step. */
+static inline __attribute__((always_inline, unused)) int sn_scan_finite(real *restrict out, const real *restrict p,
+                                                                        long n)
 {
     vindex bad = {0};
     long i = 0;
@@ -572,13 +576,52 @@ static inline __attribute__((unused)) int sn_all_finite(const real *restrict p, 
         vreal v;
         memcpy(&v, p + i, sizeof v);
         bad |= (vindex)(v - v != 0);
+        if (out)
+            memcpy(out + i, &v, sizeof v);
     }
     int tail = 0;
-    for (; i < n; i++)
+    for (; i < n; i++) {
         tail |= p[i] - p[i] != 0;
+        if (out)
+            out[i] = p[i];
+    }
     for (int l = 0; l < SN_VL; l++)
         tail |= bad[l] != 0;
     return !tail;
+}
+
+static inline __attribute__((unused)) int sn_all_finite(const real *restrict p, long n)
+{
+    return sn_scan_finite(NULL, p, n);
+}
+
+/* A dense layer's folded step for the few (at most 3) samples a multiply would make one at a
+ * time (sn_gemm_thin): W[k, :] += (-lr · dy[n, k]) · x[n, :] for the rows k from o to o + rows
+ * of W (in inputs wide; dy out wide) and each of the total samples. 1 if every value written is
+ * finite, else 0, each tested in the last sample's pass where it is still in a register (at
+ * batch 1 a pass over W of its own was a fifth of the step). One function for every dense
+ * layer of the model, its sizes as arguments. */
+static __attribute__((unused)) int sn_descend_few(real *restrict W, const real *restrict dy, const real *restrict x,
+                                                  int o, int rows, int in, int out, int total, real descent)
+{
+    int bad = 0;
+    for (int k = o; k < o + rows; k++) {
+        real *restrict row = W + (long)k * in;
+        for (int n = 0; n < total - 1; n++) {
+            const real weight = descent * dy[(long)n * out + k];
+            const real *restrict xn = x + (long)n * in;
+            for (int i = 0; i < in; i++)
+                row[i] += weight * xn[i];
+        }
+        const real weight = descent * dy[(long)(total - 1) * out + k];
+        const real *restrict xn = x + (long)(total - 1) * in;
+        for (int i = 0; i < in; i++) {
+            const real value = row[i] + weight * xn[i];
+            row[i] = value;
+            bad |= value - value != 0;   /* NaN for an infinity or a NaN (sn_all_finite) */
+        }
+    }
+    return !bad;
 }
 
 /* e^x in float without a call into the C library, so that a loop over a tensor (a sigmoid's
@@ -670,24 +713,8 @@ static __attribute__((noinline)) int dense1_descend(int share, int shares, int t
     if (rows == 0)
         return 1;
     if (total < 4) {
-        /* W[k, :] += (-lr · dy[n, k]) · x[n, :], one sample at a time, as the multiply makes
-         * it for so few (sn_gemm_thin), each value tested in the last sample's pass */
-        for (int k = o; k < o + rows; k++) {
-            real *restrict row = W + (long)k * 784;
-            for (int n = 0; n < total - 1; n++) {
-                const real weight = descent * dy[(long)n * 128 + k];
-                const real *restrict xn = x + (long)n * 784;
-                for (int i = 0; i < 784; i++)
-                    row[i] += weight * xn[i];
-            }
-            const real weight = descent * dy[(long)(total - 1) * 128 + k];
-            const real *restrict xn = x + (long)(total - 1) * 784;
-            for (int i = 0; i < 784; i++) {
-                const real value = row[i] + weight * xn[i];
-                row[i] = value;
-                bad |= value - value != 0;   /* NaN for an infinity or a NaN (sn_finite) */
-            }
-        }
+        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :], a sample at a time */
+        bad = !sn_descend_few(W, dy, x, o, rows, 784, 128, total, descent);
     } else {
         /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]. From 64
          * samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with x read
@@ -808,24 +835,8 @@ static __attribute__((noinline)) int dense2_descend(int share, int shares, int t
     if (rows == 0)
         return 1;
     if (total < 4) {
-        /* W[k, :] += (-lr · dy[n, k]) · x[n, :], one sample at a time, as the multiply makes
-         * it for so few (sn_gemm_thin), each value tested in the last sample's pass */
-        for (int k = o; k < o + rows; k++) {
-            real *restrict row = W + (long)k * 128;
-            for (int n = 0; n < total - 1; n++) {
-                const real weight = descent * dy[(long)n * 10 + k];
-                const real *restrict xn = x + (long)n * 128;
-                for (int i = 0; i < 128; i++)
-                    row[i] += weight * xn[i];
-            }
-            const real weight = descent * dy[(long)(total - 1) * 10 + k];
-            const real *restrict xn = x + (long)(total - 1) * 128;
-            for (int i = 0; i < 128; i++) {
-                const real value = row[i] + weight * xn[i];
-                row[i] = value;
-                bad |= value - value != 0;   /* NaN for an infinity or a NaN (sn_finite) */
-            }
-        }
+        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :], a sample at a time */
+        bad = !sn_descend_few(W, dy, x, o, rows, 128, 10, total, descent);
     } else {
         /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]. From 64
          * samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with x read
@@ -1138,29 +1149,6 @@ int sn_finite(const real *restrict p, long n)
     return sn_all_finite(p, n);
 }
 
-/* sn_all_finite that also copies the n values to out, in the same pass (a step kept for
- * undoing copies its samples, which it checks too). A non-finite value leaves out partly
- * written, which the caller then does not use. */
-static int sn_copy_finite(real *restrict out, const real *restrict p, long n)
-{
-    vindex bad = {0};
-    long i = 0;
-    for (; i + SN_VL <= n; i += SN_VL) {
-        vreal v;
-        memcpy(&v, p + i, sizeof v);
-        bad |= (vindex)(v - v != 0);
-        memcpy(out + i, &v, sizeof v);
-    }
-    int tail = 0;
-    for (; i < n; i++) {
-        tail |= p[i] - p[i] != 0;
-        out[i] = p[i];
-    }
-    for (int l = 0; l < SN_VL; l++)
-        tail |= bad[l] != 0;
-    return !tail;
-}
-
 /* The n class labels at in, int64 (wide, as NumPy makes them) or int32, as int32 at out, for
  * sn_train: 1 if every one lies in [0, classes), else 0 (then out is not used: the caller
  * names the label). Read as unsigned, a negative label is larger than any class: one
@@ -1451,7 +1439,7 @@ int sn_step(const sn_net *restrict net, int count, const real *restrict x, const
             real *restrict keep_x, int32_t *restrict keep_labels, const double *restrict hyper,
             const double *restrict schedule, long steps, long optimizer_steps, int training, double *restrict loss)
 {
-    if (!(keep_x ? sn_copy_finite(keep_x, x, (long)count * SN_INPUT) : sn_all_finite(x, (long)count * SN_INPUT)))
+    if (!(keep_x ? sn_scan_finite(keep_x, x, (long)count * SN_INPUT) : sn_all_finite(x, (long)count * SN_INPUT)))
         return 1;
     if (!sn_read_labels(labels, wide, keep_labels, count, 10))
         return 2;

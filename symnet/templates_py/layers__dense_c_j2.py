@@ -1,4 +1,4 @@
-# key: 7cc9dd2139910b3d438b79aa43f7e5bb67eb6822 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: bbb7419a4232254258cb9c8e90371299efb74d3d jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/dense.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/dense.c.j2'
@@ -99,21 +99,11 @@ def root(context, missing=missing, environment=environment):
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
             yield '\n    int o, bad = 0;\n    const int rows = sn_split('
             yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ", share, shares, &o);\n    if (rows == 0)\n        return 1;\n    if (total < 4) {\n        /* W[k, :] += (-lr · dy[n, k]) · x[n, :], one sample at a time, as the multiply makes\n         * it for so few (sn_gemm_thin), each value tested in the last sample's pass */\n        for (int k = o; k < o + rows; k++) {\n            real *restrict row = W + (long)k * "
+            yield ', share, shares, &o);\n    if (rows == 0)\n        return 1;\n    if (total < 4) {\n        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :], a sample at a time */\n        bad = !sn_descend_few(W, dy, x, o, rows, '
             yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ';\n            for (int n = 0; n < total - 1; n++) {\n                const real weight = descent * dy[(long)n * '
+            yield ', '
             yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ' + k];\n                const real *restrict xn = x + (long)n * '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ';\n                for (int i = 0; i < '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield '; i++)\n                    row[i] += weight * xn[i];\n            }\n            const real weight = descent * dy[(long)(total - 1) * '
-            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ' + k];\n            const real *restrict xn = x + (long)(total - 1) * '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ';\n            for (int i = 0; i < '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield '; i++) {\n                const real value = row[i] + weight * xn[i];\n                row[i] = value;\n                bad |= value - value != 0;   /* NaN for an infinity or a NaN (sn_finite) */\n            }\n        }\n    } else {\n        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]. From 64\n         * samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with x read\n         * in place (sn_gemm_few) where a larger block packs it first: MLP (128 rows of 784) at\n         * batch 256 on one thread, 522 to 457 µs; at 16-32 samples packing gains, 35 to 38 µs\n         * without it at 16. */\n        const int block = total >= 64 ? SN_FEW_ROWS : rows;\n        for (int k = o; k < o + rows; k += block)\n            sn_gemm(SN_MIN(block, o + rows - k), '
+            yield ', total, descent);\n    } else {\n        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]. From 64\n         * samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with x read\n         * in place (sn_gemm_few) where a larger block packs it first: MLP (128 rows of 784) at\n         * batch 256 on one thread, 522 to 457 µs; at 16-32 samples packing gains, 35 to 38 µs\n         * without it at 16. */\n        const int block = total >= 64 ? SN_FEW_ROWS : rows;\n        for (int k = o; k < o + rows; k += block)\n            sn_gemm(SN_MIN(block, o + rows - k), '
             yield str((undefined(name='I') if l_0_I is missing else l_0_I))
             yield ', total, descent, dy + k, 1, '
             yield str((undefined(name='O') if l_0_O is missing else l_0_O))
@@ -149,7 +139,7 @@ def root(context, missing=missing, environment=environment):
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
             yield ' dy W        (∂term/∂x[n, i] = '
             yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 89 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
+            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 73 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
             yield ')\n'
         if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
             pass
@@ -233,4 +223,4 @@ def root(context, missing=missing, environment=environment):
         yield '}\n'
 
 blocks = {}
-debug_info = '1=36&2=38&3=42&4=50&6=52&8=54&9=56&11=58&12=66&13=76&14=79&16=81&17=83&21=88&22=90&34=93&37=95&38=97&40=99&47=101&49=103&50=105&51=107&54=109&55=111&56=113&70=115&71=121&72=125&74=129&75=132&76=134&79=136&87=142&88=144&89=147&91=152&92=155&95=158&97=160&98=162&99=164&101=166&102=169&103=179&107=194&108=197&111=200&112=208&113=218&114=221&116=223&117=225'
+debug_info = '1=36&2=38&3=42&4=50&6=52&8=54&9=56&11=58&12=66&13=76&14=79&16=81&17=83&21=88&22=90&34=93&37=95&38=97&40=99&45=101&54=105&55=111&56=115&58=119&59=122&60=124&63=126&71=132&72=134&73=137&75=142&76=145&79=148&81=150&82=152&83=154&85=156&86=159&87=169&91=184&92=187&95=190&96=198&97=208&98=211&100=213&101=215'
