@@ -540,24 +540,10 @@ static void sn_gemm(int m, int n, int k, real alpha, const real *a, long ars, lo
         }
     }
 }
-#pragma GCC diagnostic pop
-
-/* The matrix multiply above is shape-generic: symnet compiles it once for each compiler, flags
- * and dtype into a shared runtime (symnet.runtime) that this model links to, and the calls below
- * go to the runtime's copy, sn_gemm_float32. The copy above, never called here, is dropped by
- * the compiler, which then optimizes only this model's own code. */
-void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs, long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b);
-#define sn_gemm sn_gemm_float32
-
-/* Compiled as two translation units at once (symnet.build), which two cores optimize in about
- * the time of the larger: with SN_PART 1, backward_range alone (the layers' backward, the
- * heaviest part to optimize), with SN_PART 2 everything else, which calls it. Compiled whole
- * (no SN_PART), this is one unit like any other. */
-#ifdef SN_PART
-#define SN_PARTED __attribute__((visibility("hidden")))
-#else
-#define SN_PARTED static
-#endif
+/*
+ * A step's checks and the dense layers' folded gradient descent, shape-generic like the
+ * multiply: compiled into the runtime beside it (runtime.c.j2), and into an exported library.
+ */
 
 /* 1 if each of the n values at p is finite, else 0: x - x is 0 for a finite x and NaN for an
  * infinity or a NaN, which compares unequal to 0. One pass, a vector at a time, the lanes'
@@ -623,6 +609,52 @@ static __attribute__((unused)) int sn_descend_few(real *restrict W, const real *
     }
     return !bad;
 }
+
+/* A dense layer's folded step over its weights: W[o:o+rows, :] += descent · dy^T[o:o+rows, all
+ * samples] · x[all samples, :], for W of in inputs and dy of out outputs a sample. 1 if every
+ * weight written is finite, else 0. Up to 3 samples a sample at a time (sn_descend_few), which
+ * a multiply would do one at a time too; from 64 samples on, in blocks of at most SN_FEW_ROWS
+ * rows, which the multiply makes with x read in place (sn_gemm_few) where a larger block packs
+ * it first: MLP (128 rows of 784) at batch 256 on one thread, 522 to 457 µs; at 16-32 samples
+ * packing gains, 35 to 38 µs without it at 16. The rows are then checked while they are still
+ * in this thread's cache. */
+static __attribute__((unused)) int sn_descend_rows(real *restrict W, const real *restrict dy,
+                                                   const real *restrict x, int o, int rows, int in, int out,
+                                                   int total, real descent, real *restrict pack_a,
+                                                   real *restrict pack_b)
+{
+    if (total < 4)
+        return sn_descend_few(W, dy, x, o, rows, in, out, total, descent);
+    const int block = total >= 64 ? SN_FEW_ROWS : rows;
+    for (int k = o; k < o + rows; k += block)
+        sn_gemm(SN_MIN(block, o + rows - k), in, total, descent, dy + k, 1, out, x, in, 1, W + (long)k * in, in, 1,
+                pack_a, pack_b);
+    return sn_all_finite(W + (long)o * in, (long)rows * in);
+}
+#pragma GCC diagnostic pop
+
+/* The matrix multiply above is shape-generic: symnet compiles it once for each compiler, flags
+ * and dtype into a shared runtime (symnet.runtime) that this model links to, and the calls below
+ * go to the runtime's copy, sn_gemm_float32. The copy above, never called here, is dropped by
+ * the compiler, which then optimizes only this model's own code. */
+void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, long acs, const real *b, long brs, long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b);
+#define sn_gemm sn_gemm_float32
+/* The dense layers' folded step of gradient descent over their weights, as shape-generic, is in
+ * the runtime too (descend.c.j2): six loops and the multiply's blocks in each dense layer were a
+ * fifth of LeNet-5's compile. */
+int sn_descend_rows_float32(real *restrict W, const real *restrict dy, const real *restrict x, int o, int rows, int in, int out, int total, real descent, real *restrict pack_a, real *restrict pack_b);
+#define sn_descend_rows sn_descend_rows_float32
+
+/* Compiled as two translation units at once (symnet.build), which two cores optimize in about
+ * the time of the larger: with SN_PART 1, backward_range alone (the layers' backward, the
+ * heaviest part to optimize), with SN_PART 2 everything else, which calls it. Compiled whole
+ * (no SN_PART), this is one unit like any other. */
+#ifdef SN_PART
+#define SN_PARTED __attribute__((visibility("hidden")))
+#else
+#define SN_PARTED static
+#endif
+
 
 /* e^x in float without a call into the C library, so that a loop over a tensor (a sigmoid's
  * 1/(1 + e^-x)) vectorizes: expf is a call per value, and at batch 64 the MLP's sigmoid took
@@ -712,21 +744,8 @@ static __attribute__((noinline)) int dense1_descend(int share, int shares, int t
     const int rows = sn_split(128, share, shares, &o);
     if (rows == 0)
         return 1;
-    if (total < 4) {
-        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :], a sample at a time */
-        bad = !sn_descend_few(W, dy, x, o, rows, 784, 128, total, descent);
-    } else {
-        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]. From 64
-         * samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with x read
-         * in place (sn_gemm_few) where a larger block packs it first: MLP (128 rows of 784) at
-         * batch 256 on one thread, 522 to 457 µs; at 16-32 samples packing gains, 35 to 38 µs
-         * without it at 16. */
-        const int block = total >= 64 ? SN_FEW_ROWS : rows;
-        for (int k = o; k < o + rows; k += block)
-            sn_gemm(SN_MIN(block, o + rows - k), 784, total, descent, dy + k, 1, 128, x, 784, 1,
-                    W + (long)k * 784, 784, 1, pack_a, pack_b);
-        bad = !sn_all_finite(W + (long)o * 784, (long)rows * 784);
-    }
+    /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]   (∂term/∂W[o, i] = x[n, i]) */
+    bad = !sn_descend_rows(W, dy, x, o, rows, 784, 128, total, descent, pack_a, pack_b);
     /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
     real *restrict b = params + DENSE1_BIAS;
     for (int n = 0; n < total; n++)
@@ -834,21 +853,8 @@ static __attribute__((noinline)) int dense2_descend(int share, int shares, int t
     const int rows = sn_split(10, share, shares, &o);
     if (rows == 0)
         return 1;
-    if (total < 4) {
-        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :], a sample at a time */
-        bad = !sn_descend_few(W, dy, x, o, rows, 128, 10, total, descent);
-    } else {
-        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]. From 64
-         * samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with x read
-         * in place (sn_gemm_few) where a larger block packs it first: MLP (128 rows of 784) at
-         * batch 256 on one thread, 522 to 457 µs; at 16-32 samples packing gains, 35 to 38 µs
-         * without it at 16. */
-        const int block = total >= 64 ? SN_FEW_ROWS : rows;
-        for (int k = o; k < o + rows; k += block)
-            sn_gemm(SN_MIN(block, o + rows - k), 128, total, descent, dy + k, 1, 10, x, 128, 1,
-                    W + (long)k * 128, 128, 1, pack_a, pack_b);
-        bad = !sn_all_finite(W + (long)o * 128, (long)rows * 128);
-    }
+    /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]   (∂term/∂W[o, i] = x[n, i]) */
+    bad = !sn_descend_rows(W, dy, x, o, rows, 128, 10, total, descent, pack_a, pack_b);
     /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
     real *restrict b = params + DENSE2_BIAS;
     for (int n = 0; n < total; n++)

@@ -7,7 +7,9 @@ its kernels for the constant arguments of each call site (about 20 copies in LeN
 of LeNet-5's 3.3 seconds. It is compiled instead into one library (templates/runtime.c.j2),
 cached beside the models with the same care: a key over its source, flags and compiler, a
 private folder published by one atomic rename, a manifest with the library's SHA-256, and
-the trust checks of :mod:`symnet.cache` on everything read on the way to loading it.
+the trust checks of :mod:`symnet.cache` on everything read on the way to loading it. The
+dense layers' folded step over their weights (templates/descend.c.j2), as shape-generic,
+is there too: in each model it was a fifth of LeNet-5's compile.
 
 A model's module links to the runtime by its soname, ``libsymnet-<key[:24]>.so``, and has no
 search path: it loads only once :func:`load` has checked and loaded that exact runtime (the
@@ -41,10 +43,17 @@ PARAMETERS = ("int m, int n, int k, real alpha, const real *a, long ars, long ac
               "long bcs, real *c, long ldc, int accumulate, real *restrict pack_a, real *restrict pack_b")
 
 
+# The parameters of sn_descend_rows in templates/descend.c.j2, the dense layers' folded step.
+DESCEND_PARAMETERS = ("real *restrict W, const real *restrict dy, const real *restrict x, int o, int rows, int in, "
+                      "int out, int total, real descent, real *restrict pack_a, real *restrict pack_b")
+
+
 def runtime_context(dtype: str) -> dict:
-    """What templates name the runtime's entry point by: one symbol per dtype, so runtimes of
-    both dtypes can be loaded in one process whatever the loader's symbol scope."""
-    return {"symbol": f"sn_gemm_{dtype}", "parameters": PARAMETERS}
+    """What templates name the runtime's entry points by (the multiply's, and ``descend``, the
+    dense layers' folded step's): one symbol per dtype, so runtimes of both dtypes can be
+    loaded in one process whatever the loader's symbol scope."""
+    return {"symbol": f"sn_gemm_{dtype}", "parameters": PARAMETERS,
+            "descend": {"symbol": f"sn_descend_rows_{dtype}", "parameters": DESCEND_PARAMETERS}}
 
 
 # sn_gemm's paths that are compiled from files of their own (their parameters as in

@@ -66,9 +66,15 @@ def test_the_runtime_holds_the_multiply_and_the_model_calls_it(cache):
     assert "\nvoid sn_gemm_float64(int m, int n, int k, real alpha," in text
     model = emit(dense(4), "float64", 4).source
     assert "\n#define sn_gemm sn_gemm_float64\n" in model
+    # the dense layers' folded step over their weights is shape-generic too: in the runtime
+    assert "\nint sn_descend_rows_float64(real *restrict W," in text
+    assert "\n#define sn_descend_rows sn_descend_rows_float64\n" in model
+    assert "bad = !sn_descend_rows(W, dy, x, o, rows, 5, 4, total, descent, pack_a, pack_b);" in model
     # an exported library stays whole: its own multiply, no runtime to link to
     standalone = emit(dense(4), "float64", 4, standalone=True).source
     assert "static void sn_gemm(" in standalone and "sn_gemm_float64" not in standalone
+    assert "static __attribute__((unused)) int sn_descend_rows(" in standalone
+    assert "sn_descend_rows_float64" not in standalone
 
 
 def test_the_runtime_key_follows_its_source_flags_and_compiler():

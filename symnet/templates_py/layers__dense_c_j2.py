@@ -1,4 +1,4 @@
-# key: bbb7419a4232254258cb9c8e90371299efb74d3d jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 144d13bfe0af8dd9d25e2ddd3faf3269bc855fa7 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/dense.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/dense.c.j2'
@@ -19,9 +19,9 @@ def root(context, missing=missing, environment=environment):
     l_0_bias = resolve('bias')
     l_0_with_backward = resolve('with_backward')
     l_0_fuse = resolve('fuse')
+    l_0_weight_partial_text = resolve('weight_partial_text')
     l_0_bias_partial_text = resolve('bias_partial_text')
     l_0_bias_partial = resolve('bias_partial')
-    l_0_weight_partial_text = resolve('weight_partial_text')
     l_0_need_dx = resolve('need_dx')
     l_0_add_dx = resolve('add_dx')
     l_0_input_partial_text = resolve('input_partial_text')
@@ -99,25 +99,13 @@ def root(context, missing=missing, environment=environment):
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
             yield '\n    int o, bad = 0;\n    const int rows = sn_split('
             yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ', share, shares, &o);\n    if (rows == 0)\n        return 1;\n    if (total < 4) {\n        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :], a sample at a time */\n        bad = !sn_descend_few(W, dy, x, o, rows, '
+            yield ', share, shares, &o);\n    if (rows == 0)\n        return 1;\n    /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]   (∂term/∂W[o, i] = '
+            yield str((undefined(name='weight_partial_text') if l_0_weight_partial_text is missing else l_0_weight_partial_text))
+            yield ') */\n    bad = !sn_descend_rows(W, dy, x, o, rows, '
             yield str((undefined(name='I') if l_0_I is missing else l_0_I))
             yield ', '
             yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ', total, descent);\n    } else {\n        /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]. From 64\n         * samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with x read\n         * in place (sn_gemm_few) where a larger block packs it first: MLP (128 rows of 784) at\n         * batch 256 on one thread, 522 to 457 µs; at 16-32 samples packing gains, 35 to 38 µs\n         * without it at 16. */\n        const int block = total >= 64 ? SN_FEW_ROWS : rows;\n        for (int k = o; k < o + rows; k += block)\n            sn_gemm(SN_MIN(block, o + rows - k), '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', total, descent, dy + k, 1, '
-            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ', x, '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', 1,\n                    W + (long)k * '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', 1, pack_a, pack_b);\n        bad = !sn_all_finite(W + (long)o * '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', (long)rows * '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ');\n    }\n'
+            yield ', total, descent, pack_a, pack_b);\n'
             if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
                 pass
                 yield '    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = '
@@ -139,7 +127,7 @@ def root(context, missing=missing, environment=environment):
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
             yield ' dy W        (∂term/∂x[n, i] = '
             yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 73 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
+            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 60 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
             yield ')\n'
         if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
             pass
@@ -223,4 +211,4 @@ def root(context, missing=missing, environment=environment):
         yield '}\n'
 
 blocks = {}
-debug_info = '1=36&2=38&3=42&4=50&6=52&8=54&9=56&11=58&12=66&13=76&14=79&16=81&17=83&21=88&22=90&34=93&37=95&38=97&40=99&45=101&54=105&55=111&56=115&58=119&59=122&60=124&63=126&71=132&72=134&73=137&75=142&76=145&79=148&81=150&82=152&83=154&85=156&86=159&87=169&91=184&92=187&95=190&96=198&97=208&98=211&100=213&101=215'
+debug_info = '1=36&2=38&3=42&4=50&6=52&8=54&9=56&11=58&12=66&13=76&14=79&16=81&17=83&21=88&22=90&34=93&37=95&38=97&40=99&43=101&44=103&45=107&46=110&47=112&50=114&58=120&59=122&60=125&62=130&63=133&66=136&68=138&69=140&70=142&72=144&73=147&74=157&78=172&79=175&82=178&83=186&84=196&85=199&87=201&88=203'

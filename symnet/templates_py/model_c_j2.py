@@ -1,4 +1,4 @@
-# key: 9b71e0e56906ce6a0c8a82c26ed4db202c180d0c jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: ae9a5f70292e6df53d937c8055152a1ee691fe7b jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/model.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'model.c.j2'
@@ -240,6 +240,12 @@ def root(context, missing=missing, environment=environment):
         for event in gen:
             yield event
     finally: gen.close()
+    template = environment.get_template('descend.c.j2', 'model.c.j2')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'entry': l_0_entry, 'open_segment': l_0_open_segment}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
     if (undefined(name='runtime') if l_0_runtime is missing else l_0_runtime):
         pass
         yield "#pragma GCC diagnostic pop\n\n/* The matrix multiply above is shape-generic: symnet compiles it once for each compiler, flags\n * and dtype into a shared runtime (symnet.runtime) that this model links to, and the calls below\n * go to the runtime's copy, "
@@ -250,6 +256,12 @@ def root(context, missing=missing, environment=environment):
         yield str(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'parameters'))
         yield ');\n#define sn_gemm '
         yield str(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'symbol'))
+        yield "\n/* The dense layers' folded step of gradient descent over their weights, as shape-generic, is in\n * the runtime too (descend.c.j2): six loops and the multiply's blocks in each dense layer were a\n * fifth of LeNet-5's compile. */\nint "
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'descend'), 'symbol'))
+        yield '('
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'descend'), 'parameters'))
+        yield ');\n#define sn_descend_rows '
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'descend'), 'symbol'))
         yield '\n'
         if (undefined(name='split') if l_0_split is missing else l_0_split):
             pass
@@ -262,7 +274,7 @@ def root(context, missing=missing, environment=environment):
             for event in gen:
                 yield event
         finally: gen.close()
-    yield "\n/* 1 if each of the n values at p is finite, else 0: x - x is 0 for a finite x and NaN for an\n * infinity or a NaN, which compares unequal to 0. One pass, a vector at a time, the lanes'\n * verdicts or-ed (no chain of dependent additions); with out, the values are copied there in\n * the same pass (a step kept for undoing copies its samples, which it checks too; a non-finite\n * value leaves out partly written, which the caller then does not use). Inlined where out is\n * known, so each use is one of the two loops. A step's weights are tested as they are written\n * (the dense layers' folded descent, the update): at batch 1 a pass of its own over them was a\n * fifth of the step. */\nstatic inline __attribute__((always_inline, unused)) int sn_scan_finite(real *restrict out, const real *restrict p,\n                                                                        long n)\n{\n    vindex bad = {0};\n    long i = 0;\n    for (; i + SN_VL <= n; i += SN_VL) {\n        vreal v;\n        memcpy(&v, p + i, sizeof v);\n        bad |= (vindex)(v - v != 0);\n        if (out)\n            memcpy(out + i, &v, sizeof v);\n    }\n    int tail = 0;\n    for (; i < n; i++) {\n        tail |= p[i] - p[i] != 0;\n        if (out)\n            out[i] = p[i];\n    }\n    for (int l = 0; l < SN_VL; l++)\n        tail |= bad[l] != 0;\n    return !tail;\n}\n\nstatic inline __attribute__((unused)) int sn_all_finite(const real *restrict p, long n)\n{\n    return sn_scan_finite(NULL, p, n);\n}\n\n/* A dense layer's folded step for the few (at most 3) samples a multiply would make one at a\n * time (sn_gemm_thin): W[k, :] += (-lr · dy[n, k]) · x[n, :] for the rows k from o to o + rows\n * of W (in inputs wide; dy out wide) and each of the total samples. 1 if every value written is\n * finite, else 0, each tested in the last sample's pass where it is still in a register (at\n * batch 1 a pass over W of its own was a fifth of the step). One function for every dense\n * layer of the model, its sizes as arguments. */\nstatic __attribute__((unused)) int sn_descend_few(real *restrict W, const real *restrict dy, const real *restrict x,\n                                                  int o, int rows, int in, int out, int total, real descent)\n{\n    int bad = 0;\n    for (int k = o; k < o + rows; k++) {\n        real *restrict row = W + (long)k * in;\n        for (int n = 0; n < total - 1; n++) {\n            const real weight = descent * dy[(long)n * out + k];\n            const real *restrict xn = x + (long)n * in;\n            for (int i = 0; i < in; i++)\n                row[i] += weight * xn[i];\n        }\n        const real weight = descent * dy[(long)(total - 1) * out + k];\n        const real *restrict xn = x + (long)(total - 1) * in;\n        for (int i = 0; i < in; i++) {\n            const real value = row[i] + weight * xn[i];\n            row[i] = value;\n            bad |= value - value != 0;   /* NaN for an infinity or a NaN (sn_all_finite) */\n        }\n    }\n    return !bad;\n}\n"
+    yield '\n'
     for l_1_helper in (undefined(name='helpers') if l_0_helpers is missing else l_0_helpers):
         _loop_vars = {}
         pass
@@ -485,7 +497,7 @@ def root(context, missing=missing, environment=environment):
                 pass
                 yield str(environment.getitem(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper'), l_1_index))
                 yield ' 0'
-                yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 629 in 'model.c.j2' evaluated to false and no else section was defined.")))
+                yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 571 in 'model.c.j2' evaluated to false and no else section was defined.")))
             l_1_loop = l_1_index = missing
             yield ') over a minibatch of one chunk: the\n         * dense layers fold the update into their backward (sn_run.descent); a rate that is 0 in\n         * real would leave their gradients in place. */\n        const int fused = size <= SN_BATCH && (real)step_hyper[0] != 0'
             for l_1_index in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'fusable_when'):
@@ -501,7 +513,7 @@ def root(context, missing=missing, environment=environment):
         yield ' *chunk_targets = targets + (long)(start + done) * SN_TARGETS;\n            if (order) {\n                for (int n = 0; n < chunk; n++) {\n                    const long sample = order[start + done + n];\n                    memcpy(staging_x + (long)n * SN_INPUT, x + sample * SN_INPUT, sizeof(real) * SN_INPUT);\n                    memcpy(staging_targets + (long)n * SN_TARGETS, targets + sample * SN_TARGETS,\n                           sizeof(*targets) * SN_TARGETS);\n                }\n                chunk_x = staging_x;\n                chunk_targets = staging_targets;\n            }\n            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, pacing, training, steps + step, done);\n            loss += sn_loss(chunk, size, work, chunk_targets);\n            written &= backward_chunk(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,\n                           pacing, training, steps + step, done, '
         yield str(('fused ? (real)(-step_hyper[0]) : 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else '0'))
         yield ');\n        }\n        written &= update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1)'
-        yield str((', fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 653 in 'model.c.j2' evaluated to false and no else section was defined.")))
+        yield str((', fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 595 in 'model.c.j2' evaluated to false and no else section was defined.")))
         yield ");\n        losses[step] = loss;\n        finite = written;\n    }\n    return finite;\n}\n\n/* sn_train_steps, its verdict left to the caller's own check (fit checks every parameter\n * once per call). */\n"
         yield str((undefined(name='entry') if l_0_entry is missing else l_0_entry))
         yield 'void sn_train(int count, int batch_size, const int32_t *restrict order, const real *restrict x,\n'
@@ -522,7 +534,7 @@ def root(context, missing=missing, environment=environment):
         if (not (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone)):
             pass
             yield "\n/* One update of the optimizer from the gradients already in grads, as step k of sn_train\n * takes it after its backward passes: the rate schedule_rate(steps, hyper[0], schedule) and\n * t = optimizer_steps + 1. It lets the gradients of a minibatch be formed elsewhere (the\n * data-parallel step of symnet.distributed sums every process's share of them first).\n * Clears grads, as sn_train's update does. */\nvoid sn_update(real *restrict params, real *restrict grads, real *restrict state, const double *restrict hyper,\n               const double *restrict schedule, long steps, long optimizer_steps)\n{\n    double step_hyper[SN_HYPER];\n    memcpy(step_hyper, hyper, sizeof(step_hyper));\n    step_hyper[0] = schedule_rate((double)steps, hyper[0], schedule);\n    (void)update(params, grads, state, step_hyper, (double)(optimizer_steps + 1)"
-            yield str((', 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 686 in 'model.c.j2' evaluated to false and no else section was defined.")))
+            yield str((', 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 628 in 'model.c.j2' evaluated to false and no else section was defined.")))
             yield ');\n}\n'
             if (environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type') == 'int32_t'):
                 pass
@@ -536,4 +548,4 @@ def root(context, missing=missing, environment=environment):
         yield '#endif   /* SN_PART != 1 */\n'
 
 blocks = {}
-debug_info = '2=88&4=97&7=99&8=101&9=105&11=112&13=115&14=119&15=123&16=126&19=138&20=142&21=146&24=154&25=156&26=158&27=161&28=163&29=167&32=174&33=178&44=184&45=187&48=190&51=193&53=195&54=197&55=199&56=201&83=203&84=207&87=213&90=216&91=218&104=232&109=235&110=241&115=244&117=246&118=250&119=252&132=255&134=257&201=264&203=268&205=275&207=279&210=282&212=284&214=287&217=291&218=295&227=299&228=301&230=303&322=305&323=313&324=314&325=318&335=328&336=331&337=335&339=340&351=349&352=352&353=353&354=357&360=363&367=366&368=368&371=370&379=375&380=378&381=379&382=382&383=386&385=392&386=396&390=401&400=404&401=407&402=415&410=421&427=425&428=427&429=429&458=431&465=434&490=438&492=442&495=444&527=447&534=451&578=453&581=456&591=459&593=466&613=473&616=475&628=477&629=481&632=489&637=498&651=500&653=502&662=504&663=506&664=510&665=512&666=516&667=518&673=520&686=523&688=525&702=528&715=530&728=532'
+debug_info = '2=88&4=97&7=99&8=101&9=105&11=112&13=115&14=119&15=123&16=126&19=138&20=142&21=146&24=154&25=156&26=158&27=161&28=163&29=167&32=174&33=178&44=184&45=187&48=190&51=193&53=195&54=197&55=199&56=201&83=203&84=207&87=213&90=216&91=218&104=232&109=235&110=241&111=247&116=250&118=252&119=256&123=258&124=262&125=264&138=267&140=269&143=276&145=280&147=287&149=291&152=294&154=296&156=299&159=303&160=307&169=311&170=313&172=315&264=317&265=325&266=326&267=330&277=340&278=343&279=347&281=352&293=361&294=364&295=365&296=369&302=375&309=378&310=380&313=382&321=387&322=390&323=391&324=394&325=398&327=404&328=408&332=413&342=416&343=419&344=427&352=433&369=437&370=439&371=441&400=443&407=446&432=450&434=454&437=456&469=459&476=463&520=465&523=468&533=471&535=478&555=485&558=487&570=489&571=493&574=501&579=510&593=512&595=514&604=516&605=518&606=522&607=524&608=528&609=530&615=532&628=535&630=537&644=540&657=542&670=544'

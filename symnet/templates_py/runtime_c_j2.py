@@ -1,4 +1,4 @@
-# key: 45e903afade7c870489483e0534230733593ea2c jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: f850749aef2556d5a7dfbd60096d85ba03f63c05 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/runtime.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'runtime.c.j2'
@@ -20,7 +20,7 @@ def root(context, missing=missing, environment=environment):
     yield str((undefined(name='dtype') if l_0_dtype is missing else l_0_dtype))
     yield ', from symnet '
     yield str((undefined(name='version') if l_0_version is missing else l_0_version))
-    yield ": the matrix multiply of\n * gemm.c.j2, which depends on no model's shapes. It is compiled once for each compiler, flags\n * and dtype (symnet.runtime) and every model of that dtype links to it, so a model's compile\n * optimizes only the model's own code. An exported library (symnet export) does not use it:\n * its C includes the same multiply itself.\n"
+    yield ": the matrix multiply of\n * gemm.c.j2 and the dense layers' folded step of descend.c.j2, which depend on no model's\n * shapes. It is compiled once for each compiler, flags and dtype (symnet.runtime) and every\n * model of that dtype links to it, so a model's compile optimizes only the model's own code.\n * An exported library (symnet export) does not use it: its C includes the same code itself.\n"
     if (undefined(name='part') if l_0_part is missing else l_0_part):
         pass
         yield " *\n * This file holds one of sn_gemm's paths, "
@@ -49,6 +49,14 @@ def root(context, missing=missing, environment=environment):
         for event in gen:
             yield event
     finally: gen.close()
+    if (not (undefined(name='part') if l_0_part is missing else l_0_part)):
+        pass
+        template = environment.get_template('descend.c.j2', 'runtime.c.j2')
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+        try:
+            for event in gen:
+                yield event
+        finally: gen.close()
     yield '#pragma GCC diagnostic pop\n\n'
     if (undefined(name='part') if l_0_part is missing else l_0_part):
         pass
@@ -69,7 +77,11 @@ def root(context, missing=missing, environment=environment):
         yield str(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'symbol'))
         yield '('
         yield str(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'parameters'))
-        yield ')\n{\n    sn_gemm(m, n, k, alpha, a, ars, acs, b, brs, bcs, c, ldc, accumulate, pack_a, pack_b);\n}\n'
+        yield ")\n{\n    sn_gemm(m, n, k, alpha, a, ars, acs, b, brs, bcs, c, ldc, accumulate, pack_a, pack_b);\n}\n\n/* The dense layers' folded step over their weights, in place of sn_descend_rows (descend.c.j2). */\nint "
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'descend'), 'symbol'))
+        yield '('
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'descend'), 'parameters'))
+        yield ')\n{\n    return sn_descend_rows(W, dy, x, o, rows, in, out, total, descent, pack_a, pack_b);\n}\n'
 
 blocks = {}
-debug_info = '2=18&7=22&9=25&11=27&14=33&25=42&33=44&36=51&37=54&38=56&40=60&44=67'
+debug_info = '2=18&7=22&9=25&11=27&14=33&25=42&33=44&34=50&35=52&39=59&40=62&41=64&43=68&47=75&53=79'
