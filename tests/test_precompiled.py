@@ -1,6 +1,9 @@
 """The templates' Python shipped in the package: current, used only for the exact source, same C."""
 
+import importlib.machinery
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,6 +74,25 @@ def test_a_file_is_used_only_for_the_source_it_was_written_from(fresh, tmp_path,
     monkeypatch.setenv("SYMNET_CACHE", str(fresh))
     emit_module.environment.cache_clear()
     assert emit(model(), "float64", 4).cdef == expected
+
+
+def test_the_python_is_compiled_once_then_read_as_bytecode(fresh, tmp_path, monkeypatch):
+    """Like a module of the package: the first process to read a file leaves its bytecode in
+    __pycache__ (unless Python is told not to write any), and later ones load that."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    shipped = tmp_path / "shipped"
+    shutil.copytree(precompiled.FOLDER, shipped, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(precompiled, "FOLDER", shipped)
+    emit_module.environment.cache_clear()
+    first = emit(model(), "float64", 4).source
+    assert list((shipped / "__pycache__").glob("model_c_j2.*.pyc"))
+
+    def compiled_again(*_):
+        raise AssertionError("the Python was compiled again")
+
+    monkeypatch.setattr(importlib.machinery.SourceFileLoader, "source_to_code", compiled_again)
+    emit_module.environment.cache_clear()
+    assert emit(model(), "float64", 4).source == first
 
 
 def test_file_names_keep_templates_apart():
