@@ -75,9 +75,13 @@ def optimizer_of(name: str):
     return optimizer
 
 
-def _symnet_rate(model, optimizer, batch: int, threads: int) -> tuple[float, float]:
-    """symnet's rate, and its float32 gradient's relative difference from the reference's
-    (float64) at the first weights, the measure the peers are held to."""
+def _symnet_rate(model, optimizer, batch: int, threads: int) -> tuple[float, float, float]:
+    """symnet's rate through ``net.step`` and through ``net.fit``, and its float32 gradient's
+    relative difference from the reference's (float64) at the first weights, the measure the
+    peers are held to. ``fit`` takes an epoch of about FIT_SECONDS (at most FIT_SAMPLES samples,
+    at least 8 minibatches) in minibatches of ``batch``, shuffled: the gather of each minibatch
+    and the calls between them are in its rate, where the peers' rate is their step on a batch
+    already in place."""
     from .peers import relative_difference
     from .reference import Reference
     from .run import compile
@@ -88,7 +92,16 @@ def _symnet_rate(model, optimizer, batch: int, threads: int) -> tuple[float, flo
     x, y = random_data(model, batch)
     difference = relative_difference(net.gradients(x, y), Reference(model, params=params).gradients(
         x.astype(np.float64), y))
-    return median_rate(lambda: net.step(x, y), batch), difference
+    rate = median_rate(lambda: net.step(x, y), batch)
+    samples = batch * max(8, min(FIT_SAMPLES, int(rate * FIT_SECONDS)) // batch)
+    xs, ys = random_data(model, samples, seed=1)
+    fit_rate = median_rate(lambda: net.fit(xs, ys, epochs=1, batch_size=batch, progress=False), samples,
+                           repeats=3)
+    return rate, fit_rate, difference
+
+
+# The epoch that times net.fit: about this long, and at most this many samples.
+FIT_SECONDS, FIT_SAMPLES = 0.5, 8192
 
 
 def _reference_rate(model, optimizer, batch: int) -> float:
@@ -153,9 +166,9 @@ def worker(models: list[str], batches: list[int], threads: int, peers: bool, fra
         for batch in batches:
             if batch < 2 and model.couples_samples:   # BatchNorm cannot train on one vector at a time
                 continue
-            rate, difference = _symnet_rate(model, optimizer, batch, threads)
+            rate, fit_rate, difference = _symnet_rate(model, optimizer, batch, threads)
             row = {"model": name, "optimizer": optimizer.kind, "batch": batch, "symnet": rate,
-                   "symnet_gradient": difference}
+                   "symnet_fit": fit_rate, "symnet_gradient": difference}
             if peers:
                 row["reference"] = _reference_rate(model, optimizer, batch)
             if have_torch:

@@ -40,20 +40,24 @@ def _peer_cell(peer: dict | None) -> str:
 
 
 def throughput(results: dict) -> list[str]:
-    """The table of images per second; ≠ marks a peer that differs from the reference."""
+    """The table of images per second (symnet through ``step`` and through ``fit``, the
+    others through their step); ≠ marks a peer that differs from the reference."""
     names = _peers_seen(results)
-    head = ["model", "batch", "threads", "symnet", "PyTorch", *(TITLES[name] for name in names), "NumPy ref.",
-            "symnet / fastest", "symnet GFLOP/s"]
+    head = ["model", "batch", "threads", "symnet", "symnet fit", "PyTorch", *(TITLES[name] for name in names),
+            "NumPy ref.", "symnet / fastest", "fit / fastest", "symnet GFLOP/s"]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for run_ in results["runs"]:
         for row in run_["rows"]:
             fastest = _fastest(row)
+            fit = row.get("symnet_fit")
             ratio = f"{row['symnet'] / fastest[0]:.2f}x {fastest[1]}" if fastest else "-"
+            fit_ratio = f"{fit / fastest[0]:.2f}x" if fastest and fit else "-"
             share = 100 * row["gflops"] / run_["matmul_gflops"]
             cells = [f"{row['model']} ({row.get('optimizer', 'SGD')})", str(row["batch"]), str(run_["threads"]),
-                     f"{row['symnet']:,.0f}", f"{row['torch']:,.0f}" if row.get("torch") else "-",
+                     f"{row['symnet']:,.0f}", f"{fit:,.0f}" if fit else "-",
+                     f"{row['torch']:,.0f}" if row.get("torch") else "-",
                      *(_peer_cell(row.get("peers", {}).get(name)) for name in names),
-                     f"{row['reference']:,.0f}" if row.get("reference") else "-", ratio,
+                     f"{row['reference']:,.0f}" if row.get("reference") else "-", ratio, fit_ratio,
                      f"{row['gflops']:.1f} ({share:.0f}%)"]
             lines.append("| " + " | ".join(cells) + " |")
     return lines

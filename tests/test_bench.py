@@ -29,7 +29,7 @@ def test_table_shows_ratios():
         {"model": "lenet", "optimizer": "AdamW", "batch": 64, "symnet": 20000.0, "torch": 10000.0, "reference": 900.0, "gflops": 50.0}]}],
         "compile": {"lenet": {"cold_seconds": 2.0, "warm_seconds": 0.01}}}
     text = table(results)
-    assert "| lenet (AdamW) | 64 | 1 | 20,000 | 10,000 | 900 | 2.00x PyTorch | 50.0 (50%) |" in text
+    assert "| lenet (AdamW) | 64 | 1 | 20,000 | - | 10,000 | 900 | 2.00x PyTorch | - | 50.0 (50%) |" in text
     assert "lenet: cold compile 2.00 s, warm load 10 ms." in text
     results["compile"]["lenet"]["cold_cpu_seconds"] = 2.5
     assert "lenet: cold compile 2.00 s (2.50 s of processor time), warm load 10 ms." in table(results)
@@ -48,7 +48,8 @@ def test_bench_command(tmp_path, capsys):
     assert main(["bench", "xo", "--batches", "4", "--threads", "1", "--no-peers", "--json", str(path)]) == 0
     assert "| xo (SGD) | 4 | 1 |" in capsys.readouterr().out
     results = json.loads(path.read_text())
-    assert results["runs"][0]["rows"][0]["symnet"] > 0 and "xo" in results["compile"]
+    row = results["runs"][0]["rows"][0]
+    assert row["symnet"] > 0 and row["symnet_fit"] > 0 and "xo" in results["compile"]
 
 
 def test_bench_rejects_unknown_models(capsys):

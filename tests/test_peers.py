@@ -145,12 +145,12 @@ def test_the_table_shows_each_peer_flags_disagreement_and_says_na():
     results = {"machine": {"cpu": "Some CPU", "cores": 2, "python": "3.11",
                            "vector": {"isa": "AVX2", "bits": 256, "flags": "-O3 -march=native"}},
                "runs": [{"threads": 1, "matmul_gflops": 100.0, "rows": [
-                   {"model": "mlp", "optimizer": "SGD", "batch": 64, "symnet": 40000.0, "symnet_gradient": 3e-7,
+                   {"model": "mlp", "optimizer": "SGD", "batch": 64, "symnet": 40000.0, "symnet_fit": 36000.0, "symnet_gradient": 3e-7,
                     "torch": 20000.0, "reference": 900.0, "gflops": 16.0, "peers": peers}]}],
                "compile": {}, "limits": {"1": {"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}}}
     text = table(results)
     assert "Machine: Some CPU, 2 cores; symnet's C targets AVX2 (256-bit vectors, cc -O3 -march=native)" in text
-    assert "| mlp (SGD) | 64 | 1 | 40,000 | 20,000 | 30,000 | 50,000 ≠ | n/a | 900 | 1.33x JAX | 16.0 (16%) |" in text
+    assert "| mlp (SGD) | 64 | 1 | 40,000 | 36,000 | 20,000 | 30,000 | 50,000 ≠ | n/a | 900 | 1.33x JAX | 1.20x | 16.0 (16%) |" in text
     assert "| mlp | 64 | 1 | 3e-07 | 2e-06, 2.5 s | 2e-01, 9.0 s | n/a |" in text
     assert "- n/a, tinygrad: act1: cannot evaluate erfc" in text
     assert "XLA_FLAGS='--xla_cpu_multi_thread_eigen=false'" in text
