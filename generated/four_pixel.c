@@ -599,7 +599,7 @@ static inline __attribute__((unused)) int sn_all_finite(const real *restrict p, 
  * of W (in inputs wide; dy out wide) and each of the total samples. 1 if every value written is
  * finite, else 0, each tested in the last sample's pass where it is still in a register (at
  * batch 1 a pass over W of its own was a fifth of the step). One function for every dense
- * layer of the model, its sizes as arguments. */
+ * layer, its sizes as arguments. */
 static __attribute__((unused)) int sn_descend_few(real *restrict W, const real *restrict dy, const real *restrict x,
                                                   int o, int rows, int in, int out, int total, real descent)
 {
