@@ -45,7 +45,9 @@ WINOGRAD_ROOM = 1 << 20
 # convolved a vector of tiles at a time (sn_wino4_fused) three 32-channel 14x14 convolutions with
 # BatchNorm took 15.0-16.0 ms a step of 64 samples on one thread, against 17.9-20.5 with
 # F(2x2, 3x3) (and 18.0-20.0 with F(4x4, 3x3) over groups of samples, the transforms stored by
-# tile); on the 7x7 stage its 2 x 2 tiles would fill a quarter of a vector.
+# tile). Smaller pictures take it where both passes' pictures fit 2 x 2 tiles and lie side by side
+# without showing through (Conv2D._packs: a 7x7 picture padded by 1, resnet's last stage), several
+# samples to a vector (2 x 2 of them with 16 floats), their weight gradient by F(2x2, 3x3).
 WINOGRAD4_SIDE = 14
 
 

@@ -1,5 +1,6 @@
 """3x3 convolutions of stride 1 through Winograd's F(2x2, 3x3) (templates/winograd.c.j2) and, on
-pictures at least WINOGRAD4_SIDE wide and high, F(4x4, 3x3) (templates/winograd4.c.j2), held
+pictures at least WINOGRAD4_SIDE wide and high, F(4x4, 3x3) (templates/winograd4.c.j2; 7x7 pictures
+several to a vector: tests/test_winograd_packed.py), held
 to the reference: both passes through the input (forward, and d input as a convolution of dy
 padded by 2 - padding), every padding it takes, odd and rectangular pictures (a last row or
 column of tiles half outside), groups of samples with a remainder, a gradient added to another
@@ -29,11 +30,12 @@ CASES = {
     "rectangular": lambda: model_around(sn.Conv2D(10, 3, padding=(0, 2)), shape=(3, 14, 17)),
     "mean-no-bias": lambda: model_around(sn.Conv2D(8, 3, padding=1, bias=False, mean=True), shape=(3, 12, 12)),
     "wide": lambda: model_around(sn.Conv2D(8, 3, padding=1), shape=(3, 12, 40), channels=11),
-    # Short rows of tiles share a vector (sn_wino_rows): 4 x 4 tiles of a 7x7 picture fill a vector
+    # Short rows of tiles share a vector (sn_wino_rows): 4 x 4 tiles of an 8x8 picture fill a vector
     # of 16 floats with 4 rows of tiles and one of 8 doubles with 2; the d input pass of an unpadded
     # 9x9 picture has rows of 5 tiles (2 rows to a vector of floats); 6 rows of 4 tiles leave the
-    # last vector half full; rows of 5 tiles take 2 rows of 8 lanes, the last alone.
-    "seven": lambda: model_around(sn.Conv2D(8, 3, padding=1), shape=(3, 7, 7)),
+    # last vector half full; rows of 5 tiles take 2 rows of 8 lanes, the last alone. (A 7x7 picture
+    # padded by 1 takes F(4x4, 3x3), several samples to a vector: tests/test_winograd_packed.py.)
+    "eight": lambda: model_around(sn.Conv2D(8, 3, padding=1), shape=(3, 8, 8)),
     "seven-unpadded": lambda: model_around(sn.Conv2D(9, 3), shape=(3, 9, 9)),
     "tall-narrow": lambda: model_around(sn.Conv2D(8, 3, padding=1, bias=False), shape=(3, 11, 7)),
     "odd-rows": lambda: model_around(sn.Conv2D(8, 3, padding=1), shape=(3, 9, 10)),
@@ -125,10 +127,12 @@ def test_only_convolutions_that_gain_take_winograd():
     assert WINOGRAD_SIDE == 7   # 7x7 pictures (resnet's last stage) take Winograd
     assert model.layer("conv2").winograd_tile == 2 and model.layer("conv1").winograd_tile == 0
     # F(4x4, 3x3) where every picture of both passes is at least 14 wide and high: resnet's 28x28
-    # and 14x14 stages (a 14x14 picture's 4 x 4 tiles fill a vector of 16 floats); not its 7x7 one
+    # and 14x14 stages (a 14x14 picture's 4 x 4 tiles fill a vector of 16 floats); and its 7x7 one,
+    # whose pictures go several to a vector, with the weight gradient by F(2x2, 3x3)
     assert WINOGRAD4_SIDE == 14
-    tiles = {layer.input_shape[1:]: layer.winograd_tile for layer in resnet().layers if getattr(layer, "winograd", 0)}
-    assert tiles == {(28, 28): 4, (14, 14): 4, (7, 7): 2}
+    tiles = {layer.input_shape[1:]: (layer.winograd_tile, layer.winograd_weights_tile)
+             for layer in resnet().layers if getattr(layer, "winograd", 0)}
+    assert tiles == {(28, 28): (4, 4), (14, 14): (4, 4), (7, 7): (4, 2)}
     source = emit(model, "float32", 4).source
     assert "sn_wino_conv(" in source and "conv1_im2col" in source
 
@@ -140,7 +144,7 @@ WIDTHS = {"avx2": "-mno-avx512f", "sse": "-mno-avx"}
 @pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86 vector widths")
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("case", ["rectangular", "tall-narrow", "f4-padding-1", "f4-rectangular"])
+@pytest.mark.parametrize("case", ["rectangular", "tall-narrow", "eight", "f4-padding-1", "f4-rectangular"])
 def test_winograd_at_every_vector_width_agrees_with_the_reference(case, width, dtype, monkeypatch):
     monkeypatch.setenv("CC", f"cc {WIDTHS[width]}")
     report = sn.check({**CASES, **CASES4}[case](), dtype=dtype, batch=3)

@@ -123,7 +123,8 @@ class Conv2D(Layer):
         as its output); one sample's input padded with zeros. With Winograd, the transformed
         kernels (or their gradient) and the larger pass's room."""
         if self.winograd:
-            return max(pass_["entries"] * pass_["in"] * pass_["out"] + pass_["room"] for pass_ in self.winograd_passes())
+            passes = [*self.winograd_passes(), self.winograd_weights_pass()]
+            return max(pass_["entries"] * pass_["in"] * pass_["out"] + pass_["room"] for pass_ in passes)
         pixels = math.prod(self.output_shape[1:])
         channels, height, width = self.input_shape
         staged = self.out_channels if self.group > 1 else 0
@@ -155,54 +156,94 @@ class Conv2D(Layer):
 
         if not self.winograd:
             return 0
-        return 4 if min(*self.input_shape[1:], *self.output_shape[1:]) >= WINOGRAD4_SIDE else 2
+        if min(*self.input_shape[1:], *self.output_shape[1:]) >= WINOGRAD4_SIDE:
+            return 4
+        return 4 if all(self._packs(pass_) for pass_ in self._pass_shapes()) else 2
 
-    def winograd_passes(self) -> list[dict]:
-        """The forward pass and the d input pass as Winograd convolutions (the weight gradient
-        takes the forward pass's tiles): channels in and out, planes, padding (top, left), output
-        tiles per sample, samples per multiply (``group``) and their room (transformed tiles V and
-        M, and the transforms' own; with ``fused``, F(4x4, 3x3)'s convolution a vector of tiles at
-        a time, at least its windows, V, M and rows of outputs); ``entries`` values per transformed
-        tile ((m + 2)^2 for tiles of m x m outputs); ``conv`` and ``weights`` name the drivers
-        compiled for the pass's shapes (templates/winograd.c.j2 emits one of each for all the
-        passes that share them)."""
-        from ..layout import WINOGRAD_COLUMNS, WINOGRAD_ROOM
-
+    def _pass_shapes(self) -> list[dict]:
+        """The forward pass and the d input pass (the convolution of dy with the kernel turned half a
+        turn, padded by 2 - padding) as convolutions: channels in and out, planes, padding."""
         (channels, height, width), (out, oh, ow) = self.input_shape, self.output_shape
         (ph, pw) = self.padding
-        m = self.winograd_tile
+        return [{"in": channels, "h": height, "w": width, "top": ph, "left": pw, "out": out, "oh": oh, "ow": ow},
+                {"in": out, "h": oh, "w": ow, "top": 2 - ph, "left": 2 - pw, "out": channels, "oh": height,
+                 "ow": width}]
+
+    @staticmethod
+    def _packs(pass_: dict) -> bool:
+        """Whether F(4x4, 3x3) takes a pass's pictures several to a vector (sn_wino4_fused): at most
+        2 x 2 tiles of 4 x 4 outputs (a 7x7 picture's), and each sample's padded picture laid 4 tiles'
+        width and height after the one before without either showing through the other (a picture's
+        values end before the next begins; the values its outputs read past its tiles are the next
+        one's padding), both ways."""
+        def fits(size, out, before):
+            tiles = -(-out // 4)
+            return tiles <= 2 and before + size <= 4 * tiles and out + 2 <= 4 * tiles + before
+
+        return fits(pass_["h"], pass_["oh"], pass_["top"]) and fits(pass_["w"], pass_["ow"], pass_["left"])
+
+    @property
+    def winograd_weights_tile(self) -> int:
+        """The side of the output tiles the weight gradient takes: the passes' own, except where
+        F(4x4, 3x3) takes small pictures several to a vector (the forward and d input passes alone
+        do): a 7x7 picture's 2 x 2 tiles of 4 x 4 fill a quarter of the vectors its transforms make
+        for the weight gradient, whose F(2x2, 3x3) took 2.2 ms a 64-channel layer at batch 64 on one
+        thread where F(4x4, 3x3) took 3.0."""
+        from ..layout import WINOGRAD4_SIDE
+
+        small = min(*self.input_shape[1:], *self.output_shape[1:]) < WINOGRAD4_SIDE
+        return 2 if self.winograd_tile == 4 and small else self.winograd_tile
+
+    def winograd_passes(self) -> list[dict]:
+        """The forward pass and the d input pass as Winograd convolutions: channels in and out,
+        planes, padding (top, left), output tiles per sample, samples per multiply (``group``) and
+        their room (transformed tiles V and M, and the transforms' own; with ``fused``, F(4x4, 3x3)'s
+        convolution a vector of tiles at a time, at least its windows, V, M and rows of outputs);
+        ``entries`` values per transformed tile ((m + 2)^2 for tiles of m x m outputs); ``conv`` and
+        ``weights`` name the drivers compiled for the pass's shapes (templates/winograd.c.j2 emits
+        one of each for all the passes that share them)."""
+        return [self._winograd_plan(pass_, self.winograd_tile) for pass_ in self._pass_shapes()]
+
+    def winograd_weights_pass(self) -> dict:
+        """The forward pass's shapes as the weight gradient takes them (its tiles,
+        ``winograd_weights_tile``), planned as ``winograd_passes`` plans a pass; its ``weights``
+        names the driver."""
+        return self._winograd_plan(self._pass_shapes()[0], self.winograd_weights_tile)
+
+    @staticmethod
+    def _winograd_plan(pass_: dict, m: int) -> dict:
+        """A pass's shapes with its tiles, group, room and drivers for tiles of m x m outputs."""
+        from ..layout import WINOGRAD_COLUMNS, WINOGRAD_ROOM
+
         entries = (m + 2) ** 2
-        passes = [{"in": channels, "h": height, "w": width, "top": ph, "left": pw, "out": out, "oh": oh, "ow": ow},
-                  {"in": out, "h": oh, "w": ow, "top": 2 - ph, "left": 2 - pw, "out": channels, "oh": height,
-                   "ow": width}]
-        for pass_ in passes:
-            tile_rows, tile_columns = -(-pass_["oh"] // m), -(-pass_["ow"] // m)
-            tiles = tile_rows * tile_columns
-            per_sample = entries * (pass_["in"] + pass_["out"]) * tiles
-            # enough samples for WINOGRAD_COLUMNS tiles, as long as their V and M stay in WINOGRAD_ROOM
-            group = max(1, min(16, -(-WINOGRAD_COLUMNS // tiles), WINOGRAD_ROOM // per_sample))
-            # V and M with 16 values of slack per row; two padded planes (the weight gradient's
-            # x and dy), or one and m rows of outputs: each m (tile rows, rounded up to the 4
-            # that may share a vector) + 2 rows of m (tile columns + 16) values, and 16 of slack
-            # (sn_wino_plane_size, sn_wino4_plane_size; 16 is the widest vector)
-            own = 2 * ((m * -(-tile_rows // 4) * 4 + 2) * m * (tile_columns + 16) + 16)
-            room = group * per_sample + 16 * entries * (pass_["in"] + pass_["out"]) + own
-            # F(4x4, 3x3) convolves a vector of tiles at a time (sn_wino4_fused): each input channel's
-            # window of 4 rows + 2 (of at most 4 rows of tiles), V and M of one vector of tiles (at
-            # most 16 lanes), 4 rows of outputs per output channel
-            fused = m == 4
-            if fused:
-                window = (4 * 4 + 2) * 4 * (tile_columns + 16) + 16
-                room = max(room, pass_["in"] * window + entries * (pass_["in"] + pass_["out"]) * 16
-                           + pass_["out"] * 4 * 4 * (tile_columns + 16))
-            pass_.update(tiles=tiles, group=group, entries=entries, room=room, fused=fused)
-            # the drivers compiled for these shapes, once for every pass of the model that has them
-            prefix = "sn_wino" if m == 2 else f"sn_wino{m}"
-            keys = ("in", "h", "w", "top", "left", "out", "oh", "ow")
-            shapes = "_".join(str(pass_[key]) for key in keys)
-            pass_.update(driver=prefix, conv=f"{prefix}_fused_{shapes}" if fused else f"{prefix}_conv_{shapes}_{group}",
-                         weights=f"{prefix}_weights_{shapes}_{group}")
-        return passes
+        tile_rows, tile_columns = -(-pass_["oh"] // m), -(-pass_["ow"] // m)
+        tiles = tile_rows * tile_columns
+        per_sample = entries * (pass_["in"] + pass_["out"]) * tiles
+        # enough samples for WINOGRAD_COLUMNS tiles, as long as their V and M stay in WINOGRAD_ROOM
+        group = max(1, min(16, -(-WINOGRAD_COLUMNS // tiles), WINOGRAD_ROOM // per_sample))
+        # V and M with 16 values of slack per row; two padded planes (the weight gradient's
+        # x and dy), or one and m rows of outputs: each m (tile rows, rounded up to the 4
+        # that may share a vector) + 2 rows of m (tile columns + 16) values, and 16 of slack
+        # (sn_wino_plane_size, sn_wino4_plane_size; 16 is the widest vector)
+        own = 2 * ((m * -(-tile_rows // 4) * 4 + 2) * m * (tile_columns + 16) + 16)
+        room = group * per_sample + 16 * entries * (pass_["in"] + pass_["out"]) + own
+        # F(4x4, 3x3) convolves a vector of tiles at a time (sn_wino4_fused): each input channel's
+        # window of 4 rows + 2 (of at most 4 rows of tiles), V and M of one vector of tiles (at
+        # most 16 lanes), 4 rows of outputs per output channel; rows of tiles are at least 4 long
+        # where small pictures go several to a row (at most 16 / 4 tiles)
+        fused = m == 4
+        if fused:
+            columns = max(tile_columns, 4)
+            window = (4 * 4 + 2) * 4 * (columns + 16) + 16
+            room = max(room, pass_["in"] * window + entries * (pass_["in"] + pass_["out"]) * 16
+                       + pass_["out"] * 4 * 4 * (columns + 16))
+        # the drivers compiled for these shapes, once for every pass of the model that has them
+        prefix = "sn_wino" if m == 2 else f"sn_wino{m}"
+        keys = ("in", "h", "w", "top", "left", "out", "oh", "ow")
+        shapes = "_".join(str(pass_[key]) for key in keys)
+        return {**pass_, "tiles": tiles, "group": group, "entries": entries, "room": room, "fused": fused,
+                "driver": prefix, "conv": f"{prefix}_fused_{shapes}" if fused else f"{prefix}_conv_{shapes}_{group}",
+                "weights": f"{prefix}_weights_{shapes}_{group}"}
 
     def template_context(self, lowering) -> dict:
         from ..lower import matrix_lowering
@@ -211,6 +252,7 @@ class Conv2D(Layer):
                    "winograd_tile": self.winograd_tile}
         if self.winograd:
             context["forward_pass"], context["dx_pass"] = self.winograd_passes()
+            context["weights_pass"] = self.winograd_weights_pass()
         return context
 
     def training_flops(self, input_gradient: bool) -> int:

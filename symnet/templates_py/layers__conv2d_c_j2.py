@@ -1,4 +1,4 @@
-# key: 73c61b01e94c057b8569996d6339921b57a0ba50 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: c4e9b41f121167e4152ed7430441d0c597767c80 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/conv2d.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/conv2d.c.j2'
@@ -15,12 +15,16 @@ def root(context, missing=missing, environment=environment):
     l_0_winograd = resolve('winograd')
     l_0_forward_pass = resolve('forward_pass')
     l_0_dx_pass = resolve('dx_pass')
+    l_0_weights_pass = resolve('weights_pass')
     l_0_fp = resolve('fp')
     l_0_dp = resolve('dp')
+    l_0_wp = resolve('wp')
     l_0_winograd_tile = resolve('winograd_tile')
     l_0_m = resolve('m')
     l_0_E = resolve('E')
+    l_0_EW = resolve('EW')
     l_0_p = resolve('p')
+    l_0_pw = resolve('pw')
     l_0_scale_text = resolve('scale_text')
     l_0_offsets = resolve('offsets')
     l_0_scale = resolve('scale')
@@ -95,15 +99,18 @@ def root(context, missing=missing, environment=environment):
     yield '\n'
     if (undefined(name='winograd') if l_0_winograd is missing else l_0_winograd):
         pass
-        (l_0_fp, l_0_dp) = ((undefined(name='forward_pass') if l_0_forward_pass is missing else l_0_forward_pass), (undefined(name='dx_pass') if l_0_dx_pass is missing else l_0_dx_pass))
-        context.vars.update({'dp': l_0_dp, 'fp': l_0_fp})
-        context.exported_vars.update(('dp', 'fp'))
-        (l_0_m, l_0_E) = ((undefined(name='winograd_tile') if l_0_winograd_tile is missing else l_0_winograd_tile), environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'entries'))
-        context.vars.update({'E': l_0_E, 'm': l_0_m})
-        context.exported_vars.update(('E', 'm'))
+        (l_0_fp, l_0_dp, l_0_wp) = ((undefined(name='forward_pass') if l_0_forward_pass is missing else l_0_forward_pass), (undefined(name='dx_pass') if l_0_dx_pass is missing else l_0_dx_pass), (undefined(name='weights_pass') if l_0_weights_pass is missing else l_0_weights_pass))
+        context.vars.update({'dp': l_0_dp, 'fp': l_0_fp, 'wp': l_0_wp})
+        context.exported_vars.update(('dp', 'fp', 'wp'))
+        (l_0_m, l_0_E, l_0_EW) = ((undefined(name='winograd_tile') if l_0_winograd_tile is missing else l_0_winograd_tile), environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'entries'), environment.getattr((undefined(name='weights_pass') if l_0_weights_pass is missing else l_0_weights_pass), 'entries'))
+        context.vars.update({'E': l_0_E, 'EW': l_0_EW, 'm': l_0_m})
+        context.exported_vars.update(('E', 'EW', 'm'))
         l_0_p = ('sn_wino' if ((undefined(name='m') if l_0_m is missing else l_0_m) == 2) else ('sn_wino%d' % (undefined(name='m') if l_0_m is missing else l_0_m)))
         context.vars['p'] = l_0_p
         context.exported_vars.add('p')
+        l_0_pw = ('sn_wino' if (environment.getattr((undefined(name='wp') if l_0_wp is missing else l_0_wp), 'entries') == 16) else 'sn_wino4')
+        context.vars['pw'] = l_0_pw
+        context.exported_vars.add('pw')
         yield "/* Forward by Winograd's F("
         yield str((undefined(name='m') if l_0_m is missing else l_0_m))
         yield 'x'
@@ -136,26 +143,20 @@ def root(context, missing=missing, environment=environment):
         yield str((undefined(name='O') if l_0_O is missing else l_0_O))
         yield ' x '
         yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-        yield ' */\n    (void)index;\n    for (int o = 0; o < '
-        yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-        yield '; o++)\n        for (int i = 0; i < '
-        yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-        yield '; i++)\n            '
+        yield ' */\n    (void)index;\n    '
         yield str((undefined(name='p') if l_0_p is missing else l_0_p))
-        yield '_kernel(W + (o * '
+        yield '_kernels(W, '
+        yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+        yield ', '
         yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-        yield ' + i) * 9, 3, 1, '
+        yield ', 0, '
         yield str((undefined(name='scale') if l_0_scale is missing else l_0_scale))
-        yield ', U + o * '
-        yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-        yield ' + i, '
-        yield str(((undefined(name='O') if l_0_O is missing else l_0_O) * (undefined(name='C') if l_0_C is missing else l_0_C)))
-        yield ');\n    /* y[n, o] = Σ_i W[o, i] * x[n, i] (padding '
+        yield ', U);\n    /* y[n, o] = Σ_i W[o, i] * x[n, i] (padding '
         yield str((undefined(name='PH') if l_0_PH is missing else l_0_PH))
         yield ', '
         yield str((undefined(name='PW') if l_0_PW is missing else l_0_PW))
         yield ')'
-        yield str(((' + %sb[o]' % (undefined(name='bias_scale_text') if l_0_bias_scale_text is missing else l_0_bias_scale_text)) if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)) else cond_expr_undefined("the inline if-expression on line 26 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+        yield str(((' + %sb[o]' % (undefined(name='bias_scale_text') if l_0_bias_scale_text is missing else l_0_bias_scale_text)) if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)) else cond_expr_undefined("the inline if-expression on line 25 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
         yield ' */\n    '
         yield str(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'conv'))
         yield '(count, U, x, '
@@ -168,8 +169,10 @@ def root(context, missing=missing, environment=environment):
             yield '/* dW += '
             yield str((undefined(name='scale_text') if l_0_scale_text is missing else l_0_scale_text))
             yield 'Gᵀ dU G with dU[ξ] = Σ over tiles of (A dY Aᵀ)[ξ] ⊙ V[ξ] ('
-            yield str((undefined(name='p') if l_0_p is missing else l_0_p))
-            yield '_weights), the adjoint of\n *    the forward pass   (∂term/∂W[o, i, u, v] = '
+            yield str((undefined(name='pw') if l_0_pw is missing else l_0_pw))
+            yield '_weights'
+            yield str((", F(2x2, 3x3): the passes' small pictures fill its vectors" if ((undefined(name='pw') if l_0_pw is missing else l_0_pw) != (undefined(name='p') if l_0_p is missing else l_0_p)) else cond_expr_undefined("the inline if-expression on line 31 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+            yield '), the\n *    adjoint of the forward pass   (∂term/∂W[o, i, u, v] = '
             yield str((undefined(name='weight_partial_text') if l_0_weight_partial_text is missing else l_0_weight_partial_text))
             yield ')\n'
             if (undefined(name='need_dx') if l_0_need_dx is missing else l_0_need_dx):
@@ -188,7 +191,7 @@ def root(context, missing=missing, environment=environment):
                 yield str(('a vector of tiles at a time' if environment.getattr((undefined(name='dp') if l_0_dp is missing else l_0_dp), 'fused') else ('%d sample(s) per multiply' % environment.getattr((undefined(name='dp') if l_0_dp is missing else l_0_dp), 'group'))))
                 yield '\n *    (∂term/∂x[...] = '
                 yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-                yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 37 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+                yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 36 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
                 yield ')\n'
             if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
                 pass
@@ -206,32 +209,32 @@ def root(context, missing=missing, environment=environment):
             yield ';\n    '
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
             yield '\n    real *restrict U = pack_b + SN_KC * SN_NC;   /* '
+            yield str((undefined(name='EW') if l_0_EW is missing else l_0_EW))
+            yield ' x '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ' x '
+            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
+            yield ": d loss / d U, then the d input pass's "
             yield str((undefined(name='E') if l_0_E is missing else l_0_E))
             yield ' x '
-            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
             yield ' x '
-            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-            yield ": d loss / d U, then the d input pass's kernels */\n    (void)y; (void)index; (void)W;\n    for (int k = 0; k < "
-            yield str((((undefined(name='E') if l_0_E is missing else l_0_E) * (undefined(name='O') if l_0_O is missing else l_0_O)) * (undefined(name='C') if l_0_C is missing else l_0_C)))
-            yield '; k++)\n        U[k] = 0;\n    '
-            yield str(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'weights'))
-            yield '(count, x, dy, U, U + '
-            yield str((((undefined(name='E') if l_0_E is missing else l_0_E) * (undefined(name='O') if l_0_O is missing else l_0_O)) * (undefined(name='C') if l_0_C is missing else l_0_C)))
-            yield ', pack_a, pack_b);\n    for (int o = 0; o < '
             yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield '; o++)\n        for (int i = 0; i < '
+            yield ' kernels */\n    (void)y; (void)index; (void)W;\n    for (int k = 0; k < '
+            yield str((((undefined(name='EW') if l_0_EW is missing else l_0_EW) * (undefined(name='O') if l_0_O is missing else l_0_O)) * (undefined(name='C') if l_0_C is missing else l_0_C)))
+            yield '; k++)\n        U[k] = 0;\n    '
+            yield str(environment.getattr((undefined(name='wp') if l_0_wp is missing else l_0_wp), 'weights'))
+            yield '(count, x, dy, U, U + '
+            yield str((((undefined(name='EW') if l_0_EW is missing else l_0_EW) * (undefined(name='O') if l_0_O is missing else l_0_O)) * (undefined(name='C') if l_0_C is missing else l_0_C)))
+            yield ', pack_a, pack_b);\n    '
+            yield str((undefined(name='pw') if l_0_pw is missing else l_0_pw))
+            yield '_kernels_adjoint(U, '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ', '
             yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-            yield '; i++)\n            '
-            yield str((undefined(name='p') if l_0_p is missing else l_0_p))
-            yield '_kernel_adjoint(U + o * '
-            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-            yield ' + i, '
-            yield str(((undefined(name='O') if l_0_O is missing else l_0_O) * (undefined(name='C') if l_0_C is missing else l_0_C)))
             yield ', '
             yield str((undefined(name='scale') if l_0_scale is missing else l_0_scale))
-            yield ', dW + (o * '
-            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-            yield ' + i) * 9);\n'
+            yield ', dW);\n'
             if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
                 pass
                 yield '    real *restrict db = grads + '
@@ -249,21 +252,15 @@ def root(context, missing=missing, environment=environment):
                 yield ');\n'
             if (undefined(name='need_dx') if l_0_need_dx is missing else l_0_need_dx):
                 pass
-                yield '    for (int o = 0; o < '
-                yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-                yield '; o++)\n        for (int i = 0; i < '
-                yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-                yield '; i++)\n            '
+                yield '    '
                 yield str((undefined(name='p') if l_0_p is missing else l_0_p))
-                yield '_kernel(W + (o * '
-                yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-                yield ' + i) * 9 + 8, -3, -1, '
-                yield str((undefined(name='scale') if l_0_scale is missing else l_0_scale))
-                yield ', U + i * '
+                yield '_kernels(W, '
                 yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-                yield ' + o, '
-                yield str(((undefined(name='C') if l_0_C is missing else l_0_C) * (undefined(name='O') if l_0_O is missing else l_0_O)))
-                yield ');\n    /* dx[n, i] '
+                yield ', '
+                yield str((undefined(name='C') if l_0_C is missing else l_0_C))
+                yield ', 1, '
+                yield str((undefined(name='scale') if l_0_scale is missing else l_0_scale))
+                yield ', U);   /* U[ξ][i][o] */\n    /* dx[n, i] '
                 yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
                 yield ' Σ_o W[o, i] turned * dy[n, o] (padding '
                 yield str(environment.getattr((undefined(name='dp') if l_0_dp is missing else l_0_dp), 'top'))
@@ -363,7 +360,7 @@ def root(context, missing=missing, environment=environment):
             yield str((undefined(name='W') if l_0_W is missing else l_0_W))
             yield ' + w];\n        }\n    }\n}\n\n'
         yield "/* One sample's columns into col, whose rows are ld long"
-        yield str(('; padded is room for the padded input' if (undefined(name='padded') if l_0_padded is missing else l_0_padded) else cond_expr_undefined("the inline if-expression on line 103 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+        yield str(('; padded is room for the padded input' if (undefined(name='padded') if l_0_padded is missing else l_0_padded) else cond_expr_undefined("the inline if-expression on line 98 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
         yield '. */\nstatic void '
         yield str((undefined(name='name') if l_0_name is missing else l_0_name))
         yield '_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)\n{\n'
@@ -403,7 +400,7 @@ def root(context, missing=missing, environment=environment):
         if ((undefined(name='need_dx') if l_0_need_dx is missing else l_0_need_dx) and (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward)):
             pass
             yield '/* The adjoint of im2col: each column entry adds back into the pixel it was copied from'
-            yield str((',\n * in the padded planes, whose inside is then added to dx' if (undefined(name='padded') if l_0_padded is missing else l_0_padded) else cond_expr_undefined("the inline if-expression on line 126 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+            yield str((',\n * in the padded planes, whose inside is then added to dx' if (undefined(name='padded') if l_0_padded is missing else l_0_padded) else cond_expr_undefined("the inline if-expression on line 121 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
             yield '. */\nstatic void '
             yield str((undefined(name='name') if l_0_name is missing else l_0_name))
             yield '_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded)\n{\n'
@@ -625,7 +622,7 @@ def root(context, missing=missing, environment=environment):
                 yield str((undefined(name='scale_text') if l_0_scale_text is missing else l_0_scale_text))
                 yield 'W^T dy)   (∂term/∂x[...] = '
                 yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-                yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 206 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+                yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 201 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
                 yield ')\n'
             if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
                 pass
@@ -746,4 +743,4 @@ def root(context, missing=missing, environment=environment):
             yield '    }\n}\n'
 
 blocks = {}
-debug_info = '1=60&2=62&3=65&4=68&5=71&6=74&7=77&8=80&9=84&10=92&11=94&12=96&13=99&14=102&15=106&16=118&17=126&19=128&20=130&21=132&23=138&24=140&25=142&26=152&27=158&28=162&31=164&32=167&33=171&34=173&35=176&36=184&37=188&39=191&40=194&43=199&45=201&46=203&47=205&48=207&50=213&52=215&53=219&54=221&55=223&56=233&57=236&59=238&60=240&62=248&63=251&64=253&65=255&66=265&67=271&74=284&75=294&76=302&77=306&78=309&79=312&80=315&82=325&84=327&85=329&86=331&87=334&88=336&90=341&91=343&92=347&93=350&94=352&96=355&97=357&103=364&104=366&106=368&107=371&113=377&114=379&115=381&116=383&117=387&118=389&119=395&120=397&125=401&126=404&127=406&129=408&130=411&136=417&137=419&138=421&139=423&140=427&141=429&142=435&143=437&146=441&147=444&148=446&149=448&150=450&156=464&157=469&158=474&159=478&160=488&162=501&166=514&168=516&169=518&170=520&171=522&172=525&175=528&176=530&178=534&179=540&181=543&182=545&183=555&184=563&185=566&186=568&187=570&190=577&191=587&193=595&194=597&195=601&196=603&197=605&203=611&204=614&205=618&206=621&208=628&209=631&212=636&214=638&215=640&216=642&217=644&219=646&220=649&221=651&224=655&225=657&226=661&227=664&228=668&231=673&232=679&233=681&234=687&237=690&238=700&239=708&240=711&241=713&242=715&244=717&245=720&246=730&248=738'
+debug_info = '1=64&2=66&3=69&4=72&5=75&6=78&7=81&8=84&9=88&10=96&11=98&12=100&13=103&14=106&15=109&16=113&17=125&18=133&20=135&21=137&22=139&24=145&25=153&26=159&27=163&30=165&31=168&32=174&33=176&34=179&35=187&36=191&38=194&39=197&42=202&44=204&45=206&46=208&47=210&49=222&51=224&52=228&53=236&54=239&56=241&57=243&59=251&60=254&61=262&62=268&69=281&70=291&71=299&72=303&73=306&74=309&75=312&77=322&79=324&80=326&81=328&82=331&83=333&85=338&86=340&87=344&88=347&89=349&91=352&92=354&98=361&99=363&101=365&102=368&108=374&109=376&110=378&111=380&112=384&113=386&114=392&115=394&120=398&121=401&122=403&124=405&125=408&131=414&132=416&133=418&134=420&135=424&136=426&137=432&138=434&141=438&142=441&143=443&144=445&145=447&151=461&152=466&153=471&154=475&155=485&157=498&161=511&163=513&164=515&165=517&166=519&167=522&170=525&171=527&173=531&174=537&176=540&177=542&178=552&179=560&180=563&181=565&182=567&185=574&186=584&188=592&189=594&190=598&191=600&192=602&198=608&199=611&200=615&201=618&203=625&204=628&207=633&209=635&210=637&211=639&212=641&214=643&215=646&216=648&219=652&220=654&221=658&222=661&223=665&226=670&227=676&228=678&229=684&232=687&233=697&234=705&235=708&236=710&237=712&239=714&240=717&241=727&243=735'
