@@ -1,4 +1,4 @@
-# key: 7ee469f0a6c5bfcc6ea23d1671e0d98e19d92a38 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 6aa3aafeb6055490b8611a7cf6c7a460ea6b9019 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/winograd.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'winograd.c.j2'
@@ -300,7 +300,7 @@ def root(context, missing=missing, environment=environment):
         finally: gen.close()
         yield str(context.call((undefined(name='drivers') if l_0_drivers is missing else l_0_drivers), 'sn_wino4', 4, conv=False, weights=(4 in (undefined(name='weight_tiles') if l_0_weight_tiles is missing else l_0_weight_tiles))))
         yield '\n'
-    yield "\n/* The drivers for each set of shapes the model's convolutions take, compiled once for all the passes\n * that share them (resnet's four 28x28 convolutions, forward and d input alike): the shapes are\n * constants inside, so the loops over tiles compile to straight code, and one copy is compiled\n * where a copy per call made the compile 40% longer. */\n"
+    yield "\n/* The drivers for each set of shapes the model's convolutions take, compiled once for all the passes\n * that share them (resnet's four 28x28 convolutions, forward and d input alike): the shapes are\n * constants inside, so the loops over tiles compile to straight code, and one copy is compiled\n * where a copy per call made the compile 40% longer. A model compiled in two parts compiles the\n * convolutions' drivers in the forward's part alone, where both parts compiled a copy, and GCC does\n * not clone them for constant arguments (noclone), which made a second copy in a part (resnet's C,\n * gcc -O3, both parts' processor time: 8.3-9.4 s before, 7.1-7.6 s with this and its 7x7 stage's\n * fused driver; the part with the backward passes, the longer of the two, 4.9-6.1 to 4.0-4.4 s). */\n"
     l_0_seen = []
     context.vars['seen'] = l_0_seen
     context.exported_vars.add('seen')
@@ -321,6 +321,8 @@ def root(context, missing=missing, environment=environment):
                     yield l_2_pass_
         for l_2_pass_ in t_10((undefined(name='passes') if l_1_passes is missing else l_1_passes)):
             l_2__ = l_1__
+            l_2_split = resolve('split')
+            l_2_signature = missing
             _loop_vars = {}
             pass
             l_2__ = context.call(environment.getattr((undefined(name='seen') if l_0_seen is missing else l_0_seen), 'append'), environment.getattr(l_2_pass_, 'conv'), _loop_vars=_loop_vars)
@@ -369,9 +371,21 @@ def root(context, missing=missing, environment=environment):
                 yield ', '
                 yield str(environment.getattr(l_2_pass_, 'group'))
                 yield ' sample(s) per multiply */\n'
-            yield 'static __attribute__((noinline)) void '
-            yield str(environment.getattr(l_2_pass_, 'conv'))
-            yield '(int count, const real *restrict u, const real *restrict x,\n        const real *restrict bias, real bias_scale, real *restrict y, int accumulate, real *restrict room,\n        real *restrict pack_a, real *restrict pack_b)\n{\n'
+            l_2_signature = str_join((environment.getattr(l_2_pass_, 'conv'), '(int count, const real *restrict u, const real *restrict x,\n        const real *restrict bias, real bias_scale, real *restrict y, int accumulate, real *restrict room,\n        real *restrict pack_a, real *restrict pack_b)', ))
+            _loop_vars['signature'] = l_2_signature
+            if (undefined(name='split') if l_2_split is missing else l_2_split):
+                pass
+                yield '#if SN_PART == 1   /* compiled in part 2 alone, which the forward passes are in */\nSN_PARTED void '
+                yield str((undefined(name='signature') if l_2_signature is missing else l_2_signature))
+                yield ';\n#else\nSN_PARTED __attribute__((noinline, noclone)) void '
+                yield str((undefined(name='signature') if l_2_signature is missing else l_2_signature))
+                yield '\n'
+            else:
+                pass
+                yield 'static __attribute__((noinline, noclone)) void '
+                yield str((undefined(name='signature') if l_2_signature is missing else l_2_signature))
+                yield '\n'
+            yield '{\n'
             if environment.getattr(l_2_pass_, 'fused'):
                 pass
                 yield '    (void)pack_a;\n    (void)pack_b;\n    '
@@ -417,7 +431,10 @@ def root(context, missing=missing, environment=environment):
                 yield str(environment.getattr(l_2_pass_, 'ow'))
                 yield ',\n                 u, x, bias, bias_scale, y, accumulate, room, pack_a, pack_b);\n'
             yield '}\n'
-        l_2_pass_ = l_2__ = missing
+            if (undefined(name='split') if l_2_split is missing else l_2_split):
+                pass
+                yield '#endif\n'
+        l_2_pass_ = l_2__ = l_2_signature = l_2_split = missing
         l_1_pass_ = context.call(environment.getattr(l_1_layer, 'winograd_weights_pass'), _loop_vars=_loop_vars)
         _loop_vars['pass_'] = l_1_pass_
         if ((undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward) and (environment.getattr((undefined(name='pass_') if l_1_pass_ is missing else l_1_pass_), 'weights') not in (undefined(name='seen') if l_0_seen is missing else l_0_seen))):
@@ -452,4 +469,4 @@ def root(context, missing=missing, environment=environment):
     l_1_layer = l_1_passes = l_1_pass_ = l_1__ = missing
 
 blocks = {}
-debug_info = '28=52&29=61&30=65&32=67&33=69&36=71&38=73&45=75&47=77&49=79&54=86&55=88&56=90&57=92&59=94&63=96&66=98&72=104&74=107&76=111&77=113&98=116&101=119&121=122&130=125&131=129&133=133&135=136&136=145&137=147&138=151&139=155&140=159&141=161&142=165&143=169&144=173&145=177&147=185&148=189&312=195&354=199&355=211&356=212&357=216&361=218&362=222&366=224&368=232&369=234&377=238&380=240&383=242&390=245&392=249&395=253&396=255&397=259&398=261&403=263&405=271&406=273&414=277&416=279&422=281&429=287&430=289&432=291&433=293&434=299&441=302&442=305&443=314&444=316&445=324&446=326&447=329&449=350&451=371&455=373&458=376&461=397&466=419&467=421&468=423&469=426&470=428&473=430'
+debug_info = '28=52&29=61&30=65&32=67&33=69&36=71&38=73&45=75&47=77&49=79&54=86&55=88&56=90&57=92&59=94&63=96&66=98&72=104&74=107&76=111&77=113&98=116&101=119&121=122&130=125&131=129&133=133&135=136&136=145&137=147&138=151&139=155&140=159&141=161&142=165&143=169&144=173&145=177&147=185&148=189&312=195&354=199&355=211&356=212&357=216&361=218&362=222&366=224&368=232&369=234&377=238&380=240&383=242&390=245&392=249&395=253&396=255&397=259&398=261&403=263&405=271&406=273&414=277&416=279&422=281&429=287&430=289&432=291&433=293&434=299&445=302&446=305&447=314&448=316&449=326&450=328&451=331&453=352&455=372&456=374&458=377&460=379&462=384&465=387&468=390&471=411&475=432&479=436&480=438&481=440&482=443&483=445&486=447'
