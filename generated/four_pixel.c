@@ -49,6 +49,7 @@ typedef struct {
     real *work;            /* the work buffer: a layer's state for the chunk lives there */
     real *buffers;         /* the running statistics */
     real descent;          /* -lr in a step of plain gradient descent that the dense layers fold into their backward, else 0 */
+    int by_rows;           /* the first layer's forward ran by rows of its weight (sn_step_chunk): forward_range skips it */
 } sn_run;
 
 /* The share of count items (samples, channels, parameters) that thread t of threads takes:
@@ -1370,13 +1371,14 @@ static int sn_step_chunk(int count, int total, const real *restrict x, const int
                          int32_t *restrict index, real *restrict grads, real *restrict thread_grads, int threads,
                          sn_pacing *pacing, int training, long step, int offset, real descent, double *restrict loss)
 {
-    const int shares = sn_shares(count, threads), fused = descent != 0;
+    const int fused = descent != 0;
+    const int shares = sn_shares(count, threads), by_rows = 0;
     static const sn_pace all_threads = {.pinned = 1};
     const int way = sn_pace_way(pacing ? &pacing->step : &all_threads, shares);
     const double started = sn_now();
     int finite = 1;
     if (way == SN_ONE_THREAD) {
-        const sn_run ahead = {training, step, offset, 0, count, 0, 1, work, buffers, 0};
+        const sn_run ahead = {training, step, offset, 0, count, 0, 1, work, buffers, 0, by_rows};
         const sn_run back = {training, step, offset, 0, count, 0, 1, work, NULL, descent};
         forward_range(0, shares, shares, count, x, params, work, index, &ahead);
         for (int s = 1; s < shares; s++)
@@ -1396,7 +1398,7 @@ static int sn_step_chunk(int count, int total, const real *restrict x, const int
 #endif
             /* every thread has a share (used <= shares), so each reaches every barrier */
             const int mine = sn_split(shares, t, used, &from);
-            const sn_run ahead = {training, step, offset, 0, count, t, used, work, buffers, 0};
+            const sn_run ahead = {training, step, offset, 0, count, t, used, work, buffers, 0, by_rows};
             const sn_run back = {training, step, offset, 0, count, t, used, work, NULL, descent};
             forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);
             for (int s = SN_MAX(from, 1); s < from + mine; s++)

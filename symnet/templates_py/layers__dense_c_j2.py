@@ -1,4 +1,4 @@
-# key: bbb7419a4232254258cb9c8e90371299efb74d3d jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 0cc0f6273aefba585fe0784c7b31c2d822ccf8c6 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/dense.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/dense.c.j2'
@@ -18,6 +18,7 @@ def root(context, missing=missing, environment=environment):
     l_0_output_at = resolve('output_at')
     l_0_bias = resolve('bias')
     l_0_with_backward = resolve('with_backward')
+    l_0_by_rows = resolve('by_rows')
     l_0_fuse = resolve('fuse')
     l_0_bias_partial_text = resolve('bias_partial_text')
     l_0_bias_partial = resolve('bias_partial')
@@ -89,6 +90,41 @@ def root(context, missing=missing, environment=environment):
     yield '}\n\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
+        if (undefined(name='by_rows') if l_0_by_rows is missing else l_0_by_rows):
+            pass
+            yield '/* The forward by rows of W, in a step whose descent is folded (see sn_step_chunk): share\n * share of shares computes y[all samples, o:o+rows] for the rows o:o+rows of W that its\n * '
+            yield str((undefined(name='name') if l_0_name is missing else l_0_name))
+            yield "_descend writes, over every sample of the chunk (total). On several threads each\n * then reads only the rows of W it writes, which stay in its core's cache, where a share of\n * the samples read all of W, half of it just written by the other core. */\nstatic void "
+            yield str((undefined(name='name') if l_0_name is missing else l_0_name))
+            yield '_forward_rows(int share, int shares, int total, const real *restrict x, real *restrict y,\n        const real *restrict params, real *restrict scratch)\n{\n    const real *restrict W = params + '
+            yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
+            yield ';\n    '
+            yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
+            yield '\n    int first;\n    const int rows = sn_split('
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ', share, shares, &first);\n    if (rows == 0)\n        return;\n    /* y[total x o:o+rows] = x[total x '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield '] · W[o:o+rows, :]^T */\n    sn_gemm(total, rows, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', 1, x, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', 1, W + (long)first * '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', 1, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', y + first, '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ', 0,\n            pack_a, pack_b);\n'
+            if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
+                pass
+                yield '    const real *restrict b = params + '
+                yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias'))
+                yield ';\n    for (int n = 0; n < total; n++)\n        for (int o = first; o < first + rows; o++)\n            '
+                yield str((undefined(name='output_at') if l_0_output_at is missing else l_0_output_at))
+                yield ' += '
+                yield str((undefined(name='bias') if l_0_bias is missing else l_0_bias))
+                yield ';\n'
+            yield '}\n\n'
         if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
             pass
             yield "/* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train\n * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x\n * and b += -lr · Σ_n dy, one pass over W where dW's sum, the shares' sum and the update took\n * several; dW and db stay 0, and the update skips W and b. Share share of shares takes its\n * rows of W and b over every sample of the chunk (total), in sample order, called once\n * every share's dx has read W (see backward_range). Returns 1 if every value it wrote is\n * finite, else 0: the step's check of the weights (sn_step), made here where each share's\n * rows are in this thread's cache, and for up to 3 samples in the loop that writes them\n * (at batch 1 the check was a pass over W of its own, a fifth of the step). Not inlined\n * there: inlined, a folded step left the layers around it (a max pool's scatter) short of\n * registers. */\nstatic __attribute__((noinline)) int "
@@ -139,7 +175,7 @@ def root(context, missing=missing, environment=environment):
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
             yield ' dy W        (∂term/∂x[n, i] = '
             yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 73 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
+            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 100 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
             yield ')\n'
         if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
             pass
@@ -223,4 +259,4 @@ def root(context, missing=missing, environment=environment):
         yield '}\n'
 
 blocks = {}
-debug_info = '1=36&2=38&3=42&4=50&6=52&8=54&9=56&11=58&12=66&13=76&14=79&16=81&17=83&21=88&22=90&34=93&37=95&38=97&40=99&45=101&54=105&55=111&56=115&58=119&59=122&60=124&63=126&71=132&72=134&73=137&75=142&76=145&79=148&81=150&82=152&83=154&85=156&86=159&87=169&91=184&92=187&95=190&96=198&97=208&98=211&100=213&101=215'
+debug_info = '1=37&2=39&3=43&4=51&6=53&8=55&9=57&11=59&12=67&13=77&14=80&16=82&17=84&21=89&22=91&25=94&28=96&31=98&32=100&34=102&37=104&38=106&40=116&41=119&44=121&49=126&61=129&64=131&65=133&67=135&72=137&81=141&82=147&83=151&85=155&86=158&87=160&90=162&98=168&99=170&100=173&102=178&103=181&106=184&108=186&109=188&110=190&112=192&113=195&114=205&118=220&119=223&122=226&123=234&124=244&125=247&127=249&128=251'
