@@ -115,7 +115,8 @@ class CompiledNet(Training, QuickStep, OptimizerState, Modes, Leaving):
     @property
     def threads(self) -> int:
         """The shares each call splits its samples into (fewer when a share would have fewer
-        samples than the C's SN_MIN_SHARE), and the most threads that run them. The results
+        samples than the C's SN_MIN_SHARE, or in a step whose first layer runs by rows of its
+        weight SN_MIN_SHARE_ROWS), and the most threads that run them. The results
         depend on this number, never on how many threads ran the shares (see
         :attr:`thread_policy`)."""
         return self._threads
