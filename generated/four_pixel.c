@@ -1269,7 +1269,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
     const int way = sn_pace_way(pacing ? &pacing->forward : &all_threads, shares);
     const double started = sn_now();
     if (way == SN_ONE_THREAD) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers, 0};
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers, 0, 0};
         forward_range(0, shares, shares, count, x, params, work, index, &run);
     } else {
 #ifdef _OPENMP
@@ -1283,7 +1283,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
 #endif
             /* every thread has a share (used <= shares), so each reaches a layer's barriers */
             const int mine = sn_split(shares, t, used, &from);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers, 0};
+            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers, 0, 0};
             forward_range(from, from + mine, shares, count, x, params, work, index, &run);
         }
     }
@@ -1379,7 +1379,7 @@ static int sn_step_chunk(int count, int total, const real *restrict x, const int
     int finite = 1;
     if (way == SN_ONE_THREAD) {
         const sn_run ahead = {training, step, offset, 0, count, 0, 1, work, buffers, 0, by_rows};
-        const sn_run back = {training, step, offset, 0, count, 0, 1, work, NULL, descent};
+        const sn_run back = {training, step, offset, 0, count, 0, 1, work, NULL, descent, 0};
         forward_range(0, shares, shares, count, x, params, work, index, &ahead);
         for (int s = 1; s < shares; s++)
             sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
@@ -1399,7 +1399,7 @@ static int sn_step_chunk(int count, int total, const real *restrict x, const int
             /* every thread has a share (used <= shares), so each reaches every barrier */
             const int mine = sn_split(shares, t, used, &from);
             const sn_run ahead = {training, step, offset, 0, count, t, used, work, buffers, 0, by_rows};
-            const sn_run back = {training, step, offset, 0, count, t, used, work, NULL, descent};
+            const sn_run back = {training, step, offset, 0, count, t, used, work, NULL, descent, 0};
             forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);
             for (int s = SN_MAX(from, 1); s < from + mine; s++)
                 sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
@@ -1436,7 +1436,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
     const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);
     const double started = sn_now();
     if (way == SN_ONE_THREAD) {
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, 0};
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, 0, 0};
         for (int s = 1; s < shares; s++)
             sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
         (void)backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,
@@ -1455,7 +1455,7 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
             const int mine = sn_split(shares, t, used, &from);
             for (int s = SN_MAX(from, 1); s < from + mine; s++)
                 sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, 0};
+            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, 0, 0};
             (void)backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
                                  thread_grads, &run);
 #ifdef _OPENMP
