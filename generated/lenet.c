@@ -59,6 +59,7 @@ typedef struct {
     real *work;            /* the work buffer: a layer's state for the chunk lives there */
     real *buffers;         /* the running statistics */
     real descent;          /* -lr in a step of plain gradient descent that the dense layers fold into their backward, else 0 */
+    int by_rows;           /* the first layer's forward ran by rows of its weight (sn_step_chunk): forward_range skips it */
 } sn_run;
 
 /* The share of count items (samples, channels, parameters) that thread t of threads takes:
@@ -1492,10 +1493,11 @@ typedef struct {
     int pinned;            /* 0: choose; 1: always all threads; 2: always one thread */
 } sn_pace;
 
-/* Pacing for the two kinds of call: forward passes, and backward passes. A zeroed struct
+/* Pacing for the three kinds of call: forward passes, backward passes, and training steps
+ * (forward and backward of a chunk in one parallel region, sn_step_chunk). A zeroed struct
  * starts on all threads and chooses. */
 typedef struct {
-    sn_pace forward, backward;
+    sn_pace forward, backward, step;
 } sn_pacing;
 
 static inline double sn_now(void)
@@ -1690,7 +1692,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
     const int way = sn_pace_way(pacing ? &pacing->forward : &all_threads, shares);
     const double started = sn_now();
     if (way == SN_ONE_THREAD) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers, 0};
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers, 0, 0};
         forward_range(0, shares, shares, count, x, params, work, index, &run);
     } else {
 #ifdef _OPENMP
@@ -1704,7 +1706,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
 #endif
             /* every thread has a share (used <= shares), so each reaches a layer's barriers */
             const int mine = sn_split(shares, t, used, &from);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers, 0};
+            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers, 0, 0};
             forward_range(from, from + mine, shares, count, x, params, work, index, &run);
         }
     }
@@ -1771,32 +1773,41 @@ static void sn_sum_shares(real *restrict grads, const real *restrict thread_grad
     }
 }
 
-/* Backward: adds d loss / d params for count samples (of a mean over total) to grads, the
- * samples split into shares as sn_forward splits them. Share 0 adds straight into grads; each
- * other share s into its own slice s of thread_grads (threads x SN_PARAMS). Then the slices
- * are added, in share order, into grads (each thread its part of the parameters): the result
- * does not depend on timing, nor on how many threads ran the shares.
+/* A training step's forward, loss and backward over one chunk (count samples of a minibatch
+ * of total), as sn_forward then sn_backward take them, in one parallel region where those
+ * two opened one each: a thread runs the backward of the very shares it ran forward, so no
+ * thread waits for another between the two (a layer whose statistics span the chunk still
+ * waits at its own barriers). Entering a region wakes the threads (microseconds each time,
+ * more when they have gone to sleep), and with the two regions a step also waited for every
+ * thread at the end of the first. Inside, the threads wait for one another only where the
+ * work needs it: before a folded step of gradient descent writes the weights that every
+ * share's dx reads (backward_range), and before the shares' gradients are summed, when there
+ * are any to sum. Adds the chunk's share of the minibatch's loss to *loss (computed after
+ * the region, over all count samples in order, as sn_loss alone computes it). Paced as a
+ * call of its own (pacing->step). The gradients are summed as sn_backward sums them.
  * With descent = -lr (not 0), a step of plain gradient descent: the dense layers update their
  * weights and biases themselves (sn_run.descent) and leave their gradients alone, so only the
  * other parameters' slices (sn_unfused) are cleared and added up.
- * Returns 0 if a weight that a folded step wrote is NaN or infinite, else 1.
- */
-static int backward_chunk(int count, int total, const real *restrict x, const int32_t *restrict targets,
-                           const real *restrict params, real *restrict work, const int32_t *restrict index,
-                           real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
-                           int training, long step, int offset, real descent)
+ * Returns 0 if a weight that a folded step wrote is NaN or infinite, else 1. */
+static int sn_step_chunk(int count, int total, const real *restrict x, const int32_t *restrict targets,
+                         const real *restrict params, real *restrict buffers, real *restrict work,
+                         int32_t *restrict index, real *restrict grads, real *restrict thread_grads, int threads,
+                         sn_pacing *pacing, int training, long step, int offset, real descent, double *restrict loss)
 {
-    const int shares = sn_shares(count, threads), fused = descent != 0;
+    const int fused = descent != 0;
+    const int shares = sn_shares(count, threads), by_rows = 0;
     static const sn_pace all_threads = {.pinned = 1};
-    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);
+    const int way = sn_pace_way(pacing ? &pacing->step : &all_threads, shares);
     const double started = sn_now();
     int finite = 1;
     if (way == SN_ONE_THREAD) {
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, descent};
+        const sn_run ahead = {training, step, offset, 0, count, 0, 1, work, buffers, 0, by_rows};
+        const sn_run back = {training, step, offset, 0, count, 0, 1, work, NULL, descent, 0};
+        forward_range(0, shares, shares, count, x, params, work, index, &ahead);
         for (int s = 1; s < shares; s++)
             sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
         finite = backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,
-                                &run);
+                                &back);
         sn_sum_shares(grads, thread_grads, shares, 0, 1, fused);
     } else {
 #ifdef _OPENMP
@@ -1808,33 +1819,78 @@ static int backward_chunk(int count, int total, const real *restrict x, const in
             t = omp_get_thread_num();
             used = omp_get_num_threads();
 #endif
+            /* every thread has a share (used <= shares), so each reaches every barrier */
             const int mine = sn_split(shares, t, used, &from);
+            const sn_run ahead = {training, step, offset, 0, count, t, used, work, buffers, 0, by_rows};
+            const sn_run back = {training, step, offset, 0, count, t, used, work, NULL, descent, 0};
+            forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);
             for (int s = SN_MAX(from, 1); s < from + mine; s++)
                 sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, descent};
             finite = backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
-                                    thread_grads, &run);
+                                    thread_grads, &back);
+            if (SN_RANGES(fused) > 0) {   /* with every parameter's step folded, nothing to sum */
 #ifdef _OPENMP
-            #pragma omp barrier   /* every share's gradients are in */
+                #pragma omp barrier   /* every share's gradients are in */
 #endif
-            sn_sum_shares(grads, thread_grads, shares, t, used, fused);
+                sn_sum_shares(grads, thread_grads, shares, t, used, fused);
+            }
         }
     }
     if (pacing)
-        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
+        sn_pace_record(&pacing->step, way, shares, count, sn_now() - started);
+    *loss += sn_loss(count, total, work, targets);
     return finite;
 }
 
-/* The gradients alone (net.gradients, the data-parallel step): backward_chunk with no step
- * folded in. (An exported library trains through sn_train only.) */
+/* The gradients alone (net.gradients, the data-parallel step; an exported library trains
+ * through sn_train only): adds d loss / d params for count samples (of a mean over total) to
+ * grads, the samples split into shares as sn_forward splits them. Share 0 adds straight into
+ * grads; each other share s into its own slice s of thread_grads (threads x SN_PARAMS). Then
+ * the slices are added, in share order, into grads (each thread its part of the parameters):
+ * the result does not depend on timing, nor on how many threads ran the shares. No step of
+ * gradient descent is folded in (sn_run.descent 0). */
 void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
                  const real *restrict params, real *restrict work, const int32_t *restrict index,
                  real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
                  int training, long step, int offset)
 {
-    (void)backward_chunk(count, total, x, targets, params, work, index, grads, thread_grads, threads, pacing,
-                         training, step, offset, 0);
+    const int shares = sn_shares(count, threads);
+    static const sn_pace all_threads = {.pinned = 1};
+    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);
+    const double started = sn_now();
+    if (way == SN_ONE_THREAD) {
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, 0, 0};
+        for (int s = 1; s < shares; s++)
+            sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
+        (void)backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,
+                             &run);
+        sn_sum_shares(grads, thread_grads, shares, 0, 1, 0);
+    } else {
+#ifdef _OPENMP
+        #pragma omp parallel num_threads(shares)
+#endif
+        {
+            int t = 0, used = 1, from;
+#ifdef _OPENMP
+            t = omp_get_thread_num();
+            used = omp_get_num_threads();
+#endif
+            const int mine = sn_split(shares, t, used, &from);
+            for (int s = SN_MAX(from, 1); s < from + mine; s++)
+                sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
+            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, 0, 0};
+            (void)backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
+                                 thread_grads, &run);
+#ifdef _OPENMP
+            #pragma omp barrier   /* every share's gradients are in */
+#endif
+            sn_sum_shares(grads, thread_grads, shares, t, used, 0);
+        }
+    }
+    if (pacing)
+        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
 }
+
 
 /* The optimizer: SGD(with_momentum=False, nesterov=False).
  * For each parameter element p with gradient g, at step t (1 on its first step), with its
@@ -1945,10 +2001,9 @@ static int sn_train_steps(int count, int batch_size, const int32_t *restrict ord
                 chunk_x = staging_x;
                 chunk_targets = staging_targets;
             }
-            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, pacing, training, steps + step, done);
-            loss += sn_loss(chunk, size, work, chunk_targets);
-            written &= backward_chunk(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,
-                           pacing, training, steps + step, done, fused ? (real)(-step_hyper[0]) : 0);
+            written &= sn_step_chunk(chunk, size, chunk_x, chunk_targets, params, buffers, work, index, grads, thread_grads,
+                                     threads, pacing, training, steps + step, done,
+                                     fused ? (real)(-step_hyper[0]) : 0, &loss);
         }
         written &= update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1), fused);
         losses[step] = loss;

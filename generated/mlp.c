@@ -44,6 +44,7 @@ typedef struct {
     real *work;            /* the work buffer: a layer's state for the chunk lives there */
     real *buffers;         /* the running statistics */
     real descent;          /* -lr in a step of plain gradient descent that the dense layers fold into their backward, else 0 */
+    int by_rows;           /* the first layer's forward ran by rows of its weight (sn_step_chunk): forward_range skips it */
 } sn_run;
 
 /* The share of count items (samples, channels, parameters) that thread t of threads takes:
@@ -724,6 +725,29 @@ static void dense1_forward(
             y[128*n + o] += b[o];
 }
 
+/* The forward by rows of W, in a step whose descent is folded (see sn_step_chunk): share
+ * share of shares computes y[all samples, o:o+rows] for the rows o:o+rows of W that its
+ * dense1_descend writes, over every sample of the chunk (total). On several threads each
+ * then reads only the rows of W it writes, which stay in its core's cache, where a share of
+ * the samples read all of W, half of it just written by the other core. */
+static void dense1_forward_rows(int share, int shares, int total, const real *restrict x, real *restrict y,
+        const real *restrict params, real *restrict scratch)
+{
+    const real *restrict W = params + DENSE1_WEIGHT;
+    real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
+    int first;
+    const int rows = sn_split(128, share, shares, &first);
+    if (rows == 0)
+        return;
+    /* y[total x o:o+rows] = x[total x 784] · W[o:o+rows, :]^T */
+    sn_gemm(total, rows, 784, 1, x, 784, 1, W + (long)first * 784, 1, 784, y + first, 128, 0,
+            pack_a, pack_b);
+    const real *restrict b = params + DENSE1_BIAS;
+    for (int n = 0; n < total; n++)
+        for (int o = first; o < first + rows; o++)
+            y[128*n + o] += b[o];
+}
+
 /* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train
  * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x
  * and b += -lr · Σ_n dy, one pass over W where dW's sum, the shares' sum and the update took
@@ -946,6 +970,11 @@ const long sn_layout[18] = {101770, 195840, 0, 34048, 161792, 0, 100352, 100480,
 #define SN_SCRATCH 161792
 /* A share has at least this many samples: fewer would cost more than they save. */
 #define SN_MIN_SHARE 16
+/* In a step whose first layer runs by rows of its weight (sn_step_chunk), that layer's forward
+ * and descent are split by rows whatever the samples' split, which carries only the layers
+ * after it: a share needs fewer samples. MLP at batch 16 on two threads, two shares of 8 in
+ * place of one of 16: 86-89 to 60-67 µs a step (the fastest steps on a busy machine). */
+#define SN_MIN_SHARE_ROWS 8
 
 /*
  * Threads. A call splits its count samples into shares, one per thread the net was given
@@ -975,10 +1004,11 @@ typedef struct {
     int pinned;            /* 0: choose; 1: always all threads; 2: always one thread */
 } sn_pace;
 
-/* Pacing for the two kinds of call: forward passes, and backward passes. A zeroed struct
+/* Pacing for the three kinds of call: forward passes, backward passes, and training steps
+ * (forward and backward of a chunk in one parallel region, sn_step_chunk). A zeroed struct
  * starts on all threads and chooses. */
 typedef struct {
-    sn_pace forward, backward;
+    sn_pace forward, backward, step;
 } sn_pacing;
 
 static inline double sn_now(void)
@@ -1046,8 +1076,9 @@ static void forward_range(int from, int to, int shares, int total, const real *r
         int first;
         const int count = sn_split(total, s, shares, &first);
         real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;
-        dense1_forward(count, x + (long)first * SN_INPUT,
-            work + DENSE1_Y + (long)first * 128, params, index, scratch);
+        if (!whole->by_rows)   /* else sn_step_chunk ran it by rows */
+            dense1_forward(count, x + (long)first * SN_INPUT,
+                work + DENSE1_Y + (long)first * 128, params, index, scratch);
         sigmoid1_forward(count, work + DENSE1_Y + (long)first * 128,
             work + SIGMOID1_Y + (long)first * 128, params, index, scratch);
         dense2_forward(count, work + SIGMOID1_Y + (long)first * 128,
@@ -1113,6 +1144,12 @@ static inline int sn_shares(int count, int threads)
     return SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));
 }
 
+/* How many shares a step of count samples splits into when its first layer runs by rows. */
+static inline int sn_shares_by_rows(int count, int threads)
+{
+    return SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE_ROWS));
+}
+
 /* Forward: every layer's output, for count <= SN_BATCH samples split into shares for up to
  * threads threads (see Threads above; pacing NULL: always on all of them), in training mode or
  * not; the samples are the minibatch's from offset on, at optimizer step step. In training
@@ -1127,7 +1164,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
     const int way = sn_pace_way(pacing ? &pacing->forward : &all_threads, shares);
     const double started = sn_now();
     if (way == SN_ONE_THREAD) {  /* no parallel region: entering one costs microseconds, even for one thread */
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers, 0};
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, buffers, 0, 0};
         forward_range(0, shares, shares, count, x, params, work, index, &run);
     } else {
 #ifdef _OPENMP
@@ -1141,7 +1178,7 @@ void sn_forward(int count, const real *restrict x, const real *restrict params, 
 #endif
             /* every thread has a share (used <= shares), so each reaches a layer's barriers */
             const int mine = sn_split(shares, t, used, &from);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers, 0};
+            const sn_run run = {training, step, offset, 0, count, t, used, work, buffers, 0, 0};
             forward_range(from, from + mine, shares, count, x, params, work, index, &run);
         }
     }
@@ -1208,32 +1245,47 @@ static void sn_sum_shares(real *restrict grads, const real *restrict thread_grad
     }
 }
 
-/* Backward: adds d loss / d params for count samples (of a mean over total) to grads, the
- * samples split into shares as sn_forward splits them. Share 0 adds straight into grads; each
- * other share s into its own slice s of thread_grads (threads x SN_PARAMS). Then the slices
- * are added, in share order, into grads (each thread its part of the parameters): the result
- * does not depend on timing, nor on how many threads ran the shares.
+/* A training step's forward, loss and backward over one chunk (count samples of a minibatch
+ * of total), as sn_forward then sn_backward take them, in one parallel region where those
+ * two opened one each: a thread runs the backward of the very shares it ran forward, so no
+ * thread waits for another between the two (a layer whose statistics span the chunk still
+ * waits at its own barriers). Entering a region wakes the threads (microseconds each time,
+ * more when they have gone to sleep), and with the two regions a step also waited for every
+ * thread at the end of the first. Inside, the threads wait for one another only where the
+ * work needs it: before a folded step of gradient descent writes the weights that every
+ * share's dx reads (backward_range), and before the shares' gradients are summed, when there
+ * are any to sum. Adds the chunk's share of the minibatch's loss to *loss (computed after
+ * the region, over all count samples in order, as sn_loss alone computes it). Paced as a
+ * call of its own (pacing->step). The gradients are summed as sn_backward sums them.
  * With descent = -lr (not 0), a step of plain gradient descent: the dense layers update their
  * weights and biases themselves (sn_run.descent) and leave their gradients alone, so only the
  * other parameters' slices (sn_unfused) are cleared and added up.
- * Returns 0 if a weight that a folded step wrote is NaN or infinite, else 1.
- */
-static int backward_chunk(int count, int total, const real *restrict x, const int32_t *restrict targets,
-                           const real *restrict params, real *restrict work, const int32_t *restrict index,
-                           real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
-                           int training, long step, int offset, real descent)
+ * Returns 0 if a weight that a folded step wrote is NaN or infinite, else 1. */
+static int sn_step_chunk(int count, int total, const real *restrict x, const int32_t *restrict targets,
+                         const real *restrict params, real *restrict buffers, real *restrict work,
+                         int32_t *restrict index, real *restrict grads, real *restrict thread_grads, int threads,
+                         sn_pacing *pacing, int training, long step, int offset, real descent, double *restrict loss)
 {
-    const int shares = sn_shares(count, threads), fused = descent != 0;
+    const int fused = descent != 0;
+    /* With the descent folded and more than one share, dense1's forward runs by rows of
+     * its weight, each share the rows it steps (see dense1_forward_rows), and every
+     * thread waits for the others' rows before the layers after it read them. */
+    const int shares = fused ? sn_shares_by_rows(count, threads) : sn_shares(count, threads);
+    const int by_rows = fused && shares > 1;
     static const sn_pace all_threads = {.pinned = 1};
-    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);
+    const int way = sn_pace_way(pacing ? &pacing->step : &all_threads, shares);
     const double started = sn_now();
     int finite = 1;
     if (way == SN_ONE_THREAD) {
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, descent};
+        const sn_run ahead = {training, step, offset, 0, count, 0, 1, work, buffers, 0, by_rows};
+        const sn_run back = {training, step, offset, 0, count, 0, 1, work, NULL, descent, 0};
+        for (int s = 0; s < shares && by_rows; s++)
+            dense1_forward_rows(s, shares, count, x, work + DENSE1_Y, params, work + SN_SCRATCH_AT + (long)s * SN_SCRATCH);
+        forward_range(0, shares, shares, count, x, params, work, index, &ahead);
         for (int s = 1; s < shares; s++)
             sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
         finite = backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,
-                                &run);
+                                &back);
         sn_sum_shares(grads, thread_grads, shares, 0, 1, fused);
     } else {
 #ifdef _OPENMP
@@ -1245,33 +1297,83 @@ static int backward_chunk(int count, int total, const real *restrict x, const in
             t = omp_get_thread_num();
             used = omp_get_num_threads();
 #endif
+            /* every thread has a share (used <= shares), so each reaches every barrier */
             const int mine = sn_split(shares, t, used, &from);
+            const sn_run ahead = {training, step, offset, 0, count, t, used, work, buffers, 0, by_rows};
+            const sn_run back = {training, step, offset, 0, count, t, used, work, NULL, descent, 0};
+            if (by_rows) {
+                for (int s = from; s < from + mine; s++)
+                    dense1_forward_rows(s, shares, count, x, work + DENSE1_Y, params, work + SN_SCRATCH_AT + (long)s * SN_SCRATCH);
+                sn_barrier();   /* every row of dense1's output is in */
+            }
+            forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);
             for (int s = SN_MAX(from, 1); s < from + mine; s++)
                 sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, descent};
             finite = backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
-                                    thread_grads, &run);
+                                    thread_grads, &back);
+            if (SN_RANGES(fused) > 0) {   /* with every parameter's step folded, nothing to sum */
 #ifdef _OPENMP
-            #pragma omp barrier   /* every share's gradients are in */
+                #pragma omp barrier   /* every share's gradients are in */
 #endif
-            sn_sum_shares(grads, thread_grads, shares, t, used, fused);
+                sn_sum_shares(grads, thread_grads, shares, t, used, fused);
+            }
         }
     }
     if (pacing)
-        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
+        sn_pace_record(&pacing->step, way, shares, count, sn_now() - started);
+    *loss += sn_loss(count, total, work, targets);
     return finite;
 }
 
-/* The gradients alone (net.gradients, the data-parallel step): backward_chunk with no step
- * folded in. (An exported library trains through sn_train only.) */
+/* The gradients alone (net.gradients, the data-parallel step; an exported library trains
+ * through sn_train only): adds d loss / d params for count samples (of a mean over total) to
+ * grads, the samples split into shares as sn_forward splits them. Share 0 adds straight into
+ * grads; each other share s into its own slice s of thread_grads (threads x SN_PARAMS). Then
+ * the slices are added, in share order, into grads (each thread its part of the parameters):
+ * the result does not depend on timing, nor on how many threads ran the shares. No step of
+ * gradient descent is folded in (sn_run.descent 0). */
 void sn_backward(int count, int total, const real *restrict x, const int32_t *restrict targets,
                  const real *restrict params, real *restrict work, const int32_t *restrict index,
                  real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
                  int training, long step, int offset)
 {
-    (void)backward_chunk(count, total, x, targets, params, work, index, grads, thread_grads, threads, pacing,
-                         training, step, offset, 0);
+    const int shares = sn_shares(count, threads);
+    static const sn_pace all_threads = {.pinned = 1};
+    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);
+    const double started = sn_now();
+    if (way == SN_ONE_THREAD) {
+        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, 0, 0};
+        for (int s = 1; s < shares; s++)
+            sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
+        (void)backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,
+                             &run);
+        sn_sum_shares(grads, thread_grads, shares, 0, 1, 0);
+    } else {
+#ifdef _OPENMP
+        #pragma omp parallel num_threads(shares)
+#endif
+        {
+            int t = 0, used = 1, from;
+#ifdef _OPENMP
+            t = omp_get_thread_num();
+            used = omp_get_num_threads();
+#endif
+            const int mine = sn_split(shares, t, used, &from);
+            for (int s = SN_MAX(from, 1); s < from + mine; s++)
+                sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
+            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, 0, 0};
+            (void)backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
+                                 thread_grads, &run);
+#ifdef _OPENMP
+            #pragma omp barrier   /* every share's gradients are in */
+#endif
+            sn_sum_shares(grads, thread_grads, shares, t, used, 0);
+        }
+    }
+    if (pacing)
+        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
 }
+
 
 /* The optimizer: SGD(with_momentum=False, nesterov=False).
  * For each parameter element p with gradient g, at step t (1 on its first step), with its
@@ -1382,10 +1484,9 @@ static int sn_train_steps(int count, int batch_size, const int32_t *restrict ord
                 chunk_x = staging_x;
                 chunk_targets = staging_targets;
             }
-            sn_forward(chunk, chunk_x, params, buffers, work, index, threads, pacing, training, steps + step, done);
-            loss += sn_loss(chunk, size, work, chunk_targets);
-            written &= backward_chunk(chunk, size, chunk_x, chunk_targets, params, work, index, grads, thread_grads, threads,
-                           pacing, training, steps + step, done, fused ? (real)(-step_hyper[0]) : 0);
+            written &= sn_step_chunk(chunk, size, chunk_x, chunk_targets, params, buffers, work, index, grads, thread_grads,
+                                     threads, pacing, training, steps + step, done,
+                                     fused ? (real)(-step_hyper[0]) : 0, &loss);
         }
         written &= update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1), fused);
         losses[step] = loss;

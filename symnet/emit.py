@@ -24,7 +24,7 @@ import jinja2
 import numpy as np
 
 from .layout import GEMM, Layout, plan
-from .lower import calls, epilogue_context, epilogues, folded_layers, node_context, segments, unfused_ranges
+from .lower import calls, epilogue_context, epilogues, folded_layers, head_call, node_context, segments, unfused_ranges
 from .printer import DTYPES, comment
 from .settings import check_settings
 from .template_cache import TemplateCache
@@ -42,6 +42,11 @@ def lane_folds(lanes: int) -> list[tuple[int, list[int], list[int]]]:
         folds.append((width, first, [index + width // 2 for index in first]))
         width //= 2
     return folds
+
+
+# The fewest samples a share of a step needs when the step's first layer runs by rows of its
+# weight (lower.head_call): measured on the MLP (see SN_MIN_SHARE_ROWS in model.c.j2).
+MIN_SHARE_ROWS = 8
 
 
 def min_share(model) -> int:
@@ -120,6 +125,8 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
     update["unfused"] = unfused_ranges(layout, model, folded)
     # Activations whose forward runs in the loop of the layer they read (lower.epilogues).
     fused = epilogues(model.graph)
+    # The first layer's forward by rows of its weight in a step (lower.head_call), or None.
+    head = head_call(model.graph, folded)
     steps = {step.name: step for step in derivation.layers}
     inside = {node.name: producer for producer, node in fused.items()}
     layers = []
@@ -128,7 +135,8 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
         context["after"] = epilogue_context(steps[fused[step.name].name], dtype) if step.name in fused else None
         context["forward_in"] = inside.get(step.name)   # an activation whose forward runs there
         layers.append({"name": step.name, "code": env.get_template(f"layers/{step.layer.template}.c.j2").render(
-            **context, with_backward=backward, fuse=step.name in folded)})
+            **context, with_backward=backward, fuse=step.name in folded,
+            by_rows=head is not None and head["name"] == step.name)})
     loss = model.loss
     loss_context = {**loss.template_context(derivation.loss, dtype), "comments": loss.comments(derivation.loss),
                     "target_type": loss.target_type, "targets_per_sample": loss.targets_per_sample}
@@ -143,9 +151,10 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
         **gemm_context(dtype),
         "model": model, "graph": model.graph, "version": __version__, "dtype": dtype,
         "batch": int(batch), "layout": layout, "layers": layers, "loss": loss_context,
-        "min_share": min_share(model), "segments": segments(calls(model.graph, folded, fused)), "output": model.graph.output.upper(),
+        "min_share": min_share(model), "min_share_rows": min(min_share(model), MIN_SHARE_ROWS),
+        "segments": segments(calls(model.graph, folded, fused)), "output": model.graph.output.upper(),
         "specs": model.param_specs(),
-        "optimizer": update, "fuse": bool(folded),
+        "optimizer": update, "fuse": bool(folded), "head": head,
         "schedule": schedule_context(constant() if schedule is None else schedule),
         "standalone": standalone, "with_backward": backward,
         # a library of its own includes the matrix multiply; a model for Python calls the runtime's

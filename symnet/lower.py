@@ -186,9 +186,11 @@ def calls(graph, folded: set[str] = frozenset(), fused: dict | None = None) -> l
     The backward of a node in ``folded`` also takes the run (its ``descent``), and the node
     has a ``descend`` call: its share of a step of plain gradient descent (see model.c.j2).
     A producer in ``fused`` (:func:`epilogues`) also takes its activation's output, and that
-    activation's forward call is a comment saying where it runs."""
+    activation's forward call is a comment saying where it runs. The node that
+    :func:`head_call` runs by rows has ``by_rows``: a step that ran it so skips its call."""
     fused = fused or {}
     inside = {node.name: producer for producer, node in fused.items()}
+    head = head_call(graph, folded)
     out = []
     for node in graph.nodes:
         layer = node.layer
@@ -210,10 +212,29 @@ def calls(graph, folded: set[str] = frozenset(), fused: dict | None = None) -> l
                        if descends else None,
             "forward": f"/* {node.name}: in {inside[node.name]}_forward */" if node.name in inside else
                        f"{node.name}_forward(count, {', '.join(reads)},\n        {y}, params, {index}, scratch{run}{after});",
+            "by_rows": head is not None and head["name"] == node.name,
             "backward": f"{node.name}_backward(count, {', '.join(reads)},\n        {y}, {dy},\n        "
                         f"{', '.join(grads)}, params, grads, {index}, scratch{backward_run});",
         })
     return out
+
+
+def head_call(graph, folded: set[str]) -> dict | None:
+    """The call that runs the first layer's forward by rows of its weight, when the first node
+    reads the model's input, folds the step of gradient descent (``folded``) and can run its
+    forward that way (``forward_by_rows``), else None. In a step, each share then computes its
+    rows of that layer's output over every sample of the chunk: the rows of the weight that
+    the share's descent writes, so that on several threads each reads only the part of the
+    weight that stays in its own cache (the MLP's 401 kB first weight: each of two cores read
+    all of it forward, half of it just written by the other core, and wrote back lines the
+    other held). ``forward_rows`` is the C call for share ``s``; ``name`` the node."""
+    node = graph.nodes[0] if graph.nodes else None
+    if node is None or node.name not in folded or not node.layer.forward_by_rows \
+            or list(node.inputs) != [graph.input_name]:
+        return None
+    return {"name": node.name,
+            "forward_rows": f"{node.name}_forward_rows(s, shares, count, x, {_tensor(graph, node.name, 'Y', False)}, "
+                            f"params, work + SN_SCRATCH_AT + (long)s * SN_SCRATCH);"}
 
 
 def segments(node_calls: list[dict]) -> list[dict]:

@@ -115,7 +115,8 @@ class CompiledNet(Training, QuickStep, OptimizerState, Modes, Leaving):
     @property
     def threads(self) -> int:
         """The shares each call splits its samples into (fewer when a share would have fewer
-        samples than the C's SN_MIN_SHARE), and the most threads that run them. The results
+        samples than the C's SN_MIN_SHARE, or in a step whose first layer runs by rows of its
+        weight SN_MIN_SHARE_ROWS), and the most threads that run them. The results
         depend on this number, never on how many threads ran the shares (see
         :attr:`thread_policy`)."""
         return self._threads
@@ -138,15 +139,20 @@ class CompiledNet(Training, QuickStep, OptimizerState, Modes, Leaving):
         if value not in self.THREAD_POLICIES:
             raise ValueError(f"thread_policy: one of {', '.join(map(repr, self.THREAD_POLICIES))}, got {value!r}")
         with self._lock:
-            self._pacing.forward.pinned = self._pacing.backward.pinned = self.THREAD_POLICIES[value]
+            for pace in (self._pacing.forward, self._pacing.backward, self._pacing.step):
+                pace.pinned = self.THREAD_POLICIES[value]
 
     @property
     def thread_use(self) -> dict[str, dict[str, int]]:
-        """How many forward and backward calls into C ran on all threads and how many on one,
-        since the net was made: ``{"forward": {"all": n, "one": m}, "backward": {...}}``. A call
-        with one share (too few samples to split) counts as one thread."""
+        """How many calls into C of each kind ran on all threads and how many on one, since
+        the net was made: ``{"forward": {"all": n, "one": m}, "backward": {...}, "step": {...}}``.
+        ``step`` counts the training steps of ``step`` and ``fit`` (a chunk's forward and
+        backward in one parallel region), ``forward`` and ``backward`` the passes of the other
+        calls (``forward``, ``gradients``, ...); each kind is timed and chosen on its own. A
+        call with one share (too few samples to split) counts as one thread."""
+        pacing = self._pacing
         return {kind: {"all": int(pace.calls[0]), "one": int(pace.calls[1])}
-                for kind, pace in (("forward", self._pacing.forward), ("backward", self._pacing.backward))}
+                for kind, pace in (("forward", pacing.forward), ("backward", pacing.backward), ("step", pacing.step))}
 
     @property
     def source_path(self):

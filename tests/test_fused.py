@@ -107,6 +107,57 @@ def test_many_rows_and_samples_step_as_torch(threads):
     assert_trained_alike(net, torch_sgd(model, params, data, lr=0.3), params)
 
 
+def test_a_steps_first_dense_layer_runs_forward_by_the_rows_it_steps():
+    """With the descent folded, a step on several shares runs the first layer's forward by rows
+    of its weight (each share the rows its descent writes); a first layer that does not fold
+    the step (a convolution, or any layer under Adam) keeps the samples' split. The steps above
+    on two threads hold those rows to PyTorch (an off-by-one there fails them)."""
+    head = "dense1_forward_rows(s, shares, count, x, work + DENSE1_Y, params, work + SN_SCRATCH_AT + (long)s * SN_SCRATCH);"
+    source = emit(dense_model(), "float64", 32).source
+    assert source.count(head) == 2   # on all threads, and share after share on one
+    assert "if (!whole->by_rows)   /* else sn_step_chunk ran it by rows */\n            dense1_forward(" in source
+    assert "_forward_rows" not in emit(conv_model(), "float64", 32).source
+    assert "_forward_rows" not in emit(dense_model(), "float64", 32, optimizer=sn.Adam()).source
+    # a step on all threads and one after another on the calling thread: the same to the bit
+    model = dense_model()
+    data = [random_batch(model, 32, seed) for seed in range(3)]
+    trained = []
+    for policy in ("all", "one"):
+        net = sn.compile(model, batch=32, params=model.init_params(4), threads=2, optimizer=sn.SGD(lr=0.3))
+        net.thread_policy = policy
+        losses = [net.step(x, y) for x, y in data]
+        assert net.thread_use["step"][policy] == len(data)
+        trained.append((losses, net.params))
+    assert trained[0][0] == trained[1][0]
+    for name, value in trained[0][1].items():
+        np.testing.assert_array_equal(trained[1][1][name], value, err_msg=name)
+
+
+def test_a_step_by_rows_splits_fewer_samples_than_other_calls():
+    """The MLP (min_share 16): 16 samples on two threads are one share for a forward pass but
+    two for a step whose first layer runs by rows (SN_MIN_SHARE_ROWS), and that step equals
+    PyTorch's; with Adam (no rows) the step keeps one share."""
+    from symnet import zoo
+    from symnet.emit import MIN_SHARE_ROWS
+
+    model = zoo.mlp()
+    assert min_share(model) == 16 and MIN_SHARE_ROWS == 8
+    params = model.init_params(5)
+    data = [random_batch(model, 16, seed) for seed in range(3)]
+    net = sn.compile(model, batch=16, dtype="float64", params=params, threads=2, optimizer=sn.SGD(lr=0.3))
+    net.thread_policy = "all"
+    for x, y in data:
+        net.step(x, y)
+    net.forward(data[0][0])
+    assert net.thread_use["step"] == {"all": 3, "one": 0}
+    assert net.thread_use["forward"] == {"all": 0, "one": 1}
+    assert_trained_alike(net, torch_sgd(model, params, data, lr=0.3), params)
+    adam = sn.compile(model, batch=16, params=params, threads=2, optimizer=sn.Adam())
+    adam.thread_policy = "all"
+    adam.step(*data[0])
+    assert adam.thread_use["step"] == {"all": 0, "one": 1}
+
+
 def test_fit_folds_alike_and_a_rate_that_rounds_to_zero_changes_nothing():
     model = dense_model()
     params = model.init_params(4)

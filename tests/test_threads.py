@@ -47,8 +47,8 @@ def test_results_do_not_depend_on_how_many_threads_ran_the_shares(make, batch, t
     runs = {policy: _run(model, policy, threads, batch) for policy in ("all", "one", "adaptive")}
     ran_all, expected = runs["all"]
     ran_one, _ = runs["one"]
-    assert ran_all.thread_use["backward"]["all"] > 0 and ran_all.thread_use["forward"]["all"] > 0
-    assert ran_one.thread_use["forward"]["all"] == 0 and ran_one.thread_use["backward"]["all"] == 0
+    for kind in ("forward", "backward", "step"):
+        assert ran_all.thread_use[kind]["all"] > 0 and ran_one.thread_use[kind]["all"] == 0, kind
     for policy in ("one", "adaptive"):
         got = runs[policy][1]
         assert got["history"] == expected["history"], policy
@@ -119,8 +119,8 @@ def test_one_share_runs_on_the_calling_thread():
     net.step(x, y)
     net.forward(x)
     use = net.thread_use
-    assert use["forward"]["all"] == use["backward"]["all"] == 0
-    assert use["forward"]["one"] >= 2 and use["backward"]["one"] >= 1
+    assert use["forward"]["all"] == use["backward"]["all"] == use["step"]["all"] == 0
+    assert use["forward"]["one"] == 1 and use["step"]["one"] == 1 and use["backward"]["one"] == 0
 
 
 def test_thread_policy_is_checked_and_survives_a_change_of_optimizer():
@@ -134,7 +134,7 @@ def test_thread_policy_is_checked_and_survives_a_change_of_optimizer():
     net.optimizer = sn.Adam(lr=1e-3)   # another module: the pacing state is kept
     net.fit(x, y, progress=False)
     assert net.thread_policy == "one"
-    assert net.thread_use["backward"]["all"] == 0 and net.thread_use["backward"]["one"] > 0
+    assert net.thread_use["step"]["all"] == 0 and net.thread_use["step"]["one"] > 0
 
 
 def test_importing_symnet_shortens_openmp_spinning_unless_set(tmp_path):

@@ -187,6 +187,10 @@ class Layer:
     # Its backward can fold a plain gradient-descent update of its weight and bias into the
     # multiply that makes the weight's gradient (see templates/layers/dense.c.j2).
     fuses_update = False
+    # Such a kind can also run its forward by rows of its weight over every sample of the chunk
+    # ({name}_forward_rows), the rows each share steps: a step's first layer does, so that a
+    # thread reads only the weights it writes (see lower.head_call and model.c.j2's sn_step_chunk).
+    forward_by_rows = False
     # Its forward loop can also run an elementwise activation that alone reads its output, in
     # the same pass, writing the activation's output too (see lower.epilogues; BatchNorm, Add).
     takes_epilogue = False

@@ -20,6 +20,7 @@ class Dense(Layer):
     kind = "dense"
     template = "dense"
     fuses_update = True
+    forward_by_rows = True
     FIELDS = {"out_features": "int", "bias": "bool", "name": "name"}
 
     def __init__(self, out_features: int, bias: bool = True, name: str | None = None):

@@ -1,4 +1,4 @@
-# key: 144d13bfe0af8dd9d25e2ddd3faf3269bc855fa7 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 1fc03b62ea3c8c4bd50d028d10604207f664e298 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/dense.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/dense.c.j2'
@@ -18,6 +18,7 @@ def root(context, missing=missing, environment=environment):
     l_0_output_at = resolve('output_at')
     l_0_bias = resolve('bias')
     l_0_with_backward = resolve('with_backward')
+    l_0_by_rows = resolve('by_rows')
     l_0_fuse = resolve('fuse')
     l_0_weight_partial_text = resolve('weight_partial_text')
     l_0_bias_partial_text = resolve('bias_partial_text')
@@ -89,6 +90,41 @@ def root(context, missing=missing, environment=environment):
     yield '}\n\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
+        if (undefined(name='by_rows') if l_0_by_rows is missing else l_0_by_rows):
+            pass
+            yield '/* The forward by rows of W, in a step whose descent is folded (see sn_step_chunk): share\n * share of shares computes y[all samples, o:o+rows] for the rows o:o+rows of W that its\n * '
+            yield str((undefined(name='name') if l_0_name is missing else l_0_name))
+            yield "_descend writes, over every sample of the chunk (total). On several threads each\n * then reads only the rows of W it writes, which stay in its core's cache, where a share of\n * the samples read all of W, half of it just written by the other core. */\nstatic void "
+            yield str((undefined(name='name') if l_0_name is missing else l_0_name))
+            yield '_forward_rows(int share, int shares, int total, const real *restrict x, real *restrict y,\n        const real *restrict params, real *restrict scratch)\n{\n    const real *restrict W = params + '
+            yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
+            yield ';\n    '
+            yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
+            yield '\n    int first;\n    const int rows = sn_split('
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ', share, shares, &first);\n    if (rows == 0)\n        return;\n    /* y[total x o:o+rows] = x[total x '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield '] · W[o:o+rows, :]^T */\n    sn_gemm(total, rows, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', 1, x, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', 1, W + (long)first * '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', 1, '
+            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+            yield ', y + first, '
+            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+            yield ', 0,\n            pack_a, pack_b);\n'
+            if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
+                pass
+                yield '    const real *restrict b = params + '
+                yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias'))
+                yield ';\n    for (int n = 0; n < total; n++)\n        for (int o = first; o < first + rows; o++)\n            '
+                yield str((undefined(name='output_at') if l_0_output_at is missing else l_0_output_at))
+                yield ' += '
+                yield str((undefined(name='bias') if l_0_bias is missing else l_0_bias))
+                yield ';\n'
+            yield '}\n\n'
         if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
             pass
             yield "/* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train\n * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x\n * and b += -lr · Σ_n dy, one pass over W where dW's sum, the shares' sum and the update took\n * several; dW and db stay 0, and the update skips W and b. Share share of shares takes its\n * rows of W and b over every sample of the chunk (total), in sample order, called once\n * every share's dx has read W (see backward_range). Returns 1 if every value it wrote is\n * finite, else 0: the step's check of the weights (sn_step), made here where each share's\n * rows are in this thread's cache, and for up to 3 samples in the loop that writes them\n * (at batch 1 the check was a pass over W of its own, a fifth of the step). Not inlined\n * there: inlined, a folded step left the layers around it (a max pool's scatter) short of\n * registers. */\nstatic __attribute__((noinline)) int "
@@ -127,7 +163,7 @@ def root(context, missing=missing, environment=environment):
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
             yield ' dy W        (∂term/∂x[n, i] = '
             yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 60 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
+            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 87 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
             yield ')\n'
         if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
             pass
@@ -211,4 +247,4 @@ def root(context, missing=missing, environment=environment):
         yield '}\n'
 
 blocks = {}
-debug_info = '1=36&2=38&3=42&4=50&6=52&8=54&9=56&11=58&12=66&13=76&14=79&16=81&17=83&21=88&22=90&34=93&37=95&38=97&40=99&43=101&44=103&45=107&46=110&47=112&50=114&58=120&59=122&60=125&62=130&63=133&66=136&68=138&69=140&70=142&72=144&73=147&74=157&78=172&79=175&82=178&83=186&84=196&85=199&87=201&88=203'
+debug_info = '1=37&2=39&3=43&4=51&6=53&8=55&9=57&11=59&12=67&13=77&14=80&16=82&17=84&21=89&22=91&25=94&28=96&31=98&32=100&34=102&37=104&38=106&40=116&41=119&44=121&49=126&61=129&64=131&65=133&67=135&70=137&71=139&72=143&73=146&74=148&77=150&85=156&86=158&87=161&89=166&90=169&93=172&95=174&96=176&97=178&99=180&100=183&101=193&105=208&106=211&109=214&110=222&111=232&112=235&114=237&115=239'

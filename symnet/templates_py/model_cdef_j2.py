@@ -1,4 +1,4 @@
-# key: 54c96357ba64a3612e58f599136b0bec42b01f32 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 70d4ec8756a81d96f7b1da2611daee2c1be812f6 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/model.cdef.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'model.cdef.j2'
@@ -12,7 +12,7 @@ def root(context, missing=missing, environment=environment):
     l_0_ctype = resolve('ctype')
     l_0_loss = resolve('loss')
     pass
-    yield 'typedef struct { double per_sample[2]; long calls[2]; long probe_at; int way; int pinned; } sn_pace;\ntypedef struct { sn_pace forward, backward; } sn_pacing;\nextern const long sn_layout[];\nvoid sn_forward(int count, const '
+    yield 'typedef struct { double per_sample[2]; long calls[2]; long probe_at; int way; int pinned; } sn_pace;\ntypedef struct { sn_pace forward, backward, step; } sn_pacing;\nextern const long sn_layout[];\nvoid sn_forward(int count, const '
     yield str((undefined(name='ctype') if l_0_ctype is missing else l_0_ctype))
     yield ' *x, const '
     yield str((undefined(name='ctype') if l_0_ctype is missing else l_0_ctype))
