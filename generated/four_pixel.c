@@ -659,15 +659,23 @@ void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, l
 int sn_descend_rows_float32(real *restrict W, const real *restrict dy, const real *restrict x, int o, int rows, int in, int out, int total, real descent, real *restrict pack_a, real *restrict pack_b);
 #define sn_descend_rows sn_descend_rows_float32
 
-/* Compiled as two translation units at once (symnet.build), which two cores optimize in about
- * the time of the larger: with SN_PART 1, backward_range alone (the layers' backward, the
- * heaviest part to optimize), with SN_PART 2 everything else, which calls it. Compiled whole
- * (no SN_PART), this is one unit like any other. */
+/* Compiled as three translation units at once (symnet.build), each part a unit of its own
+ * (SN_PART): the backward part, backward_range (the layers' backward, the heaviest to
+ * optimize); the forward part, forward_range with what the forward and the backward share (a
+ * convolution's im2col and col2im, Winograd's drivers) and the loops over every parameter
+ * (the shares' sums, the update); the calls part, the entry points and the parallel regions
+ * that call the others. A function one part defines is declared in the others (parts.c.j2).
+ * Two cores optimize the three in about the time of the longest: LeNet-5's C, gcc -O3, in two
+ * parts (the backward's, everything else) 0.80 s and 72 MB of GCC's memory, in these three
+ * 0.62 s and 57 MB. Compiled whole (no SN_PART), this is one unit like any other. */
 #ifdef SN_PART
 #define SN_PARTED __attribute__((visibility("hidden")))
 #else
 #define SN_PARTED static
 #endif
+#define SN_BACKWARD_PART 1
+#define SN_FORWARD_PART 2
+#define SN_CALLS_PART 3
 
 
 /* Layers whose statistics span the whole chunk (BatchNorm) wait at a barrier for every
@@ -1052,7 +1060,7 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 
 
 /* The layout above, for the Python side to read (symnet.layout.Layout.read). */
-#if SN_PART != 1
+#if !defined(SN_PART) || SN_PART == SN_CALLS_PART
 const long sn_layout[29] = {96, 165888, 0, 4096, 161792, 0, 16, 20, 52, 60, 92, 0, 256, -1, 512, 768, -1, 1024, 1280, -1, 1536, 2048, -1, 2560, 3072, -1, 3584, 3840, -1};
 #endif
 
@@ -1157,8 +1165,12 @@ static inline sn_run sn_run_at(const sn_run *whole, int first)
 /* Samples through every layer, for shares [from, to) of the chunk's count samples. The layers
  * that read only their own samples run share by share; those whose statistics span the chunk
  * (BatchNorm: barriers inside) run once over all of this thread's samples. */
-static void forward_range(int from, int to, int shares, int total, const real *restrict x, const real *restrict params,
-                          real *restrict work, int32_t *restrict index, const sn_run *whole)
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void forward_range(int from, int to, int shares, int total, const real *restrict x,
+        const real *restrict params, real *restrict work, int32_t *restrict index, const sn_run *whole);
+#else
+SN_PARTED void forward_range(int from, int to, int shares, int total, const real *restrict x,
+        const real *restrict params, real *restrict work, int32_t *restrict index, const sn_run *whole)
 {
     (void)whole; (void)total;
     for (int s = from; s < to; s++) {   /* share by share */
@@ -1179,6 +1191,7 @@ static void forward_range(int from, int to, int shares, int total, const real *r
             work + DENSE3_Y + (long)first * 4, params, index, scratch);
     }
 }
+#endif
 
 /* Backward from the loss, for shares [from, to): layers in reverse order, each sending d loss
  * / d its inputs back. Where several layers read a tensor, the first to run writes its gradient
@@ -1186,13 +1199,14 @@ static void forward_range(int from, int to, int shares, int total, const real *r
  * (NULL). Share 0 adds its parameters' gradients to grads, share s > 0 to its slice of
  * thread_grads; a layer that spans the chunk adds to the slice of this thread's first share.
  * Returns 0 if a weight that a folded step of gradient descent wrote is NaN or infinite, else 1. */
+#if defined(SN_PART) && SN_PART != SN_BACKWARD_PART   /* defined in part SN_BACKWARD_PART alone */
 SN_PARTED int backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,
-                           const int32_t *restrict targets, const real *restrict params,
-                           real *restrict work, const int32_t *restrict index, real *restrict all_grads,
-                           real *restrict thread_grads, const sn_run *whole)
-#if SN_PART == 2
-;   /* compiled in part 1 */
+        const int32_t *restrict targets, const real *restrict params, real *restrict work,
+        const int32_t *restrict index, real *restrict all_grads, real *restrict thread_grads, const sn_run *whole);
 #else
+SN_PARTED int backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,
+        const int32_t *restrict targets, const real *restrict params, real *restrict work,
+        const int32_t *restrict index, real *restrict all_grads, real *restrict thread_grads, const sn_run *whole)
 {
     (void)x; (void)whole;
     int finite = 1;
@@ -1239,8 +1253,80 @@ SN_PARTED int backward_range(int from, int to, int shares, int total, int mean_o
     }
     return finite;
 }
-#endif   /* SN_PART == 2 */
-#if SN_PART != 1   /* the rest: part 2 */
+#endif
+#if !defined(SN_PART) || SN_PART != SN_BACKWARD_PART
+/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step
+ * whose layers fold the update (fused) only the others (SN_RANGES). */
+static void sn_clear_share(real *restrict slice, int fused)
+{
+    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */
+    for (int r = 0; r < SN_RANGES(fused); r++)
+        memset(slice + SN_RANGE_START(r, fused), 0,
+               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));
+}
+
+/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of
+ * used of each range of parameters the pass covers (see sn_clear_share). */
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
+        int fused);
+#else
+SN_PARTED void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
+        int fused)
+{
+    (void)fused;
+    for (int r = 0; r < SN_RANGES(fused); r++) {
+        const long lo = SN_RANGE_START(r, fused);
+        int start;
+        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);
+        for (int s = 1; s < shares; s++)
+            for (long k = lo + start; k < lo + start + length; k++)
+                grads[k] += thread_grads[(long)s * SN_PARAMS + k];
+    }
+}
+#endif
+
+/* The optimizer: SGD(with_momentum=False, nesterov=False).
+ * For each parameter element p with gradient g, at step t (1 on its first step), with its
+ * hyperparameters read at run time from hyper[] (lr, momentum, dampening, weight_decay):
+ *   g ← g + p*weight_decay
+ *   p ← -g*lr + p
+ * Parts that depend only on the hyperparameters and t are computed once per step. */
+#define SN_HYPER 4
+#define SN_STATES 0
+
+/* One update of every parameter (with fused, of those in sn_unfused); each gradient is set to 0 once used,
+ * ready for the next step's sums (one pass over the gradients instead of two). Returns 1 if
+ * every parameter it wrote is finite, else 0 (tested as it is written: the step's check of
+ * the weights, see sn_step). */
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED int update(real *restrict params, real *restrict grads, real *restrict state,
+        const double *restrict hyper, double t, int fused);
+#else
+SN_PARTED int update(real *restrict params, real *restrict grads, real *restrict state,
+        const double *restrict hyper, double t, int fused)
+{
+    const double hd_lr = hyper[0];   /* lr */
+    const real hr_weight_decay = (real)hyper[3];   /* weight_decay */
+    const real k0 = (real)(-hd_lr);   /* -lr */
+    (void)t;
+    int bad = 0;
+    (void)state;
+    for (int r = 0; r < SN_RANGES(fused); r++)
+    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {
+        const real p0 = params[k];
+        const real g0 = grads[k];
+        grads[k] = 0;
+        const real g1 = g0 + hr_weight_decay*p0;   /* g ← g + p*weight_decay */
+        const real p1 = g1*k0 + p0;   /* p ← -g*lr + p */
+        params[k] = p1;
+        bad |= p1 - p1 != 0;   /* NaN for an infinity or a NaN (sn_finite) */
+    }
+    return !bad;
+}
+#endif
+#endif
+#if !defined(SN_PART) || SN_PART == SN_CALLS_PART   /* the rest: the calls part */
 
 /* How many shares a call of count samples splits into, on a net given threads threads. */
 static inline int sn_shares(int count, int threads)
@@ -1315,32 +1401,6 @@ int sn_labels(const int64_t *restrict in, int32_t *restrict out, long n, long cl
 double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
 {
     return loss_value(count, total, work + DENSE3_Y, targets);
-}
-
-/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step
- * whose layers fold the update (fused) only the others (SN_RANGES). */
-static void sn_clear_share(real *restrict slice, int fused)
-{
-    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */
-    for (int r = 0; r < SN_RANGES(fused); r++)
-        memset(slice + SN_RANGE_START(r, fused), 0,
-               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));
-}
-
-/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of
- * used of each range of parameters the pass covers (see sn_clear_share). */
-static void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
-                          int fused)
-{
-    (void)fused;
-    for (int r = 0; r < SN_RANGES(fused); r++) {
-        const long lo = SN_RANGE_START(r, fused);
-        int start;
-        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);
-        for (int s = 1; s < shares; s++)
-            for (long k = lo + start; k < lo + start + length; k++)
-                grads[k] += thread_grads[(long)s * SN_PARAMS + k];
-    }
 }
 
 /* A training step's forward, loss and backward over one chunk (count samples of a minibatch
@@ -1461,41 +1521,6 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
         sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
 }
 
-
-/* The optimizer: SGD(with_momentum=False, nesterov=False).
- * For each parameter element p with gradient g, at step t (1 on its first step), with its
- * hyperparameters read at run time from hyper[] (lr, momentum, dampening, weight_decay):
- *   g ← g + p*weight_decay
- *   p ← -g*lr + p
- * Parts that depend only on the hyperparameters and t are computed once per step. */
-#define SN_HYPER 4
-#define SN_STATES 0
-
-/* One update of every parameter (with fused, of those in sn_unfused); each gradient is set to 0 once used,
- * ready for the next step's sums (one pass over the gradients instead of two). Returns 1 if
- * every parameter it wrote is finite, else 0 (tested as it is written: the step's check of
- * the weights, see sn_step). */
-static int update(real *restrict params, real *restrict grads, real *restrict state,
-                   const double *restrict hyper, double t, int fused)
-{
-    const double hd_lr = hyper[0];   /* lr */
-    const real hr_weight_decay = (real)hyper[3];   /* weight_decay */
-    const real k0 = (real)(-hd_lr);   /* -lr */
-    (void)t;
-    int bad = 0;
-    (void)state;
-    for (int r = 0; r < SN_RANGES(fused); r++)
-    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {
-        const real p0 = params[k];
-        const real g0 = grads[k];
-        grads[k] = 0;
-        const real g1 = g0 + hr_weight_decay*p0;   /* g ← g + p*weight_decay */
-        const real p1 = g1*k0 + p0;   /* p ← -g*lr + p */
-        params[k] = p1;
-        bad |= p1 - p1 != 0;   /* NaN for an infinity or a NaN (sn_finite) */
-    }
-    return !bad;
-}
 
 /* The learning rate of each step, from the schedule's formula of t, the steps the net took
  * before this one (0 on its first), and lr, the base rate (the optimizer's lr, hyper[0]).
@@ -1645,4 +1670,4 @@ int sn_step(const sn_net *restrict net, int count, const real *restrict x, const
                                       net->pacing, loss, net->buffers, training);
     return isfinite(*loss) && finite ? 0 : 3;
 }
-#endif   /* SN_PART != 1 */
+#endif   /* the calls part */

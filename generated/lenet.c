@@ -687,15 +687,23 @@ void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, l
 int sn_descend_rows_float32(real *restrict W, const real *restrict dy, const real *restrict x, int o, int rows, int in, int out, int total, real descent, real *restrict pack_a, real *restrict pack_b);
 #define sn_descend_rows sn_descend_rows_float32
 
-/* Compiled as two translation units at once (symnet.build), which two cores optimize in about
- * the time of the larger: with SN_PART 1, backward_range alone (the layers' backward, the
- * heaviest part to optimize), with SN_PART 2 everything else, which calls it. Compiled whole
- * (no SN_PART), this is one unit like any other. */
+/* Compiled as three translation units at once (symnet.build), each part a unit of its own
+ * (SN_PART): the backward part, backward_range (the layers' backward, the heaviest to
+ * optimize); the forward part, forward_range with what the forward and the backward share (a
+ * convolution's im2col and col2im, Winograd's drivers) and the loops over every parameter
+ * (the shares' sums, the update); the calls part, the entry points and the parallel regions
+ * that call the others. A function one part defines is declared in the others (parts.c.j2).
+ * Two cores optimize the three in about the time of the longest: LeNet-5's C, gcc -O3, in two
+ * parts (the backward's, everything else) 0.80 s and 72 MB of GCC's memory, in these three
+ * 0.62 s and 57 MB. Compiled whole (no SN_PART), this is one unit like any other. */
 #ifdef SN_PART
 #define SN_PARTED __attribute__((visibility("hidden")))
 #else
 #define SN_PARTED static
 #endif
+#define SN_BACKWARD_PART 1
+#define SN_FORWARD_PART 2
+#define SN_CALLS_PART 3
 
 
 /* Layers whose statistics span the whole chunk (BatchNorm) wait at a barrier for every
@@ -742,7 +750,10 @@ static void conv1_pad(const real *restrict x, real *restrict padded)
 }
 
 /* One sample's columns into col, whose rows are ld long; padded is room for the padded input. */
-static void conv1_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void conv1_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded);
+#else
+SN_PARTED void conv1_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)
 {
     conv1_pad(x, padded);
     const real *restrict source = padded;
@@ -757,6 +768,7 @@ static void conv1_im2col(const real *restrict x, real *restrict col, int ld, rea
         }
     }
 }
+#endif
 
 
 
@@ -904,7 +916,10 @@ static void maxpool1_backward(
  * (0 in the padding), then y = W col + b with W as a 16 x 150 matrix. */
 #define CONV2_GROUP 6
 /* One sample's columns into col, whose rows are ld long. */
-static void conv2_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void conv2_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded);
+#else
+SN_PARTED void conv2_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)
 {
     const real *restrict source = x;
     (void)padded;
@@ -919,9 +934,13 @@ static void conv2_im2col(const real *restrict x, real *restrict col, int ld, rea
         }
     }
 }
+#endif
 
 /* The adjoint of im2col: each column entry adds back into the pixel it was copied from. */
-static void conv2_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded)
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void conv2_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded);
+#else
+SN_PARTED void conv2_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded)
 {
     real *restrict target = dx;
     (void)padded;
@@ -936,6 +955,7 @@ static void conv2_col2im(const real *restrict col, int ld, real *restrict dx, re
         }
     }
 }
+#endif
 
 
 static void conv2_forward(
@@ -1452,7 +1472,7 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 
 
 /* The layout above, for the Python side to read (symnet.layout.Layout.read). */
-#if SN_PART != 1
+#if !defined(SN_PART) || SN_PART == SN_CALLS_PART
 const long sn_layout[51] = {61706, 2181648, 100864, 1920256, 261392, 0, 150, 156, 2556, 2572, 50572, 50692, 60772, 60856, 61696, 0, 301056, -1, 602112, 903168, -1, 1204224, 1279488, 0, 1354752, 1457152, -1, 1559552, 1661952, -1, 1764352, 1789952, 75264, 1815552, 1841152, -1, 1866752, 1874432, -1, 1882112, 1889792, -1, 1897472, 1902848, -1, 1908224, 1913600, -1, 1918976, 1919616, -1};
 #endif
 
@@ -1557,8 +1577,12 @@ static inline sn_run sn_run_at(const sn_run *whole, int first)
 /* Samples through every layer, for shares [from, to) of the chunk's count samples. The layers
  * that read only their own samples run share by share; those whose statistics span the chunk
  * (BatchNorm: barriers inside) run once over all of this thread's samples. */
-static void forward_range(int from, int to, int shares, int total, const real *restrict x, const real *restrict params,
-                          real *restrict work, int32_t *restrict index, const sn_run *whole)
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void forward_range(int from, int to, int shares, int total, const real *restrict x,
+        const real *restrict params, real *restrict work, int32_t *restrict index, const sn_run *whole);
+#else
+SN_PARTED void forward_range(int from, int to, int shares, int total, const real *restrict x,
+        const real *restrict params, real *restrict work, int32_t *restrict index, const sn_run *whole)
 {
     (void)whole; (void)total;
     for (int s = from; s < to; s++) {   /* share by share */
@@ -1591,6 +1615,7 @@ static void forward_range(int from, int to, int shares, int total, const real *r
             work + DENSE3_Y + (long)first * 10, params, index, scratch);
     }
 }
+#endif
 
 /* Backward from the loss, for shares [from, to): layers in reverse order, each sending d loss
  * / d its inputs back. Where several layers read a tensor, the first to run writes its gradient
@@ -1598,13 +1623,14 @@ static void forward_range(int from, int to, int shares, int total, const real *r
  * (NULL). Share 0 adds its parameters' gradients to grads, share s > 0 to its slice of
  * thread_grads; a layer that spans the chunk adds to the slice of this thread's first share.
  * Returns 0 if a weight that a folded step of gradient descent wrote is NaN or infinite, else 1. */
+#if defined(SN_PART) && SN_PART != SN_BACKWARD_PART   /* defined in part SN_BACKWARD_PART alone */
 SN_PARTED int backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,
-                           const int32_t *restrict targets, const real *restrict params,
-                           real *restrict work, const int32_t *restrict index, real *restrict all_grads,
-                           real *restrict thread_grads, const sn_run *whole)
-#if SN_PART == 2
-;   /* compiled in part 1 */
+        const int32_t *restrict targets, const real *restrict params, real *restrict work,
+        const int32_t *restrict index, real *restrict all_grads, real *restrict thread_grads, const sn_run *whole);
 #else
+SN_PARTED int backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,
+        const int32_t *restrict targets, const real *restrict params, real *restrict work,
+        const int32_t *restrict index, real *restrict all_grads, real *restrict thread_grads, const sn_run *whole)
 {
     (void)x; (void)whole;
     int finite = 1;
@@ -1669,8 +1695,80 @@ SN_PARTED int backward_range(int from, int to, int shares, int total, int mean_o
     }
     return finite;
 }
-#endif   /* SN_PART == 2 */
-#if SN_PART != 1   /* the rest: part 2 */
+#endif
+#if !defined(SN_PART) || SN_PART != SN_BACKWARD_PART
+/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step
+ * whose layers fold the update (fused) only the others (SN_RANGES). */
+static void sn_clear_share(real *restrict slice, int fused)
+{
+    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */
+    for (int r = 0; r < SN_RANGES(fused); r++)
+        memset(slice + SN_RANGE_START(r, fused), 0,
+               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));
+}
+
+/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of
+ * used of each range of parameters the pass covers (see sn_clear_share). */
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
+        int fused);
+#else
+SN_PARTED void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
+        int fused)
+{
+    (void)fused;
+    for (int r = 0; r < SN_RANGES(fused); r++) {
+        const long lo = SN_RANGE_START(r, fused);
+        int start;
+        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);
+        for (int s = 1; s < shares; s++)
+            for (long k = lo + start; k < lo + start + length; k++)
+                grads[k] += thread_grads[(long)s * SN_PARAMS + k];
+    }
+}
+#endif
+
+/* The optimizer: SGD(with_momentum=False, nesterov=False).
+ * For each parameter element p with gradient g, at step t (1 on its first step), with its
+ * hyperparameters read at run time from hyper[] (lr, momentum, dampening, weight_decay):
+ *   g ← g + p*weight_decay
+ *   p ← -g*lr + p
+ * Parts that depend only on the hyperparameters and t are computed once per step. */
+#define SN_HYPER 4
+#define SN_STATES 0
+
+/* One update of every parameter (with fused, of those in sn_unfused); each gradient is set to 0 once used,
+ * ready for the next step's sums (one pass over the gradients instead of two). Returns 1 if
+ * every parameter it wrote is finite, else 0 (tested as it is written: the step's check of
+ * the weights, see sn_step). */
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED int update(real *restrict params, real *restrict grads, real *restrict state,
+        const double *restrict hyper, double t, int fused);
+#else
+SN_PARTED int update(real *restrict params, real *restrict grads, real *restrict state,
+        const double *restrict hyper, double t, int fused)
+{
+    const double hd_lr = hyper[0];   /* lr */
+    const real hr_weight_decay = (real)hyper[3];   /* weight_decay */
+    const real k0 = (real)(-hd_lr);   /* -lr */
+    (void)t;
+    int bad = 0;
+    (void)state;
+    for (int r = 0; r < SN_RANGES(fused); r++)
+    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {
+        const real p0 = params[k];
+        const real g0 = grads[k];
+        grads[k] = 0;
+        const real g1 = g0 + hr_weight_decay*p0;   /* g ← g + p*weight_decay */
+        const real p1 = g1*k0 + p0;   /* p ← -g*lr + p */
+        params[k] = p1;
+        bad |= p1 - p1 != 0;   /* NaN for an infinity or a NaN (sn_finite) */
+    }
+    return !bad;
+}
+#endif
+#endif
+#if !defined(SN_PART) || SN_PART == SN_CALLS_PART   /* the rest: the calls part */
 
 /* How many shares a call of count samples splits into, on a net given threads threads. */
 static inline int sn_shares(int count, int threads)
@@ -1745,32 +1843,6 @@ int sn_labels(const int64_t *restrict in, int32_t *restrict out, long n, long cl
 double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
 {
     return loss_value(count, total, work + DENSE3_Y, targets);
-}
-
-/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step
- * whose layers fold the update (fused) only the others (SN_RANGES). */
-static void sn_clear_share(real *restrict slice, int fused)
-{
-    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */
-    for (int r = 0; r < SN_RANGES(fused); r++)
-        memset(slice + SN_RANGE_START(r, fused), 0,
-               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));
-}
-
-/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of
- * used of each range of parameters the pass covers (see sn_clear_share). */
-static void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
-                          int fused)
-{
-    (void)fused;
-    for (int r = 0; r < SN_RANGES(fused); r++) {
-        const long lo = SN_RANGE_START(r, fused);
-        int start;
-        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);
-        for (int s = 1; s < shares; s++)
-            for (long k = lo + start; k < lo + start + length; k++)
-                grads[k] += thread_grads[(long)s * SN_PARAMS + k];
-    }
 }
 
 /* A training step's forward, loss and backward over one chunk (count samples of a minibatch
@@ -1891,41 +1963,6 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
         sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
 }
 
-
-/* The optimizer: SGD(with_momentum=False, nesterov=False).
- * For each parameter element p with gradient g, at step t (1 on its first step), with its
- * hyperparameters read at run time from hyper[] (lr, momentum, dampening, weight_decay):
- *   g ← g + p*weight_decay
- *   p ← -g*lr + p
- * Parts that depend only on the hyperparameters and t are computed once per step. */
-#define SN_HYPER 4
-#define SN_STATES 0
-
-/* One update of every parameter (with fused, of those in sn_unfused); each gradient is set to 0 once used,
- * ready for the next step's sums (one pass over the gradients instead of two). Returns 1 if
- * every parameter it wrote is finite, else 0 (tested as it is written: the step's check of
- * the weights, see sn_step). */
-static int update(real *restrict params, real *restrict grads, real *restrict state,
-                   const double *restrict hyper, double t, int fused)
-{
-    const double hd_lr = hyper[0];   /* lr */
-    const real hr_weight_decay = (real)hyper[3];   /* weight_decay */
-    const real k0 = (real)(-hd_lr);   /* -lr */
-    (void)t;
-    int bad = 0;
-    (void)state;
-    for (int r = 0; r < SN_RANGES(fused); r++)
-    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {
-        const real p0 = params[k];
-        const real g0 = grads[k];
-        grads[k] = 0;
-        const real g1 = g0 + hr_weight_decay*p0;   /* g ← g + p*weight_decay */
-        const real p1 = g1*k0 + p0;   /* p ← -g*lr + p */
-        params[k] = p1;
-        bad |= p1 - p1 != 0;   /* NaN for an infinity or a NaN (sn_finite) */
-    }
-    return !bad;
-}
 
 /* The learning rate of each step, from the schedule's formula of t, the steps the net took
  * before this one (0 on its first), and lr, the base rate (the optimizer's lr, hyper[0]).
@@ -2075,4 +2112,4 @@ int sn_step(const sn_net *restrict net, int count, const real *restrict x, const
                                       net->pacing, loss, net->buffers, training);
     return isfinite(*loss) && finite ? 0 : 3;
 }
-#endif   /* SN_PART != 1 */
+#endif   /* the calls part */
