@@ -653,8 +653,11 @@ static __attribute__((unused)) int sn_descend_few(real *restrict W, const real *
 }
 
 /* A dense layer's folded step over its weights: W[o:o+rows, :] += descent · dy^T[o:o+rows, all
- * samples] · x[all samples, :], for W of in inputs and dy of out outputs a sample. 1 if every
- * weight written is finite, else 0. Up to 3 samples a sample at a time (sn_descend_few), which
+ * samples] · x[all samples, :], for W of in inputs and dy of out outputs a sample; with b (not
+ * NULL), over its biases too: b[o:o+rows] += descent · (bias_scale · dy[n, o:o+rows]) for each
+ * sample n in order (bias_scale is ∂y/∂b, a constant). 1 if every weight and bias written is
+ * finite, else 0. Here, not in each dense layer's C: its loop over the biases, vectorized and
+ * versioned for the layer's shapes, was a third of LeNet-5's backward part to compile. Up to 3 samples a sample at a time (sn_descend_few), which
  * a multiply would do one at a time too; from 64 samples on, in blocks of at most SN_FEW_ROWS
  * rows, which the multiply makes with x read in place (sn_gemm_few) where a larger block packs
  * it first: MLP (128 rows of 784) at batch 256 on one thread, 522 to 457 µs; at 16-32 samples
@@ -662,16 +665,26 @@ static __attribute__((unused)) int sn_descend_few(real *restrict W, const real *
  * in this thread's cache. */
 static __attribute__((unused)) int sn_descend_rows(real *restrict W, const real *restrict dy,
                                                    const real *restrict x, int o, int rows, int in, int out,
-                                                   int total, real descent, real *restrict pack_a,
-                                                   real *restrict pack_b)
+                                                   int total, real descent, real *restrict b, real bias_scale,
+                                                   real *restrict pack_a, real *restrict pack_b)
 {
-    if (total < 4)
-        return sn_descend_few(W, dy, x, o, rows, in, out, total, descent);
-    const int block = total >= 64 ? SN_FEW_ROWS : rows;
-    for (int k = o; k < o + rows; k += block)
-        sn_gemm(SN_MIN(block, o + rows - k), in, total, descent, dy + k, 1, out, x, in, 1, W + (long)k * in, in, 1,
-                pack_a, pack_b);
-    return sn_all_finite(W + (long)o * in, (long)rows * in);
+    int finite;
+    if (total < 4) {
+        finite = sn_descend_few(W, dy, x, o, rows, in, out, total, descent);
+    } else {
+        const int block = total >= 64 ? SN_FEW_ROWS : rows;
+        for (int k = o; k < o + rows; k += block)
+            sn_gemm(SN_MIN(block, o + rows - k), in, total, descent, dy + k, 1, out, x, in, 1, W + (long)k * in, in,
+                    1, pack_a, pack_b);
+        finite = sn_all_finite(W + (long)o * in, (long)rows * in);
+    }
+    if (b) {
+        for (int n = 0; n < total; n++)
+            for (int k = o; k < o + rows; k++)
+                b[k] += descent * (bias_scale * dy[(long)n * out + k]);
+        finite &= sn_all_finite(b + o, rows);
+    }
+    return finite;
 }
 #pragma GCC diagnostic pop
 
@@ -684,18 +697,22 @@ void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, l
 /* The dense layers' folded step of gradient descent over their weights, as shape-generic, is in
  * the runtime too (descend.c.j2): six loops and the multiply's blocks in each dense layer were a
  * fifth of LeNet-5's compile. */
-int sn_descend_rows_float32(real *restrict W, const real *restrict dy, const real *restrict x, int o, int rows, int in, int out, int total, real descent, real *restrict pack_a, real *restrict pack_b);
+int sn_descend_rows_float32(real *restrict W, const real *restrict dy, const real *restrict x, int o, int rows, int in, int out, int total, real descent, real *restrict b, real bias_scale, real *restrict pack_a, real *restrict pack_b);
 #define sn_descend_rows sn_descend_rows_float32
+/* And the check of a step's samples, which each model inlined twice (its copy and its check
+ * alone), vectorized: a fifth of the MLP's calls part to compile. */
+int sn_scan_finite_float32(real *restrict out, const real *restrict p, long n);
+#define sn_scan_finite sn_scan_finite_float32
+#define sn_all_finite(p, n) sn_scan_finite_float32(NULL, p, n)
 
 /* Compiled as three translation units at once (symnet.build), each part a unit of its own
  * (SN_PART): the backward part, backward_range (the layers' backward, the heaviest to
  * optimize); the forward part, forward_range with what the forward and the backward share (a
- * convolution's im2col and col2im, Winograd's drivers) and the loops over every parameter
- * (the shares' sums, the update); the calls part, the entry points and the parallel regions
- * that call the others. A function one part defines is declared in the others (parts.c.j2).
- * Two cores optimize the three in about the time of the longest: LeNet-5's C, gcc -O3, in two
- * parts (the backward's, everything else) 0.80 s and 72 MB of GCC's memory, in these three
- * 0.62 s and 57 MB. Compiled whole (no SN_PART), this is one unit like any other. */
+ * convolution's im2col, Winograd's drivers) and the loops over every parameter (the shares'
+ * sums, the update); the calls part, the entry points and the parallel regions that call the
+ * others. A function one part defines is declared in the others (parts.c.j2). On two cores
+ * the three take about half their sum: LeNet-5's C, gcc -O3, was 0.75-0.98 s (GCC's memory,
+ * 72 MB) in two parts (the backward's, everything else), 0.65-0.76 s (59 MB) in these three. Compiled whole (no SN_PART), this is one unit like any other. */
 #ifdef SN_PART
 #define SN_PARTED __attribute__((visibility("hidden")))
 #else
@@ -763,8 +780,9 @@ SN_PARTED void conv1_im2col(const real *restrict x, real *restrict col, int ld, 
         real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
         for (int r = 0; r < 28; r++) {
             const real *restrict in = source + (i * 32 + r + u) * 32 + v;
-            for (int c = 0; c < 28; c++)
-                row[r * 28 + c] = in[c];
+            /* a row of 28 values, copied in place: GCC vectorized and unrolled the loop over
+             * them in each copy of this function, a sixth of LeNet-5's compile */
+            memcpy(row + r * 28, in, sizeof(real) * 28);
         }
     }
 }
@@ -929,8 +947,9 @@ SN_PARTED void conv2_im2col(const real *restrict x, real *restrict col, int ld, 
         real *restrict row = col + (long)((i * 5 + u) * 5 + v) * ld;
         for (int r = 0; r < 10; r++) {
             const real *restrict in = source + (i * 14 + r + u) * 14 + v;
-            for (int c = 0; c < 10; c++)
-                row[r * 10 + c] = in[c];
+            /* a row of 10 values, copied in place: GCC vectorized and unrolled the loop over
+             * them in each copy of this function, a sixth of LeNet-5's compile */
+            memcpy(row + r * 10, in, sizeof(real) * 10);
         }
     }
 }
@@ -1165,20 +1184,14 @@ static __attribute__((noinline)) int dense1_descend(int share, int shares, int t
 {
     real *restrict W = params + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    int o, bad = 0;
+    int o;
     const int rows = sn_split(120, share, shares, &o);
     if (rows == 0)
         return 1;
     /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]   (∂term/∂W[o, i] = x[n, i]) */
-    bad = !sn_descend_rows(W, dy, x, o, rows, 400, 120, total, descent, pack_a, pack_b);
-    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
-    real *restrict b = params + DENSE1_BIAS;
-    for (int n = 0; n < total; n++)
-        for (int k = o; k < o + rows; k++)
-            b[k] += descent * (1 * dy[(long)n * 120 + k]);
-    for (int k = o; k < o + rows; k++)
-        bad |= b[k] - b[k] != 0;
-    return !bad;
+    /* b[o:o+rows] += -lr · Σ_n ∂y/∂b[o] · dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
+    return sn_descend_rows(W, dy, x, o, rows, 400, 120, total, descent, params + DENSE1_BIAS, 1,
+                           pack_a, pack_b);
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
@@ -1276,20 +1289,14 @@ static __attribute__((noinline)) int dense2_descend(int share, int shares, int t
 {
     real *restrict W = params + DENSE2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    int o, bad = 0;
+    int o;
     const int rows = sn_split(84, share, shares, &o);
     if (rows == 0)
         return 1;
     /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]   (∂term/∂W[o, i] = x[n, i]) */
-    bad = !sn_descend_rows(W, dy, x, o, rows, 120, 84, total, descent, pack_a, pack_b);
-    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
-    real *restrict b = params + DENSE2_BIAS;
-    for (int n = 0; n < total; n++)
-        for (int k = o; k < o + rows; k++)
-            b[k] += descent * (1 * dy[(long)n * 84 + k]);
-    for (int k = o; k < o + rows; k++)
-        bad |= b[k] - b[k] != 0;
-    return !bad;
+    /* b[o:o+rows] += -lr · Σ_n ∂y/∂b[o] · dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
+    return sn_descend_rows(W, dy, x, o, rows, 120, 84, total, descent, params + DENSE2_BIAS, 1,
+                           pack_a, pack_b);
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
@@ -1387,20 +1394,14 @@ static __attribute__((noinline)) int dense3_descend(int share, int shares, int t
 {
     real *restrict W = params + DENSE3_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    int o, bad = 0;
+    int o;
     const int rows = sn_split(10, share, shares, &o);
     if (rows == 0)
         return 1;
     /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]   (∂term/∂W[o, i] = x[n, i]) */
-    bad = !sn_descend_rows(W, dy, x, o, rows, 84, 10, total, descent, pack_a, pack_b);
-    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
-    real *restrict b = params + DENSE3_BIAS;
-    for (int n = 0; n < total; n++)
-        for (int k = o; k < o + rows; k++)
-            b[k] += descent * (1 * dy[(long)n * 10 + k]);
-    for (int k = o; k < o + rows; k++)
-        bad |= b[k] - b[k] != 0;
-    return !bad;
+    /* b[o:o+rows] += -lr · Σ_n ∂y/∂b[o] · dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
+    return sn_descend_rows(W, dy, x, o, rows, 84, 10, total, descent, params + DENSE3_BIAS, 1,
+                           pack_a, pack_b);
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
@@ -1614,6 +1615,16 @@ SN_PARTED void forward_range(int from, int to, int shares, int total, const real
         dense3_forward(count, work + RELU4_Y + (long)first * 84,
             work + DENSE3_Y + (long)first * 10, params, index, scratch);
     }
+}
+#endif
+
+/* The loss of count samples, as their share of the mean over total samples. */
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets);
+#else
+double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
+{
+    return loss_value(count, total, work + DENSE3_Y, targets);
 }
 #endif
 
@@ -1839,11 +1850,6 @@ int sn_labels(const int64_t *restrict in, int32_t *restrict out, long n, long cl
     return sn_read_labels(in, 1, out, n, classes);
 }
 
-/* The loss of count samples, as their share of the mean over total samples. */
-double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
-{
-    return loss_value(count, total, work + DENSE3_Y, targets);
-}
 
 /* A training step's forward, loss and backward over one chunk (count samples of a minibatch
  * of total), as sn_forward then sn_backward take them, in one parallel region where those
@@ -1855,8 +1861,9 @@ double sn_loss(int count, int total, const real *restrict work, const int32_t *r
  * work needs it: before a folded step of gradient descent writes the weights that every
  * share's dx reads (backward_range), and before the shares' gradients are summed, when there
  * are any to sum. Adds the chunk's share of the minibatch's loss to *loss (computed after
- * the region, over all count samples in order, as sn_loss alone computes it). Paced as a
- * call of its own (pacing->step). The gradients are summed as sn_backward sums them.
+ * the region, over all count samples in order, as sn_loss alone computes it). With loss NULL,
+ * the backward alone, its forward already run (sn_backward). Paced by pace (NULL: always on
+ * every thread).
  * With descent = -lr (not 0), a step of plain gradient descent: the dense layers update their
  * weights and biases themselves (sn_run.descent) and leave their gradients alone, so only the
  * other parameters' slices (sn_unfused) are cleared and added up.
@@ -1864,18 +1871,19 @@ double sn_loss(int count, int total, const real *restrict work, const int32_t *r
 static int sn_step_chunk(int count, int total, const real *restrict x, const int32_t *restrict targets,
                          const real *restrict params, real *restrict buffers, real *restrict work,
                          int32_t *restrict index, real *restrict grads, real *restrict thread_grads, int threads,
-                         sn_pacing *pacing, int training, long step, int offset, real descent, double *restrict loss)
+                         sn_pace *pace, int training, long step, int offset, real descent, double *restrict loss)
 {
-    const int fused = descent != 0;
+    const int fused = descent != 0, forward = loss != NULL;
     const int shares = sn_shares(count, threads), by_rows = 0;
     static const sn_pace all_threads = {.pinned = 1};
-    const int way = sn_pace_way(pacing ? &pacing->step : &all_threads, shares);
+    const int way = sn_pace_way(pace ? pace : &all_threads, shares);
     const double started = sn_now();
     int finite = 1;
     if (way == SN_ONE_THREAD) {
         const sn_run ahead = {training, step, offset, 0, count, 0, 1, work, buffers, 0, by_rows};
         const sn_run back = {training, step, offset, 0, count, 0, 1, work, NULL, descent, 0};
-        forward_range(0, shares, shares, count, x, params, work, index, &ahead);
+        if (forward)
+            forward_range(0, shares, shares, count, x, params, work, index, &ahead);
         for (int s = 1; s < shares; s++)
             sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
         finite = backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,
@@ -1895,7 +1903,8 @@ static int sn_step_chunk(int count, int total, const real *restrict x, const int
             const int mine = sn_split(shares, t, used, &from);
             const sn_run ahead = {training, step, offset, 0, count, t, used, work, buffers, 0, by_rows};
             const sn_run back = {training, step, offset, 0, count, t, used, work, NULL, descent, 0};
-            forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);
+            if (forward)
+                forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);
             for (int s = SN_MAX(from, 1); s < from + mine; s++)
                 sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
             finite = backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
@@ -1908,9 +1917,10 @@ static int sn_step_chunk(int count, int total, const real *restrict x, const int
             }
         }
     }
-    if (pacing)
-        sn_pace_record(&pacing->step, way, shares, count, sn_now() - started);
-    *loss += sn_loss(count, total, work, targets);
+    if (pace)
+        sn_pace_record(pace, way, shares, count, sn_now() - started);
+    if (loss)
+        *loss += sn_loss(count, total, work, targets);
     return finite;
 }
 
@@ -1926,41 +1936,10 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
                  real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
                  int training, long step, int offset)
 {
-    const int shares = sn_shares(count, threads);
-    static const sn_pace all_threads = {.pinned = 1};
-    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);
-    const double started = sn_now();
-    if (way == SN_ONE_THREAD) {
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, 0, 0};
-        for (int s = 1; s < shares; s++)
-            sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
-        (void)backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,
-                             &run);
-        sn_sum_shares(grads, thread_grads, shares, 0, 1, 0);
-    } else {
-#ifdef _OPENMP
-        #pragma omp parallel num_threads(shares)
-#endif
-        {
-            int t = 0, used = 1, from;
-#ifdef _OPENMP
-            t = omp_get_thread_num();
-            used = omp_get_num_threads();
-#endif
-            const int mine = sn_split(shares, t, used, &from);
-            for (int s = SN_MAX(from, 1); s < from + mine; s++)
-                sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, 0, 0};
-            (void)backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
-                                 thread_grads, &run);
-#ifdef _OPENMP
-            #pragma omp barrier   /* every share's gradients are in */
-#endif
-            sn_sum_shares(grads, thread_grads, shares, t, used, 0);
-        }
-    }
-    if (pacing)
-        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
+    /* the forward is in work already; index is only read (cast for the call, which also writes it
+     * when it runs the forward) */
+    (void)sn_step_chunk(count, total, x, targets, params, NULL, work, (int32_t *)index, grads, thread_grads, threads,
+                        pacing ? &pacing->backward : NULL, training, step, offset, 0, NULL);
 }
 
 
@@ -2004,7 +1983,7 @@ void sn_rates(long first, int count, double lr, const double *restrict schedule,
  * Returns 1 if every parameter is finite after the last step, else 0: each step writes every
  * parameter (the update, and with a folded step the dense layers' descent), testing each
  * value as it writes it, so no pass of its own over the weights is needed (sn_step). */
-static int sn_train_steps(int count, int batch_size, const int32_t *restrict order, const real *restrict x,
+static __attribute__((noinline)) int sn_train_steps(int count, int batch_size, const int32_t *restrict order, const real *restrict x,
                           const int32_t *restrict targets, real *restrict params, real *restrict grads,
                           real *restrict state, real *restrict work, int32_t *restrict index,
                           real *restrict thread_grads, real *restrict staging_x,
@@ -2039,7 +2018,7 @@ static int sn_train_steps(int count, int batch_size, const int32_t *restrict ord
                 chunk_targets = staging_targets;
             }
             written &= sn_step_chunk(chunk, size, chunk_x, chunk_targets, params, buffers, work, index, grads, thread_grads,
-                                     threads, pacing, training, steps + step, done,
+                                     threads, pacing ? &pacing->step : NULL, training, steps + step, done,
                                      fused ? (real)(-step_hyper[0]) : 0, &loss);
         }
         written &= update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1), fused);

@@ -1,4 +1,4 @@
-# key: afb7e9365f5335bf75a431c7dfbf16477fbea2cd jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 32414dbac2c54cea163ac6219c33ee637ac48fef jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/parts.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'parts.c.j2'
@@ -11,7 +11,7 @@ def root(context, missing=missing, environment=environment):
     if 0: yield None
     l_0_defined_in = missing
     pass
-    def macro(l_1_part, l_1_split, l_1_signature, l_1_attributes, l_1_caller):
+    def macro(l_1_part, l_1_split, l_1_signature, l_1_attributes, l_1_linkage, l_1_whole, l_1_caller):
         t_1 = []
         if l_1_part is missing:
             l_1_part = undefined("parameter 'part' was not provided", name='part')
@@ -21,6 +21,10 @@ def root(context, missing=missing, environment=environment):
             l_1_signature = undefined("parameter 'signature' was not provided", name='signature')
         if l_1_attributes is missing:
             l_1_attributes = ''
+        if l_1_linkage is missing:
+            l_1_linkage = 'SN_PARTED '
+        if l_1_whole is missing:
+            l_1_whole = 'static '
         pass
         if l_1_split:
             pass
@@ -29,9 +33,11 @@ def root(context, missing=missing, environment=environment):
                 str(l_1_part),
                 '   /* defined in part ',
                 str(l_1_part),
-                ' alone */\nSN_PARTED ',
+                ' alone */\n',
+                str(l_1_linkage),
                 str(l_1_signature),
-                ';\n#else\nSN_PARTED ',
+                ';\n#else\n',
+                str(l_1_linkage),
                 str(l_1_attributes),
                 str(l_1_signature),
                 '\n',
@@ -41,7 +47,7 @@ def root(context, missing=missing, environment=environment):
         else:
             pass
             t_1.extend((
-                'static ',
+                str(l_1_whole),
                 str(l_1_attributes),
                 str(l_1_signature),
                 '\n',
@@ -49,7 +55,7 @@ def root(context, missing=missing, environment=environment):
             ))
         return concat(t_1)
     context.exported_vars.add('defined_in')
-    context.vars['defined_in'] = l_0_defined_in = Macro(environment, macro, 'defined_in', ('part', 'split', 'signature', 'attributes'), False, False, True, context.eval_ctx.autoescape)
+    context.vars['defined_in'] = l_0_defined_in = Macro(environment, macro, 'defined_in', ('part', 'split', 'signature', 'attributes', 'linkage', 'whole'), False, False, True, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '13=12&14=23&15=27&16=31&18=33&19=36&22=43&23=46'
+debug_info = '14=12&15=27&16=31&17=35&19=38&20=42&23=48&24=52'
