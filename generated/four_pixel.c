@@ -628,13 +628,13 @@ static __attribute__((unused)) int sn_descend_few(real *restrict W, const real *
  * samples] · x[all samples, :], for W of in inputs and dy of out outputs a sample; with b (not
  * NULL), over its biases too: b[o:o+rows] += descent · (bias_scale · dy[n, o:o+rows]) for each
  * sample n in order (bias_scale is ∂y/∂b, a constant). 1 if every weight and bias written is
- * finite, else 0. Here, not in each dense layer's C: its loop over the biases, vectorized and
- * versioned for the layer's shapes, was a third of LeNet-5's backward part to compile. Up to 3 samples a sample at a time (sn_descend_few), which
- * a multiply would do one at a time too; from 64 samples on, in blocks of at most SN_FEW_ROWS
- * rows, which the multiply makes with x read in place (sn_gemm_few) where a larger block packs
- * it first: MLP (128 rows of 784) at batch 256 on one thread, 522 to 457 µs; at 16-32 samples
- * packing gains, 35 to 38 µs without it at 16. The rows are then checked while they are still
- * in this thread's cache. */
+ * finite, else 0. (The biases' loop is here, not in each dense layer's C, where vectorized and
+ * versioned for the layer's shapes it was a third of LeNet-5's backward part to compile.) Up
+ * to 3 samples a sample at a time (sn_descend_few), which a multiply would do one at a time
+ * too; from 64 samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with
+ * x read in place (sn_gemm_few) where a larger block packs it first: MLP (128 rows of 784) at
+ * batch 256 on one thread, 522 to 457 µs; at 16-32 samples packing gains, 35 to 38 µs without
+ * it at 16. The rows are then checked while they are still in this thread's cache. */
 static __attribute__((unused)) int sn_descend_rows(real *restrict W, const real *restrict dy,
                                                    const real *restrict x, int o, int rows, int in, int out,
                                                    int total, real descent, real *restrict b, real bias_scale,
@@ -682,9 +682,10 @@ int sn_scan_finite_float32(real *restrict out, const real *restrict p, long n);
  * optimize); the forward part, forward_range with what the forward and the backward share (a
  * convolution's im2col, Winograd's drivers) and the loops over every parameter (the shares'
  * sums, the update); the calls part, the entry points and the parallel regions that call the
- * others. A function one part defines is declared in the others (parts.c.j2). On two cores
- * the three take about half their sum: LeNet-5's C, gcc -O3, was 0.75-0.98 s (GCC's memory,
- * 72 MB) in two parts (the backward's, everything else), 0.65-0.76 s (59 MB) in these three. Compiled whole (no SN_PART), this is one unit like any other. */
+ * others, compiled lightly (symnet.compiler.CALLS_PART). A function one part defines is
+ * declared in the others (parts.c.j2). Two cores take about half the three's sum: LeNet-5's
+ * C in two parts (the backward's and everything else) took GCC 0.75-0.98 s, in these three
+ * 0.65-0.76 s. Compiled whole (no SN_PART), this is one unit like any other. */
 #ifdef SN_PART
 #define SN_PARTED __attribute__((visibility("hidden")))
 #else
