@@ -612,25 +612,38 @@ static __attribute__((unused)) int sn_descend_few(real *restrict W, const real *
 }
 
 /* A dense layer's folded step over its weights: W[o:o+rows, :] += descent · dy^T[o:o+rows, all
- * samples] · x[all samples, :], for W of in inputs and dy of out outputs a sample. 1 if every
- * weight written is finite, else 0. Up to 3 samples a sample at a time (sn_descend_few), which
- * a multiply would do one at a time too; from 64 samples on, in blocks of at most SN_FEW_ROWS
- * rows, which the multiply makes with x read in place (sn_gemm_few) where a larger block packs
- * it first: MLP (128 rows of 784) at batch 256 on one thread, 522 to 457 µs; at 16-32 samples
- * packing gains, 35 to 38 µs without it at 16. The rows are then checked while they are still
- * in this thread's cache. */
+ * samples] · x[all samples, :], for W of in inputs and dy of out outputs a sample; with b (not
+ * NULL), over its biases too: b[o:o+rows] += descent · (bias_scale · dy[n, o:o+rows]) for each
+ * sample n in order (bias_scale is ∂y/∂b, a constant). 1 if every weight and bias written is
+ * finite, else 0. (The biases' loop is here, not in each dense layer's C, where vectorized and
+ * versioned for the layer's shapes it was a third of LeNet-5's backward part to compile.) Up
+ * to 3 samples a sample at a time (sn_descend_few), which a multiply would do one at a time
+ * too; from 64 samples on, in blocks of at most SN_FEW_ROWS rows, which the multiply makes with
+ * x read in place (sn_gemm_few) where a larger block packs it first: MLP (128 rows of 784) at
+ * batch 256 on one thread, 522 to 457 µs; at 16-32 samples packing gains, 35 to 38 µs without
+ * it at 16. The rows are then checked while they are still in this thread's cache. */
 static __attribute__((unused)) int sn_descend_rows(real *restrict W, const real *restrict dy,
                                                    const real *restrict x, int o, int rows, int in, int out,
-                                                   int total, real descent, real *restrict pack_a,
-                                                   real *restrict pack_b)
+                                                   int total, real descent, real *restrict b, real bias_scale,
+                                                   real *restrict pack_a, real *restrict pack_b)
 {
-    if (total < 4)
-        return sn_descend_few(W, dy, x, o, rows, in, out, total, descent);
-    const int block = total >= 64 ? SN_FEW_ROWS : rows;
-    for (int k = o; k < o + rows; k += block)
-        sn_gemm(SN_MIN(block, o + rows - k), in, total, descent, dy + k, 1, out, x, in, 1, W + (long)k * in, in, 1,
-                pack_a, pack_b);
-    return sn_all_finite(W + (long)o * in, (long)rows * in);
+    int finite;
+    if (total < 4) {
+        finite = sn_descend_few(W, dy, x, o, rows, in, out, total, descent);
+    } else {
+        const int block = total >= 64 ? SN_FEW_ROWS : rows;
+        for (int k = o; k < o + rows; k += block)
+            sn_gemm(SN_MIN(block, o + rows - k), in, total, descent, dy + k, 1, out, x, in, 1, W + (long)k * in, in,
+                    1, pack_a, pack_b);
+        finite = sn_all_finite(W + (long)o * in, (long)rows * in);
+    }
+    if (b) {
+        for (int n = 0; n < total; n++)
+            for (int k = o; k < o + rows; k++)
+                b[k] += descent * (bias_scale * dy[(long)n * out + k]);
+        finite &= sn_all_finite(b + o, rows);
+    }
+    return finite;
 }
 #pragma GCC diagnostic pop
 
@@ -643,18 +656,31 @@ void sn_gemm_float32(int m, int n, int k, real alpha, const real *a, long ars, l
 /* The dense layers' folded step of gradient descent over their weights, as shape-generic, is in
  * the runtime too (descend.c.j2): six loops and the multiply's blocks in each dense layer were a
  * fifth of LeNet-5's compile. */
-int sn_descend_rows_float32(real *restrict W, const real *restrict dy, const real *restrict x, int o, int rows, int in, int out, int total, real descent, real *restrict pack_a, real *restrict pack_b);
+int sn_descend_rows_float32(real *restrict W, const real *restrict dy, const real *restrict x, int o, int rows, int in, int out, int total, real descent, real *restrict b, real bias_scale, real *restrict pack_a, real *restrict pack_b);
 #define sn_descend_rows sn_descend_rows_float32
+/* And the check of a step's samples, which each model inlined twice (its copy and its check
+ * alone), vectorized: a fifth of the MLP's calls part to compile. */
+int sn_scan_finite_float32(real *restrict out, const real *restrict p, long n);
+#define sn_scan_finite sn_scan_finite_float32
+#define sn_all_finite(p, n) sn_scan_finite_float32(NULL, p, n)
 
-/* Compiled as two translation units at once (symnet.build), which two cores optimize in about
- * the time of the larger: with SN_PART 1, backward_range alone (the layers' backward, the
- * heaviest part to optimize), with SN_PART 2 everything else, which calls it. Compiled whole
- * (no SN_PART), this is one unit like any other. */
+/* Compiled as three translation units at once (symnet.build), each part a unit of its own
+ * (SN_PART): the backward part, backward_range (the layers' backward, the heaviest to
+ * optimize); the forward part, forward_range with what the forward and the backward share (a
+ * convolution's im2col, Winograd's drivers) and the loops over every parameter (the shares'
+ * sums, the update); the calls part, the entry points and the parallel regions that call the
+ * others, compiled lightly (symnet.compiler.CALLS_PART). A function one part defines is
+ * declared in the others (parts.c.j2). Two cores take about half the three's sum: LeNet-5's
+ * C in two parts (the backward's and everything else) took GCC 0.75-0.98 s, in these three
+ * 0.65-0.76 s. Compiled whole (no SN_PART), this is one unit like any other. */
 #ifdef SN_PART
 #define SN_PARTED __attribute__((visibility("hidden")))
 #else
 #define SN_PARTED static
 #endif
+#define SN_BACKWARD_PART 1
+#define SN_FORWARD_PART 2
+#define SN_CALLS_PART 3
 
 
 /* e^x in float without a call into the C library, so that a loop over a tensor (a sigmoid's
@@ -730,8 +756,12 @@ static void dense1_forward(
  * dense1_descend writes, over every sample of the chunk (total). On several threads each
  * then reads only the rows of W it writes, which stay in its core's cache, where a share of
  * the samples read all of W, half of it just written by the other core. */
-static void dense1_forward_rows(int share, int shares, int total, const real *restrict x, real *restrict y,
-        const real *restrict params, real *restrict scratch)
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void dense1_forward_rows(int share, int shares, int total, const real *restrict x,
+        real *restrict y, const real *restrict params, real *restrict scratch);
+#else
+SN_PARTED void dense1_forward_rows(int share, int shares, int total, const real *restrict x,
+        real *restrict y, const real *restrict params, real *restrict scratch)
 {
     const real *restrict W = params + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
@@ -747,6 +777,7 @@ static void dense1_forward_rows(int share, int shares, int total, const real *re
         for (int o = first; o < first + rows; o++)
             y[128*n + o] += b[o];
 }
+#endif
 
 /* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train
  * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x
@@ -764,20 +795,14 @@ static __attribute__((noinline)) int dense1_descend(int share, int shares, int t
 {
     real *restrict W = params + DENSE1_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    int o, bad = 0;
+    int o;
     const int rows = sn_split(128, share, shares, &o);
     if (rows == 0)
         return 1;
     /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]   (∂term/∂W[o, i] = x[n, i]) */
-    bad = !sn_descend_rows(W, dy, x, o, rows, 784, 128, total, descent, pack_a, pack_b);
-    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
-    real *restrict b = params + DENSE1_BIAS;
-    for (int n = 0; n < total; n++)
-        for (int k = o; k < o + rows; k++)
-            b[k] += descent * (1 * dy[(long)n * 128 + k]);
-    for (int k = o; k < o + rows; k++)
-        bad |= b[k] - b[k] != 0;
-    return !bad;
+    /* b[o:o+rows] += -lr · Σ_n ∂y/∂b[o] · dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
+    return sn_descend_rows(W, dy, x, o, rows, 784, 128, total, descent, params + DENSE1_BIAS, 1,
+                           pack_a, pack_b);
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
@@ -873,20 +898,14 @@ static __attribute__((noinline)) int dense2_descend(int share, int shares, int t
 {
     real *restrict W = params + DENSE2_WEIGHT;
     real *restrict pack_a = scratch, *restrict pack_b = scratch + SN_MC * SN_KC;
-    int o, bad = 0;
+    int o;
     const int rows = sn_split(10, share, shares, &o);
     if (rows == 0)
         return 1;
     /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]   (∂term/∂W[o, i] = x[n, i]) */
-    bad = !sn_descend_rows(W, dy, x, o, rows, 128, 10, total, descent, pack_a, pack_b);
-    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
-    real *restrict b = params + DENSE2_BIAS;
-    for (int n = 0; n < total; n++)
-        for (int k = o; k < o + rows; k++)
-            b[k] += descent * (1 * dy[(long)n * 10 + k]);
-    for (int k = o; k < o + rows; k++)
-        bad |= b[k] - b[k] != 0;
-    return !bad;
+    /* b[o:o+rows] += -lr · Σ_n ∂y/∂b[o] · dy[n, o:o+rows]   (∂y/∂b[o] = 1) */
+    return sn_descend_rows(W, dy, x, o, rows, 128, 10, total, descent, params + DENSE2_BIAS, 1,
+                           pack_a, pack_b);
 }
 
 /* dW += dy^T x      (∂term/∂W[o, i] = x[n, i])
@@ -958,7 +977,7 @@ static void loss_backward(int count, int total_count, const real *restrict zs, c
 
 
 /* The layout above, for the Python side to read (symnet.layout.Layout.read). */
-#if SN_PART != 1
+#if !defined(SN_PART) || SN_PART == SN_CALLS_PART
 const long sn_layout[18] = {101770, 195840, 0, 34048, 161792, 0, 100352, 100480, 101760, 0, 8192, -1, 16384, 24576, -1, 32768, 33408, -1};
 #endif
 
@@ -1068,8 +1087,12 @@ static inline sn_run sn_run_at(const sn_run *whole, int first)
 /* Samples through every layer, for shares [from, to) of the chunk's count samples. The layers
  * that read only their own samples run share by share; those whose statistics span the chunk
  * (BatchNorm: barriers inside) run once over all of this thread's samples. */
-static void forward_range(int from, int to, int shares, int total, const real *restrict x, const real *restrict params,
-                          real *restrict work, int32_t *restrict index, const sn_run *whole)
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void forward_range(int from, int to, int shares, int total, const real *restrict x,
+        const real *restrict params, real *restrict work, int32_t *restrict index, const sn_run *whole);
+#else
+SN_PARTED void forward_range(int from, int to, int shares, int total, const real *restrict x,
+        const real *restrict params, real *restrict work, int32_t *restrict index, const sn_run *whole)
 {
     (void)whole; (void)total;
     for (int s = from; s < to; s++) {   /* share by share */
@@ -1085,6 +1108,17 @@ static void forward_range(int from, int to, int shares, int total, const real *r
             work + DENSE2_Y + (long)first * 10, params, index, scratch);
     }
 }
+#endif
+
+/* The loss of count samples, as their share of the mean over total samples. */
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets);
+#else
+double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
+{
+    return loss_value(count, total, work + DENSE2_Y, targets);
+}
+#endif
 
 /* Backward from the loss, for shares [from, to): layers in reverse order, each sending d loss
  * / d its inputs back. Where several layers read a tensor, the first to run writes its gradient
@@ -1092,13 +1126,14 @@ static void forward_range(int from, int to, int shares, int total, const real *r
  * (NULL). Share 0 adds its parameters' gradients to grads, share s > 0 to its slice of
  * thread_grads; a layer that spans the chunk adds to the slice of this thread's first share.
  * Returns 0 if a weight that a folded step of gradient descent wrote is NaN or infinite, else 1. */
+#if defined(SN_PART) && SN_PART != SN_BACKWARD_PART   /* defined in part SN_BACKWARD_PART alone */
 SN_PARTED int backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,
-                           const int32_t *restrict targets, const real *restrict params,
-                           real *restrict work, const int32_t *restrict index, real *restrict all_grads,
-                           real *restrict thread_grads, const sn_run *whole)
-#if SN_PART == 2
-;   /* compiled in part 1 */
+        const int32_t *restrict targets, const real *restrict params, real *restrict work,
+        const int32_t *restrict index, real *restrict all_grads, real *restrict thread_grads, const sn_run *whole);
 #else
+SN_PARTED int backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,
+        const int32_t *restrict targets, const real *restrict params, real *restrict work,
+        const int32_t *restrict index, real *restrict all_grads, real *restrict thread_grads, const sn_run *whole)
 {
     (void)x; (void)whole;
     int finite = 1;
@@ -1135,8 +1170,80 @@ SN_PARTED int backward_range(int from, int to, int shares, int total, int mean_o
     }
     return finite;
 }
-#endif   /* SN_PART == 2 */
-#if SN_PART != 1   /* the rest: part 2 */
+#endif
+#if !defined(SN_PART) || SN_PART != SN_BACKWARD_PART
+/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step
+ * whose layers fold the update (fused) only the others (SN_RANGES). */
+static void sn_clear_share(real *restrict slice, int fused)
+{
+    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */
+    for (int r = 0; r < SN_RANGES(fused); r++)
+        memset(slice + SN_RANGE_START(r, fused), 0,
+               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));
+}
+
+/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of
+ * used of each range of parameters the pass covers (see sn_clear_share). */
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
+        int fused);
+#else
+SN_PARTED void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
+        int fused)
+{
+    (void)fused;
+    for (int r = 0; r < SN_RANGES(fused); r++) {
+        const long lo = SN_RANGE_START(r, fused);
+        int start;
+        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);
+        for (int s = 1; s < shares; s++)
+            for (long k = lo + start; k < lo + start + length; k++)
+                grads[k] += thread_grads[(long)s * SN_PARAMS + k];
+    }
+}
+#endif
+
+/* The optimizer: SGD(with_momentum=False, nesterov=False).
+ * For each parameter element p with gradient g, at step t (1 on its first step), with its
+ * hyperparameters read at run time from hyper[] (lr, momentum, dampening, weight_decay):
+ *   g ← g + p*weight_decay
+ *   p ← -g*lr + p
+ * Parts that depend only on the hyperparameters and t are computed once per step. */
+#define SN_HYPER 4
+#define SN_STATES 0
+
+/* One update of every parameter (with fused, of those in sn_unfused); each gradient is set to 0 once used,
+ * ready for the next step's sums (one pass over the gradients instead of two). Returns 1 if
+ * every parameter it wrote is finite, else 0 (tested as it is written: the step's check of
+ * the weights, see sn_step). */
+#if defined(SN_PART) && SN_PART != SN_FORWARD_PART   /* defined in part SN_FORWARD_PART alone */
+SN_PARTED int update(real *restrict params, real *restrict grads, real *restrict state,
+        const double *restrict hyper, double t, int fused);
+#else
+SN_PARTED int update(real *restrict params, real *restrict grads, real *restrict state,
+        const double *restrict hyper, double t, int fused)
+{
+    const double hd_lr = hyper[0];   /* lr */
+    const real hr_weight_decay = (real)hyper[3];   /* weight_decay */
+    const real k0 = (real)(-hd_lr);   /* -lr */
+    (void)t;
+    int bad = 0;
+    (void)state;
+    for (int r = 0; r < SN_RANGES(fused); r++)
+    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {
+        const real p0 = params[k];
+        const real g0 = grads[k];
+        grads[k] = 0;
+        const real g1 = g0 + hr_weight_decay*p0;   /* g ← g + p*weight_decay */
+        const real p1 = g1*k0 + p0;   /* p ← -g*lr + p */
+        params[k] = p1;
+        bad |= p1 - p1 != 0;   /* NaN for an infinity or a NaN (sn_finite) */
+    }
+    return !bad;
+}
+#endif
+#endif
+#if !defined(SN_PART) || SN_PART == SN_CALLS_PART   /* the rest: the calls part */
 
 /* How many shares a call of count samples splits into, on a net given threads threads. */
 static inline int sn_shares(int count, int threads)
@@ -1213,37 +1320,6 @@ int sn_labels(const int64_t *restrict in, int32_t *restrict out, long n, long cl
     return sn_read_labels(in, 1, out, n, classes);
 }
 
-/* The loss of count samples, as their share of the mean over total samples. */
-double sn_loss(int count, int total, const real *restrict work, const int32_t *restrict targets)
-{
-    return loss_value(count, total, work + DENSE2_Y, targets);
-}
-
-/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step
- * whose layers fold the update (fused) only the others (SN_RANGES). */
-static void sn_clear_share(real *restrict slice, int fused)
-{
-    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */
-    for (int r = 0; r < SN_RANGES(fused); r++)
-        memset(slice + SN_RANGE_START(r, fused), 0,
-               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));
-}
-
-/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of
- * used of each range of parameters the pass covers (see sn_clear_share). */
-static void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,
-                          int fused)
-{
-    (void)fused;
-    for (int r = 0; r < SN_RANGES(fused); r++) {
-        const long lo = SN_RANGE_START(r, fused);
-        int start;
-        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);
-        for (int s = 1; s < shares; s++)
-            for (long k = lo + start; k < lo + start + length; k++)
-                grads[k] += thread_grads[(long)s * SN_PARAMS + k];
-    }
-}
 
 /* A training step's forward, loss and backward over one chunk (count samples of a minibatch
  * of total), as sn_forward then sn_backward take them, in one parallel region where those
@@ -1255,8 +1331,9 @@ static void sn_sum_shares(real *restrict grads, const real *restrict thread_grad
  * work needs it: before a folded step of gradient descent writes the weights that every
  * share's dx reads (backward_range), and before the shares' gradients are summed, when there
  * are any to sum. Adds the chunk's share of the minibatch's loss to *loss (computed after
- * the region, over all count samples in order, as sn_loss alone computes it). Paced as a
- * call of its own (pacing->step). The gradients are summed as sn_backward sums them.
+ * the region, over all count samples in order, as sn_loss alone computes it). With loss NULL,
+ * the backward alone, its forward already run (sn_backward). Paced by pace (NULL: always on
+ * every thread).
  * With descent = -lr (not 0), a step of plain gradient descent: the dense layers update their
  * weights and biases themselves (sn_run.descent) and leave their gradients alone, so only the
  * other parameters' slices (sn_unfused) are cleared and added up.
@@ -1264,16 +1341,16 @@ static void sn_sum_shares(real *restrict grads, const real *restrict thread_grad
 static int sn_step_chunk(int count, int total, const real *restrict x, const int32_t *restrict targets,
                          const real *restrict params, real *restrict buffers, real *restrict work,
                          int32_t *restrict index, real *restrict grads, real *restrict thread_grads, int threads,
-                         sn_pacing *pacing, int training, long step, int offset, real descent, double *restrict loss)
+                         sn_pace *pace, int training, long step, int offset, real descent, double *restrict loss)
 {
-    const int fused = descent != 0;
+    const int fused = descent != 0, forward = loss != NULL;
     /* With the descent folded and more than one share, dense1's forward runs by rows of
      * its weight, each share the rows it steps (see dense1_forward_rows), and every
      * thread waits for the others' rows before the layers after it read them. */
     const int shares = fused ? sn_shares_by_rows(count, threads) : sn_shares(count, threads);
     const int by_rows = fused && shares > 1;
     static const sn_pace all_threads = {.pinned = 1};
-    const int way = sn_pace_way(pacing ? &pacing->step : &all_threads, shares);
+    const int way = sn_pace_way(pace ? pace : &all_threads, shares);
     const double started = sn_now();
     int finite = 1;
     if (way == SN_ONE_THREAD) {
@@ -1281,7 +1358,8 @@ static int sn_step_chunk(int count, int total, const real *restrict x, const int
         const sn_run back = {training, step, offset, 0, count, 0, 1, work, NULL, descent, 0};
         for (int s = 0; s < shares && by_rows; s++)
             dense1_forward_rows(s, shares, count, x, work + DENSE1_Y, params, work + SN_SCRATCH_AT + (long)s * SN_SCRATCH);
-        forward_range(0, shares, shares, count, x, params, work, index, &ahead);
+        if (forward)
+            forward_range(0, shares, shares, count, x, params, work, index, &ahead);
         for (int s = 1; s < shares; s++)
             sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
         finite = backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,
@@ -1306,7 +1384,8 @@ static int sn_step_chunk(int count, int total, const real *restrict x, const int
                     dense1_forward_rows(s, shares, count, x, work + DENSE1_Y, params, work + SN_SCRATCH_AT + (long)s * SN_SCRATCH);
                 sn_barrier();   /* every row of dense1's output is in */
             }
-            forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);
+            if (forward)
+                forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);
             for (int s = SN_MAX(from, 1); s < from + mine; s++)
                 sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);
             finite = backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
@@ -1319,9 +1398,10 @@ static int sn_step_chunk(int count, int total, const real *restrict x, const int
             }
         }
     }
-    if (pacing)
-        sn_pace_record(&pacing->step, way, shares, count, sn_now() - started);
-    *loss += sn_loss(count, total, work, targets);
+    if (pace)
+        sn_pace_record(pace, way, shares, count, sn_now() - started);
+    if (loss)
+        *loss += sn_loss(count, total, work, targets);
     return finite;
 }
 
@@ -1337,78 +1417,12 @@ void sn_backward(int count, int total, const real *restrict x, const int32_t *re
                  real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,
                  int training, long step, int offset)
 {
-    const int shares = sn_shares(count, threads);
-    static const sn_pace all_threads = {.pinned = 1};
-    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);
-    const double started = sn_now();
-    if (way == SN_ONE_THREAD) {
-        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, 0, 0};
-        for (int s = 1; s < shares; s++)
-            sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
-        (void)backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,
-                             &run);
-        sn_sum_shares(grads, thread_grads, shares, 0, 1, 0);
-    } else {
-#ifdef _OPENMP
-        #pragma omp parallel num_threads(shares)
-#endif
-        {
-            int t = 0, used = 1, from;
-#ifdef _OPENMP
-            t = omp_get_thread_num();
-            used = omp_get_num_threads();
-#endif
-            const int mine = sn_split(shares, t, used, &from);
-            for (int s = SN_MAX(from, 1); s < from + mine; s++)
-                sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);
-            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, 0, 0};
-            (void)backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,
-                                 thread_grads, &run);
-#ifdef _OPENMP
-            #pragma omp barrier   /* every share's gradients are in */
-#endif
-            sn_sum_shares(grads, thread_grads, shares, t, used, 0);
-        }
-    }
-    if (pacing)
-        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);
+    /* the forward is in work already; index is only read (cast for the call, which also writes it
+     * when it runs the forward) */
+    (void)sn_step_chunk(count, total, x, targets, params, NULL, work, (int32_t *)index, grads, thread_grads, threads,
+                        pacing ? &pacing->backward : NULL, training, step, offset, 0, NULL);
 }
 
-
-/* The optimizer: SGD(with_momentum=False, nesterov=False).
- * For each parameter element p with gradient g, at step t (1 on its first step), with its
- * hyperparameters read at run time from hyper[] (lr, momentum, dampening, weight_decay):
- *   g ← g + p*weight_decay
- *   p ← -g*lr + p
- * Parts that depend only on the hyperparameters and t are computed once per step. */
-#define SN_HYPER 4
-#define SN_STATES 0
-
-/* One update of every parameter (with fused, of those in sn_unfused); each gradient is set to 0 once used,
- * ready for the next step's sums (one pass over the gradients instead of two). Returns 1 if
- * every parameter it wrote is finite, else 0 (tested as it is written: the step's check of
- * the weights, see sn_step). */
-static int update(real *restrict params, real *restrict grads, real *restrict state,
-                   const double *restrict hyper, double t, int fused)
-{
-    const double hd_lr = hyper[0];   /* lr */
-    const real hr_weight_decay = (real)hyper[3];   /* weight_decay */
-    const real k0 = (real)(-hd_lr);   /* -lr */
-    (void)t;
-    int bad = 0;
-    (void)state;
-    for (int r = 0; r < SN_RANGES(fused); r++)
-    for (long k = SN_RANGE_START(r, fused); k < SN_RANGE_END(r, fused); k++) {
-        const real p0 = params[k];
-        const real g0 = grads[k];
-        grads[k] = 0;
-        const real g1 = g0 + hr_weight_decay*p0;   /* g ← g + p*weight_decay */
-        const real p1 = g1*k0 + p0;   /* p ← -g*lr + p */
-        params[k] = p1;
-        bad |= p1 - p1 != 0;   /* NaN for an infinity or a NaN (sn_finite) */
-    }
-    return !bad;
-}
 
 /* The learning rate of each step, from the schedule's formula of t, the steps the net took
  * before this one (0 on its first), and lr, the base rate (the optimizer's lr, hyper[0]).
@@ -1450,7 +1464,7 @@ void sn_rates(long first, int count, double lr, const double *restrict schedule,
  * Returns 1 if every parameter is finite after the last step, else 0: each step writes every
  * parameter (the update, and with a folded step the dense layers' descent), testing each
  * value as it writes it, so no pass of its own over the weights is needed (sn_step). */
-static int sn_train_steps(int count, int batch_size, const int32_t *restrict order, const real *restrict x,
+static __attribute__((noinline)) int sn_train_steps(int count, int batch_size, const int32_t *restrict order, const real *restrict x,
                           const int32_t *restrict targets, real *restrict params, real *restrict grads,
                           real *restrict state, real *restrict work, int32_t *restrict index,
                           real *restrict thread_grads, real *restrict staging_x,
@@ -1485,7 +1499,7 @@ static int sn_train_steps(int count, int batch_size, const int32_t *restrict ord
                 chunk_targets = staging_targets;
             }
             written &= sn_step_chunk(chunk, size, chunk_x, chunk_targets, params, buffers, work, index, grads, thread_grads,
-                                     threads, pacing, training, steps + step, done,
+                                     threads, pacing ? &pacing->step : NULL, training, steps + step, done,
                                      fused ? (real)(-step_hyper[0]) : 0, &loss);
         }
         written &= update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1), fused);
@@ -1558,4 +1572,4 @@ int sn_step(const sn_net *restrict net, int count, const real *restrict x, const
                                       net->pacing, loss, net->buffers, training);
     return isfinite(*loss) && finite ? 0 : 3;
 }
-#endif   /* SN_PART != 1 */
+#endif   /* the calls part */

@@ -32,7 +32,7 @@ import cffi
 from . import runtime, wrapper
 from .cache import CacheError, cache_root  # noqa: F401 - where symnet.build has always offered them
 from .cache import KEY, make_folder, open_root, publish, sound, trusted
-from .compiler import (COMMON, GCC_OPTIMIZED, OPTIMIZED, SANITIZED, BuildError,  # noqa: F401 - as before
+from .compiler import (CALLS_PART, COMMON, GCC_OPTIMIZED, OPTIMIZED, SANITIZED, BuildError,  # noqa: F401 - as before
                        build_flags, compiler_command, compiler_identity, run_compiler, run_compilers,
                        wrapper_flags)
 from .emit import Emitted
@@ -77,6 +77,7 @@ def _key(emitted: Emitted, command, flags, wrapper_key: str, runtime_key: str) -
 
     record = {
         "source": emitted.source, "cdef": emitted.cdef, "parts": emitted.parts, "flags": list(flags),
+        "calls_part": list(CALLS_PART),
         "command": list(command),
         "wrapper": wrapper_key, "runtime": runtime_key,
         "compiler": compiler_identity(command),
@@ -106,7 +107,8 @@ def _compile(emitted: Emitted, folder: Path, key: str, command, flags, root: Pat
         objects, parts = [folder / "model.o"], [[]]
     else:   # each part defines SN_PART; the static functions a part does not use are not compiled in it
         objects = [folder / f"model{part}.o" for part in range(1, emitted.parts + 1)]
-        parts = [[f"-DSN_PART={part}", "-Wno-unused-function"] for part in range(1, emitted.parts + 1)]
+        parts = [[f"-DSN_PART={part}", "-Wno-unused-function", *(CALLS_PART if part == emitted.parts else ())]
+                 for part in range(1, emitted.parts + 1)]
     error = run_compilers([[*command, *COMMON, *flags, *part, "-c", str(model), "-o", str(path)]
                            for part, path in zip(parts, objects)])
     if error is None:

@@ -64,7 +64,7 @@ class Emitted:
     layout: Layout
     dtype: str
     batch: int
-    parts: int = 1   # 2: compiled as two units at once, with SN_PART 1 and 2 (see model.c.j2)
+    parts: int = 1   # 3: compiled as three units at once, with SN_PART 1, 2 and 3 (see model.c.j2)
 
 
 def template_folder():
@@ -129,13 +129,15 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
     head = head_call(model.graph, folded)
     steps = {step.name: step for step in derivation.layers}
     inside = {node.name: producer for producer, node in fused.items()}
+    # a model for Python that trains is compiled in parts at once (model.c.j2); exported C stays whole
+    split = backward and not standalone
     layers = []
     for step in derivation.layers:
         context = node_context(step, model.graph, dtype)
         context["after"] = epilogue_context(steps[fused[step.name].name], dtype) if step.name in fused else None
         context["forward_in"] = inside.get(step.name)   # an activation whose forward runs there
         layers.append({"name": step.name, "code": env.get_template(f"layers/{step.layer.template}.c.j2").render(
-            **context, with_backward=backward, fuse=step.name in folded,
+            **context, with_backward=backward, split=split, fuse=step.name in folded,
             by_rows=head is not None and head["name"] == step.name)})
     loss = model.loss
     loss_context = {**loss.template_context(derivation.loss, dtype), "comments": loss.comments(derivation.loss),
@@ -160,10 +162,9 @@ def emit(model, dtype: str = "float32", batch: int = 64, optimizer=None, schedul
         # a library of its own includes the matrix multiply; a model for Python calls the runtime's
         "runtime": None if standalone else runtime_context(dtype),
         "winograd": any(getattr(layer, "winograd", False) for layer in model.layers),
-        # a model for Python that trains is compiled in two parts at once; exported C stays whole
-        "split": backward and not standalone,
+        "split": split,
     }
     source = env.get_template("model.c.j2").render(**context)
     cdef = env.get_template("model.cdef.j2").render(**context)
     return Emitted(source=source, cdef=cdef, layout=layout, dtype=dtype, batch=int(batch),
-                   parts=2 if context["split"] else 1)
+                   parts=3 if split else 1)

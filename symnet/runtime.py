@@ -45,15 +45,22 @@ PARAMETERS = ("int m, int n, int k, real alpha, const real *a, long ars, long ac
 
 # The parameters of sn_descend_rows in templates/descend.c.j2, the dense layers' folded step.
 DESCEND_PARAMETERS = ("real *restrict W, const real *restrict dy, const real *restrict x, int o, int rows, int in, "
-                      "int out, int total, real descent, real *restrict pack_a, real *restrict pack_b")
+                      "int out, int total, real descent, real *restrict b, real bias_scale, real *restrict pack_a, "
+                      "real *restrict pack_b")
+
+
+# The parameters of sn_scan_finite in templates/descend.c.j2, a step's check of its samples.
+FINITE_PARAMETERS = "real *restrict out, const real *restrict p, long n"
 
 
 def runtime_context(dtype: str) -> dict:
-    """What templates name the runtime's entry points by (the multiply's, and ``descend``, the
-    dense layers' folded step's): one symbol per dtype, so runtimes of both dtypes can be
-    loaded in one process whatever the loader's symbol scope."""
+    """What templates name the runtime's entry points by (the multiply's; ``descend``, the
+    dense layers' folded step's; ``finite``, the check of a step's samples): one symbol per
+    dtype, so runtimes of both dtypes can be loaded in one process whatever the loader's
+    symbol scope."""
     return {"symbol": f"sn_gemm_{dtype}", "parameters": PARAMETERS,
-            "descend": {"symbol": f"sn_descend_rows_{dtype}", "parameters": DESCEND_PARAMETERS}}
+            "descend": {"symbol": f"sn_descend_rows_{dtype}", "parameters": DESCEND_PARAMETERS},
+            "finite": {"symbol": f"sn_scan_finite_{dtype}", "parameters": FINITE_PARAMETERS}}
 
 
 # sn_gemm's paths that are compiled from files of their own (their parameters as in

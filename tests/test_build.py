@@ -1,6 +1,7 @@
 """Build: the disk cache (hits, damage, concurrency, trust, leftovers, read-only use), compiler errors,
 and sanitizers."""
 
+import dataclasses
 import errno
 import json
 import os
@@ -12,6 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import symnet as sn
@@ -20,6 +22,7 @@ from symnet.cache import sound
 from symnet.emit import emit
 from symnet.files import stamp
 from symnet.zoo import four_pixel
+from helpers import random_batch
 from test_files import dead_pid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -382,3 +385,44 @@ def test_failed_sources_are_kept_in_the_cache_and_bounded(cache):
     kept = sorted(path.name for path in folder.glob("*.c") if not path.is_symlink())
     assert len(kept) == KEEP_FAILED and saved.name in kept
     assert f"{0:064x}.c" not in kept and f"{KEEP_FAILED + 4:064x}.c" in kept   # the oldest went first
+
+
+PARTED = {
+    # a convolution's im2col (forward part) called from the backward part, and its col2im
+    "conv": lambda: sn.Sequential(sn.Input(1, 8, 8), sn.Conv2D(3, 3), sn.ReLU(), sn.Conv2D(4, 3), sn.ReLU(),
+                                  sn.Flatten(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy()),
+    # with plain gradient descent on two threads, the first dense layer's forward by rows (forward
+    # part) called from the step's parallel region (calls part)
+    "dense": lambda: sn.Sequential(sn.Input(20), sn.Dense(16), sn.Sigmoid(), sn.Dense(3), loss=sn.SoftmaxCrossEntropy()),
+}
+
+
+@pytest.mark.parametrize("optimizer", [sn.SGD(lr=0.1), sn.AdamW(lr=0.01)], ids=["sgd", "adamw"])
+@pytest.mark.parametrize("kind", PARTED)
+def test_a_model_compiled_in_parts_trains_as_compiled_whole(cache, monkeypatch, kind, optimizer):
+    """The parts a model's C is compiled in (model.c.j2: the backward's, the forward's and the
+    calls', the last at CALLS_PART's flags) are a build detail: the same C compiled as one unit
+    trains on two threads to the same weights. The update, the loss and the sum of the shares'
+    gradients are each defined in one part and called from another."""
+    from symnet import run
+
+    model = PARTED[kind]()
+    x, y = random_batch(model, 96, seed=1)
+
+    def trained():
+        net = sn.compile(model, batch=32, threads=2, optimizer=optimizer, params=model.init_params(0))
+        net.thread_policy = "all"
+        net.fit(x, y, epochs=2, batch_size=32, shuffle=False, progress=False)
+        return net
+
+    parted = trained()
+    assert parted.emitted.parts == 3
+    emitted = run.emit
+    monkeypatch.setattr(run, "emit", lambda *args, **kwargs: dataclasses.replace(emitted(*args, **kwargs), parts=1))
+    monkeypatch.setattr(run, "load_declared", lambda *args, **kwargs: None)
+    whole = trained()
+    assert whole.built.key != parted.built.key
+    for name, value in parted.params.items():
+        np.testing.assert_allclose(whole.params[name], value, rtol=1e-5, atol=1e-6, err_msg=name)
+    first = f"{model.layers[0].name}.weight"
+    assert not np.allclose(parted.params[first], model.init_params(0)[first])   # it did train

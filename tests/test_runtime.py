@@ -69,7 +69,8 @@ def test_the_runtime_holds_the_multiply_and_the_model_calls_it(cache):
     # the dense layers' folded step over their weights is shape-generic too: in the runtime
     assert "\nint sn_descend_rows_float64(real *restrict W," in text
     assert "\n#define sn_descend_rows sn_descend_rows_float64\n" in model
-    assert "bad = !sn_descend_rows(W, dy, x, o, rows, 5, 4, total, descent, pack_a, pack_b);" in model
+    # with the layer's biases and their constant partial (∂y/∂b = 1)
+    assert "return sn_descend_rows(W, dy, x, o, rows, 5, 4, total, descent, params + DENSE1_BIAS, 1," in model
     # an exported library stays whole: its own multiply, no runtime to link to
     standalone = emit(dense(4), "float64", 4, standalone=True).source
     assert "static void sn_gemm(" in standalone and "sn_gemm_float64" not in standalone

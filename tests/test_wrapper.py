@@ -101,21 +101,26 @@ def test_a_damaged_wrapper_is_rebuilt(cache):
     assert sound(entry, key) and second.key != first.key
 
 
-def test_the_two_parts_and_the_whole_file_compile(tmp_path):
-    """The model's C compiles as one unit too (no SN_PART), and its parts define each symbol once."""
+def test_the_three_parts_and_the_whole_file_compile(tmp_path):
+    """The model's C compiles as one unit too (no SN_PART), and its three parts (the backward's,
+    the forward's and the calls') define each symbol once."""
     emitted = emit(classifier(4), "float64", 4)
-    assert emitted.parts == 2 and "#if SN_PART == 2" in emitted.source
+    assert emitted.parts == 3 and "#if defined(SN_PART) && SN_PART != SN_BACKWARD_PART" in emitted.source
     assert emit(classifier(4), "float64", 4, standalone=True).parts == 1
     assert "SN_PART" not in emit(classifier(4), "float64", 4, standalone=True).source
     source = tmp_path / "model.c"
     source.write_text(emitted.source)
     command = [*compiler_command(), *COMMON, *build_flags(tuple(compiler_command()))]
     symbols = {}
-    for part in ("", "-DSN_PART=1", "-DSN_PART=2"):
+    for part in ("", "-DSN_PART=1", "-DSN_PART=2", "-DSN_PART=3"):
         target = tmp_path / f"model{part[-1:]}.o"
         subprocess.run([*command, *([part] if part else []), "-c", str(source), "-o", str(target)], check=True)
         said = subprocess.run(["nm", "--defined-only", str(target)], capture_output=True, text=True, check=True)
         symbols[part] = {line.split()[-1] for line in said.stdout.splitlines() if line.split()[1] in "TDR"}
-    whole, first, second = symbols.values()
-    assert first == {"backward_range"} and "backward_range" not in second and "backward_range" not in whole
-    assert second | {"backward_range"} >= whole >= {"sn_train", "sn_forward", "sn_backward", "sn_layout"}
+    whole, backward, forward, calls = symbols.values()
+    assert backward == {"backward_range"}
+    assert forward >= {"forward_range", "sn_loss", "sn_sum_shares", "update"}
+    assert calls >= {"sn_train", "sn_forward", "sn_backward", "sn_layout"}
+    assert not backward & forward and not backward & calls and not forward & calls
+    assert backward | forward | calls >= whole >= {"sn_train", "sn_loss", "sn_layout"}
+    assert "forward_range" not in whole and "update" not in whole   # static in the whole file

@@ -1,4 +1,4 @@
-# key: c4e9b41f121167e4152ed7430441d0c597767c80 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 1795cc10061091bd3a38a0810eae9655c6f037dc jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/conv2d.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/conv2d.c.j2'
@@ -40,10 +40,11 @@ def root(context, missing=missing, environment=environment):
     l_0_HP = resolve('HP')
     l_0_WP = resolve('WP')
     l_0_padded = resolve('padded')
+    l_0_split = resolve('split')
     l_0_scratch_rooms = resolve('scratch_rooms')
     l_0_bias = resolve('bias')
     l_0_in_size = resolve('in_size')
-    l_0_sig = l_0_C = l_0_H = l_0_W = l_0_O = l_0_OH = l_0_OW = l_0_KH = l_0_KW = l_0_SH = l_0_SW = l_0_PH = l_0_PW = l_0_K = l_0_P = missing
+    l_0_sig = l_0_defined_in = l_0_C = l_0_H = l_0_W = l_0_O = l_0_OH = l_0_OW = l_0_KH = l_0_KW = l_0_SH = l_0_SW = l_0_PH = l_0_PW = l_0_K = l_0_P = missing
     try:
         t_1 = environment.filters['comment']
     except KeyError:
@@ -65,6 +66,12 @@ def root(context, missing=missing, environment=environment):
     pass
     l_0_sig = context.vars['sig'] = environment.get_template('layers/signature.c.j2', 'layers/conv2d.c.j2')._get_default_module(context)
     context.exported_vars.discard('sig')
+    included_template = environment.get_template('parts.c.j2', 'layers/conv2d.c.j2')._get_default_module(context)
+    l_0_defined_in = getattr(included_template, 'defined_in', missing)
+    if l_0_defined_in is missing:
+        l_0_defined_in = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'layers/conv2d.c.j2') does not export the requested name 'defined_in'", name='defined_in')
+    context.vars['defined_in'] = l_0_defined_in
+    context.exported_vars.discard('defined_in')
     (l_0_C, l_0_H, l_0_W) = environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'input_shape')
     context.vars.update({'C': l_0_C, 'H': l_0_H, 'W': l_0_W})
     context.exported_vars.update(('C', 'H', 'W'))
@@ -156,7 +163,7 @@ def root(context, missing=missing, environment=environment):
         yield ', '
         yield str((undefined(name='PW') if l_0_PW is missing else l_0_PW))
         yield ')'
-        yield str(((' + %sb[o]' % (undefined(name='bias_scale_text') if l_0_bias_scale_text is missing else l_0_bias_scale_text)) if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)) else cond_expr_undefined("the inline if-expression on line 25 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+        yield str(((' + %sb[o]' % (undefined(name='bias_scale_text') if l_0_bias_scale_text is missing else l_0_bias_scale_text)) if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)) else cond_expr_undefined("the inline if-expression on line 26 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
         yield ' */\n    '
         yield str(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'conv'))
         yield '(count, U, x, '
@@ -171,7 +178,7 @@ def root(context, missing=missing, environment=environment):
             yield 'Gᵀ dU G with dU[ξ] = Σ over tiles of (A dY Aᵀ)[ξ] ⊙ V[ξ] ('
             yield str((undefined(name='pw') if l_0_pw is missing else l_0_pw))
             yield '_weights'
-            yield str((", F(2x2, 3x3): the passes' small pictures fill its vectors" if ((undefined(name='pw') if l_0_pw is missing else l_0_pw) != (undefined(name='p') if l_0_p is missing else l_0_p)) else cond_expr_undefined("the inline if-expression on line 31 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+            yield str((", F(2x2, 3x3): the passes' small pictures fill its vectors" if ((undefined(name='pw') if l_0_pw is missing else l_0_pw) != (undefined(name='p') if l_0_p is missing else l_0_p)) else cond_expr_undefined("the inline if-expression on line 32 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
             yield '), the\n *    adjoint of the forward pass   (∂term/∂W[o, i, u, v] = '
             yield str((undefined(name='weight_partial_text') if l_0_weight_partial_text is missing else l_0_weight_partial_text))
             yield ')\n'
@@ -191,7 +198,7 @@ def root(context, missing=missing, environment=environment):
                 yield str(('a vector of tiles at a time' if environment.getattr((undefined(name='dp') if l_0_dp is missing else l_0_dp), 'fused') else ('%d sample(s) per multiply' % environment.getattr((undefined(name='dp') if l_0_dp is missing else l_0_dp), 'group'))))
                 yield '\n *    (∂term/∂x[...] = '
                 yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-                yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 36 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+                yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 37 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
                 yield ')\n'
             if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
                 pass
@@ -360,110 +367,160 @@ def root(context, missing=missing, environment=environment):
             yield str((undefined(name='W') if l_0_W is missing else l_0_W))
             yield ' + w];\n        }\n    }\n}\n\n'
         yield "/* One sample's columns into col, whose rows are ld long"
-        yield str(('; padded is room for the padded input' if (undefined(name='padded') if l_0_padded is missing else l_0_padded) else cond_expr_undefined("the inline if-expression on line 98 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
-        yield '. */\nstatic void '
-        yield str((undefined(name='name') if l_0_name is missing else l_0_name))
-        yield '_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)\n{\n'
-        if (undefined(name='padded') if l_0_padded is missing else l_0_padded):
-            pass
-            yield '    '
-            yield str((undefined(name='name') if l_0_name is missing else l_0_name))
-            yield '_pad(x, padded);\n    const real *restrict source = padded;\n'
-        else:
-            pass
-            yield '    const real *restrict source = x;\n    (void)padded;\n'
-        yield '    for (int i = 0; i < '
-        yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-        yield '; i++)\n    for (int u = 0; u < '
-        yield str((undefined(name='KH') if l_0_KH is missing else l_0_KH))
-        yield '; u++)\n    for (int v = 0; v < '
-        yield str((undefined(name='KW') if l_0_KW is missing else l_0_KW))
-        yield '; v++) {\n        real *restrict row = col + (long)((i * '
-        yield str((undefined(name='KH') if l_0_KH is missing else l_0_KH))
-        yield ' + u) * '
-        yield str((undefined(name='KW') if l_0_KW is missing else l_0_KW))
-        yield ' + v) * ld;\n        for (int r = 0; r < '
-        yield str((undefined(name='OH') if l_0_OH is missing else l_0_OH))
-        yield '; r++) {\n            const real *restrict in = source + (i * '
-        yield str((undefined(name='HP') if l_0_HP is missing else l_0_HP))
-        yield ' + '
-        yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'times'), (undefined(name='SH') if l_0_SH is missing else l_0_SH), 'r'))
-        yield ' + u) * '
-        yield str((undefined(name='WP') if l_0_WP is missing else l_0_WP))
-        yield ' + v;\n            for (int c = 0; c < '
-        yield str((undefined(name='OW') if l_0_OW is missing else l_0_OW))
-        yield '; c++)\n                row[r * '
-        yield str((undefined(name='OW') if l_0_OW is missing else l_0_OW))
-        yield ' + c] = in['
-        yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'times'), (undefined(name='SW') if l_0_SW is missing else l_0_SW), 'c'))
-        yield '];\n        }\n    }\n}\n\n'
-        if ((undefined(name='need_dx') if l_0_need_dx is missing else l_0_need_dx) and (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward)):
-            pass
-            yield '/* The adjoint of im2col: each column entry adds back into the pixel it was copied from'
-            yield str((',\n * in the padded planes, whose inside is then added to dx' if (undefined(name='padded') if l_0_padded is missing else l_0_padded) else cond_expr_undefined("the inline if-expression on line 121 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
-            yield '. */\nstatic void '
-            yield str((undefined(name='name') if l_0_name is missing else l_0_name))
-            yield '_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded)\n{\n'
-            if (undefined(name='padded') if l_0_padded is missing else l_0_padded):
-                pass
-                yield '    memset(padded, 0, sizeof(real) * '
-                yield str((((undefined(name='C') if l_0_C is missing else l_0_C) * (undefined(name='HP') if l_0_HP is missing else l_0_HP)) * (undefined(name='WP') if l_0_WP is missing else l_0_WP)))
-                yield ');\n    real *restrict target = padded;\n'
-            else:
-                pass
-                yield '    real *restrict target = dx;\n    (void)padded;\n'
-            yield '    for (int i = 0; i < '
-            yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-            yield '; i++)\n    for (int u = 0; u < '
-            yield str((undefined(name='KH') if l_0_KH is missing else l_0_KH))
-            yield '; u++)\n    for (int v = 0; v < '
-            yield str((undefined(name='KW') if l_0_KW is missing else l_0_KW))
-            yield '; v++) {\n        const real *restrict row = col + (long)((i * '
-            yield str((undefined(name='KH') if l_0_KH is missing else l_0_KH))
-            yield ' + u) * '
-            yield str((undefined(name='KW') if l_0_KW is missing else l_0_KW))
-            yield ' + v) * ld;\n        for (int r = 0; r < '
-            yield str((undefined(name='OH') if l_0_OH is missing else l_0_OH))
-            yield '; r++) {\n            real *restrict out = target + (i * '
-            yield str((undefined(name='HP') if l_0_HP is missing else l_0_HP))
-            yield ' + '
-            yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'times'), (undefined(name='SH') if l_0_SH is missing else l_0_SH), 'r'))
-            yield ' + u) * '
-            yield str((undefined(name='WP') if l_0_WP is missing else l_0_WP))
-            yield ' + v;\n            for (int c = 0; c < '
-            yield str((undefined(name='OW') if l_0_OW is missing else l_0_OW))
-            yield '; c++)\n                out['
-            yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'times'), (undefined(name='SW') if l_0_SW is missing else l_0_SW), 'c'))
-            yield '] += row[r * '
-            yield str((undefined(name='OW') if l_0_OW is missing else l_0_OW))
-            yield ' + c];\n        }\n    }\n'
-            if (undefined(name='padded') if l_0_padded is missing else l_0_padded):
-                pass
-                yield '    for (int i = 0; i < '
-                yield str((undefined(name='C') if l_0_C is missing else l_0_C))
-                yield '; i++)\n        for (int h = 0; h < '
-                yield str((undefined(name='H') if l_0_H is missing else l_0_H))
-                yield '; h++)\n            for (int w = 0; w < '
-                yield str((undefined(name='W') if l_0_W is missing else l_0_W))
-                yield '; w++)\n                dx[(i * '
-                yield str((undefined(name='H') if l_0_H is missing else l_0_H))
-                yield ' + h) * '
-                yield str((undefined(name='W') if l_0_W is missing else l_0_W))
-                yield ' + w] += padded[(i * '
-                yield str((undefined(name='HP') if l_0_HP is missing else l_0_HP))
-                yield ' + h + '
-                yield str((undefined(name='PH') if l_0_PH is missing else l_0_PH))
-                yield ') * '
-                yield str((undefined(name='WP') if l_0_WP is missing else l_0_WP))
-                yield ' + w + '
-                yield str((undefined(name='PW') if l_0_PW is missing else l_0_PW))
-                yield '];\n'
-            yield '}\n'
-        yield '\n'
+        yield str(('; padded is room for the padded input' if (undefined(name='padded') if l_0_padded is missing else l_0_padded) else cond_expr_undefined("the inline if-expression on line 99 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+        yield '. */\n'
         def macro():
             t_4 = []
             pass
+            t_4.append(
+                '{\n',
+            )
+            if (undefined(name='padded') if l_0_padded is missing else l_0_padded):
+                pass
+                t_4.extend((
+                    '    ',
+                    str((undefined(name='name') if l_0_name is missing else l_0_name)),
+                    '_pad(x, padded);\n    const real *restrict source = padded;\n',
+                ))
+            else:
+                pass
+                t_4.append(
+                    '    const real *restrict source = x;\n    (void)padded;\n',
+                )
             t_4.extend((
+                '    for (int i = 0; i < ',
+                str((undefined(name='C') if l_0_C is missing else l_0_C)),
+                '; i++)\n    for (int u = 0; u < ',
+                str((undefined(name='KH') if l_0_KH is missing else l_0_KH)),
+                '; u++)\n    for (int v = 0; v < ',
+                str((undefined(name='KW') if l_0_KW is missing else l_0_KW)),
+                '; v++) {\n        real *restrict row = col + (long)((i * ',
+                str((undefined(name='KH') if l_0_KH is missing else l_0_KH)),
+                ' + u) * ',
+                str((undefined(name='KW') if l_0_KW is missing else l_0_KW)),
+                ' + v) * ld;\n        for (int r = 0; r < ',
+                str((undefined(name='OH') if l_0_OH is missing else l_0_OH)),
+                '; r++) {\n            const real *restrict in = source + (i * ',
+                str((undefined(name='HP') if l_0_HP is missing else l_0_HP)),
+                ' + ',
+                str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'times'), (undefined(name='SH') if l_0_SH is missing else l_0_SH), 'r')),
+                ' + u) * ',
+                str((undefined(name='WP') if l_0_WP is missing else l_0_WP)),
+                ' + v;\n',
+            ))
+            if ((undefined(name='SW') if l_0_SW is missing else l_0_SW) == 1):
+                pass
+                t_4.extend((
+                    '            /* a row of ',
+                    str((undefined(name='OW') if l_0_OW is missing else l_0_OW)),
+                    " values, copied in place: GCC vectorized and unrolled the loop over\n             * them in each copy of this function, a sixth of LeNet-5's compile */\n            memcpy(row + r * ",
+                    str((undefined(name='OW') if l_0_OW is missing else l_0_OW)),
+                    ', in, sizeof(real) * ',
+                    str((undefined(name='OW') if l_0_OW is missing else l_0_OW)),
+                    ');\n',
+                ))
+            else:
+                pass
+                t_4.extend((
+                    '            for (int c = 0; c < ',
+                    str((undefined(name='OW') if l_0_OW is missing else l_0_OW)),
+                    '; c++)\n                row[r * ',
+                    str((undefined(name='OW') if l_0_OW is missing else l_0_OW)),
+                    ' + c] = in[',
+                    str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'times'), (undefined(name='SW') if l_0_SW is missing else l_0_SW), 'c')),
+                    '];\n',
+                ))
+            t_4.append(
+                '        }\n    }\n}\n',
+            )
+            return concat(t_4)
+        caller = Macro(environment, macro, None, (), False, False, False, context.eval_ctx.autoescape)
+        yield context.call((undefined(name='defined_in') if l_0_defined_in is missing else l_0_defined_in), 'SN_FORWARD_PART', (undefined(name='split') if l_0_split is missing else l_0_split), str_join(('void ', (undefined(name='name') if l_0_name is missing else l_0_name), '_im2col(const real *restrict x, real *restrict col, int ld, real *restrict padded)', )), caller=caller)
+        yield '\n'
+        if ((undefined(name='need_dx') if l_0_need_dx is missing else l_0_need_dx) and (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward)):
+            pass
+            yield '/* The adjoint of im2col: each column entry adds back into the pixel it was copied from'
+            yield str((',\n * in the padded planes, whose inside is then added to dx' if (undefined(name='padded') if l_0_padded is missing else l_0_padded) else cond_expr_undefined("the inline if-expression on line 129 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+            yield '. */\n'
+            def macro():
+                t_5 = []
+                pass
+                t_5.append(
+                    '{\n',
+                )
+                if (undefined(name='padded') if l_0_padded is missing else l_0_padded):
+                    pass
+                    t_5.extend((
+                        '    memset(padded, 0, sizeof(real) * ',
+                        str((((undefined(name='C') if l_0_C is missing else l_0_C) * (undefined(name='HP') if l_0_HP is missing else l_0_HP)) * (undefined(name='WP') if l_0_WP is missing else l_0_WP))),
+                        ');\n    real *restrict target = padded;\n',
+                    ))
+                else:
+                    pass
+                    t_5.append(
+                        '    real *restrict target = dx;\n    (void)padded;\n',
+                    )
+                t_5.extend((
+                    '    for (int i = 0; i < ',
+                    str((undefined(name='C') if l_0_C is missing else l_0_C)),
+                    '; i++)\n    for (int u = 0; u < ',
+                    str((undefined(name='KH') if l_0_KH is missing else l_0_KH)),
+                    '; u++)\n    for (int v = 0; v < ',
+                    str((undefined(name='KW') if l_0_KW is missing else l_0_KW)),
+                    '; v++) {\n        const real *restrict row = col + (long)((i * ',
+                    str((undefined(name='KH') if l_0_KH is missing else l_0_KH)),
+                    ' + u) * ',
+                    str((undefined(name='KW') if l_0_KW is missing else l_0_KW)),
+                    ' + v) * ld;\n        for (int r = 0; r < ',
+                    str((undefined(name='OH') if l_0_OH is missing else l_0_OH)),
+                    '; r++) {\n            real *restrict out = target + (i * ',
+                    str((undefined(name='HP') if l_0_HP is missing else l_0_HP)),
+                    ' + ',
+                    str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'times'), (undefined(name='SH') if l_0_SH is missing else l_0_SH), 'r')),
+                    ' + u) * ',
+                    str((undefined(name='WP') if l_0_WP is missing else l_0_WP)),
+                    ' + v;\n            for (int c = 0; c < ',
+                    str((undefined(name='OW') if l_0_OW is missing else l_0_OW)),
+                    '; c++)\n                out[',
+                    str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'times'), (undefined(name='SW') if l_0_SW is missing else l_0_SW), 'c')),
+                    '] += row[r * ',
+                    str((undefined(name='OW') if l_0_OW is missing else l_0_OW)),
+                    ' + c];\n        }\n    }\n',
+                ))
+                if (undefined(name='padded') if l_0_padded is missing else l_0_padded):
+                    pass
+                    t_5.extend((
+                        '    for (int i = 0; i < ',
+                        str((undefined(name='C') if l_0_C is missing else l_0_C)),
+                        '; i++)\n        for (int h = 0; h < ',
+                        str((undefined(name='H') if l_0_H is missing else l_0_H)),
+                        '; h++)\n            for (int w = 0; w < ',
+                        str((undefined(name='W') if l_0_W is missing else l_0_W)),
+                        '; w++)\n                dx[(i * ',
+                        str((undefined(name='H') if l_0_H is missing else l_0_H)),
+                        ' + h) * ',
+                        str((undefined(name='W') if l_0_W is missing else l_0_W)),
+                        ' + w] += padded[(i * ',
+                        str((undefined(name='HP') if l_0_HP is missing else l_0_HP)),
+                        ' + h + ',
+                        str((undefined(name='PH') if l_0_PH is missing else l_0_PH)),
+                        ') * ',
+                        str((undefined(name='WP') if l_0_WP is missing else l_0_WP)),
+                        ' + w + ',
+                        str((undefined(name='PW') if l_0_PW is missing else l_0_PW)),
+                        '];\n',
+                    ))
+                t_5.append(
+                    '}\n',
+                )
+                return concat(t_5)
+            caller = Macro(environment, macro, None, (), False, False, False, context.eval_ctx.autoescape)
+            yield context.call((undefined(name='defined_in') if l_0_defined_in is missing else l_0_defined_in), 'SN_FORWARD_PART', (undefined(name='split') if l_0_split is missing else l_0_split), str_join(('void ', (undefined(name='name') if l_0_name is missing else l_0_name), '_col2im(const real *restrict col, int ld, real *restrict dx, real *restrict padded)', )), caller=caller)
+        yield '\n'
+        def macro():
+            t_6 = []
+            pass
+            t_6.extend((
                 '    real *restrict col = pack_b + SN_KC * SN_NC;                      /* ',
                 str((undefined(name='K') if l_0_K is missing else l_0_K)),
                 ' x (group x ',
@@ -472,7 +529,7 @@ def root(context, missing=missing, environment=environment):
             ))
             if ((undefined(name='group') if l_0_group is missing else l_0_group) > 1):
                 pass
-                t_4.extend((
+                t_6.extend((
                     '    real *restrict stage = col + ',
                     str((undefined(name='K') if l_0_K is missing else l_0_K)),
                     ' * ',
@@ -495,7 +552,7 @@ def root(context, missing=missing, environment=environment):
                 ))
             else:
                 pass
-                t_4.extend((
+                t_6.extend((
                     '    real *restrict padded = col + ',
                     str((undefined(name='K') if l_0_K is missing else l_0_K)),
                     ' * ',
@@ -506,7 +563,7 @@ def root(context, missing=missing, environment=environment):
                     str(((((undefined(name='C') if l_0_C is missing else l_0_C) * (undefined(name='HP') if l_0_HP is missing else l_0_HP)) * (undefined(name='WP') if l_0_WP is missing else l_0_WP)) if (undefined(name='padded') if l_0_padded is missing else l_0_padded) else 0)),
                     ' values */\n',
                 ))
-            return concat(t_4)
+            return concat(t_6)
         context.exported_vars.add('scratch_rooms')
         context.vars['scratch_rooms'] = l_0_scratch_rooms = Macro(environment, macro, 'scratch_rooms', (), False, False, False, context.eval_ctx.autoescape)
         yield '\n'
@@ -622,7 +679,7 @@ def root(context, missing=missing, environment=environment):
                 yield str((undefined(name='scale_text') if l_0_scale_text is missing else l_0_scale_text))
                 yield 'W^T dy)   (∂term/∂x[...] = '
                 yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-                yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 201 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
+                yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 210 in 'layers/conv2d.c.j2' evaluated to false and no else section was defined.")))
                 yield ')\n'
             if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
                 pass
@@ -743,4 +800,4 @@ def root(context, missing=missing, environment=environment):
             yield '    }\n}\n'
 
 blocks = {}
-debug_info = '1=64&2=66&3=69&4=72&5=75&6=78&7=81&8=84&9=88&10=96&11=98&12=100&13=103&14=106&15=109&16=113&17=125&18=133&20=135&21=137&22=139&24=145&25=153&26=159&27=163&30=165&31=168&32=174&33=176&34=179&35=187&36=191&38=194&39=197&42=202&44=204&45=206&46=208&47=210&49=222&51=224&52=228&53=236&54=239&56=241&57=243&59=251&60=254&61=262&62=268&69=281&70=291&71=299&72=303&73=306&74=309&75=312&77=322&79=324&80=326&81=328&82=331&83=333&85=338&86=340&87=344&88=347&89=349&91=352&92=354&98=361&99=363&101=365&102=368&108=374&109=376&110=378&111=380&112=384&113=386&114=392&115=394&120=398&121=401&122=403&124=405&125=408&131=414&132=416&133=418&134=420&135=424&136=426&137=432&138=434&141=438&142=441&143=443&144=445&145=447&151=461&152=466&153=471&154=475&155=485&157=498&161=511&163=513&164=515&165=517&166=519&167=522&170=525&171=527&173=531&174=537&176=540&177=542&178=552&179=560&180=563&181=565&182=567&185=574&186=584&188=592&189=594&190=598&191=600&192=602&198=608&199=611&200=615&201=618&203=625&204=628&207=633&209=635&210=637&211=639&212=641&214=643&215=646&216=648&219=652&220=654&221=658&222=661&223=665&226=670&227=676&228=678&229=684&232=687&233=697&234=705&235=708&236=710&237=712&239=714&240=717&241=727&243=735'
+debug_info = '1=65&2=67&3=73&4=76&5=79&6=82&7=85&8=88&9=91&10=95&11=103&12=105&13=107&14=110&15=113&16=116&17=120&18=132&19=140&21=142&22=144&23=146&25=152&26=160&27=166&28=170&31=172&32=175&33=181&34=183&35=186&36=194&37=198&39=201&40=204&43=209&45=211&46=213&47=215&48=217&50=229&52=231&53=235&54=243&55=246&57=248&58=250&60=258&61=261&62=269&63=275&70=288&71=298&72=306&73=310&74=313&75=316&76=319&78=329&80=331&81=333&82=335&83=338&84=340&86=345&87=347&88=351&89=354&90=356&92=359&93=361&99=368&100=370&102=376&103=380&109=390&110=392&111=394&112=396&113=400&114=402&115=409&116=413&118=415&120=424&121=426&100=436&128=438&129=441&130=443&132=449&133=453&139=463&140=465&141=467&142=469&143=473&144=475&145=481&146=483&149=488&150=492&151=494&152=496&153=498&130=516&160=518&161=523&162=528&163=532&164=542&166=555&170=568&172=570&173=572&174=574&175=576&176=579&179=582&180=584&182=588&183=594&185=597&186=599&187=609&188=617&189=620&190=622&191=624&194=631&195=641&197=649&198=651&199=655&200=657&201=659&207=665&208=668&209=672&210=675&212=682&213=685&216=690&218=692&219=694&220=696&221=698&223=700&224=703&225=705&228=709&229=711&230=715&231=718&232=722&235=727&236=733&237=735&238=741&241=744&242=754&243=762&244=765&245=767&246=769&248=771&249=774&250=784&252=792'

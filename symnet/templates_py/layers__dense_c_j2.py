@@ -1,4 +1,4 @@
-# key: 1fc03b62ea3c8c4bd50d028d10604207f664e298 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: e10ad38091047e26d237a72b8fa239c3dc8da473 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/layers/dense.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'layers/dense.c.j2'
@@ -19,6 +19,7 @@ def root(context, missing=missing, environment=environment):
     l_0_bias = resolve('bias')
     l_0_with_backward = resolve('with_backward')
     l_0_by_rows = resolve('by_rows')
+    l_0_split = resolve('split')
     l_0_fuse = resolve('fuse')
     l_0_weight_partial_text = resolve('weight_partial_text')
     l_0_bias_partial_text = resolve('bias_partial_text')
@@ -28,7 +29,7 @@ def root(context, missing=missing, environment=environment):
     l_0_input_partial_text = resolve('input_partial_text')
     l_0_bias_at = resolve('bias_at')
     l_0_d_output_at = resolve('d_output_at')
-    l_0_sig = l_0_O = l_0_I = missing
+    l_0_sig = l_0_defined_in = l_0_O = l_0_I = missing
     try:
         t_1 = environment.filters['comment']
     except KeyError:
@@ -38,6 +39,12 @@ def root(context, missing=missing, environment=environment):
     pass
     l_0_sig = context.vars['sig'] = environment.get_template('layers/signature.c.j2', 'layers/dense.c.j2')._get_default_module(context)
     context.exported_vars.discard('sig')
+    included_template = environment.get_template('parts.c.j2', 'layers/dense.c.j2')._get_default_module(context)
+    l_0_defined_in = getattr(included_template, 'defined_in', missing)
+    if l_0_defined_in is missing:
+        l_0_defined_in = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'layers/dense.c.j2') does not export the requested name 'defined_in'", name='defined_in')
+    context.vars['defined_in'] = l_0_defined_in
+    context.exported_vars.discard('defined_in')
     (l_0_O, l_0_I) = ((undefined(name='out_size') if l_0_out_size is missing else l_0_out_size), (undefined(name='in_size') if l_0_in_size is missing else l_0_in_size))
     context.vars.update({'I': l_0_I, 'O': l_0_O})
     context.exported_vars.update(('I', 'O'))
@@ -94,37 +101,49 @@ def root(context, missing=missing, environment=environment):
             pass
             yield '/* The forward by rows of W, in a step whose descent is folded (see sn_step_chunk): share\n * share of shares computes y[all samples, o:o+rows] for the rows o:o+rows of W that its\n * '
             yield str((undefined(name='name') if l_0_name is missing else l_0_name))
-            yield "_descend writes, over every sample of the chunk (total). On several threads each\n * then reads only the rows of W it writes, which stay in its core's cache, where a share of\n * the samples read all of W, half of it just written by the other core. */\nstatic void "
-            yield str((undefined(name='name') if l_0_name is missing else l_0_name))
-            yield '_forward_rows(int share, int shares, int total, const real *restrict x, real *restrict y,\n        const real *restrict params, real *restrict scratch)\n{\n    const real *restrict W = params + '
-            yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
-            yield ';\n    '
-            yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
-            yield '\n    int first;\n    const int rows = sn_split('
-            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ', share, shares, &first);\n    if (rows == 0)\n        return;\n    /* y[total x o:o+rows] = x[total x '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield '] · W[o:o+rows, :]^T */\n    sn_gemm(total, rows, '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', 1, x, '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', 1, W + (long)first * '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', 1, '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', y + first, '
-            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ', 0,\n            pack_a, pack_b);\n'
-            if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
+            yield "_descend writes, over every sample of the chunk (total). On several threads each\n * then reads only the rows of W it writes, which stay in its core's cache, where a share of\n * the samples read all of W, half of it just written by the other core. */\n"
+            def macro():
+                t_2 = []
                 pass
-                yield '    const real *restrict b = params + '
-                yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias'))
-                yield ';\n    for (int n = 0; n < total; n++)\n        for (int o = first; o < first + rows; o++)\n            '
-                yield str((undefined(name='output_at') if l_0_output_at is missing else l_0_output_at))
-                yield ' += '
-                yield str((undefined(name='bias') if l_0_bias is missing else l_0_bias))
-                yield ';\n'
-            yield '}\n\n'
+                t_2.extend((
+                    '{\n    const real *restrict W = params + ',
+                    str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight')),
+                    ';\n    ',
+                    str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers'))),
+                    '\n    int first;\n    const int rows = sn_split(',
+                    str((undefined(name='O') if l_0_O is missing else l_0_O)),
+                    ', share, shares, &first);\n    if (rows == 0)\n        return;\n    /* y[total x o:o+rows] = x[total x ',
+                    str((undefined(name='I') if l_0_I is missing else l_0_I)),
+                    '] · W[o:o+rows, :]^T */\n    sn_gemm(total, rows, ',
+                    str((undefined(name='I') if l_0_I is missing else l_0_I)),
+                    ', 1, x, ',
+                    str((undefined(name='I') if l_0_I is missing else l_0_I)),
+                    ', 1, W + (long)first * ',
+                    str((undefined(name='I') if l_0_I is missing else l_0_I)),
+                    ', 1, ',
+                    str((undefined(name='I') if l_0_I is missing else l_0_I)),
+                    ', y + first, ',
+                    str((undefined(name='O') if l_0_O is missing else l_0_O)),
+                    ', 0,\n            pack_a, pack_b);\n',
+                ))
+                if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
+                    pass
+                    t_2.extend((
+                        '    const real *restrict b = params + ',
+                        str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias')),
+                        ';\n    for (int n = 0; n < total; n++)\n        for (int o = first; o < first + rows; o++)\n            ',
+                        str((undefined(name='output_at') if l_0_output_at is missing else l_0_output_at)),
+                        ' += ',
+                        str((undefined(name='bias') if l_0_bias is missing else l_0_bias)),
+                        ';\n',
+                    ))
+                t_2.append(
+                    '}\n',
+                )
+                return concat(t_2)
+            caller = Macro(environment, macro, None, (), False, False, False, context.eval_ctx.autoescape)
+            yield context.call((undefined(name='defined_in') if l_0_defined_in is missing else l_0_defined_in), 'SN_FORWARD_PART', (undefined(name='split') if l_0_split is missing else l_0_split), str_join(('void ', (undefined(name='name') if l_0_name is missing else l_0_name), '_forward_rows(int share, int shares, int total, const real *restrict x,\n        real *restrict y, const real *restrict params, real *restrict scratch)', )), caller=caller)
+            yield '\n'
         if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
             pass
             yield "/* A step of plain gradient descent (p ← p - lr·g) over a minibatch of one chunk (sn_train\n * sets run->descent = -lr, else 0) is folded into the gradient's multiply: W += -lr · dy^T x\n * and b += -lr · Σ_n dy, one pass over W where dW's sum, the shares' sum and the update took\n * several; dW and db stay 0, and the update skips W and b. Share share of shares takes its\n * rows of W and b over every sample of the chunk (total), in sample order, called once\n * every share's dx has read W (see backward_range). Returns 1 if every value it wrote is\n * finite, else 0: the step's check of the weights (sn_step), made here where each share's\n * rows are in this thread's cache, and for up to 3 samples in the loop that writes them\n * (at batch 1 the check was a pass over W of its own, a fifth of the step). Not inlined\n * there: inlined, a folded step left the layers around it (a max pool's scatter) short of\n * registers. */\nstatic __attribute__((noinline)) int "
@@ -133,27 +152,32 @@ def root(context, missing=missing, environment=environment):
             yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'weight'))
             yield ';\n    '
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'buffers')))
-            yield '\n    int o, bad = 0;\n    const int rows = sn_split('
+            yield '\n    int o;\n    const int rows = sn_split('
             yield str((undefined(name='O') if l_0_O is missing else l_0_O))
             yield ', share, shares, &o);\n    if (rows == 0)\n        return 1;\n    /* W[o:o+rows, :] += -lr · dy^T[o:o+rows, all samples] · x[all samples, :]   (∂term/∂W[o, i] = '
             yield str((undefined(name='weight_partial_text') if l_0_weight_partial_text is missing else l_0_weight_partial_text))
-            yield ') */\n    bad = !sn_descend_rows(W, dy, x, o, rows, '
-            yield str((undefined(name='I') if l_0_I is missing else l_0_I))
-            yield ', '
-            yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-            yield ', total, descent, pack_a, pack_b);\n'
+            yield ') */\n'
             if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
                 pass
-                yield '    /* b[o:o+rows] += -lr · Σ_n dy[n, o:o+rows]   (∂y/∂b[o] = '
+                yield '    /* b[o:o+rows] += -lr · Σ_n ∂y/∂b[o] · dy[n, o:o+rows]   (∂y/∂b[o] = '
                 yield str((undefined(name='bias_partial_text') if l_0_bias_partial_text is missing else l_0_bias_partial_text))
-                yield ') */\n    real *restrict b = params + '
-                yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias'))
-                yield ';\n    for (int n = 0; n < total; n++)\n        for (int k = o; k < o + rows; k++)\n            b[k] += descent * ('
-                yield str((undefined(name='bias_partial') if l_0_bias_partial is missing else l_0_bias_partial))
-                yield ' * dy[(long)n * '
+                yield ') */\n    return sn_descend_rows(W, dy, x, o, rows, '
+                yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+                yield ', '
                 yield str((undefined(name='O') if l_0_O is missing else l_0_O))
-                yield ' + k]);\n    for (int k = o; k < o + rows; k++)\n        bad |= b[k] - b[k] != 0;\n'
-            yield '    return !bad;\n}\n\n'
+                yield ', total, descent, params + '
+                yield str(environment.getattr((undefined(name='offsets') if l_0_offsets is missing else l_0_offsets), 'bias'))
+                yield ', '
+                yield str((undefined(name='bias_partial') if l_0_bias_partial is missing else l_0_bias_partial))
+                yield ',\n                           pack_a, pack_b);\n'
+            else:
+                pass
+                yield '    return sn_descend_rows(W, dy, x, o, rows, '
+                yield str((undefined(name='I') if l_0_I is missing else l_0_I))
+                yield ', '
+                yield str((undefined(name='O') if l_0_O is missing else l_0_O))
+                yield ', total, descent, NULL, 0, pack_a, pack_b);\n'
+            yield '}\n\n'
         yield '/* dW += dy^T x      (∂term/∂W[o, i] = '
         yield str((undefined(name='weight_partial_text') if l_0_weight_partial_text is missing else l_0_weight_partial_text))
         yield ')\n'
@@ -163,7 +187,7 @@ def root(context, missing=missing, environment=environment):
             yield str(context.call(environment.getattr((undefined(name='sig') if l_0_sig is missing else l_0_sig), 'store'), (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx)))
             yield ' dy W        (∂term/∂x[n, i] = '
             yield str((undefined(name='input_partial_text') if l_0_input_partial_text is missing else l_0_input_partial_text))
-            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 87 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
+            yield str(('; another layer wrote dx first' if (undefined(name='add_dx') if l_0_add_dx is missing else l_0_add_dx) else cond_expr_undefined("the inline if-expression on line 84 in 'layers/dense.c.j2' evaluated to false and no else section was defined.")))
             yield ')\n'
         if ('bias' in (undefined(name='offsets') if l_0_offsets is missing else l_0_offsets)):
             pass
@@ -247,4 +271,4 @@ def root(context, missing=missing, environment=environment):
         yield '}\n'
 
 blocks = {}
-debug_info = '1=37&2=39&3=43&4=51&6=53&8=55&9=57&11=59&12=67&13=77&14=80&16=82&17=84&21=89&22=91&25=94&28=96&31=98&32=100&34=102&37=104&38=106&40=116&41=119&44=121&49=126&61=129&64=131&65=133&67=135&70=137&71=139&72=143&73=146&74=148&77=150&85=156&86=158&87=161&89=166&90=169&93=172&95=174&96=176&97=178&99=180&100=183&101=193&105=208&106=211&109=214&110=222&111=232&112=235&114=237&115=239'
+debug_info = '1=38&2=40&3=46&4=50&5=58&7=60&9=62&10=64&12=66&13=74&14=84&15=87&17=89&18=91&22=96&23=98&26=101&29=103&31=108&32=110&34=112&37=114&38=116&40=127&41=131&44=133&29=143&50=145&62=148&65=150&66=152&68=154&71=156&72=158&73=161&74=163&77=174&82=180&83=182&84=185&86=190&87=193&90=196&92=198&93=200&94=202&96=204&97=207&98=217&102=232&103=235&106=238&107=246&108=256&109=259&111=261&112=263'

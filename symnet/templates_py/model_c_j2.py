@@ -1,4 +1,4 @@
-# key: 9b2068be673ea6ca15d664a34e4b8b7d49f2e830 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 452608928753161203a6d0b2f9d056b7e567c31b jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/model.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'model.c.j2'
@@ -30,9 +30,7 @@ def root(context, missing=missing, environment=environment):
     l_0_min_share = resolve('min_share')
     l_0_head = resolve('head')
     l_0_min_share_rows = resolve('min_share_rows')
-    l_0_segments = resolve('segments')
-    l_0_output = resolve('output')
-    l_0_entry = l_0_open_segment = missing
+    l_0_defined_in = l_0_entry = l_0_open_segment = missing
     try:
         t_1 = environment.filters['comment']
     except KeyError:
@@ -88,6 +86,12 @@ def root(context, missing=missing, environment=environment):
         def t_9(*unused):
             raise TemplateRuntimeError("No filter named 'string' found.")
     pass
+    included_template = environment.get_template('parts.c.j2', 'model.c.j2')._get_default_module(context)
+    l_0_defined_in = getattr(included_template, 'defined_in', missing)
+    if l_0_defined_in is missing:
+        l_0_defined_in = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'model.c.j2') does not export the requested name 'defined_in'", name='defined_in')
+    context.vars['defined_in'] = l_0_defined_in
+    context.exported_vars.discard('defined_in')
     yield '/*\n * '
     yield str(environment.getattr((undefined(name='model') if l_0_model is missing else l_0_model), 'name'))
     yield ': C emitted by symnet '
@@ -96,7 +100,7 @@ def root(context, missing=missing, environment=environment):
     yield str((undefined(name='dtype') if l_0_dtype is missing else l_0_dtype))
     yield ', compiled batch '
     yield str((undefined(name='batch') if l_0_batch is missing else l_0_batch))
-    yield str((', forward only (inference)' if (not (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward)) else cond_expr_undefined("the inline if-expression on line 2 in 'model.c.j2' evaluated to false and no else section was defined.")))
+    yield str((', forward only (inference)' if (not (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward)) else cond_expr_undefined("the inline if-expression on line 3 in 'model.c.j2' evaluated to false and no else section was defined.")))
     yield '.\n *\n * '
     yield str(t_1(t_9((undefined(name='model') if l_0_model is missing else l_0_model))))
     yield '\n *\n * Buffers, offsets in elements (named below: CONV1_WEIGHT, CONV1_Y, CONV1_DY, ...):\n *   params  '
@@ -237,13 +241,13 @@ def root(context, missing=missing, environment=environment):
         pass
         yield '#pragma GCC diagnostic push\n#pragma GCC diagnostic ignored "-Wunused-function"\n'
     template = environment.get_template('gemm.c.j2', 'model.c.j2')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'entry': l_0_entry, 'open_segment': l_0_open_segment}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'defined_in': l_0_defined_in, 'entry': l_0_entry, 'open_segment': l_0_open_segment}))
     try:
         for event in gen:
             yield event
     finally: gen.close()
     template = environment.get_template('descend.c.j2', 'model.c.j2')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'entry': l_0_entry, 'open_segment': l_0_open_segment}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'defined_in': l_0_defined_in, 'entry': l_0_entry, 'open_segment': l_0_open_segment}))
     try:
         for event in gen:
             yield event
@@ -264,14 +268,22 @@ def root(context, missing=missing, environment=environment):
         yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'descend'), 'parameters'))
         yield ');\n#define sn_descend_rows '
         yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'descend'), 'symbol'))
-        yield '\n'
+        yield "\n/* And the check of a step's samples, which each model inlined twice (its copy and its check\n * alone), vectorized: a fifth of the MLP's calls part to compile. */\nint "
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'finite'), 'symbol'))
+        yield '('
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'finite'), 'parameters'))
+        yield ');\n#define sn_scan_finite '
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'finite'), 'symbol'))
+        yield '\n#define sn_all_finite(p, n) '
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'finite'), 'symbol'))
+        yield '(NULL, p, n)\n'
         if (undefined(name='split') if l_0_split is missing else l_0_split):
             pass
-            yield '\n/* Compiled as two translation units at once (symnet.build), which two cores optimize in about\n * the time of the larger: with SN_PART 1, backward_range alone (the layers\' backward, the\n * heaviest part to optimize), with SN_PART 2 everything else, which calls it. Compiled whole\n * (no SN_PART), this is one unit like any other. */\n#ifdef SN_PART\n#define SN_PARTED __attribute__((visibility("hidden")))\n#else\n#define SN_PARTED static\n#endif\n'
+            yield '\n/* Compiled as three translation units at once (symnet.build), each part a unit of its own\n * (SN_PART): the backward part, backward_range (the layers\' backward, the heaviest to\n * optimize); the forward part, forward_range with what the forward and the backward share (a\n * convolution\'s im2col, Winograd\'s drivers) and the loops over every parameter (the shares\'\n * sums, the update); the calls part, the entry points and the parallel regions that call the\n * others, compiled lightly (symnet.compiler.CALLS_PART). A function one part defines is\n * declared in the others (parts.c.j2). Two cores take about half the three\'s sum: LeNet-5\'s\n * C in two parts (the backward\'s and everything else) took GCC 0.75-0.98 s, in these three\n * 0.65-0.76 s. Compiled whole (no SN_PART), this is one unit like any other. */\n#ifdef SN_PART\n#define SN_PARTED __attribute__((visibility("hidden")))\n#else\n#define SN_PARTED static\n#endif\n#define SN_BACKWARD_PART 1\n#define SN_FORWARD_PART 2\n#define SN_CALLS_PART 3\n'
     if (undefined(name='winograd') if l_0_winograd is missing else l_0_winograd):
         pass
         template = environment.get_template('winograd.c.j2', 'model.c.j2')
-        gen = template.root_render_func(template.new_context(context.get_all(), True, {'entry': l_0_entry, 'open_segment': l_0_open_segment}))
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'defined_in': l_0_defined_in, 'entry': l_0_entry, 'open_segment': l_0_open_segment}))
         try:
             for event in gen:
                 yield event
@@ -282,7 +294,7 @@ def root(context, missing=missing, environment=environment):
         pass
         yield '\n'
         template = environment.get_or_select_template(l_1_helper, 'model.c.j2')
-        gen = template.root_render_func(template.new_context(context.get_all(), True, {'helper': l_1_helper, 'entry': l_0_entry, 'open_segment': l_0_open_segment}))
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'helper': l_1_helper, 'defined_in': l_0_defined_in, 'entry': l_0_entry, 'open_segment': l_0_open_segment}))
         try:
             for event in gen:
                 yield event
@@ -302,7 +314,7 @@ def root(context, missing=missing, environment=environment):
         yield '/* The layout above, for the Python side to read (symnet.layout.Layout.read). */\n'
         if (undefined(name='split') if l_0_split is missing else l_0_split):
             pass
-            yield '#if SN_PART != 1\n'
+            yield '#if !defined(SN_PART) || SN_PART == SN_CALLS_PART\n'
         yield 'const long sn_layout['
         yield str(t_5(context.call(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'numbers'))))
         yield '] = {'
@@ -367,89 +379,164 @@ def root(context, missing=missing, environment=environment):
         return concat(t_10)
     context.exported_vars.add('open_segment')
     context.vars['open_segment'] = l_0_open_segment = Macro(environment, macro, 'open_segment', ('segment', 'backward'), False, False, False, context.eval_ctx.autoescape)
-    yield "\n/* Samples through every layer, for shares [from, to) of the chunk's count samples. The layers\n * that read only their own samples run share by share; those whose statistics span the chunk\n * (BatchNorm: barriers inside) run once over all of this thread's samples. */\nstatic void forward_range(int from, int to, int shares, int total, const real *restrict x, const real *restrict params,\n                          real *restrict work, int32_t *restrict index, const sn_run *whole)\n{\n    (void)whole; (void)total;\n"
-    for l_1_segment in (undefined(name='segments') if l_0_segments is missing else l_0_segments):
-        _loop_vars = {}
+    yield "\n/* Samples through every layer, for shares [from, to) of the chunk's count samples. The layers\n * that read only their own samples run share by share; those whose statistics span the chunk\n * (BatchNorm: barriers inside) run once over all of this thread's samples. */\n"
+    def macro():
+        t_11 = []
+        l_1_segments = resolve('segments')
         pass
-        yield str(context.call((undefined(name='open_segment') if l_0_open_segment is missing else l_0_open_segment), l_1_segment, False, _loop_vars=_loop_vars))
-        for l_2_call in environment.getattr(l_1_segment, 'calls'):
+        t_11.append(
+            '{\n    (void)whole; (void)total;\n',
+        )
+        for l_2_segment in (undefined(name='segments') if l_1_segments is missing else l_1_segments):
             _loop_vars = {}
             pass
-            if environment.getattr(l_2_call, 'by_rows'):
+            t_11.append(
+                str(context.call((undefined(name='open_segment') if l_0_open_segment is missing else l_0_open_segment), l_2_segment, False, _loop_vars=_loop_vars)),
+            )
+            for l_3_call in environment.getattr(l_2_segment, 'calls'):
+                _loop_vars = {}
                 pass
-                yield '        if (!whole->by_rows)   /* else sn_step_chunk ran it by rows */\n            '
-                yield str(t_3(environment.getattr(l_2_call, 'forward'), 8))
-                yield '\n'
-            else:
-                pass
-                yield '        '
-                yield str(t_3(environment.getattr(l_2_call, 'forward'), 4))
-                yield '\n'
-        l_2_call = missing
-        yield '    }\n'
-    l_1_segment = missing
-    yield '}\n\n'
+                if environment.getattr(l_3_call, 'by_rows'):
+                    pass
+                    t_11.extend((
+                        '        if (!whole->by_rows)   /* else sn_step_chunk ran it by rows */\n            ',
+                        str(t_3(environment.getattr(l_3_call, 'forward'), 8)),
+                        '\n',
+                    ))
+                else:
+                    pass
+                    t_11.extend((
+                        '        ',
+                        str(t_3(environment.getattr(l_3_call, 'forward'), 4)),
+                        '\n',
+                    ))
+            l_3_call = missing
+            t_11.append(
+                '    }\n',
+            )
+        l_2_segment = missing
+        t_11.append(
+            '}\n',
+        )
+        return concat(t_11)
+    caller = Macro(environment, macro, None, (), False, False, False, context.eval_ctx.autoescape)
+    yield context.call((undefined(name='defined_in') if l_0_defined_in is missing else l_0_defined_in), 'SN_FORWARD_PART', (undefined(name='split') if l_0_split is missing else l_0_split), 'void forward_range(int from, int to, int shares, int total, const real *restrict x,\n        const real *restrict params, real *restrict work, int32_t *restrict index, const sn_run *whole)', caller=caller)
+    yield '\n/* The loss of count samples, as their share of the mean over total samples. */\n'
+    def macro():
+        t_12 = []
+        l_1_output = resolve('output')
+        pass
+        t_12.extend((
+            '{\n    return loss_value(count, total, work + ',
+            str((undefined(name='output') if l_1_output is missing else l_1_output)),
+            '_Y, targets);\n}\n',
+        ))
+        return concat(t_12)
+    caller = Macro(environment, macro, None, (), False, False, False, context.eval_ctx.autoescape)
+    yield context.call((undefined(name='defined_in') if l_0_defined_in is missing else l_0_defined_in), 'SN_FORWARD_PART', (undefined(name='split') if l_0_split is missing else l_0_split), str_join(('double sn_loss(int count, int total, const real *restrict work, const ', environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'), ' *restrict targets)', )), linkage='', whole=(undefined(name='entry') if l_0_entry is missing else l_0_entry), caller=caller)
+    yield '\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
         yield "/* Backward from the loss, for shares [from, to): layers in reverse order, each sending d loss\n * / d its inputs back. Where several layers read a tensor, the first to run writes its gradient\n * and the others add to it (the multivariable chain rule); the input's gradient is not needed\n * (NULL). Share 0 adds its parameters' gradients to grads, share s > 0 to its slice of\n * thread_grads; a layer that spans the chunk adds to the slice of this thread's first share.\n * Returns 0 if a weight that a folded step of gradient descent wrote is NaN or infinite, else 1. */\n"
-        yield str(('SN_PARTED' if (undefined(name='split') if l_0_split is missing else l_0_split) else 'static'))
-        yield ' int backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,\n                           const '
-        yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
-        yield ' *restrict targets, const real *restrict params,\n                           real *restrict work, const int32_t *restrict index, real *restrict all_grads,\n                           real *restrict thread_grads, const sn_run *whole)\n'
-        if (undefined(name='split') if l_0_split is missing else l_0_split):
+        def macro():
+            t_13 = []
+            l_1_segments = resolve('segments')
             pass
-            yield '#if SN_PART == 2\n;   /* compiled in part 1 */\n#else\n'
-        yield '{\n    (void)x; (void)whole;\n    int finite = 1;\n'
-        l_1_loop = missing
-        for l_1_segment, l_1_loop in LoopContext(t_8((undefined(name='segments') if l_0_segments is missing else l_0_segments)), undefined):
-            _loop_vars = {}
-            pass
-            yield str(context.call((undefined(name='open_segment') if l_0_open_segment is missing else l_0_open_segment), l_1_segment, True, _loop_vars=_loop_vars))
-            if environment.getattr(l_1_loop, 'first'):
-                pass
-                yield '        loss_backward(count, mean_over, work + '
-                yield str((undefined(name='output') if l_0_output is missing else l_0_output))
-                yield '_Y + (long)first * '
-                yield str(t_7(environment.getattr((undefined(name='model') if l_0_model is missing else l_0_model), 'output_shape')))
-                yield ',\n                      targets + (long)first * '
-                yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'targets_per_sample'))
-                yield ', work + '
-                yield str((undefined(name='output') if l_0_output is missing else l_0_output))
-                yield '_DY + (long)first * '
-                yield str(t_7(environment.getattr((undefined(name='model') if l_0_model is missing else l_0_model), 'output_shape')))
-                yield ');\n'
-            for l_2_call in t_8(environment.getattr(l_1_segment, 'calls')):
+            t_13.append(
+                '{\n    (void)x; (void)whole;\n    int finite = 1;\n',
+            )
+            l_2_loop = missing
+            for l_2_segment, l_2_loop in LoopContext(t_8((undefined(name='segments') if l_1_segments is missing else l_1_segments)), undefined):
+                l_2_output = resolve('output')
                 _loop_vars = {}
                 pass
-                yield '        '
-                yield str(t_3(environment.getattr(l_2_call, 'backward'), 4))
-                yield '\n'
-            l_2_call = missing
-            yield '    }\n'
-        l_1_loop = l_1_segment = missing
-        if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
-            pass
-            yield "    /* A step of plain gradient descent, folded into the dense layers (see their _descend):\n     * once every share's dx has read their weights, each of this thread's shares takes its\n     * rows of each weight and bias over every sample of the chunk. The rows of a share are\n     * the same whichever thread runs it, so the step does not depend on the threads. */\n    if (whole->descent != 0) {\n        if (whole->threads > 1)\n            sn_barrier();\n        for (int s = from; s < to; s++) {\n            real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;\n"
-            for l_1_segment in (undefined(name='segments') if l_0_segments is missing else l_0_segments):
-                _loop_vars = {}
-                pass
-                def t_11(fiter):
-                    for l_2_call in fiter:
-                        if environment.getattr(l_2_call, 'descend'):
-                            yield l_2_call
-                for l_2_call in t_11(environment.getattr(l_1_segment, 'calls')):
+                t_13.append(
+                    str(context.call((undefined(name='open_segment') if l_0_open_segment is missing else l_0_open_segment), l_2_segment, True, _loop_vars=_loop_vars)),
+                )
+                if environment.getattr(l_2_loop, 'first'):
+                    pass
+                    t_13.extend((
+                        '        loss_backward(count, mean_over, work + ',
+                        str((undefined(name='output') if l_2_output is missing else l_2_output)),
+                        '_Y + (long)first * ',
+                        str(t_7(environment.getattr((undefined(name='model') if l_0_model is missing else l_0_model), 'output_shape'))),
+                        ',\n                      targets + (long)first * ',
+                        str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'targets_per_sample')),
+                        ', work + ',
+                        str((undefined(name='output') if l_2_output is missing else l_2_output)),
+                        '_DY + (long)first * ',
+                        str(t_7(environment.getattr((undefined(name='model') if l_0_model is missing else l_0_model), 'output_shape'))),
+                        ');\n',
+                    ))
+                for l_3_call in t_8(environment.getattr(l_2_segment, 'calls')):
                     _loop_vars = {}
                     pass
-                    yield '            finite &= '
-                    yield str(environment.getattr(l_2_call, 'descend'))
-                    yield '\n'
-                l_2_call = missing
-            l_1_segment = missing
-            yield '        }\n    }\n'
-        yield '    return finite;\n}\n'
-        if (undefined(name='split') if l_0_split is missing else l_0_split):
+                    t_13.extend((
+                        '        ',
+                        str(t_3(environment.getattr(l_3_call, 'backward'), 4)),
+                        '\n',
+                    ))
+                l_3_call = missing
+                t_13.append(
+                    '    }\n',
+                )
+            l_2_loop = l_2_segment = l_2_output = missing
+            if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
+                pass
+                t_13.append(
+                    "    /* A step of plain gradient descent, folded into the dense layers (see their _descend):\n     * once every share's dx has read their weights, each of this thread's shares takes its\n     * rows of each weight and bias over every sample of the chunk. The rows of a share are\n     * the same whichever thread runs it, so the step does not depend on the threads. */\n    if (whole->descent != 0) {\n        if (whole->threads > 1)\n            sn_barrier();\n        for (int s = from; s < to; s++) {\n            real *restrict scratch = work + SN_SCRATCH_AT + (long)s * SN_SCRATCH;\n",
+                )
+                for l_2_segment in (undefined(name='segments') if l_1_segments is missing else l_1_segments):
+                    _loop_vars = {}
+                    pass
+                    def t_14(fiter):
+                        for l_3_call in fiter:
+                            if environment.getattr(l_3_call, 'descend'):
+                                yield l_3_call
+                    for l_3_call in t_14(environment.getattr(l_2_segment, 'calls')):
+                        _loop_vars = {}
+                        pass
+                        t_13.extend((
+                            '            finite &= ',
+                            str(environment.getattr(l_3_call, 'descend')),
+                            '\n',
+                        ))
+                    l_3_call = missing
+                l_2_segment = missing
+                t_13.append(
+                    '        }\n    }\n',
+                )
+            t_13.append(
+                '    return finite;\n}\n',
+            )
+            return concat(t_13)
+        caller = Macro(environment, macro, None, (), False, False, False, context.eval_ctx.autoescape)
+        yield context.call((undefined(name='defined_in') if l_0_defined_in is missing else l_0_defined_in), 'SN_BACKWARD_PART', (undefined(name='split') if l_0_split is missing else l_0_split), str_join(('int backward_range(int from, int to, int shares, int total, int mean_over, const real *restrict x,\n        const ', environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'), ' *restrict targets, const real *restrict params, real *restrict work,\n        const int32_t *restrict index, real *restrict all_grads, real *restrict thread_grads, const sn_run *whole)', )), caller=caller)
+    if (undefined(name='split') if l_0_split is missing else l_0_split):
+        pass
+        yield '#if !defined(SN_PART) || SN_PART != SN_BACKWARD_PART\n'
+    if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
+        pass
+        yield '/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step\n * whose layers fold the update (fused) only the others (SN_RANGES). */\nstatic void sn_clear_share(real *restrict slice, int fused)\n{\n    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */\n    for (int r = 0; r < SN_RANGES(fused); r++)\n        memset(slice + SN_RANGE_START(r, fused), 0,\n               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));\n}\n\n/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of\n * used of each range of parameters the pass covers (see sn_clear_share). */\n'
+        def macro():
+            t_15 = []
             pass
-            yield '#endif   /* SN_PART == 2 */\n#if SN_PART != 1   /* the rest: part 2 */\n'
+            t_15.append(
+                '{\n    (void)fused;\n    for (int r = 0; r < SN_RANGES(fused); r++) {\n        const long lo = SN_RANGE_START(r, fused);\n        int start;\n        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);\n        for (int s = 1; s < shares; s++)\n            for (long k = lo + start; k < lo + start + length; k++)\n                grads[k] += thread_grads[(long)s * SN_PARAMS + k];\n    }\n}\n',
+            )
+            return concat(t_15)
+        caller = Macro(environment, macro, None, (), False, False, False, context.eval_ctx.autoescape)
+        yield context.call((undefined(name='defined_in') if l_0_defined_in is missing else l_0_defined_in), 'SN_FORWARD_PART', (undefined(name='split') if l_0_split is missing else l_0_split), 'void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,\n        int fused)', caller=caller)
+        yield '\n'
+        template = environment.get_template('optimizer.c.j2', 'model.c.j2')
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'defined_in': l_0_defined_in, 'entry': l_0_entry, 'open_segment': l_0_open_segment}))
+        try:
+            for event in gen:
+                yield event
+        finally: gen.close()
+    if (undefined(name='split') if l_0_split is missing else l_0_split):
+        pass
+        yield '#endif\n#if !defined(SN_PART) || SN_PART == SN_CALLS_PART   /* the rest: the calls part */\n'
     yield '\n/* How many shares a call of count samples splits into, on a net given threads threads. */\nstatic inline int sn_shares(int count, int threads)\n{\n    return SN_MAX(1, SN_MIN(threads, count / SN_MIN_SHARE));\n}\n'
     if (undefined(name='head') if l_0_head is missing else l_0_head):
         pass
@@ -467,22 +554,16 @@ def root(context, missing=missing, environment=environment):
         if (environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type') == 'int32_t'):
             pass
             yield "/* The n class labels at in, int64 (wide, as NumPy makes them) or int32, as int32 at out, for\n * sn_train: 1 if every one lies in [0, classes), else 0 (then out is not used: the caller\n * names the label). Read as unsigned, a negative label is larger than any class: one\n * comparison a label. */\nstatic int sn_read_labels(const void *restrict in, int wide, int32_t *restrict out, long n, long classes)\n{\n    uint64_t largest = 0;\n    for (long i = 0; i < n; i++) {\n        const int64_t label = wide ? ((const int64_t *)in)[i] : ((const int32_t *)in)[i];\n        largest = (uint64_t)label > largest ? (uint64_t)label : largest;\n        out[i] = (int32_t)label;\n    }\n    return largest < (uint64_t)classes;\n}\n\n/* sn_read_labels for int64 labels, which step's general path converts. */\nint sn_labels(const int64_t *restrict in, int32_t *restrict out, long n, long classes)\n{\n    return sn_read_labels(in, 1, out, n, classes);\n}\n\n"
-    yield '/* The loss of count samples, as their share of the mean over total samples. */\n'
-    yield str((undefined(name='entry') if l_0_entry is missing else l_0_entry))
-    yield 'double sn_loss(int count, int total, const real *restrict work, const '
-    yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
-    yield ' *restrict targets)\n{\n    return loss_value(count, total, work + '
-    yield str((undefined(name='output') if l_0_output is missing else l_0_output))
-    yield '_Y, targets);\n}\n\n'
+    yield '\n'
     if (undefined(name='with_backward') if l_0_with_backward is missing else l_0_with_backward):
         pass
-        yield "/* Clears slice of thread_grads over the parameters a pass covers: all of them, or in a step\n * whose layers fold the update (fused) only the others (SN_RANGES). */\nstatic void sn_clear_share(real *restrict slice, int fused)\n{\n    (void)fused;   /* read only when some layer folds the update (SN_RANGES) */\n    for (int r = 0; r < SN_RANGES(fused); r++)\n        memset(slice + SN_RANGE_START(r, fused), 0,\n               sizeof(real) * (size_t)(SN_RANGE_END(r, fused) - SN_RANGE_START(r, fused)));\n}\n\n/* Adds the slices of shares 1, 2, ... of thread_grads, in share order, into grads: part t of\n * used of each range of parameters the pass covers (see sn_clear_share). */\nstatic void sn_sum_shares(real *restrict grads, const real *restrict thread_grads, int shares, int t, int used,\n                          int fused)\n{\n    (void)fused;\n    for (int r = 0; r < SN_RANGES(fused); r++) {\n        const long lo = SN_RANGE_START(r, fused);\n        int start;\n        const int length = sn_split((int)(SN_RANGE_END(r, fused) - lo), t, used, &start);\n        for (int s = 1; s < shares; s++)\n            for (long k = lo + start; k < lo + start + length; k++)\n                grads[k] += thread_grads[(long)s * SN_PARAMS + k];\n    }\n}\n\n/* A training step's forward, loss and backward over one chunk (count samples of a minibatch\n * of total), as sn_forward then sn_backward take them, in one parallel region where those\n * two opened one each: a thread runs the backward of the very shares it ran forward, so no\n * thread waits for another between the two (a layer whose statistics span the chunk still\n * waits at its own barriers). Entering a region wakes the threads (microseconds each time,\n * more when they have gone to sleep), and with the two regions a step also waited for every\n * thread at the end of the first. Inside, the threads wait for one another only where the\n * work needs it: before a folded step of gradient descent writes the weights that every\n * share's dx reads (backward_range), and before the shares' gradients are summed, when there\n * are any to sum. Adds the chunk's share of the minibatch's loss to *loss (computed after\n * the region, over all count samples in order, as sn_loss alone computes it). Paced as a\n * call of its own (pacing->step). The gradients are summed as sn_backward sums them.\n"
+        yield "/* A training step's forward, loss and backward over one chunk (count samples of a minibatch\n * of total), as sn_forward then sn_backward take them, in one parallel region where those\n * two opened one each: a thread runs the backward of the very shares it ran forward, so no\n * thread waits for another between the two (a layer whose statistics span the chunk still\n * waits at its own barriers). Entering a region wakes the threads (microseconds each time,\n * more when they have gone to sleep), and with the two regions a step also waited for every\n * thread at the end of the first. Inside, the threads wait for one another only where the\n * work needs it: before a folded step of gradient descent writes the weights that every\n * share's dx reads (backward_range), and before the shares' gradients are summed, when there\n * are any to sum. Adds the chunk's share of the minibatch's loss to *loss (computed after\n * the region, over all count samples in order, as sn_loss alone computes it). With loss NULL,\n * the backward alone, its forward already run (sn_backward). Paced by pace (NULL: always on\n * every thread).\n"
         if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse):
             pass
             yield " * With descent = -lr (not 0), a step of plain gradient descent: the dense layers update their\n * weights and biases themselves (sn_run.descent) and leave their gradients alone, so only the\n * other parameters' slices (sn_unfused) are cleared and added up.\n"
         yield ' * Returns 0 if a weight that a folded step wrote is NaN or infinite, else 1. */\nstatic int sn_step_chunk(int count, int total, const real *restrict x, const '
         yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
-        yield ' *restrict targets,\n                         const real *restrict params, real *restrict buffers, real *restrict work,\n                         int32_t *restrict index, real *restrict grads, real *restrict thread_grads, int threads,\n                         sn_pacing *pacing, int training, long step, int offset, real descent, double *restrict loss)\n{\n    const int fused = descent != 0;\n'
+        yield ' *restrict targets,\n                         const real *restrict params, real *restrict buffers, real *restrict work,\n                         int32_t *restrict index, real *restrict grads, real *restrict thread_grads, int threads,\n                         sn_pace *pace, int training, long step, int offset, real descent, double *restrict loss)\n{\n    const int fused = descent != 0, forward = loss != NULL;\n'
         if (undefined(name='head') if l_0_head is missing else l_0_head):
             pass
             yield '    /* With the descent folded and more than one share, '
@@ -493,13 +574,13 @@ def root(context, missing=missing, environment=environment):
         else:
             pass
             yield '    const int shares = sn_shares(count, threads), by_rows = 0;\n'
-        yield '    static const sn_pace all_threads = {.pinned = 1};\n    const int way = sn_pace_way(pacing ? &pacing->step : &all_threads, shares);\n    const double started = sn_now();\n    int finite = 1;\n    if (way == SN_ONE_THREAD) {\n        const sn_run ahead = {training, step, offset, 0, count, 0, 1, work, buffers, 0, by_rows};\n        const sn_run back = {training, step, offset, 0, count, 0, 1, work, NULL, descent, 0};\n'
+        yield '    static const sn_pace all_threads = {.pinned = 1};\n    const int way = sn_pace_way(pace ? pace : &all_threads, shares);\n    const double started = sn_now();\n    int finite = 1;\n    if (way == SN_ONE_THREAD) {\n        const sn_run ahead = {training, step, offset, 0, count, 0, 1, work, buffers, 0, by_rows};\n        const sn_run back = {training, step, offset, 0, count, 0, 1, work, NULL, descent, 0};\n'
         if (undefined(name='head') if l_0_head is missing else l_0_head):
             pass
             yield '        for (int s = 0; s < shares && by_rows; s++)\n            '
             yield str(environment.getattr((undefined(name='head') if l_0_head is missing else l_0_head), 'forward_rows'))
             yield '\n'
-        yield '        forward_range(0, shares, shares, count, x, params, work, index, &ahead);\n        for (int s = 1; s < shares; s++)\n            sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);\n        finite = backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,\n                                &back);\n        sn_sum_shares(grads, thread_grads, shares, 0, 1, fused);\n    } else {\n#ifdef _OPENMP\n        #pragma omp parallel num_threads(shares) reduction(&&: finite)\n#endif\n        {\n            int t = 0, used = 1, from;\n#ifdef _OPENMP\n            t = omp_get_thread_num();\n            used = omp_get_num_threads();\n#endif\n            /* every thread has a share (used <= shares), so each reaches every barrier */\n            const int mine = sn_split(shares, t, used, &from);\n            const sn_run ahead = {training, step, offset, 0, count, t, used, work, buffers, 0, by_rows};\n            const sn_run back = {training, step, offset, 0, count, t, used, work, NULL, descent, 0};\n'
+        yield '        if (forward)\n            forward_range(0, shares, shares, count, x, params, work, index, &ahead);\n        for (int s = 1; s < shares; s++)\n            sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);\n        finite = backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,\n                                &back);\n        sn_sum_shares(grads, thread_grads, shares, 0, 1, fused);\n    } else {\n#ifdef _OPENMP\n        #pragma omp parallel num_threads(shares) reduction(&&: finite)\n#endif\n        {\n            int t = 0, used = 1, from;\n#ifdef _OPENMP\n            t = omp_get_thread_num();\n            used = omp_get_num_threads();\n#endif\n            /* every thread has a share (used <= shares), so each reaches every barrier */\n            const int mine = sn_split(shares, t, used, &from);\n            const sn_run ahead = {training, step, offset, 0, count, t, used, work, buffers, 0, by_rows};\n            const sn_run back = {training, step, offset, 0, count, t, used, work, NULL, descent, 0};\n'
         if (undefined(name='head') if l_0_head is missing else l_0_head):
             pass
             yield '            if (by_rows) {\n                for (int s = from; s < from + mine; s++)\n                    '
@@ -507,27 +588,20 @@ def root(context, missing=missing, environment=environment):
             yield '\n                sn_barrier();   /* every row of '
             yield str(environment.getattr((undefined(name='head') if l_0_head is missing else l_0_head), 'name'))
             yield "'s output is in */\n            }\n"
-        yield "            forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);\n            for (int s = SN_MAX(from, 1); s < from + mine; s++)\n                sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);\n            finite = backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,\n                                    thread_grads, &back);\n            if (SN_RANGES(fused) > 0) {   /* with every parameter's step folded, nothing to sum */\n#ifdef _OPENMP\n                #pragma omp barrier   /* every share's gradients are in */\n#endif\n                sn_sum_shares(grads, thread_grads, shares, t, used, fused);\n            }\n        }\n    }\n    if (pacing)\n        sn_pace_record(&pacing->step, way, shares, count, sn_now() - started);\n    *loss += sn_loss(count, total, work, targets);\n    return finite;\n}\n\n"
+        yield "            if (forward)\n                forward_range(from, from + mine, shares, count, x, params, work, index, &ahead);\n            for (int s = SN_MAX(from, 1); s < from + mine; s++)\n                sn_clear_share(thread_grads + (long)s * SN_PARAMS, fused);\n            finite = backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,\n                                    thread_grads, &back);\n            if (SN_RANGES(fused) > 0) {   /* with every parameter's step folded, nothing to sum */\n#ifdef _OPENMP\n                #pragma omp barrier   /* every share's gradients are in */\n#endif\n                sn_sum_shares(grads, thread_grads, shares, t, used, fused);\n            }\n        }\n    }\n    if (pace)\n        sn_pace_record(pace, way, shares, count, sn_now() - started);\n    if (loss)\n        *loss += sn_loss(count, total, work, targets);\n    return finite;\n}\n\n"
         if (not (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone)):
             pass
             yield '/* The gradients alone (net.gradients, the data-parallel step; an exported library trains\n * through sn_train only): adds d loss / d params for count samples (of a mean over total) to\n * grads, the samples split into shares as sn_forward splits them. Share 0 adds straight into\n * grads; each other share s into its own slice s of thread_grads (threads x SN_PARAMS). Then\n * the slices are added, in share order, into grads (each thread its part of the parameters):\n * the result does not depend on timing, nor on how many threads ran the shares. No step of\n * gradient descent is folded in (sn_run.descent 0). */\nvoid sn_backward(int count, int total, const real *restrict x, const '
             yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
-            yield " *restrict targets,\n                 const real *restrict params, real *restrict work, const int32_t *restrict index,\n                 real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,\n                 int training, long step, int offset)\n{\n    const int shares = sn_shares(count, threads);\n    static const sn_pace all_threads = {.pinned = 1};\n    const int way = sn_pace_way(pacing ? &pacing->backward : &all_threads, shares);\n    const double started = sn_now();\n    if (way == SN_ONE_THREAD) {\n        const sn_run run = {training, step, offset, 0, count, 0, 1, work, NULL, 0, 0};\n        for (int s = 1; s < shares; s++)\n            sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);\n        (void)backward_range(0, shares, shares, count, total, x, targets, params, work, index, grads, thread_grads,\n                             &run);\n        sn_sum_shares(grads, thread_grads, shares, 0, 1, 0);\n    } else {\n#ifdef _OPENMP\n        #pragma omp parallel num_threads(shares)\n#endif\n        {\n            int t = 0, used = 1, from;\n#ifdef _OPENMP\n            t = omp_get_thread_num();\n            used = omp_get_num_threads();\n#endif\n            const int mine = sn_split(shares, t, used, &from);\n            for (int s = SN_MAX(from, 1); s < from + mine; s++)\n                sn_clear_share(thread_grads + (long)s * SN_PARAMS, 0);\n            const sn_run run = {training, step, offset, 0, count, t, used, work, NULL, 0, 0};\n            (void)backward_range(from, from + mine, shares, count, total, x, targets, params, work, index, grads,\n                                 thread_grads, &run);\n#ifdef _OPENMP\n            #pragma omp barrier   /* every share's gradients are in */\n#endif\n            sn_sum_shares(grads, thread_grads, shares, t, used, 0);\n        }\n    }\n    if (pacing)\n        sn_pace_record(&pacing->backward, way, shares, count, sn_now() - started);\n}\n"
+            yield ' *restrict targets,\n                 const real *restrict params, real *restrict work, const int32_t *restrict index,\n                 real *restrict grads, real *restrict thread_grads, int threads, sn_pacing *pacing,\n                 int training, long step, int offset)\n{\n    /* the forward is in work already; index is only read (cast for the call, which also writes it\n     * when it runs the forward) */\n    (void)sn_step_chunk(count, total, x, targets, params, NULL, work, (int32_t *)index, grads, thread_grads, threads,\n                        pacing ? &pacing->backward : NULL, training, step, offset, 0, NULL);\n}\n'
         yield '\n\n'
-        template = environment.get_template('optimizer.c.j2', 'model.c.j2')
-        gen = template.root_render_func(template.new_context(context.get_all(), True, {'entry': l_0_entry, 'open_segment': l_0_open_segment}))
-        try:
-            for event in gen:
-                yield event
-        finally: gen.close()
-        yield '\n'
         template = environment.get_template('schedule.c.j2', 'model.c.j2')
-        gen = template.root_render_func(template.new_context(context.get_all(), True, {'entry': l_0_entry, 'open_segment': l_0_open_segment}))
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'defined_in': l_0_defined_in, 'entry': l_0_entry, 'open_segment': l_0_open_segment}))
         try:
             for event in gen:
                 yield event
         finally: gen.close()
-        yield "\n/* Training over count samples, in one call: minibatches of batch_size samples, taken\n * in the order order[0], order[1], ... (or 0, 1, ... when order is NULL), each through\n * forward, loss, backward and the optimizer's update, its loss written to losses[step].\n * A minibatch larger than SN_BATCH is walked in chunks whose gradients add up to the whole\n * minibatch's mean (the caller keeps a model whose layers couple the samples, BatchNorm, to\n * one chunk per minibatch in training mode, whose forward updates the running statistics\n * once a step). Ordered samples are gathered into staging_x and staging_targets\n * (SN_BATCH samples each). hyper holds the optimizer's SN_HYPER hyperparameters; step k\n * uses the learning rate schedule_rate(steps + k, hyper[0], schedule) in place of hyper[0],\n * schedule holding the schedule's SN_SCHEDULE numbers. steps is how many steps the net\n * took before this call, and optimizer_steps how many of them the optimizer's state has\n * seen (its t counts on from there); step k is the net's step steps + k (the schedule's t\n * and Dropout's key). training is the mode (BatchNorm, Dropout).\n * grads must be 0 on entry; each step clears them as it uses them, so they are 0 on return.\n * Returns 1 if every parameter is finite after the last step, else 0: each step writes every\n * parameter (the update, and with a folded step the dense layers' descent), testing each\n * value as it writes it, so no pass of its own over the weights is needed (sn_step). */\nstatic int sn_train_steps(int count, int batch_size, const int32_t *restrict order, const real *restrict x,\n                          const "
+        yield "\n/* Training over count samples, in one call: minibatches of batch_size samples, taken\n * in the order order[0], order[1], ... (or 0, 1, ... when order is NULL), each through\n * forward, loss, backward and the optimizer's update, its loss written to losses[step].\n * A minibatch larger than SN_BATCH is walked in chunks whose gradients add up to the whole\n * minibatch's mean (the caller keeps a model whose layers couple the samples, BatchNorm, to\n * one chunk per minibatch in training mode, whose forward updates the running statistics\n * once a step). Ordered samples are gathered into staging_x and staging_targets\n * (SN_BATCH samples each). hyper holds the optimizer's SN_HYPER hyperparameters; step k\n * uses the learning rate schedule_rate(steps + k, hyper[0], schedule) in place of hyper[0],\n * schedule holding the schedule's SN_SCHEDULE numbers. steps is how many steps the net\n * took before this call, and optimizer_steps how many of them the optimizer's state has\n * seen (its t counts on from there); step k is the net's step steps + k (the schedule's t\n * and Dropout's key). training is the mode (BatchNorm, Dropout).\n * grads must be 0 on entry; each step clears them as it uses them, so they are 0 on return.\n * Returns 1 if every parameter is finite after the last step, else 0: each step writes every\n * parameter (the update, and with a folded step the dense layers' descent), testing each\n * value as it writes it, so no pass of its own over the weights is needed (sn_step). */\nstatic __attribute__((noinline)) int sn_train_steps(int count, int batch_size, const int32_t *restrict order, const real *restrict x,\n                          const "
         yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
         yield ' *restrict targets, real *restrict params, real *restrict grads,\n                          real *restrict state, real *restrict work, int32_t *restrict index,\n                          real *restrict thread_grads, real *restrict staging_x,\n                          '
         yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
@@ -541,7 +615,7 @@ def root(context, missing=missing, environment=environment):
                 pass
                 yield str(environment.getitem(environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'hyper'), l_1_index))
                 yield ' 0'
-                yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 666 in 'model.c.j2' evaluated to false and no else section was defined.")))
+                yield str((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 652 in 'model.c.j2' evaluated to false and no else section was defined.")))
             l_1_loop = l_1_index = missing
             yield ') over a minibatch of one chunk: the\n         * dense layers fold the update into their backward (sn_run.descent); a rate that is 0 in\n         * real would leave their gradients in place. */\n        const int fused = size <= SN_BATCH && (real)step_hyper[0] != 0'
             for l_1_index in environment.getattr((undefined(name='optimizer') if l_0_optimizer is missing else l_0_optimizer), 'fusable_when'):
@@ -554,10 +628,10 @@ def root(context, missing=missing, environment=environment):
             yield ';\n'
         yield '        for (int done = 0; done < size; done += SN_BATCH) {\n            const int chunk = SN_MIN(SN_BATCH, size - done);\n            const real *chunk_x = x + (long)(start + done) * SN_INPUT;\n            const '
         yield str(environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type'))
-        yield ' *chunk_targets = targets + (long)(start + done) * SN_TARGETS;\n            if (order) {\n                for (int n = 0; n < chunk; n++) {\n                    const long sample = order[start + done + n];\n                    memcpy(staging_x + (long)n * SN_INPUT, x + sample * SN_INPUT, sizeof(real) * SN_INPUT);\n                    memcpy(staging_targets + (long)n * SN_TARGETS, targets + sample * SN_TARGETS,\n                           sizeof(*targets) * SN_TARGETS);\n                }\n                chunk_x = staging_x;\n                chunk_targets = staging_targets;\n            }\n            written &= sn_step_chunk(chunk, size, chunk_x, chunk_targets, params, buffers, work, index, grads, thread_grads,\n                                     threads, pacing, training, steps + step, done,\n                                     '
+        yield ' *chunk_targets = targets + (long)(start + done) * SN_TARGETS;\n            if (order) {\n                for (int n = 0; n < chunk; n++) {\n                    const long sample = order[start + done + n];\n                    memcpy(staging_x + (long)n * SN_INPUT, x + sample * SN_INPUT, sizeof(real) * SN_INPUT);\n                    memcpy(staging_targets + (long)n * SN_TARGETS, targets + sample * SN_TARGETS,\n                           sizeof(*targets) * SN_TARGETS);\n                }\n                chunk_x = staging_x;\n                chunk_targets = staging_targets;\n            }\n            written &= sn_step_chunk(chunk, size, chunk_x, chunk_targets, params, buffers, work, index, grads, thread_grads,\n                                     threads, pacing ? &pacing->step : NULL, training, steps + step, done,\n                                     '
         yield str(('fused ? (real)(-step_hyper[0]) : 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else '0'))
         yield ', &loss);\n        }\n        written &= update(params, grads, state, step_hyper, (double)(optimizer_steps + step + 1)'
-        yield str((', fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 689 in 'model.c.j2' evaluated to false and no else section was defined.")))
+        yield str((', fused' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 675 in 'model.c.j2' evaluated to false and no else section was defined.")))
         yield ");\n        losses[step] = loss;\n        finite = written;\n    }\n    return finite;\n}\n\n/* sn_train_steps, its verdict left to the caller's own check (fit checks every parameter\n * once per call). */\n"
         yield str((undefined(name='entry') if l_0_entry is missing else l_0_entry))
         yield 'void sn_train(int count, int batch_size, const int32_t *restrict order, const real *restrict x,\n'
@@ -578,7 +652,7 @@ def root(context, missing=missing, environment=environment):
         if (not (undefined(name='standalone') if l_0_standalone is missing else l_0_standalone)):
             pass
             yield "\n/* One update of the optimizer from the gradients already in grads, as step k of sn_train\n * takes it after its backward passes: the rate schedule_rate(steps, hyper[0], schedule) and\n * t = optimizer_steps + 1. It lets the gradients of a minibatch be formed elsewhere (the\n * data-parallel step of symnet.distributed sums every process's share of them first).\n * Clears grads, as sn_train's update does. */\nvoid sn_update(real *restrict params, real *restrict grads, real *restrict state, const double *restrict hyper,\n               const double *restrict schedule, long steps, long optimizer_steps)\n{\n    double step_hyper[SN_HYPER];\n    memcpy(step_hyper, hyper, sizeof(step_hyper));\n    step_hyper[0] = schedule_rate((double)steps, hyper[0], schedule);\n    (void)update(params, grads, state, step_hyper, (double)(optimizer_steps + 1)"
-            yield str((', 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 722 in 'model.c.j2' evaluated to false and no else section was defined.")))
+            yield str((', 0' if (undefined(name='fuse') if l_0_fuse is missing else l_0_fuse) else cond_expr_undefined("the inline if-expression on line 708 in 'model.c.j2' evaluated to false and no else section was defined.")))
             yield ');\n}\n'
             if (environment.getattr((undefined(name='loss') if l_0_loss is missing else l_0_loss), 'target_type') == 'int32_t'):
                 pass
@@ -589,7 +663,7 @@ def root(context, missing=missing, environment=environment):
                 yield '))\n        return 2;\n    if (keep_x)\n        x = keep_x;\n    const int finite = sn_train_steps(count, count, NULL, x, keep_labels, net->params, net->grads, net->state,\n                                      net->work, net->index, net->thread_grads, net->staging_x,\n                                      net->staging_targets, hyper, schedule, steps, optimizer_steps, net->threads,\n                                      net->pacing, loss, net->buffers, training);\n    return isfinite(*loss) && finite ? 0 : 3;\n}\n'
     if (undefined(name='split') if l_0_split is missing else l_0_split):
         pass
-        yield '#endif   /* SN_PART != 1 */\n'
+        yield '#endif   /* the calls part */\n'
 
 blocks = {}
-debug_info = '2=90&4=99&7=101&8=103&9=107&11=114&13=117&14=121&15=125&16=128&19=140&20=144&21=148&24=156&25=158&26=160&27=163&28=165&29=169&32=176&33=180&44=186&45=189&48=192&51=195&53=197&54=199&55=201&56=203&84=205&85=209&88=215&91=218&92=220&105=234&110=237&111=243&112=249&117=252&119=254&120=258&124=260&125=264&126=266&139=269&141=271&144=278&146=282&148=289&150=293&153=296&155=298&157=301&160=305&161=309&170=313&171=315&173=317&174=319&179=322&273=325&274=333&275=334&276=338&286=348&287=351&288=355&290=360&302=369&303=372&304=373&305=376&307=379&309=384&316=390&323=393&324=395&327=397&335=402&336=405&337=406&338=409&339=413&341=419&342=423&346=428&356=431&357=434&358=442&366=448&377=452&391=456&392=458&393=460&422=462&429=465&454=469&456=473&459=475&498=478&504=482&510=484&511=487&512=489&526=495&528=498&550=501&553=504&554=506&576=509&584=512&628=515&630=522&650=529&653=531&665=533&666=537&669=545&674=554&687=556&689=558&698=560&699=562&700=566&701=568&702=572&703=574&709=576&722=579&724=581&738=584&751=586&764=588'
+debug_info = '1=87&3=94&5=103&8=105&9=107&10=111&12=118&14=121&15=125&16=129&17=132&20=144&21=148&22=152&25=160&26=162&27=164&28=167&29=169&30=173&33=180&34=184&45=190&46=193&49=196&52=199&54=201&55=203&56=205&57=207&85=209&86=213&89=219&92=222&93=224&106=238&111=241&112=247&113=253&118=256&120=258&121=262&125=264&126=268&129=270&130=274&131=276&132=278&153=281&155=283&158=290&160=294&162=301&164=305&167=308&169=310&171=313&174=317&175=321&184=325&185=327&187=329&188=331&193=334&287=337&288=345&289=346&290=350&300=360&301=363&302=367&304=372&312=381&315=388&316=392&317=394&318=397&320=401&322=408&312=421&331=423&333=429&331=434&337=436&344=439&348=447&349=452&350=454&351=458&352=462&354=469&355=474&359=482&369=487&370=490&371=499&344=512&381=513&384=516&397=519&411=529&413=535&423=539&437=543&438=545&439=547&468=549&475=552&500=556&514=559&520=563&526=565&527=568&528=570&542=576&544=579&567=582&570=585&571=587&595=590&603=593&616=596&636=603&639=605&651=607&652=611&655=619&660=628&673=630&675=632&684=634&685=636&686=640&687=642&688=646&689=648&695=650&708=653&710=655&724=658&737=660&750=662'

@@ -1,4 +1,4 @@
-# key: f850749aef2556d5a7dfbd60096d85ba03f63c05 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 237224248c4a66d648cbb2a03adf0cf215427738 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/runtime.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'runtime.c.j2'
@@ -81,7 +81,11 @@ def root(context, missing=missing, environment=environment):
         yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'descend'), 'symbol'))
         yield '('
         yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'descend'), 'parameters'))
-        yield ')\n{\n    return sn_descend_rows(W, dy, x, o, rows, in, out, total, descent, pack_a, pack_b);\n}\n'
+        yield ")\n{\n    return sn_descend_rows(W, dy, x, o, rows, in, out, total, descent, b, bias_scale, pack_a, pack_b);\n}\n\n/* The check of a step's samples (and their copy, with out), in place of sn_scan_finite: each\n * of its two loops inlined on its own. */\nint "
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'finite'), 'symbol'))
+        yield '('
+        yield str(environment.getattr(environment.getattr((undefined(name='runtime') if l_0_runtime is missing else l_0_runtime), 'finite'), 'parameters'))
+        yield ')\n{\n    return out ? sn_scan_finite(out, p, n) : sn_scan_finite(NULL, p, n);\n}\n'
 
 blocks = {}
-debug_info = '2=18&7=22&9=25&11=27&14=33&25=42&33=44&34=50&35=52&39=59&40=62&41=64&43=68&47=75&53=79'
+debug_info = '2=18&7=22&9=25&11=27&14=33&25=42&33=44&34=50&35=52&39=59&40=62&41=64&43=68&47=75&53=79&60=83'

@@ -1,4 +1,4 @@
-# key: 6aa3aafeb6055490b8611a7cf6c7a460ea6b9019 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: f95757ac3d17b57ac6f3b928ca249780f4f1a4d6 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/winograd.c.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'winograd.c.j2'
@@ -12,7 +12,7 @@ def root(context, missing=missing, environment=environment):
     l_0_model = resolve('model')
     l_0_with_backward = resolve('with_backward')
     l_0_ctype = resolve('ctype')
-    l_0_kernels = l_0_wino_tiles = l_0_weight_tiles = l_0_item = l_0_drivers = l_0_seen = missing
+    l_0_defined_in = l_0_kernels = l_0_wino_tiles = l_0_weight_tiles = l_0_item = l_0_drivers = l_0_seen = missing
     try:
         t_1 = environment.filters['join']
     except KeyError:
@@ -50,6 +50,12 @@ def root(context, missing=missing, environment=environment):
         def t_6(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
+    included_template = environment.get_template('parts.c.j2', 'winograd.c.j2')._get_default_module(context)
+    l_0_defined_in = getattr(included_template, 'defined_in', missing)
+    if l_0_defined_in is missing:
+        l_0_defined_in = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'winograd.c.j2') does not export the requested name 'defined_in'", name='defined_in')
+    context.vars['defined_in'] = l_0_defined_in
+    context.exported_vars.discard('defined_in')
     yield "\n/*\n * Winograd's minimal filtering F(2x2, 3x3), for 3x3 convolutions of stride 1. Each 2 x 2 block\n * of outputs (a tile) comes from the 4 x 4 inputs d under it and the 3 x 3 kernel g as\n *\n *   Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A,   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],\n *                                      G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1],  Aᵀ = [1 1 1 0; 0 1 -1 -1]\n *\n * 16 products per tile and pair of channels where the sums take 36. Summed over the input\n * channels, each entry ξ = 4a + b of the 4 x 4 transformed tiles is one matrix multiply:\n *\n *   M[ξ] (out channels x tiles) = U[ξ] (out x in) · V[ξ] (in x tiles),  U = G g Gᵀ, V = Bᵀ d B\n *\n * and each output tile is Aᵀ M A. The transforms only add, subtract and halve, a vector of\n * tiles along a row at a time.\n */\n/* Past each row of transformed tiles: room for a whole vector's overflow (at most 16 lanes) */\n/* The transforms and the two drivers below are inlined into a copy of each driver for each set of\n * shapes the model's convolutions take (emitted at the end of this file), whose shapes are constants\n * there: the loops over tiles and the choice of rows per vector then compile to straight code for\n * those shapes (resnet's 16-channel 28x28 convolutions: 2.7 to 2.5 ms forward for 64 samples). */\n#define SN_WINO_INLINE static inline __attribute__((always_inline))\n#define SN_WINO_SLACK 16\n/* Kernels transformed (or their gradients taken back) a block at a time */\n#define SN_WINO_BLOCK 64\n\n"
     def macro(l_1_p, l_1_e, l_1_adjoint):
         t_7 = []
@@ -293,14 +299,14 @@ def root(context, missing=missing, environment=environment):
     if (4 in (undefined(name='wino_tiles') if l_0_wino_tiles is missing else l_0_wino_tiles)):
         pass
         template = environment.get_template('winograd4.c.j2', 'winograd.c.j2')
-        gen = template.root_render_func(template.new_context(context.get_all(), True, {'drivers': l_0_drivers, 'item': l_0_item, 'kernels': l_0_kernels, 'seen': l_0_seen, 'weight_tiles': l_0_weight_tiles, 'wino_tiles': l_0_wino_tiles}))
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'defined_in': l_0_defined_in, 'drivers': l_0_drivers, 'item': l_0_item, 'kernels': l_0_kernels, 'seen': l_0_seen, 'weight_tiles': l_0_weight_tiles, 'wino_tiles': l_0_wino_tiles}))
         try:
             for event in gen:
                 yield event
         finally: gen.close()
         yield str(context.call((undefined(name='drivers') if l_0_drivers is missing else l_0_drivers), 'sn_wino4', 4, conv=False, weights=(4 in (undefined(name='weight_tiles') if l_0_weight_tiles is missing else l_0_weight_tiles))))
         yield '\n'
-    yield "\n/* The drivers for each set of shapes the model's convolutions take, compiled once for all the passes\n * that share them (resnet's four 28x28 convolutions, forward and d input alike): the shapes are\n * constants inside, so the loops over tiles compile to straight code, and one copy is compiled\n * where a copy per call made the compile 40% longer. A model compiled in two parts compiles the\n * convolutions' drivers in the forward's part alone, where both parts compiled a copy, and GCC does\n * not clone them for constant arguments (noclone), which made a second copy in a part (resnet's C,\n * gcc -O3, both parts' processor time: 8.3-9.4 s before, 7.1-7.6 s with this and its 7x7 stage's\n * fused driver; the part with the backward passes, the longer of the two, 4.9-6.1 to 4.0-4.4 s). */\n"
+    yield "\n/* The drivers for each set of shapes the model's convolutions take, compiled once for all the passes\n * that share them (resnet's four 28x28 convolutions, forward and d input alike): the shapes are\n * constants inside, so the loops over tiles compile to straight code, and one copy is compiled\n * where a copy per call made the compile 40% longer. A model compiled in parts compiles the\n * convolutions' drivers in the forward's part alone, where each part compiled a copy, and GCC does\n * not clone them for constant arguments (noclone), which made a second copy in a part (resnet's C,\n * gcc -O3, both parts' processor time: 8.3-9.4 s before, 7.1-7.6 s with this and its 7x7 stage's\n * fused driver; the part with the backward passes, the longer of the two, 4.9-6.1 to 4.0-4.4 s). */\n"
     l_0_seen = []
     context.vars['seen'] = l_0_seen
     context.exported_vars.add('seen')
@@ -373,67 +379,66 @@ def root(context, missing=missing, environment=environment):
                 yield ' sample(s) per multiply */\n'
             l_2_signature = str_join((environment.getattr(l_2_pass_, 'conv'), '(int count, const real *restrict u, const real *restrict x,\n        const real *restrict bias, real bias_scale, real *restrict y, int accumulate, real *restrict room,\n        real *restrict pack_a, real *restrict pack_b)', ))
             _loop_vars['signature'] = l_2_signature
-            if (undefined(name='split') if l_2_split is missing else l_2_split):
+            def macro():
+                t_11 = []
                 pass
-                yield '#if SN_PART == 1   /* compiled in part 2 alone, which the forward passes are in */\nSN_PARTED void '
-                yield str((undefined(name='signature') if l_2_signature is missing else l_2_signature))
-                yield ';\n#else\nSN_PARTED __attribute__((noinline, noclone)) void '
-                yield str((undefined(name='signature') if l_2_signature is missing else l_2_signature))
-                yield '\n'
-            else:
-                pass
-                yield 'static __attribute__((noinline, noclone)) void '
-                yield str((undefined(name='signature') if l_2_signature is missing else l_2_signature))
-                yield '\n'
-            yield '{\n'
-            if environment.getattr(l_2_pass_, 'fused'):
-                pass
-                yield '    (void)pack_a;\n    (void)pack_b;\n    '
-                yield str(environment.getattr(l_2_pass_, 'driver'))
-                yield '_fused(count, '
-                yield str(environment.getattr(l_2_pass_, 'in'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'h'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'w'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'top'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'left'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'out'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'oh'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'ow'))
-                yield ',\n                  u, x, bias, bias_scale, y, accumulate, room);\n'
-            else:
-                pass
-                yield '    '
-                yield str(environment.getattr(l_2_pass_, 'driver'))
-                yield '_conv(count, '
-                yield str(environment.getattr(l_2_pass_, 'group'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'in'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'h'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'w'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'top'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'left'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'out'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'oh'))
-                yield ', '
-                yield str(environment.getattr(l_2_pass_, 'ow'))
-                yield ',\n                 u, x, bias, bias_scale, y, accumulate, room, pack_a, pack_b);\n'
-            yield '}\n'
-            if (undefined(name='split') if l_2_split is missing else l_2_split):
-                pass
-                yield '#endif\n'
+                t_11.append(
+                    '{\n',
+                )
+                if environment.getattr(l_2_pass_, 'fused'):
+                    pass
+                    t_11.extend((
+                        '    (void)pack_a;\n    (void)pack_b;\n    ',
+                        str(environment.getattr(l_2_pass_, 'driver')),
+                        '_fused(count, ',
+                        str(environment.getattr(l_2_pass_, 'in')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'h')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'w')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'top')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'left')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'out')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'oh')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'ow')),
+                        ',\n                  u, x, bias, bias_scale, y, accumulate, room);\n',
+                    ))
+                else:
+                    pass
+                    t_11.extend((
+                        '    ',
+                        str(environment.getattr(l_2_pass_, 'driver')),
+                        '_conv(count, ',
+                        str(environment.getattr(l_2_pass_, 'group')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'in')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'h')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'w')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'top')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'left')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'out')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'oh')),
+                        ', ',
+                        str(environment.getattr(l_2_pass_, 'ow')),
+                        ',\n                 u, x, bias, bias_scale, y, accumulate, room, pack_a, pack_b);\n',
+                    ))
+                t_11.append(
+                    '}\n',
+                )
+                return concat(t_11)
+            caller = Macro(environment, macro, None, (), False, False, False, context.eval_ctx.autoescape)
+            yield context.call((undefined(name='defined_in') if l_0_defined_in is missing else l_0_defined_in), 'SN_FORWARD_PART', (undefined(name='split') if l_2_split is missing else l_2_split), str_join(('void ', (undefined(name='signature') if l_2_signature is missing else l_2_signature), )), '__attribute__((noinline, noclone)) ', caller=caller, _loop_vars=_loop_vars)
         l_2_pass_ = l_2__ = l_2_signature = l_2_split = missing
         l_1_pass_ = context.call(environment.getattr(l_1_layer, 'winograd_weights_pass'), _loop_vars=_loop_vars)
         _loop_vars['pass_'] = l_1_pass_
@@ -469,4 +474,4 @@ def root(context, missing=missing, environment=environment):
     l_1_layer = l_1_passes = l_1_pass_ = l_1__ = missing
 
 blocks = {}
-debug_info = '28=52&29=61&30=65&32=67&33=69&36=71&38=73&45=75&47=77&49=79&54=86&55=88&56=90&57=92&59=94&63=96&66=98&72=104&74=107&76=111&77=113&98=116&101=119&121=122&130=125&131=129&133=133&135=136&136=145&137=147&138=151&139=155&140=159&141=161&142=165&143=169&144=173&145=177&147=185&148=189&312=195&354=199&355=211&356=212&357=216&361=218&362=222&366=224&368=232&369=234&377=238&380=240&383=242&390=245&392=249&395=253&396=255&397=259&398=261&403=263&405=271&406=273&414=277&416=279&422=281&429=287&430=289&432=291&433=293&434=299&445=302&446=305&447=314&448=316&449=326&450=328&451=331&453=352&455=372&456=374&458=377&460=379&462=384&465=387&468=390&471=411&475=432&479=436&480=438&481=440&482=443&483=445&486=447'
+debug_info = '1=51&29=58&30=67&31=71&33=73&34=75&37=77&39=79&46=81&48=83&50=85&55=92&56=94&57=96&58=98&60=100&64=102&67=104&73=110&75=113&77=117&78=119&99=122&102=125&122=128&131=131&132=135&134=139&136=142&137=151&138=153&139=157&140=161&141=165&142=167&143=171&144=175&145=179&146=183&148=191&149=195&313=201&355=205&356=217&357=218&358=222&362=224&363=228&367=230&369=238&370=240&378=244&381=246&384=248&391=251&393=255&396=259&397=261&398=265&399=267&404=269&406=277&407=279&415=283&417=285&423=287&430=293&431=295&433=297&434=299&435=305&446=308&447=311&448=320&449=322&450=332&451=334&452=337&454=358&456=378&457=380&459=386&462=390&465=413&457=439&471=441&472=443&473=445&474=448&475=450&478=452'
