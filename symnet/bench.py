@@ -2,9 +2,12 @@
 installed peers (JAX, PyTensor, tinygrad: :mod:`symnet.peers`), from the same weights.
 
 Each thread count runs in its own worker process, because the BLAS under NumPy (and XLA,
-PyTensor's BLAS, tinygrad) fix their thread count when first loaded. Every figure is the
-median of several timed runs after a warm-up. ``python -m symnet.bench`` and ``symnet
-bench MODEL`` drive it; :mod:`symnet.bench_table` prints the results.
+PyTensor's BLAS, tinygrad) fix their thread count when first loaded. In a worker, every
+contender for a row (symnet's step and fit, PyTorch, each peer) is built first and then timed
+side by side (:func:`side_by_side`): in rounds, each contender in turn, so that a machine that
+slows down for a second or two (a shared one does) slows every contender's round alike rather
+than one contender's whole timing. Every figure is the median of its rounds after a warm-up.
+``python -m symnet.bench`` and ``symnet bench MODEL`` drive it; :mod:`symnet.bench_table` prints the results.
 """
 
 from __future__ import annotations
@@ -49,6 +52,33 @@ def median_rate(step, samples: int, repeats: int = 5, seconds: float = 0.25) -> 
     return statistics.median(rates)
 
 
+def side_by_side(steps: dict, rounds: int = 5, seconds: float = 0.25) -> dict:
+    """Samples per second of each of ``steps`` (name: (step, samples per call)), timed in
+    ``rounds`` rounds, each running every step in turn for about ``seconds`` (at least one
+    call), the order turned by one each round: the median of each step's rounds, and the
+    process's CPU time over the wall time of its rounds (about the threads it kept busy)."""
+    calls = {}
+    for name, (step, _) in steps.items():   # the warm-up, which also sizes each round
+        step()
+        started = time.perf_counter()
+        step()
+        calls[name] = max(1, int(seconds / max(time.perf_counter() - started, 1e-9)))
+    rates = {name: [] for name in steps}
+    busy = {name: [0.0, 0.0] for name in steps}
+    names = list(steps)
+    for turn in range(rounds):
+        for name in names[turn % len(names):] + names[:turn % len(names)]:
+            step, samples = steps[name]
+            cpu, started = time.process_time(), time.perf_counter()
+            for _ in range(calls[name]):
+                step()
+            wall = time.perf_counter() - started
+            rates[name].append(calls[name] * samples / wall)
+            busy[name][0] += time.process_time() - cpu
+            busy[name][1] += wall
+    return {name: (statistics.median(rates[name]), busy[name][0] / busy[name][1]) for name in steps}
+
+
 def random_data(model, batch: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(batch, *model.input_shape)).astype(np.float32)
@@ -75,13 +105,13 @@ def optimizer_of(name: str):
     return optimizer
 
 
-def _symnet_rate(model, optimizer, batch: int, threads: int) -> tuple[float, float, float]:
-    """symnet's rate through ``net.step`` and through ``net.fit``, and its float32 gradient's
-    relative difference from the reference's (float64) at the first weights, the measure the
-    peers are held to. ``fit`` takes an epoch of about FIT_SECONDS (at most FIT_SAMPLES samples,
-    at least 8 minibatches) in minibatches of ``batch``, shuffled: the gather of each minibatch
-    and the calls between them are in its rate, where the peers' rate is their step on a batch
-    already in place."""
+def _symnet_steps(model, optimizer, batch: int, threads: int) -> tuple[dict, float]:
+    """symnet's step (``net.step``) and fit (``net.fit``) for :func:`side_by_side`, and its
+    float32 gradient's relative difference from the reference's (float64) at the first weights,
+    the measure the peers are held to. ``fit`` takes an epoch of about FIT_SECONDS (at most
+    FIT_SAMPLES samples, at least 8 minibatches) in minibatches of ``batch``, shuffled: the
+    gather of each minibatch and the calls between them are in its rate, where the peers' rate
+    is their step on a batch already in place."""
     from .peers import relative_difference
     from .reference import Reference
     from .run import compile
@@ -92,12 +122,11 @@ def _symnet_rate(model, optimizer, batch: int, threads: int) -> tuple[float, flo
     x, y = random_data(model, batch)
     difference = relative_difference(net.gradients(x, y), Reference(model, params=params).gradients(
         x.astype(np.float64), y))
-    rate = median_rate(lambda: net.step(x, y), batch)
+    rate = median_rate(lambda: net.step(x, y), batch, repeats=1, seconds=0.1)   # to size fit's epoch
     samples = batch * max(8, min(FIT_SAMPLES, int(rate * FIT_SECONDS)) // batch)
     xs, ys = random_data(model, samples, seed=1)
-    fit_rate = median_rate(lambda: net.fit(xs, ys, epochs=1, batch_size=batch, progress=False), samples,
-                           repeats=3)
-    return rate, fit_rate, difference
+    return {"symnet": (lambda: net.step(x, y), batch),
+            "symnet_fit": (lambda: net.fit(xs, ys, epochs=1, batch_size=batch, progress=False), samples)}, difference
 
 
 # The epoch that times net.fit: about this long, and at most this many samples.
@@ -112,7 +141,8 @@ def _reference_rate(model, optimizer, batch: int) -> float:
     return median_rate(lambda: ref.step(x, y), batch, repeats=3, seconds=0.2)
 
 
-def _torch_rate(model, optimizer, batch: int, threads: int) -> float:
+def _torch_step(model, optimizer, batch: int, threads: int):
+    """PyTorch's training step for :func:`side_by_side` (eager, ``threads`` threads)."""
     import torch
 
     from .export.torch import KeyedDropout
@@ -131,7 +161,7 @@ def _torch_rate(model, optimizer, batch: int, threads: int) -> float:
         loss_fn(net(x), y).backward()
         optimizer.step()
 
-    return median_rate(step, batch)
+    return step
 
 
 def matmul_rate(size: int = 1024) -> float:
@@ -153,7 +183,7 @@ def pin_to_cores(count: int) -> None:
 def worker(models: list[str], batches: list[int], threads: int, peers: bool, frameworks: list[str] = ()) -> dict:
     """Every measurement for one thread count (run in a process whose BLAS uses ``threads``):
     with ``peers``, the reference and PyTorch too; and each of ``frameworks`` (peer names)."""
-    from .peers import measure
+    from .peers import prepare
 
     result = {"threads": threads, "matmul_gflops": matmul_rate(), "rows": []}
     try:
@@ -166,15 +196,19 @@ def worker(models: list[str], batches: list[int], threads: int, peers: bool, fra
         for batch in batches:
             if batch < 2 and model.couples_samples:   # BatchNorm cannot train on one vector at a time
                 continue
-            rate, fit_rate, difference = _symnet_rate(model, optimizer, batch, threads)
-            row = {"model": name, "optimizer": optimizer.kind, "batch": batch, "symnet": rate,
-                   "symnet_fit": fit_rate, "symnet_gradient": difference}
-            if peers:
+            steps, difference = _symnet_steps(model, optimizer, batch, threads)
+            row = {"model": name, "optimizer": optimizer.kind, "batch": batch, "symnet_gradient": difference}
+            if peers:   # far slower than the rest: timed on its own
                 row["reference"] = _reference_rate(model, optimizer, batch)
             if have_torch:
-                row["torch"] = _torch_rate(model, optimizer, batch, threads)
+                steps["torch"] = (_torch_step(model, optimizer, batch, threads), batch)
+            prepared = {peer: prepare(peer, model, optimizer, batch) for peer in frameworks}
+            steps.update({peer: (ready["step"], batch) for peer, ready in prepared.items() if "step" in ready})
+            timed = side_by_side(steps)
+            row.update({key: timed[key][0] for key in ("symnet", "symnet_fit", "torch") if key in timed})
             if frameworks:
-                row["peers"] = {peer: measure(peer, model, optimizer, batch, median_rate) for peer in frameworks}
+                row["peers"] = {peer: ready["finish"](*timed[peer]) if "step" in ready else ready
+                                for peer, ready in prepared.items()}
             row["gflops"] = row["symnet"] * training_flops(model) / 1e9
             result["rows"].append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from symnet.bench import median_rate, table, training_flops
+from symnet.bench import median_rate, side_by_side, table, training_flops
 from symnet.cli import main
 from symnet.zoo import lenet, mlp
 
@@ -22,6 +22,32 @@ def test_median_rate_counts_samples_per_second():
     calls = []
     rate = median_rate(lambda: calls.append(1), samples=10, repeats=3, seconds=0.01)
     assert rate > 1000 and len(calls) > 3
+
+
+def test_side_by_side_times_every_step_in_turn_each_round(monkeypatch):
+    """On a clock that each call moves by its step's cost: exact rates, every step in every
+    round, the order turned by one each round, and the CPU time over the wall time."""
+    from types import SimpleNamespace
+
+    from symnet import bench
+
+    clock, cpu, order = [0.0], [0.0], []
+
+    def step(name, cost, busy):
+        def run():
+            order.append(name)
+            clock[0] += cost
+            cpu[0] += cost * busy
+        return run
+
+    monkeypatch.setattr(bench, "time", SimpleNamespace(perf_counter=lambda: clock[0], process_time=lambda: cpu[0]))
+    steps = {"a": (step("a", 0.001, 1.0), 2), "b": (step("b", 0.004, 2.0), 1), "c": (step("c", 0.5, 1.0), 8)}
+    timed = side_by_side(steps, rounds=3, seconds=0.02)
+    assert timed == {"a": (pytest.approx(2000.0), pytest.approx(1.0)), "b": (pytest.approx(250.0), pytest.approx(2.0)),
+                     "c": (pytest.approx(16.0), pytest.approx(1.0))}
+    rounds = [name for index, name in enumerate(order[6:]) if index == 0 or order[6:][index - 1] != name]
+    assert rounds == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]   # after two warm-up calls each
+    assert order.count("a") == 2 + 20 * 3 and order.count("c") == 2 + 3   # 20 calls fill a round; one at least
 
 
 def test_table_shows_ratios():

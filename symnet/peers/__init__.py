@@ -106,12 +106,10 @@ def agreement(peer, model, optimizer, params: dict, x, y, after_one_step: dict) 
             "gradient": relative_difference(peer.gradients(x, model.loss.peer_targets(y)), gradient)}
 
 
-def measure(name: str, model, optimizer, batch: int, rate) -> dict:
-    """Peer ``name`` training ``model`` with ``optimizer`` at ``batch``: ``rate`` (samples per
-    second, timed by ``rate(step, batch)``), ``cpu_per_wall`` (the process's CPU time over that
-    timing's wall time: about the threads it used), ``first_call`` (seconds of building the step and
-    of its first three calls beyond three timed steps: tracing and compiling), the agreement
-    with the reference, ``agrees``, and ``how`` it ran; or ``{"na": reason}``."""
+def prepare(name: str, model, optimizer, batch: int) -> dict:
+    """Peer ``name`` built to train ``model`` with ``optimizer`` at ``batch``, ready to be timed:
+    ``step`` (one training step) and ``finish(rate, cpu_per_wall)``, which takes what the timing
+    found and gives :func:`measure`'s record; or ``{"na": reason}``."""
     from ..bench import random_data
 
     params, buffers = model.init_params(), model.init_buffers()
@@ -129,11 +127,25 @@ def measure(name: str, model, optimizer, batch: int, rate) -> dict:
         return {"na": str(error) or type(error).__name__}
     except Exception as error:   # the framework refused the graph: the row says why, the table goes on
         return {"na": f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:200]}
+
+    def finish(samples_per_second: float, cpu_per_wall: float) -> dict:
+        check = agreement(peer, model, optimizer, params, x, y, after_one_step)
+        return {"rate": samples_per_second, "first_call": max(0.0, first - 3 * batch / samples_per_second),
+                **check, "agrees": max(check.values()) <= TOLERANCE, "cpu_per_wall": cpu_per_wall, "how": peer.how}
+
+    return {"step": peer.step, "finish": finish}
+
+
+def measure(name: str, model, optimizer, batch: int, rate) -> dict:
+    """Peer ``name`` training ``model`` with ``optimizer`` at ``batch``: ``rate`` (samples per
+    second, timed by ``rate(step, batch)``), ``cpu_per_wall`` (the process's CPU time over that
+    timing's wall time: about the threads it used), ``first_call`` (seconds of building the step and
+    of its first three calls beyond three timed steps: tracing and compiling), the agreement
+    with the reference, ``agrees``, and ``how`` it ran; or ``{"na": reason}``."""
+    prepared = prepare(name, model, optimizer, batch)
+    if "na" in prepared:
+        return prepared
     cpu, wall = time.process_time(), time.perf_counter()
-    samples_per_second = rate(peer.step, batch)
+    samples_per_second = rate(prepared["step"], batch)
     cpu_per_wall = (time.process_time() - cpu) / (time.perf_counter() - wall)   # the threads it kept busy
-    first = max(0.0, first - 3 * batch / samples_per_second)
-    check = agreement(peer, model, optimizer, params, x, y, after_one_step)
-    return {"rate": samples_per_second, "first_call": first, **check,
-            "agrees": max(check.values()) <= TOLERANCE,
-            "cpu_per_wall": cpu_per_wall, "how": peer.how}
+    return prepared["finish"](samples_per_second, cpu_per_wall)
