@@ -1338,6 +1338,9 @@ SN_PARTED int update(real *restrict params, real *restrict grads, real *restrict
 #endif
 #if !defined(SN_PART) || SN_PART == SN_CALLS_PART   /* the rest: the calls part */
 
+/* The fewest samples of a minibatch gathered on more than one thread (sn_train_steps). */
+#define SN_MIN_GATHER 32
+
 /* How many shares a call of count samples splits into, on a net given threads threads. */
 static inline int sn_shares(int count, int threads)
 {
@@ -1565,6 +1568,14 @@ static __attribute__((noinline)) int sn_train_steps(int count, int batch_size, c
             const real *chunk_x = x + (long)(start + done) * SN_INPUT;
             const int32_t *chunk_targets = targets + (long)(start + done) * SN_TARGETS;
             if (order) {
+                /* On the threads the step runs on when it runs on all of them, each its part of
+                 * the rows: the samples come from memory, at once (MLP, fit on two threads, 8,192
+                 * samples: batch 64 204-308 to 189-217 µs a step, 256 731-848 to 680-763 µs). */
+                const int gatherers = threads > 1 && chunk >= SN_MIN_GATHER &&
+                                      (!pacing || pacing->step.way == SN_ALL_THREADS) ? threads : 1;
+#ifdef _OPENMP
+                #pragma omp parallel for num_threads(gatherers) if (gatherers > 1) schedule(static)
+#endif
                 for (int n = 0; n < chunk; n++) {
                     const long sample = order[start + done + n];
                     memcpy(staging_x + (long)n * SN_INPUT, x + sample * SN_INPUT, sizeof(real) * SN_INPUT);
