@@ -1573,6 +1573,7 @@ static __attribute__((noinline)) int sn_train_steps(int count, int batch_size, c
                  * samples: batch 64 204-308 to 189-217 µs a step, 256 731-848 to 680-763 µs). */
                 const int gatherers = threads > 1 && chunk >= SN_MIN_GATHER &&
                                       (!pacing || pacing->step.way == SN_ALL_THREADS) ? threads : 1;
+                (void)gatherers;   /* without OpenMP */
 #ifdef _OPENMP
                 #pragma omp parallel for num_threads(gatherers) if (gatherers > 1) schedule(static)
 #endif
