@@ -1,4 +1,4 @@
-# key: f277a54e0f546424927c2194aafc5a72a02081f0 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 545094aa7fcd7e9c20551820da58b5dcdd8f6023 jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/export/Makefile.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'export/Makefile.j2'
@@ -35,7 +35,7 @@ def root(context, missing=missing, environment=environment):
     else:
         pass
         yield "# 1 when the compiler builds OpenMP programs (Clang needs libomp: apt-get install libomp-dev)\nOPENMP ?= $(shell printf '\\043include <omp.h>\\nint main(void) { return omp_get_max_threads() < 1; }\\n' \\\n            | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo 1 || echo 0)\n"
-    yield 'WARNINGS = -Wall -Wextra\nFLAGS = -std=gnu11 $(OPTIMIZE) $(ARCH) -fno-math-errno $(WARNINGS)\n# GCC turns short copy loops into calls to memmove, which cost more than they save here.\nifneq ($(shell $(CC) --version 2>/dev/null | grep -c "Free Software Foundation"),0)\nFLAGS += -fno-tree-loop-distribute-patterns\nendif\nifeq ($(OPENMP),1)\nFLAGS += -fopenmp\nendif\nLDLIBS = -lm\n\n'
+    yield 'WARNINGS = -Wall -Wextra\nFLAGS = -std=gnu11 $(OPTIMIZE) $(ARCH) -fno-math-errno -fno-trapping-math $(WARNINGS)\n# GCC turns short copy loops into calls to memmove, which cost more than they save here.\nifneq ($(shell $(CC) --version 2>/dev/null | grep -c "Free Software Foundation"),0)\nFLAGS += -fno-tree-loop-distribute-patterns\nendif\nifeq ($(OPENMP),1)\nFLAGS += -fopenmp\nendif\nLDLIBS = -lm\n\n'
     if (undefined(name='inference') if l_0_inference is missing else l_0_inference):
         pass
         yield 'all: lib'

@@ -1,4 +1,4 @@
-# key: 69730708fbad5f4ab15e596750c09a4d7246fb1e jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
+# key: 5444f8157c1168e7e41a18dae7c8db7e66bfc6af jinja2-3.1.6 [('keep_trailing_newline', True), ('lstrip_blocks', True), ('trim_blocks', True)]
 # Jinja's Python for templates/export/README.md.j2, written by python -m symnet.precompiled: do not edit.
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'export/README.md.j2'
@@ -105,7 +105,7 @@ def root(context, missing=missing, environment=environment):
     if (not (undefined(name='inference') if l_0_inference is missing else l_0_inference)):
         pass
         yield 'make OPENMP=0        # without OpenMP (one thread)\nmake asan            # train-asan: AddressSanitizer and UBSan\n'
-    yield "make CC=clang        # any C11 compiler; GNU make\n```\n\nOnly a C compiler and the C library are needed (`-lm`): no Python, no zlib. The flags are\nsymnet's own (`-O3 -march=native -fno-math-errno`); `make ARCH=` builds for any machine of\nthe architecture. The library's code has no mutable globals: several nets live in one\nprocess, each used by one thread at a time.\n"
+    yield "make CC=clang        # any C11 compiler; GNU make\n```\n\nOnly a C compiler and the C library are needed (`-lm`): no Python, no zlib. The flags are\nsymnet's own (`-O3 -march=native -fno-math-errno -fno-trapping-math`); `make ARCH=` builds for any machine of\nthe architecture. The library's code has no mutable globals: several nets live in one\nprocess, each used by one thread at a time.\n"
     if (not (undefined(name='inference') if l_0_inference is missing else l_0_inference)):
         pass
         yield '\n## Train\n\n```sh\n./train --images train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \\\n        --test-images t10k-images-idx3-ubyte.gz --test-labels t10k-labels-idx1-ubyte.gz \\\n        --epochs '
