@@ -10,12 +10,14 @@ TITLES = {"jax": "JAX", "pytensor": "PyTensor", "tinygrad": "tinygrad"}
 
 
 def machine_line(machine: dict) -> str:
-    """``Machine: AMD EPYC, 2 cores; symnet's C vectorized for AVX-512 (...)``, or '' without a record."""
+    """``Machine: AMD EPYC (family 25, model 1), 2 cores; symnet's C targets AVX2 (...)``, or '' without a record."""
     if "cpu" not in machine:
         return ""
     vector = machine.get("vector", {})
-    width = f"{vector.get('isa', '?')} ({vector.get('bits', 0)}-bit vectors, cc {vector.get('flags', '')})"
-    return f"Machine: {machine['cpu']}, {machine['cores']} cores; symnet's C targets {width}; Python {machine['python']}."
+    target = f"; -march=native is {vector['target']}" if vector.get("target") else ""
+    width = f"{vector.get('isa', '?')} ({vector.get('bits', 0)}-bit vectors, cc {vector.get('flags', '')}{target})"
+    cpu = machine["cpu"] + (f" ({machine['cpu_identity']})" if machine.get("cpu_identity") else "")
+    return f"Machine: {cpu}, {machine['cores']} cores; symnet's C targets {width}; Python {machine['python']}."
 
 
 def _peers_seen(results: dict) -> list[str]:

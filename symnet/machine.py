@@ -30,6 +30,41 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine() or "unknown"
 
 
+def cpu_identity(cpuinfo: str = "/proc/cpuinfo") -> str:
+    """``"family 25, model 1"`` from /proc/cpuinfo (x86), else ''. A virtual machine may name
+    its CPU only "AMD EPYC", which covers cores with and without AVX-512; the family and
+    model tell them apart (25 and 1: Zen 3, AVX2; 25 and 17: Zen 4, AVX-512)."""
+    fields = {}
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as file:
+            for line in file:
+                key, _, value = line.partition(":")
+                if key.strip() in ("cpu family", "model") and key.strip() not in fields:
+                    fields[key.strip()] = value.strip()
+                if not line.strip() and fields:   # the first processor's block is enough
+                    break
+    except OSError:
+        return ""
+    if "cpu family" not in fields or "model" not in fields:
+        return ""
+    return f"family {fields['cpu family']}, model {fields['model']}"
+
+
+def native_target(command: list[str], flags: tuple[str, ...]) -> str:
+    """What ``-march=native`` stands for with this compiler (GCC: ``znver3``, ``skylake-avx512``),
+    else '' (Clang does not say)."""
+    try:
+        result = subprocess.run([*command, *flags, "-Q", "--help=target"], capture_output=True, text=True,
+                                timeout=60)
+    except OSError:
+        return ""
+    for line in result.stdout.splitlines():
+        words = line.split()
+        if len(words) == 2 and words[0] == "-march=":
+            return words[1]
+    return ""
+
+
 def predefined_macros(command: list[str], flags: tuple[str, ...]) -> set[str]:
     """The names the compiler predefines with ``flags`` (``cc -march=native -dM -E -``)."""
     result = subprocess.run([*command, *flags, "-dM", "-E", "-"], input="", capture_output=True, text=True,
@@ -40,9 +75,10 @@ def predefined_macros(command: list[str], flags: tuple[str, ...]) -> set[str]:
 
 
 def vector_width(command: list[str] | None = None) -> dict:
-    """``{"isa": "AVX-512", "bits": 512, "flags": "-O3 -march=native ..."}`` for the compiler
-    symnet builds with (``$CC`` or ``cc``) and its optimizing flags; ``isa`` "none" if the
-    compiler predefines none of :data:`VECTOR_MACROS` (or does not run)."""
+    """``{"isa": "AVX-512", "bits": 512, "flags": "-O3 -march=native ...", "target": "znver4"}``
+    for the compiler symnet builds with (``$CC`` or ``cc``) and its optimizing flags; ``isa``
+    "none" if the compiler predefines none of :data:`VECTOR_MACROS` (or does not run);
+    ``target`` what -march=native stands for, '' if the compiler does not say."""
     from .build import build_flags, compiler_command
 
     command = command or compiler_command()
@@ -51,13 +87,15 @@ def vector_width(command: list[str] | None = None) -> dict:
         macros = predefined_macros(command, flags)
     except Exception as error:   # no compiler: the record says so rather than failing the benchmark
         return {"isa": "none", "bits": 0, "flags": "", "error": str(error)[:200]}
+    target = native_target(command, flags)
     for macro, isa, bits in VECTOR_MACROS:
         if macro in macros:
-            return {"isa": isa, "bits": bits, "flags": " ".join(flags)}
-    return {"isa": "none", "bits": 0, "flags": " ".join(flags)}
+            return {"isa": isa, "bits": bits, "flags": " ".join(flags), "target": target}
+    return {"isa": "none", "bits": 0, "flags": " ".join(flags), "target": target}
 
 
 def describe() -> dict:
-    """The machine record a benchmark keeps: CPU model, cores, vector width, Python, platform."""
-    return {"cpu": cpu_model(), "cores": os.cpu_count(), "vector": vector_width(),
+    """The machine record a benchmark keeps: CPU model (and family), cores, vector width, Python,
+    platform."""
+    return {"cpu": cpu_model(), "cpu_identity": cpu_identity(), "cores": os.cpu_count(), "vector": vector_width(),
             "python": sys.version.split()[0], "platform": platform.platform()}

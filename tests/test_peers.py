@@ -14,7 +14,8 @@ import sympy as sp
 import symnet as sn
 from symnet.bench import random_data
 from symnet.bench_table import table
-from symnet.machine import describe, vector_width
+from symnet.bench_table import machine_line
+from symnet.machine import cpu_identity, describe, native_target, vector_width
 from symnet.peers import TOLERANCE, agreement, installed, measure, module, relative_difference
 from symnet.peers.ops import dropout_scales
 from symnet.zoo import lenet, mlp
@@ -134,6 +135,27 @@ def test_the_vector_width_is_the_compilers_answer(tmp_path):
     fake.chmod(0o755)
     assert vector_width([str(fake)])["isa"] == "AVX2" and vector_width([str(fake)])["bits"] == 256
     assert vector_width([str(tmp_path / "missing")])["isa"] == "none"
+
+
+def test_the_record_names_the_cpu_family_and_what_native_stands_for(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 1\n"
+                       "model name\t: AMD EPYC\n\nprocessor\t: 1\ncpu family\t: 26\nmodel\t\t: 2\n")
+    assert cpu_identity(str(cpuinfo)) == "family 25, model 1"
+    cpuinfo.write_text("processor\t: 0\nmodel name\t: Some ARM core\n")
+    assert cpu_identity(str(cpuinfo)) == "" and cpu_identity(str(tmp_path / "missing")) == ""
+    gcc = tmp_path / "cc"
+    gcc.write_text("#!/bin/sh\nprintf '  -march=                     \t\tznver3\n  -mtune=  \t\tznver3\n'\n")
+    gcc.chmod(0o755)
+    assert native_target([str(gcc)], ("-O3", "-march=native")) == "znver3"
+    assert native_target([str(tmp_path / "missing")], ()) == ""
+    machine = {"cpu": "AMD EPYC", "cpu_identity": "family 25, model 1", "cores": 2, "python": "3.11.7",
+               "vector": {"isa": "AVX2", "bits": 256, "flags": "-O3 -march=native", "target": "znver3"}}
+    assert machine_line(machine) == ("Machine: AMD EPYC (family 25, model 1), 2 cores; symnet's C targets AVX2 "
+                                     "(256-bit vectors, cc -O3 -march=native; -march=native is znver3); Python 3.11.7.")
+    del machine["cpu_identity"], machine["vector"]["target"]   # a record from before these fields
+    assert machine_line(machine) == ("Machine: AMD EPYC, 2 cores; symnet's C targets AVX2 (256-bit vectors, "
+                                     "cc -O3 -march=native); Python 3.11.7.")
 
 
 def test_the_table_shows_each_peer_flags_disagreement_and_says_na():
